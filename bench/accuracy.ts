@@ -1,0 +1,78 @@
+/**
+ * `npm run bench:accuracy [LABELS]`: analyses the labelled fixtures through the same path as
+ * `sm-import analyze --json` and prints BPM, key, kind, one-shot and duplicate accuracy,
+ * plus loudness against ffmpeg's ebur128 in the same run.
+ */
+import { dirname, resolve } from 'node:path';
+import { analysisLineSchema, type AnalysisLine } from '../shared/schemas/index.js';
+import { analyzeCommand } from '../cli/src/commands/analyze.js';
+import { ffmpegAvailable } from '../cli/src/decode/ffmpeg.js';
+import { scoreAccuracy, type Ratio } from './accuracy-metrics.js';
+import { LineCapture } from './capture-stream.js';
+import { ffmpegLoudness } from './ffmpeg-reference.js';
+import { readLabels } from './labels.js';
+
+const labelsPath = resolve(process.argv[2] ?? 'fixtures/labels.json');
+const root = dirname(labelsPath);
+const labels = await readLabels(labelsPath);
+const capture = new LineCapture();
+const started = Date.now();
+await analyzeCommand(
+  { paths: labels.map((l) => resolve(root, l.path)), json: true },
+  capture,
+  process.stderr,
+);
+const lines = new Map<string, AnalysisLine>();
+for (const text of capture.lines) {
+  const line = analysisLineSchema.parse(JSON.parse(text));
+  lines.set(line.path, line);
+}
+const labelled = labels.map((label) => {
+  const line = lines.get(resolve(root, label.path));
+  if (!line) throw new Error(`no analysis line for ${label.path}`);
+  return { label, line };
+});
+const report = scoreAccuracy(labelled);
+const pct = (r: Ratio) =>
+  `${r.hit}/${r.total} (${r.total === 0 ? 'n/a' : ((100 * r.hit) / r.total).toFixed(1) + '%'})`;
+
+console.log(
+  `Accuracy on ${labels.length} labelled files (${labelsPath}), ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
+console.log(`  status as expected          ${pct(report.status)}`);
+console.log(`  kind                        ${pct(report.kind)}`);
+for (const [kind, r] of Object.entries(report.bpmByKind)) {
+  console.log(`  BPM within ±1.5 (${kind.padEnd(5)})    ${pct(r)}`);
+}
+console.log(`  BPM octave/3:2 errors       ${report.bpmOctaveErrors}`);
+console.log(`  one-shots without BPM       ${pct(report.oneshotsWithoutBpm)}`);
+console.log(`  key exact                   ${pct(report.keyExact)}`);
+console.log(
+  `  key MIREX-weighted          ${report.keyMirex.total === 0 ? 'n/a' : ((100 * report.keyMirex.score) / report.keyMirex.total).toFixed(1) + '%'}`,
+);
+console.log(`  keyless material, no key    ${pct(report.keylessWithoutKey)}`);
+console.log(`  duplicate pairs recognised  ${pct(report.duplicatePairs)}`);
+console.log(`  false merges (pairs)        ${report.falseMerges.pairs}`);
+for (const example of report.falseMerges.examples) console.log(`    false merge: ${example}`);
+
+if (await ffmpegAvailable()) {
+  const diffs: number[] = [];
+  for (const { label, line } of labelled) {
+    if (line.status !== 'ok' || line.loudness_lufs === null) continue;
+    const reference = await ffmpegLoudness(resolve(root, label.path));
+    if (reference !== null && line.duration_s !== null && line.duration_s >= 0.4) {
+      diffs.push(Math.abs(reference - line.loudness_lufs));
+    }
+  }
+  diffs.sort((a, b) => a - b);
+  const mean = diffs.reduce((a, b) => a + b, 0) / Math.max(1, diffs.length);
+  console.log(
+    `  loudness vs ffmpeg ebur128  mean |Δ| ${mean.toFixed(2)} LU, max ${(diffs.at(-1) ?? 0).toFixed(2)} LU over ${diffs.length} files ≥ 0.4 s`,
+  );
+} else {
+  console.log('  loudness vs ffmpeg ebur128  not measured: ffmpeg is not on the PATH');
+}
+if (report.misses.length > 0) {
+  console.log(`\nMisses (${report.misses.length}):`);
+  for (const m of report.misses) console.log(`  ${m}`);
+}

@@ -1,0 +1,27 @@
+/**
+ * One measured run for the speed benchmark, in its own process so that its peak memory is
+ * its own: `node dist/bench/analyze-run.js DIR WORKERS` prints one JSON object.
+ */
+import { analyzeCommand } from '../cli/src/commands/analyze.js';
+import { LineCapture } from './capture-stream.js';
+
+const [dir, workers] = process.argv.slice(2);
+if (!dir || !workers) throw new Error('usage: analyze-run DIR WORKERS');
+const cpuBefore = process.cpuUsage();
+const started = performance.now();
+const summary = await analyzeCommand(
+  { paths: [dir], json: true, concurrency: Number(workers) },
+  new LineCapture(),
+  process.stderr,
+);
+const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+console.log(
+  JSON.stringify({
+    files: summary.files,
+    errors: summary.errors,
+    wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);

@@ -1,0 +1,38 @@
+import type { SoundAnalysis } from '../../../shared/analysis/index.js';
+import type { AudioFormat } from '../../../shared/decode/index.js';
+
+/** What analysing one file produced; plain data, so it crosses worker_threads unchanged. */
+export interface FileAnalysis {
+  path: string;
+  status: 'ok' | 'error' | 'skipped';
+  /** Why the file errored or was skipped; null when ok. */
+  error: string | null;
+  sizeBytes: number | null;
+  /** xxh64 of the file's bytes as 16 hex digits; null when the file could not be read. */
+  contentHash: string | null;
+  format: AudioFormat | null;
+  codec: string | null;
+  bitDepth: number | null;
+  analysis: SoundAnalysis | null;
+}
+
+/** A result for a file that did not get as far as analysis. */
+export function failedAnalysis(
+  path: string,
+  status: 'error' | 'skipped',
+  error: string,
+  partial: Partial<FileAnalysis> = {},
+): FileAnalysis {
+  return {
+    path,
+    status,
+    error,
+    sizeBytes: null,
+    contentHash: null,
+    format: null,
+    codec: null,
+    bitDepth: null,
+    analysis: null,
+    ...partial,
+  };
+}

@@ -1,0 +1,99 @@
+import { availableParallelism } from 'node:os';
+import { ffmpegAvailable } from '../decode/ffmpeg.js';
+import { createAnalysisPool } from '../analysis/worker-pool.js';
+import { RunDeduplicator } from '../analysis/run-dedupe.js';
+import type { FileAnalysis } from '../analysis/file-analysis.js';
+import { toAnalysisLine } from '../output/analysis-line.js';
+import { createProgressBar } from '../output/progress.js';
+import { tableHeader, tableRow } from '../output/table.js';
+import { scanPaths } from '../scan.js';
+
+export interface AnalyzeOptions {
+  paths: string[];
+  json: boolean;
+  /** Worker threads; default one per core. */
+  concurrency?: number;
+  /** Allow ffmpeg for large compressed files when it is on the PATH (default true). */
+  ffmpeg?: boolean;
+}
+
+export interface AnalyzeSummary {
+  files: number;
+  ok: number;
+  duplicates: number;
+  skipped: number;
+  errors: number;
+  problems: number;
+}
+
+/**
+ * `sm-import analyze`: scans the paths, analyses every file across worker threads, and
+ * writes one line per file in scan order (JSON Lines with `json`, else a table), the second
+ * and later copies of a sound marked with the first. Resolves with the counts.
+ */
+export async function analyzeCommand(
+  options: AnalyzeOptions,
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WriteStream = process.stderr,
+): Promise<AnalyzeSummary> {
+  const started = Date.now();
+  const { files, problems } = await scanPaths(options.paths);
+  const useFfmpeg = (options.ffmpeg ?? true) && (await ffmpegAvailable());
+  const workers = Math.max(
+    1,
+    Math.min(options.concurrency ?? availableParallelism(), files.length || 1),
+  );
+  const pool = createAnalysisPool(workers, { ffmpeg: useFfmpeg });
+  const progress = createProgressBar(err);
+  const dedupe = new RunDeduplicator();
+  const summary: AnalyzeSummary = {
+    files: files.length,
+    ok: 0,
+    duplicates: 0,
+    skipped: 0,
+    errors: 0,
+    problems: problems.length,
+  };
+  const write = (text: string) => {
+    progress.clear();
+    out.write(`${text}\n`);
+  };
+
+  for (const problem of problems) {
+    if (options.json) {
+      err.write(`${JSON.stringify({ path: problem.path, problem: problem.reason })}\n`);
+    } else {
+      err.write(`cannot scan ${problem.path}: ${problem.reason}\n`);
+    }
+  }
+  if (!options.json) write(tableHeader());
+
+  // Files finish in any order; lines are written in scan order so that output is stable and
+  // "earlier" in duplicate_of means earlier in the output.
+  const pending = files.map((path) => pool.analyse(path));
+  let done = 0;
+  for (const promise of pending) void promise.then(() => progress.update(++done, files.length));
+  try {
+    for (const promise of pending) {
+      const file: FileAnalysis = await promise;
+      const duplicate = dedupe.check(file);
+      const line = toAnalysisLine(file, duplicate);
+      if (file.status === 'ok') summary.ok++;
+      else if (file.status === 'skipped') summary.skipped++;
+      else summary.errors++;
+      if (duplicate) summary.duplicates++;
+      write(options.json ? JSON.stringify(line) : tableRow(line, process.cwd()));
+    }
+  } finally {
+    progress.clear();
+    await pool.close();
+  }
+  if (!options.json) {
+    const seconds = (Date.now() - started) / 1000;
+    err.write(
+      `${summary.files} files in ${seconds.toFixed(1)} s (${(summary.files / Math.max(seconds, 0.001)).toFixed(1)} files/s): ` +
+        `${summary.ok} analysed, ${summary.duplicates} duplicates, ${summary.skipped} skipped, ${summary.errors} errors\n`,
+    );
+  }
+  return summary;
+}

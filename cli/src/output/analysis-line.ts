@@ -1,0 +1,42 @@
+import type { AnalysisLine } from '../../../shared/schemas/index.js';
+import type { FileAnalysis } from '../analysis/file-analysis.js';
+import type { DuplicateMatch } from '../analysis/run-dedupe.js';
+
+function round(value: number | null | undefined, digits: number): number | null {
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
+
+/** The `analyze --json` line of a file (the DESIGN.md contract, snake_case). */
+export function toAnalysisLine(file: FileAnalysis, duplicate: DuplicateMatch | null): AnalysisLine {
+  const a = file.analysis;
+  return {
+    path: file.path,
+    status: file.status,
+    error: file.error,
+    kind: a?.kind ?? null,
+    duration_s: round(a?.durationS, 3),
+    sample_rate: a?.sampleRate ?? null,
+    channels: a?.channels ?? null,
+    format: file.format,
+    bpm: a?.bpm ?? null,
+    bpm_confidence: a ? a.bpmConfidence : null,
+    key: a?.key ?? null,
+    camelot: a?.camelot ?? null,
+    key_confidence: a ? a.keyConfidence : null,
+    loudness_lufs: round(a?.loudnessLufs, 2),
+    peak_dbfs: round(a?.peakDbfs, 2),
+    content_hash: file.contentHash,
+    duplicate_of: duplicate?.duplicateOf ?? null,
+    duplicate_by: duplicate?.by ?? null,
+    codec: file.codec,
+    bit_depth: file.bitDepth,
+    size_bytes: file.sizeBytes,
+    bpm_hint: a?.hints.bpm ?? null,
+    bpm_hint_agreement: a?.hints.bpmAgreement ?? null,
+    key_hint: a?.hints.key ?? null,
+    key_hint_agreement: a?.hints.keyAgreement ?? null,
+    analysed_s: round(a?.analysedS, 3),
+  };
+}

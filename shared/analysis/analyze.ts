@@ -1,0 +1,104 @@
+import { formatKey, toCamelot, type MusicalKey } from '../music/key-names.js';
+import { computeFingerprint, type Fingerprint } from './fingerprint/index.js';
+import {
+  compareBpm,
+  compareKey,
+  resolveBpm,
+  type BpmAgreement,
+  type KeyAgreement,
+} from './hint-agreement.js';
+import { estimateKey, type EssentiaKeyApi } from './key.js';
+import { classifyKind, ONESHOT_MAX_S, type SoundKind } from './kind.js';
+import type { CanonicalPcm, StreamStats } from './pcm-accumulator.js';
+import { estimateTempo } from './tempo/index.js';
+
+/** Tempo and key that the file's name or tags state. */
+export interface Hints {
+  bpm: number | null;
+  key: MusicalKey | null;
+}
+
+/** Everything the analysis says of one file's sound. Units in the names; plain data only. */
+export interface SoundAnalysis {
+  kind: SoundKind;
+  durationS: number;
+  sampleRate: number;
+  channels: number;
+  peakDbfs: number | null;
+  loudnessLufs: number | null;
+  /** Null for one-shots and material with no pulse. */
+  bpm: number | null;
+  /** 0..1; 0 when bpm is null. */
+  bpmConfidence: number;
+  /** `"F# minor"`, or null for unpitched material. */
+  key: string | null;
+  camelot: string | null;
+  keyConfidence: number;
+  hints: {
+    bpm: number | null;
+    key: string | null;
+    bpmAgreement: BpmAgreement | null;
+    keyAgreement: KeyAgreement | null;
+  };
+  waveform: number[];
+  fingerprint: Fingerprint | null;
+  /** Seconds of sound that tempo, key and fingerprint were read from (the whole file, or its start). */
+  analysedS: number;
+}
+
+export interface AnalyseOptions {
+  hints: Hints;
+  /** essentia.js, loaded by the platform (Node worker or browser worker). */
+  essentia: EssentiaKeyApi;
+}
+
+/**
+ * Analyses one file's sound from the whole-stream measurements and its canonical PCM.
+ * Pure: the caller decodes, streams through createPcmAccumulator, and passes both here.
+ */
+export function analyseSound(
+  stats: StreamStats,
+  canonical: CanonicalPcm,
+  options: AnalyseOptions,
+): SoundAnalysis {
+  const { samples, sampleRate } = canonical;
+  const tempo =
+    stats.durationS >= ONESHOT_MAX_S
+      ? estimateTempo(samples, sampleRate)
+      : { bpm: null, confidence: 0 };
+  const kind = classifyKind(stats.durationS, tempo.bpm);
+  const measuredBpm = kind === 'oneshot' ? null : tempo.bpm;
+  const bpm = measuredBpm === null ? null : round2(resolveBpm(measuredBpm, options.hints.bpm));
+  const keyEstimate = estimateKey(samples, sampleRate, options.essentia);
+  const key = keyEstimate.key;
+  const hintKey = options.hints.key;
+  return {
+    kind,
+    durationS: stats.durationS,
+    sampleRate: stats.sampleRate,
+    channels: stats.channels,
+    peakDbfs: stats.peakDbfs,
+    loudnessLufs: stats.loudnessLufs,
+    bpm,
+    bpmConfidence: bpm === null ? 0 : round2(tempo.confidence),
+    key: key ? formatKey(key) : null,
+    camelot: key ? toCamelot(key) : null,
+    keyConfidence: round2(keyEstimate.confidence),
+    hints: {
+      bpm: options.hints.bpm,
+      key: hintKey ? formatKey(hintKey) : null,
+      bpmAgreement:
+        bpm !== null && options.hints.bpm !== null
+          ? compareBpm(measuredBpm!, options.hints.bpm)
+          : null,
+      keyAgreement: key && hintKey ? compareKey(key, hintKey) : null,
+    },
+    waveform: stats.waveform,
+    fingerprint: computeFingerprint(samples, sampleRate),
+    analysedS: samples.length / sampleRate,
+  };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,113 @@
+import { MATRIX_BANDS } from './band-matrix.js';
+import { base64ToBytes } from './base64.js';
+import type { Fingerprint } from './fingerprint-types.js';
+import { levelDistance } from './level-distance.js';
+import { bytesToDb } from './quantise.js';
+import { rebinLevels } from './rebin.js';
+import { PROFILE_BINS } from './spectrum-profile.js';
+
+/**
+ * Thresholds of the same-sound decision; each measure is mapped to 1 / (1 + (d / t)²), so a
+ * measure exactly at its threshold scores 0.5.
+ */
+export const SAME_SOUND_THRESHOLDS = {
+  /** Level-weighted RMS difference of the aligned band matrices, in dB. */
+  matrixDb: 2.5,
+  /** The same over the worst window (~1/16 of the sound): catches one changed bar. */
+  localDb: 4.5,
+  /** Level-weighted RMS difference of the quarter-tone long-term spectra, in dB. */
+  profileDb: 3,
+  /** Trimmed durations may differ by this many ms plus {@link durationRelative} of the shorter. */
+  durationMs: 15,
+  durationRelative: 0.012,
+  /** ... plus this share of the larger `edgeMs` (a ±1.5 dB level error at the edges). */
+  durationEdge: 0.5,
+} as const;
+
+/** Matrix cells further below the loudest are ignored. */
+const MATRIX_FLOOR_DB = -60;
+/** Profile bins further below the peak are ignored: codecs quantise masked bins coarsely. */
+const PROFILE_FLOOR_DB = -30;
+/** With frames shorter than this, a cell may match its neighbours' levels (codec pre-echo). */
+const SMEAR_MS = 40;
+/** Lag search span in ms: absorbs codec offsets and edge detection jitter. */
+const MAX_LAG_MS = 45;
+
+/** The measures behind a comparison, for diagnostics and tuning. */
+export interface FingerprintComparison {
+  /** 0..1; 0.5 or more exactly when `sameSound`. */
+  similarity: number;
+  sameSound: boolean;
+  matrixDb: number;
+  localDb: number;
+  profileDb: number;
+  /** |Δduration| over its allowance (≤ 1 passes). */
+  durationScore: number;
+}
+
+/**
+ * Decides whether two fingerprints are of the same sound. Similarity is the lowest of four
+ * scores (duration, band matrix aligned over ±45 ms, its worst local window, long-term
+ * spectrum), each 1 at identity and 0.5 at its threshold; `sameSound` is similarity ≥ 0.5.
+ * Symmetric up to rounding. Fingerprints with different frame lengths are compared at the
+ * longer one.
+ * @throws Error when a fingerprint's packed fields are not valid base64.
+ */
+export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): FingerprintComparison {
+  const t = SAME_SOUND_THRESHOLDS;
+  const frameMs = Math.max(a.frameMs, b.frameMs);
+  const ma = rebinLevels(bytesToDb(base64ToBytes(a.matrix)), MATRIX_BANDS, a.frameMs, frameMs);
+  const mb = rebinLevels(bytesToDb(base64ToBytes(b.matrix)), MATRIX_BANDS, b.frameMs, frameMs);
+  const frames = Math.max(ma.length, mb.length) / MATRIX_BANDS;
+  const maxLag = Math.max(1, Math.round(MAX_LAG_MS / frameMs));
+  const window = Math.max(4, Math.round(frames / 16));
+  const matrix = levelDistance(ma, mb, {
+    bands: MATRIX_BANDS,
+    maxLag,
+    window,
+    floorDb: MATRIX_FLOOR_DB,
+    smearFrames: frameMs < SMEAR_MS ? 1 : 0,
+  });
+  const pa = bytesToDb(base64ToBytes(a.profile));
+  const pb = bytesToDb(base64ToBytes(b.profile));
+  const profile = levelDistance(pa, pb, {
+    bands: PROFILE_BINS,
+    maxLag: 0,
+    window: 1,
+    floorDb: PROFILE_FLOOR_DB,
+    smearFrames: 0,
+  });
+  const allowance =
+    t.durationMs +
+    t.durationRelative * Math.min(a.durationMs, b.durationMs) +
+    t.durationEdge * Math.max(a.edgeMs, b.edgeMs);
+  const durationScore = Math.abs(a.durationMs - b.durationMs) / allowance;
+  const score = (ratio: number): number => 1 / (1 + ratio * ratio);
+  const similarity = Math.min(
+    score(durationScore),
+    score(matrix.global / t.matrixDb),
+    score(matrix.local / t.localDb),
+    score(profile.global / t.profileDb),
+  );
+  return {
+    similarity,
+    sameSound: similarity >= 0.5,
+    matrixDb: matrix.global,
+    localDb: matrix.local,
+    profileDb: profile.global,
+    durationScore,
+  };
+}
+
+/**
+ * Whether `a` and `b` are the same sound (see {@link compareFingerprintsDetailed}), with a
+ * similarity in 0..1 that is ≥ 0.5 exactly when `sameSound` is true.
+ * @throws Error when a fingerprint's packed fields are not valid base64.
+ */
+export function compareFingerprints(
+  a: Fingerprint,
+  b: Fingerprint,
+): { similarity: number; sameSound: boolean } {
+  const { similarity, sameSound } = compareFingerprintsDetailed(a, b);
+  return { similarity, sameSound };
+}

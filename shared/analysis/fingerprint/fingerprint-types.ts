@@ -1,0 +1,25 @@
+/**
+ * A perceptual fingerprint: JSON-serialisable, at most ~7 KB as JSON whatever the input length
+ * (256 frames × 18 bands + 159 profile bytes, base64).
+ */
+export interface Fingerprint {
+  v: 1;
+  /** Duration of the sound between its trimmed edges (30 dB below its own maximum), in ms. */
+  durationMs: number;
+  /**
+   * ms the envelope takes to cross the ±3 dB around that threshold at both edges together:
+   * slow decays make the duration uncertain, and the comparison allows for it.
+   */
+  edgeMs: number;
+  /** Length of one matrix frame in ms (11.6 ms × 2^n at 11025 Hz, at most 256 frames). */
+  frameMs: number;
+  /** Number of matrix frames. */
+  frames: number;
+  /**
+   * Band levels over time, base64 of `frames` × 18 bytes (row-major, frame by frame):
+   * 0.5 dB steps relative to the loudest cell (255), third-octave-ish bands 30-4800 Hz.
+   */
+  matrix: string;
+  /** Long-term spectrum, base64 of 159 bytes: quarter-tone bins from 50 Hz, same scale. */
+  profile: string;
+}

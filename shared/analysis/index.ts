@@ -1,0 +1,14 @@
+/** The analysis core: pure functions from PCM to plain objects, shared by browser, CLI and server. */
+export { ANALYSIS_SAMPLE_RATE, MAX_ANALYSIS_WINDOW_S } from './constants.js';
+export { createPcmAccumulator } from './pcm-accumulator.js';
+export type { CanonicalPcm, PcmAccumulator, StreamStats } from './pcm-accumulator.js';
+export { analyseSound } from './analyze.js';
+export type { AnalyseOptions, Hints, SoundAnalysis } from './analyze.js';
+export type { SoundKind } from './kind.js';
+export type { EssentiaKeyApi } from './key.js';
+export {
+  compareFingerprints,
+  computeFingerprint,
+  fingerprintIndexKeys,
+} from './fingerprint/index.js';
+export type { Fingerprint } from './fingerprint/index.js';

@@ -1,0 +1,82 @@
+import { parseKey, type MusicalKey } from '../music/key-names.js';
+
+/** The slice of essentia.js that key detection uses; the platform loads and injects it. */
+export interface EssentiaKeyApi {
+  arrayToVector(samples: Float32Array): { delete(): void };
+  KeyExtractor(
+    audio: unknown,
+    averageDetuningCorrection: boolean,
+    frameSize: number,
+    hopSize: number,
+    hpcpSize: number,
+    maxFrequency: number,
+    maximumSpectralPeaks: number,
+    minFrequency: number,
+    pcpThreshold: number,
+    profileType: string,
+    sampleRate: number,
+    spectralPeaksThreshold: number,
+    tuningFrequency: number,
+    weightType: string,
+    windowType: string,
+  ): { key: string; scale: string; strength: number };
+}
+
+export interface KeyEstimate {
+  /** Null when the material has no clear key (drums, noise, silence, a lone note). */
+  key: MusicalKey | null;
+  /** 0..1: the correlation of the pitch-class profile with the winning key profile. */
+  confidence: number;
+}
+
+/** Below this correlation the material is reported as having no key. */
+export const MIN_KEY_CONFIDENCE = 0.5;
+/** Key is read from at most this many seconds, taken from the middle of longer material. */
+export const KEY_WINDOW_S = 90;
+
+/**
+ * Estimates the key of mono PCM with essentia's KeyExtractor (EDMA profile, which suits
+ * electronic and pop material). Long inputs are read from a centred window of KEY_WINDOW_S.
+ * Never throws: an essentia failure is reported as no key.
+ */
+export function estimateKey(
+  samples: Float32Array,
+  sampleRate: number,
+  essentia: EssentiaKeyApi,
+): KeyEstimate {
+  const windowFrames = Math.round(KEY_WINDOW_S * sampleRate);
+  const start = Math.max(0, Math.floor((samples.length - windowFrames) / 2));
+  const audio = samples.subarray(start, start + windowFrames);
+  if (audio.length < 2048) return { key: null, confidence: 0 };
+  const vector = essentia.arrayToVector(audio);
+  try {
+    const hop = audio.length < 30 * sampleRate ? 2048 : 4096;
+    const result = essentia.KeyExtractor(
+      vector,
+      true,
+      4096,
+      hop,
+      12,
+      3500,
+      60,
+      25,
+      0.2,
+      'edma',
+      sampleRate,
+      0.0001,
+      440,
+      'cosine',
+      'hann',
+    );
+    const confidence = Number.isFinite(result.strength)
+      ? Math.max(0, Math.min(1, result.strength))
+      : 0;
+    const key = parseKey(`${result.key} ${result.scale}`);
+    if (!key || confidence < MIN_KEY_CONFIDENCE) return { key: null, confidence };
+    return { key, confidence };
+  } catch {
+    return { key: null, confidence: 0 };
+  } finally {
+    vector.delete();
+  }
+}

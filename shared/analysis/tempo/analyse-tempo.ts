@@ -1,0 +1,125 @@
+import {
+  autocorrelation,
+  autocorrelationAt,
+  detrend,
+  localPeaks,
+  meanSquare,
+} from './autocorrelation.js';
+import { pulseConfidence } from './confidence.js';
+import { matchLoopLength } from './loop-length.js';
+import type { LevelReason } from './metrical-level.js';
+import { chooseMetricalLevel, tempoPrior } from './metrical-level.js';
+import { onsetEnvelope } from './onset-envelope.js';
+import { startAlignment } from './pulse-grid.js';
+import { refinePeriod } from './refine-period.js';
+
+/** Pulse range searched in the tempogram (BPM), wider than the reported range. */
+const SEARCH_MIN_BPM = 40;
+const SEARCH_MAX_BPM = 240;
+/** Window of the trend removed from the envelope before autocorrelation (seconds). */
+const DETREND_S = 1;
+/** A loop's grid started at its first sample must score this fraction of the best phase. */
+const MIN_LOOP_START_ALIGNMENT = 0.5;
+
+/** Multiples of a candidate period whose autocorrelation supports it, and their weights. */
+const HARMONICS: readonly (readonly [number, number])[] = [
+  [1, 1],
+  [2, 0.5],
+  [4, 0.25],
+];
+
+/**
+ * Weighted mean autocorrelation at 1, 2 and 4 times `lag` (linearly interpolated), over the
+ * multiples the clip is long enough for: a beat is repeated by its bars, a spurious
+ * peak (5 16ths in a bed of 16th hats, 3/2 of the beat) is not.
+ */
+function harmonicStrength(acf: Float64Array, lag: number): number {
+  let sum = 0;
+  let weights = 0;
+  for (const [multiple, weight] of HARMONICS) {
+    const at = lag * multiple;
+    const i = Math.floor(at);
+    if (i + 1 >= acf.length) break;
+    const frac = at - i;
+    const a = acf[i] ?? 0;
+    const b = acf[i + 1] ?? 0;
+    // The peak may fall between frames; the larger neighbour stands for it.
+    sum += weight * Math.max(a + (b - a) * frac, Math.max(a, b) * 0.9);
+    weights += weight;
+  }
+  return weights > 0 ? sum / weights : 0;
+}
+
+/** Everything the estimator measured, for tests and calibration; index.ts publishes a subset. */
+export interface TempoAnalysis {
+  /** Tempo in BPM before the confidence gate (null when no pulse was found at all). */
+  bpm: number | null;
+  confidence: number;
+  loopBeats: number | null;
+  /** The strongest pulse in the tempogram (BPM), before octave choice. */
+  pulseBpm: number | null;
+  reason: LevelReason | null;
+  /** Normalised autocorrelation at the chosen beat period. */
+  periodicity: number;
+}
+
+const NONE: TempoAnalysis = {
+  bpm: null,
+  confidence: 0,
+  loopBeats: null,
+  pulseBpm: null,
+  reason: null,
+  periodicity: 0,
+};
+
+/** The full tempo analysis behind estimateTempo; see its documentation. Never throws. */
+export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAnalysis {
+  if (!(sampleRate > 0) || !Number.isFinite(sampleRate) || samples.length === 0) return NONE;
+  const envelope = onsetEnvelope(samples, sampleRate);
+  const { novelty, frameRate } = envelope;
+  const x = detrend(novelty, DETREND_S * frameRate);
+  const energy = meanSquare(x);
+  const minLag = Math.floor((60 * frameRate) / SEARCH_MAX_BPM);
+  const maxLag = Math.min(
+    Math.ceil((60 * frameRate) / SEARCH_MIN_BPM),
+    Math.floor((x.length * 2) / 3),
+  );
+  if (energy <= 0 || maxLag <= minLag + 2) return NONE;
+  const longest = Math.max(...HARMONICS.map(([multiple]) => multiple));
+  const acf = autocorrelation(x, Math.min(longest * maxLag + 2, Math.floor((x.length * 2) / 3)));
+
+  let pulse: { lag: number; score: number } | null = null;
+  for (const peak of localPeaks(acf, minLag, maxLag)) {
+    if (peak.value <= 0) continue;
+    const score =
+      harmonicStrength(acf, peak.lag) * Math.sqrt(tempoPrior((60 * frameRate) / peak.lag));
+    if (pulse === null || score > pulse.score) pulse = { lag: peak.lag, score };
+  }
+  if (pulse === null) return NONE;
+  const pulseBpm = (60 * frameRate) / pulse.lag;
+
+  const strengthAt = (bpm: number): number => {
+    const lag = Math.round((60 * frameRate) / bpm);
+    return Math.max(...[lag - 1, lag, lag + 1].map((l) => autocorrelationAt(x, l, energy)));
+  };
+  const level = chooseMetricalLevel(envelope, pulseBpm, strengthAt);
+  const refined = refinePeriod(x, (60 * frameRate) / level.bpm);
+  const period = refined.periodFrames;
+  let bpm = (60 * frameRate) / period;
+  const periodicity = strengthAt(bpm);
+  const confidence = pulseConfidence(novelty, frameRate, periodicity, period);
+
+  let loopBeats: number | null = null;
+  const durationS = samples.length / sampleRate;
+  // Half a frame of error at the largest multiple measured, relative to that lag.
+  const precision = 0.5 / (refined.multiple * period);
+  const loop = matchLoopLength(durationS, bpm, precision);
+  if (loop !== null) {
+    const loopPeriod = (60 * frameRate) / loop.bpm;
+    if (startAlignment(novelty, loopPeriod, 0, novelty.length) >= MIN_LOOP_START_ALIGNMENT) {
+      bpm = loop.bpm;
+      loopBeats = loop.beats;
+    }
+  }
+  return { bpm, confidence, loopBeats, pulseBpm, reason: level.reason, periodicity };
+}

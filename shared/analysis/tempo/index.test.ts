@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { estimateTempo, MIN_TEMPO_CONFIDENCE } from './index.js';
+import {
+  arrangement,
+  drumPattern,
+  GROOVES,
+  padWithSilence,
+  pianoNote,
+  renderVoice,
+  sustainedChord,
+  whiteNoise,
+  normalise,
+} from './test-signals.js';
+
+const SR = 11025;
+
+function loop(
+  bpm: number,
+  beats: number,
+  pattern: Parameters<typeof drumPattern>[0]['pattern'],
+  swing8 = 0,
+): Float32Array {
+  return drumPattern({ bpm, beats, sampleRate: SR, pattern, swing8 });
+}
+
+describe('estimateTempo: octave a producer writes', () => {
+  it.each([
+    ['four on the floor', 124, GROOVES.fourOnTheFloor, 0],
+    ['house', 128, GROOVES.fourOnTheFloor, 0],
+    ['hip-hop, swung hats, syncopated kick', 90, GROOVES.hipHop, 1 / 3],
+    ['half-time trap, 8th hats', 140, GROOVES.halfTimeTrap8, 0],
+    ['half-time trap, 16th hats', 140, GROOVES.halfTimeTrap16, 0],
+    ['drum and bass breakbeat', 174, GROOVES.drumAndBass, 0],
+    ['slow rock groove, 8th hats', 60, GROOVES.rock, 0],
+    ['fast rock groove', 180, GROOVES.rock, 0],
+    ['hip-hop at 70 with 8th hats', 70, GROOVES.hipHop, 0],
+    ['a kick on every beat and nothing else', 120, { kick: 'x...' }, 0],
+    ['a kick on every beat at 100', 100, { kick: 'x...' }, 0],
+  ] as const)('%s at %d BPM (4-bar loop)', (_name, bpm, pattern, swing) => {
+    const result = estimateTempo(loop(bpm, 16, pattern, swing), SR);
+    expect(result.bpm).toBeCloseTo(bpm, 1);
+    expect(result.loopBeats).toBe(16);
+    expect(result.confidence).toBeGreaterThanOrEqual(MIN_TEMPO_CONFIDENCE);
+  });
+});
+
+describe('estimateTempo: exact loops', () => {
+  it.each([
+    [124, 4],
+    [124, 8],
+    [124, 16],
+    [92.5, 8],
+    [123.7, 16],
+    [97.3, 4],
+    [60, 4],
+  ])('%d BPM cut to %d beats reads the exact tempo from its length', (bpm, beats) => {
+    const result = estimateTempo(loop(bpm, beats, GROOVES.rock), SR);
+    expect(result.loopBeats).toBe(beats);
+    expect(Math.abs((result.bpm ?? 0) - bpm)).toBeLessThan(0.1);
+  });
+
+  it('keeps the tempo when 0.4 s of silence pads both ends', () => {
+    const result = estimateTempo(padWithSilence(loop(124, 8, GROOVES.fourOnTheFloor), SR, 0.4), SR);
+    expect(Math.abs((result.bpm ?? 0) - 124)).toBeLessThan(1);
+    expect([null, 8]).toContain(result.loopBeats);
+  });
+
+  it('works at other sample rates', () => {
+    const result = estimateTempo(
+      drumPattern({ bpm: 126, beats: 8, sampleRate: 44100, pattern: GROOVES.rock }),
+      44100,
+    );
+    expect(result.bpm).toBeCloseTo(126, 1);
+    expect(result.loopBeats).toBe(8);
+  });
+});
+
+describe('estimateTempo: tracks', () => {
+  it.each([
+    [97.3, 40],
+    [123.7, 40],
+    [97.3, 20],
+  ])('finds %d BPM in a %d s clip that is not a loop, within 0.5 BPM', (bpm, seconds) => {
+    const beats = (bpm * seconds) / 60 + 0.37;
+    const result = estimateTempo(loop(bpm, beats, GROOVES.rock), SR);
+    expect(result.loopBeats).toBeNull();
+    expect(Math.abs((result.bpm ?? 0) - bpm)).toBeLessThan(0.5);
+  });
+
+  it('finds 100 BPM in a 60 s arrangement with a fill and a breakdown', () => {
+    const result = estimateTempo(arrangement(100, SR, 25), SR);
+    expect(result.loopBeats).toBeNull();
+    expect(Math.abs((result.bpm ?? 0) - 100)).toBeLessThan(0.5);
+  });
+});
+
+describe('estimateTempo: no pulse', () => {
+  it.each([
+    ['a kick', renderVoice('kick', SR)],
+    ['a clap', renderVoice('clap', SR)],
+    ['a 4 s crash', normalise(renderVoice('crash', SR), 0.9)],
+    ['a piano note', pianoNote(3, SR)],
+    ['a sustained chord', sustainedChord(8, SR)],
+    ['silence', new Float32Array(4 * SR)],
+    ['white noise (2 s)', whiteNoise(2, SR)],
+    ['white noise (20 s)', whiteNoise(20, SR)],
+    ['DC', new Float32Array(4 * SR).fill(0.5)],
+    ['5 ms', loop(120, 0.01, GROOVES.rock)],
+    ['empty', new Float32Array(0)],
+  ])('%s gives bpm null', (_name, samples) => {
+    const result = estimateTempo(samples, SR);
+    expect(result.bpm).toBeNull();
+    expect(result.loopBeats).toBeNull();
+    expect(result.confidence).toBeLessThan(MIN_TEMPO_CONFIDENCE);
+  });
+
+  it('does not throw on a bad sample rate or non-finite samples', () => {
+    expect(estimateTempo(loop(120, 8, GROOVES.rock), 0).bpm).toBeNull();
+    expect(estimateTempo(new Float32Array(1000).fill(Number.NaN), SR).bpm).toBeNull();
+  });
+});

@@ -1,0 +1,29 @@
+import { analyseTempo } from './analyse-tempo.js';
+
+export interface TempoEstimate {
+  /** Beats per minute; null when there is no pulse (confidence below MIN_TEMPO_CONFIDENCE). */
+  bpm: number | null;
+  /** 0..1: how clearly a steady pulse was found. */
+  confidence: number;
+  /** Whole beats the clip spans when it is a cleanly cut loop at bpm, else null. */
+  loopBeats: number | null;
+}
+
+/** Below this confidence no tempo is reported. */
+export const MIN_TEMPO_CONFIDENCE = 0.3;
+
+/**
+ * Estimates the tempo of mono PCM at any sampleRate (Hz), in the octave a producer would
+ * write on the file (57-190 BPM). A clip up to 30 s whose length is a whole number of beats
+ * (1, 2, 3, 4, 6, 8, 12, 16, 32 or 64) within 3 % of the measured tempo, and that starts on
+ * the beat, is a loop: bpm is then exactly 60 * loopBeats / durationS. One-shots, silence,
+ * noise, DC and sustained tones give bpm null. Never throws: empty input, a non-positive
+ * rate or non-finite samples give { bpm: null, confidence: 0, loopBeats: null }.
+ */
+export function estimateTempo(samples: Float32Array, sampleRate: number): TempoEstimate {
+  const analysis = analyseTempo(samples, sampleRate);
+  if (analysis.bpm === null || !(analysis.confidence >= MIN_TEMPO_CONFIDENCE)) {
+    return { bpm: null, confidence: analysis.confidence, loopBeats: null };
+  }
+  return { bpm: analysis.bpm, confidence: analysis.confidence, loopBeats: analysis.loopBeats };
+}

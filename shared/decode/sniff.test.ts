@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { readFixture } from '../../fixtures/decode/support.js';
+import { sniffAudioFormat } from './index.js';
+
+const head = (name: string, n = 4096): Uint8Array => readFixture(name).subarray(0, n);
+
+describe('sniffAudioFormat', () => {
+  it.each([
+    ['sine-s16.wav', 'wav'],
+    ['sine-rf64.wav', 'wav'],
+    ['6ch-s24.wav', 'wav'],
+    ['sine-s16.aiff', 'aiff'],
+    ['stereo-sowt.aifc', 'aiff'],
+    ['sine-s16.flac', 'flac'],
+    ['sine-id3.flac', 'flac'],
+    ['stereo-cbr.mp3', 'mp3'],
+    ['sine-vbr.mp3', 'mp3'],
+    ['stereo.ogg', 'ogg-vorbis'],
+    ['stereo.opus', 'opus'],
+    ['stereo.m4a', 'm4a'],
+  ])('reads %s as %s from its bytes, whatever its name', (name, format) => {
+    expect(sniffAudioFormat(head(name), name)).toEqual({ ok: true, format });
+    expect(sniffAudioFormat(head(name), 'renamed.txt')).toEqual({ ok: true, format });
+  });
+
+  it('names the problem with files that are not audio', () => {
+    expect(sniffAudioFormat(new Uint8Array(0), 'a.wav')).toEqual({
+      ok: false,
+      reason: 'empty file (0 bytes)',
+    });
+    expect(sniffAudioFormat(head('bad/image.mp3'), 'image.mp3')).toEqual({
+      ok: false,
+      reason: 'not audio: PNG image',
+    });
+    expect(sniffAudioFormat(head('bad/text.flac'), 'text.flac')).toEqual({
+      ok: false,
+      reason: 'not audio: text',
+    });
+    const random = sniffAudioFormat(head('bad/random.wav'), 'random.wav');
+    expect(random.ok).toBe(false);
+    expect(!random.ok && random.reason).toMatch(
+      /^unrecognised format \(starts with dc 04 .*extension \.wav\)$/,
+    );
+  });
+
+  it('uses the extension only when an ID3 tag is longer than the head', () => {
+    // a tag claiming 1 MB (syncsafe 0x00 0x40 0x00 0x00) cut at 4 KiB: the bytes cannot decide
+    const tagged = new Uint8Array(4096);
+    tagged.set([0x49, 0x44, 0x33, 3, 0, 0, 0x00, 0x40, 0x00, 0x00]);
+    expect(sniffAudioFormat(tagged, 'x.flac')).toEqual({ ok: true, format: 'flac' });
+    expect(sniffAudioFormat(tagged, 'x.mp3')).toEqual({ ok: true, format: 'mp3' });
+  });
+
+  it('recognises a head shorter than a full header where the magic is enough', () => {
+    expect(sniffAudioFormat(head('sine-s16.flac', 4), 'a')).toEqual({ ok: true, format: 'flac' });
+    expect(sniffAudioFormat(head('sine-s16.wav', 12), 'a')).toEqual({ ok: true, format: 'wav' });
+  });
+});
