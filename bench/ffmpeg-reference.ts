@@ -19,7 +19,7 @@ export async function ffmpegLoudness(path: string): Promise<number | null> {
     '-i',
     path,
     '-af',
-    'ebur128=framelog=quiet',
+    'ebur128=framelog=verbose',
     '-f',
     'null',
     '-',

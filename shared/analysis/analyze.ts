@@ -65,10 +65,13 @@ export function analyseSound(
   const tempo =
     stats.durationS >= ONESHOT_MAX_S
       ? estimateTempo(samples, sampleRate)
-      : { bpm: null, confidence: 0 };
-  const kind = classifyKind(stats.durationS, tempo.bpm);
+      : { bpm: null, confidence: 0, loopBeats: null, octaveCertain: false };
+  const kind = classifyKind(stats.durationS, tempo.bpm, tempo.loopBeats);
   const measuredBpm = kind === 'oneshot' ? null : tempo.bpm;
-  const bpm = measuredBpm === null ? null : round2(resolveBpm(measuredBpm, options.hints.bpm));
+  const bpm =
+    measuredBpm === null
+      ? null
+      : round2(resolveBpm(measuredBpm, options.hints.bpm, tempo.octaveCertain));
   const keyEstimate = estimateKey(samples, sampleRate, options.essentia);
   const key = keyEstimate.key;
   const hintKey = options.hints.key;

@@ -10,11 +10,21 @@ describe('tempo hints', () => {
     expect(compareBpm(120, 126)).toBe('disagrees');
   });
 
-  it("takes the producer's octave with the measured precision", () => {
-    expect(resolveBpm(70.2, 140)).toBeCloseTo(140.4, 6);
-    expect(resolveBpm(174, 87)).toBe(87);
-    expect(resolveBpm(120, 126)).toBe(120);
-    expect(resolveBpm(120, null)).toBe(120);
+  it("lifts a half-time reading to the producer's octave, with the measured precision", () => {
+    expect(resolveBpm(70.2, 140, true)).toBeCloseTo(140.4, 6);
+    expect(resolveBpm(87, 174, true)).toBe(174);
+  });
+
+  it('follows a slower hint only when the octave was a close call and the hint is 70 or more', () => {
+    expect(resolveBpm(140.2, 70, false)).toBeCloseTo(70.1, 6);
+    expect(resolveBpm(140, 70, true)).toBe(140);
+    expect(resolveBpm(128, 64, false)).toBe(128);
+  });
+
+  it('keeps the measurement against a faster-than-180 or unrelated hint, or none', () => {
+    expect(resolveBpm(100, 200, false)).toBe(100);
+    expect(resolveBpm(120, 126, false)).toBe(120);
+    expect(resolveBpm(120, null, false)).toBe(120);
   });
 });
 

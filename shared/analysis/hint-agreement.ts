@@ -23,14 +23,26 @@ function octaveRatio(measured: number, hint: number): number | null {
   return null;
 }
 
+/** The fastest tempo a written hint may lift a measurement to. */
+const MAX_HINTED_BPM = 180;
+/** The slowest tempo a written hint may bring a measurement down to. */
+const MIN_HINTED_BPM = 70;
+
 /**
- * The tempo to report: where the name or tags give the same tempo an octave away (half or
- * double time), the producer's written reading wins, since it is how the file is meant to be
- * counted; the measured precision is kept (measured × 2 or ÷ 2). Otherwise the measurement.
+ * The tempo to report, given a measurement, what the name or tags say, and whether the
+ * estimator's choice of octave was clear-cut. Estimators most often read fast material at
+ * half tempo (87 for drum and bass at 174) while producers write the tempo they count, so a
+ * hint of twice the measurement (up to 180) wins. A hint of half the measurement wins only
+ * when the octave was a close call and the hint is a tempo producers write (70 or more):
+ * "70" on a half-time ballad is the producer's reading, "64 BPM" on a four-on-the-floor 128
+ * loop is a mislabel. The measured precision is kept either way.
  */
-export function resolveBpm(measured: number, hint: number | null): number {
-  if (hint === null || Math.abs(measured - hint) <= BPM_AGREEMENT_TOLERANCE) return measured;
-  return measured * (octaveRatio(measured, hint) ?? 1);
+export function resolveBpm(measured: number, hint: number | null, octaveCertain: boolean): number {
+  if (hint === null) return measured;
+  const ratio = octaveRatio(measured, hint);
+  if (ratio === 2 && hint <= MAX_HINTED_BPM) return measured * 2;
+  if (ratio === 0.5 && !octaveCertain && hint >= MIN_HINTED_BPM) return measured / 2;
+  return measured;
 }
 
 /** Compares a key hint with a measured key: same key, its relative major/minor, or other. */

@@ -1,7 +1,10 @@
 /** The analysis core: pure functions from PCM to plain objects, shared by browser, CLI and server. */
 export { ANALYSIS_SAMPLE_RATE, MAX_ANALYSIS_WINDOW_S } from './constants.js';
 export { createPcmAccumulator } from './pcm-accumulator.js';
-export type { CanonicalPcm, PcmAccumulator, StreamStats } from './pcm-accumulator.js';
+export type { PcmAccumulator, StreamStats } from './pcm-accumulator.js';
+export { createCanonicalWindow } from './canonical-window.js';
+export type { CanonicalPcm, CanonicalWindow } from './canonical-window.js';
+export { createWaveformBuilder } from './waveform.js';
 export { analyseSound } from './analyze.js';
 export type { AnalyseOptions, Hints, SoundAnalysis } from './analyze.js';
 export type { SoundKind } from './kind.js';

@@ -67,8 +67,8 @@ export interface LoudnessMeter {
 
 /** Creates a streaming integrated-loudness meter for `channels` channels at `sampleRate` Hz. */
 export function createLoudnessMeter(sampleRate: number, channels: number): LoudnessMeter {
-  const shelf = shelfFilter(sampleRate);
-  const hp = highPassFilter(sampleRate);
+  const { b0: sb0, b1: sb1, b2: sb2, a1: sa1, a2: sa2 } = shelfFilter(sampleRate);
+  const { b0: hb0, b1: hb1, b2: hb2, a1: ha1, a2: ha2 } = highPassFilter(sampleRate);
   const weights = channelWeights(channels);
   // Per channel filter state: shelf x1 x2 y1 y2, high-pass x1 x2 y1 y2.
   const state = Array.from({ length: channels }, () => new Float64Array(8));
@@ -79,6 +79,42 @@ export function createLoudnessMeter(sampleRate: number, channels: number): Loudn
   let totalEnergy = 0;
   let totalFrames = 0;
 
+  /** K-weights x[from, to) through the channel's filter state; returns the filtered energy. */
+  function weightedEnergy(x: Float32Array, s: Float64Array, from: number, to: number): number {
+    let sx1 = s[0]!,
+      sx2 = s[1]!,
+      sy1 = s[2]!,
+      sy2 = s[3]!;
+    let hx1 = s[4]!,
+      hx2 = s[5]!,
+      hy1 = s[6]!,
+      hy2 = s[7]!;
+    let energy = 0;
+    for (let i = from; i < to; i++) {
+      const v = x[i]!;
+      const y = sb0 * v + sb1 * sx1 + sb2 * sx2 - sa1 * sy1 - sa2 * sy2;
+      sx2 = sx1;
+      sx1 = v;
+      sy2 = sy1;
+      sy1 = y;
+      const z = hb0 * y + hb1 * hx1 + hb2 * hx2 - ha1 * hy1 - ha2 * hy2;
+      hx2 = hx1;
+      hx1 = y;
+      hy2 = hy1;
+      hy1 = z;
+      energy += z * z;
+    }
+    s[0] = sx1;
+    s[1] = sx2;
+    s[2] = sy1;
+    s[3] = sy2;
+    s[4] = hx1;
+    s[5] = hx2;
+    s[6] = hy1;
+    s[7] = hy2;
+    return energy;
+  }
+
   return {
     push(data) {
       const frames = data[0]?.length ?? 0;
@@ -87,28 +123,8 @@ export function createLoudnessMeter(sampleRate: number, channels: number): Loudn
         const n = Math.min(frames - offset, stepFrames - partialFrames);
         for (let c = 0; c < channels; c++) {
           const weight = weights[c] ?? 1;
-          if (weight === 0) continue;
-          const x = data[c]!;
-          const s = state[c]!;
-          let [sx1, sx2, sy1, sy2, hx1, hx2, hy1, hy2] = s as unknown as number[];
-          let energy = 0;
-          for (let i = offset; i < offset + n; i++) {
-            const v = x[i]!;
-            const y =
-              shelf.b0 * v + shelf.b1 * sx1! + shelf.b2 * sx2! - shelf.a1 * sy1! - shelf.a2 * sy2!;
-            sx2 = sx1;
-            sx1 = v;
-            sy2 = sy1;
-            sy1 = y;
-            const z = hp.b0 * y + hp.b1 * hx1! + hp.b2 * hx2! - hp.a1 * hy1! - hp.a2 * hy2!;
-            hx2 = hx1;
-            hx1 = y;
-            hy2 = hy1;
-            hy1 = z;
-            energy += z * z;
-          }
-          s.set([sx1!, sx2!, sy1!, sy2!, hx1!, hx2!, hy1!, hy2!]);
-          partial += weight * energy;
+          if (weight !== 0)
+            partial += weight * weightedEnergy(data[c]!, state[c]!, offset, offset + n);
         }
         partialFrames += n;
         offset += n;

@@ -1,4 +1,5 @@
-import { ANALYSIS_SAMPLE_RATE, MAX_ANALYSIS_WINDOW_S } from './constants.js';
+import { createCanonicalWindow, type CanonicalPcm } from './canonical-window.js';
+import { ANALYSIS_SAMPLE_RATE } from './constants.js';
 import { createLoudnessMeter } from './loudness.js';
 import { createResampler } from './resample.js';
 import { createWaveformBuilder } from './waveform.js';
@@ -18,13 +19,7 @@ export interface StreamStats {
   waveform: number[];
 }
 
-/** The canonical PCM the analysis functions take: mono at ANALYSIS_SAMPLE_RATE. */
-export interface CanonicalPcm {
-  samples: Float32Array;
-  sampleRate: number;
-  /** False when the stream was longer than MAX_ANALYSIS_WINDOW_S and only its start was kept. */
-  complete: boolean;
-}
+export type { CanonicalPcm };
 
 export interface PcmAccumulator {
   /** Adds a planar chunk at the stream's rate (one Float32Array per channel, equal lengths). */
@@ -43,24 +38,8 @@ export function createPcmAccumulator(sampleRate: number, channels: number): PcmA
   const loudness = createLoudnessMeter(sampleRate, channels);
   const waveform = createWaveformBuilder();
   const resampler = createResampler(sampleRate, ANALYSIS_SAMPLE_RATE);
-  const capacity = MAX_ANALYSIS_WINDOW_S * ANALYSIS_SAMPLE_RATE;
-  let canonical = new Float32Array(Math.min(capacity, ANALYSIS_SAMPLE_RATE * 8));
-  let kept = 0;
-  let complete = true;
+  const window = createCanonicalWindow();
   let frames = 0;
-
-  function keep(mono: Float32Array): void {
-    const room = capacity - kept;
-    if (mono.length > room) complete = false;
-    const n = Math.min(room, mono.length);
-    if (kept + n > canonical.length) {
-      const grown = new Float32Array(Math.min(capacity, Math.max(kept + n, canonical.length * 2)));
-      grown.set(canonical.subarray(0, kept));
-      canonical = grown;
-    }
-    canonical.set(mono.subarray(0, n), kept);
-    kept += n;
-  }
 
   return {
     push(data) {
@@ -69,7 +48,7 @@ export function createPcmAccumulator(sampleRate: number, channels: number): PcmA
       frames += n;
       loudness.push(data);
       waveform.push(data);
-      if (!complete) return;
+      if (window.full) return;
       let mono: Float32Array;
       if (data.length === 1) mono = data[0]!;
       else {
@@ -77,10 +56,10 @@ export function createPcmAccumulator(sampleRate: number, channels: number): PcmA
         const scale = 1 / data.length;
         for (const channel of data) for (let i = 0; i < n; i++) mono[i]! += channel[i]! * scale;
       }
-      keep(resampler.push(mono));
+      window.push(resampler.push(mono));
     },
     finish() {
-      if (complete) keep(resampler.end());
+      if (!window.full) window.push(resampler.end());
       const peak = waveform.peak();
       return {
         stats: {
@@ -92,11 +71,7 @@ export function createPcmAccumulator(sampleRate: number, channels: number): PcmA
           loudnessLufs: loudness.integratedLufs(),
           waveform: waveform.finish(),
         },
-        canonical: {
-          samples: canonical.slice(0, kept),
-          sampleRate: ANALYSIS_SAMPLE_RATE,
-          complete,
-        },
+        canonical: window.finish(),
       };
     },
   };

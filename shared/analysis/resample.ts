@@ -1,3 +1,5 @@
+import { createHalfbandDecimator, type Decimator } from './halfband.js';
+
 /**
  * Streaming rational resampler for mono PCM: a polyphase Kaiser-windowed sinc filter whose
  * cutoff sits below the lower of the two Nyquist rates, so nothing above the output band
@@ -30,12 +32,45 @@ function besselI0(x: number): number {
 }
 
 /**
- * Creates a resampler from `inputRate` to `outputRate` (Hz, positive integers).
+ * Creates a resampler from `inputRate` to `outputRate` (Hz, positive integers). Large
+ * reductions (44.1/48/96 kHz to 11025 Hz) first halve the rate with cheap halfband stages
+ * while at least 3.5 times the output rate remains, then finish with the sharp polyphase filter.
  * Equal rates pass samples through unchanged. Rates whose ratio needs more than 4096 phases
  * are approximated by the nearest of 4096 phases (an error below 0.02 % of a sample).
  */
 export function createResampler(inputRate: number, outputRate: number): StreamResampler {
   if (!(inputRate > 0 && outputRate > 0)) throw new RangeError('sample rates must be positive');
+  const stages: Decimator[] = [];
+  let rate = inputRate;
+  while (rate % 2 === 0 && rate / outputRate >= 3.5) {
+    stages.push(createHalfbandDecimator());
+    rate /= 2;
+  }
+  if (stages.length === 0) return createPolyphaseResampler(inputRate, outputRate);
+  const last = createPolyphaseResampler(rate, outputRate);
+  const through = (x: Float32Array) => stages.reduce((signal, stage) => stage.push(signal), x);
+  return {
+    push: (input) => last.push(through(input)),
+    end() {
+      let signal = new Float32Array(0);
+      for (const stage of stages) {
+        const pushedOut = stage.push(signal);
+        const tail = stage.end();
+        signal = new Float32Array(pushedOut.length + tail.length);
+        signal.set(pushedOut);
+        signal.set(tail, pushedOut.length);
+      }
+      const head = last.push(signal);
+      const tail = last.end();
+      const out = new Float32Array(head.length + tail.length);
+      out.set(head);
+      out.set(tail, head.length);
+      return out;
+    },
+  };
+}
+
+function createPolyphaseResampler(inputRate: number, outputRate: number): StreamResampler {
   if (inputRate === outputRate) {
     return { push: (input) => input.slice(), end: () => new Float32Array(0) };
   }

@@ -31,12 +31,21 @@ export function createWaveformBuilder(points = 256): WaveformBuilder {
   return {
     push(channels) {
       const frames = channels[0]?.length ?? 0;
-      for (let i = 0; i < frames; i++) {
+      let offset = 0;
+      while (offset < frames) {
+        const n = Math.min(frames - offset, blockFrames - currentFrames);
         for (const channel of channels) {
-          const v = Math.abs(channel[i]!);
-          if (v > current) current = v;
+          let m = current;
+          for (let i = offset; i < offset + n; i++) {
+            const v = channel[i]!;
+            if (v > m) m = v;
+            else if (-v > m) m = -v;
+          }
+          current = m;
         }
-        if (++currentFrames === blockFrames) {
+        currentFrames += n;
+        offset += n;
+        if (currentFrames === blockFrames) {
           peaks.push(current);
           if (current > overall) overall = current;
           current = 0;

@@ -5,8 +5,10 @@ import type { XXHashAPI } from 'xxhash-wasm';
 import {
   analyseSound,
   createPcmAccumulator,
+  type CanonicalPcm,
   type EssentiaKeyApi,
   type PcmAccumulator,
+  type StreamStats,
 } from '../../../shared/analysis/index.js';
 import {
   createStreamDecoder,
@@ -17,6 +19,7 @@ import {
   type StreamInfo,
 } from '../../../shared/decode/index.js';
 import { decodeWithFfmpeg } from '../decode/ffmpeg.js';
+import { decodeCanonicalWithFfmpeg } from '../decode/ffmpeg-canonical.js';
 import { failedAnalysis, type FileAnalysis } from './file-analysis.js';
 import { readHints } from './file-hints.js';
 import { describeFsError } from './read-errors.js';
@@ -25,6 +28,21 @@ import { describeFsError } from './read-errors.js';
 const WHOLE_READ_MAX_BYTES = 64 * 1024 * 1024;
 const DECODE_CHUNK_BYTES = 256 * 1024;
 const STREAM_CHUNK_BYTES = 1024 * 1024;
+const HEAD_BYTES = 4096;
+
+/**
+ * From these sizes on (about a minute of audio) native ffmpeg decodes, down-mixes, resamples
+ * and meters faster than in-process WASM and JavaScript, its ~0.1 s start-up included.
+ */
+const FFMPEG_FROM_BYTES: Record<AudioFormat, number> = {
+  mp3: 1.5e6,
+  'ogg-vorbis': 1.5e6,
+  opus: 1e6,
+  m4a: 1.5e6,
+  flac: 5e6,
+  wav: 10e6,
+  aiff: 10e6,
+};
 
 const AUDIO_EXTENSIONS = new Set([
   '.wav',
@@ -48,65 +66,50 @@ const AUDIO_EXTENSIONS = new Set([
 export interface AnalyseFileDeps {
   hasher: XXHashAPI;
   essentia: EssentiaKeyApi;
-  /** Whether ffmpeg may decode what the WASM decoders cannot (it must be on the PATH). */
+  /** Whether ffmpeg (on the PATH) may decode long files and what the WASM decoders cannot read. */
   ffmpeg: boolean;
+}
+
+/** What decoding hands to the analysis. */
+interface Decoded {
+  stats: StreamStats;
+  canonical: CanonicalPcm;
+  codec: string;
+  bitDepth: number | null;
+  /** Sample frames the container's header promises, where it says. */
+  declaredFrames: number | null;
 }
 
 function hex64(value: bigint): string {
   return value.toString(16).padStart(16, '0');
 }
 
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** A sink that builds the accumulator once the stream says its rate and channels. */
-function accumulatingSink(): PcmSink & {
-  info_: StreamInfo | null;
-  accumulator: PcmAccumulator | null;
-} {
-  const sink = {
-    info_: null as StreamInfo | null,
-    accumulator: null as PcmAccumulator | null,
-    info(info: StreamInfo) {
-      sink.info_ = info;
-      sink.accumulator = createPcmAccumulator(info.sampleRate, info.channels);
-    },
-    pcm(channels: Float32Array[]) {
-      sink.accumulator?.push(channels);
-    },
-  };
-  return sink;
-}
+class AccumulatingSink implements PcmSink {
+  stream: StreamInfo | null = null;
+  accumulator: PcmAccumulator | null = null;
 
-async function decodeBytes(format: AudioFormat, bytes: Uint8Array, sink: PcmSink): Promise<void> {
-  const decoder = await createStreamDecoder(format, sink);
-  try {
-    for (let i = 0; i < bytes.length; i += DECODE_CHUNK_BYTES) {
-      await decoder.write(bytes.subarray(i, i + DECODE_CHUNK_BYTES));
-    }
-    await decoder.end();
-  } finally {
-    decoder.free();
+  info(info: StreamInfo): void {
+    this.stream = info;
+    this.accumulator = createPcmAccumulator(info.sampleRate, info.channels);
   }
-}
 
-/** Streams the file once, feeding the hash and the decoder chunk by chunk. */
-async function hashAndDecodeStream(
-  path: string,
-  format: AudioFormat,
-  sink: PcmSink,
-  hasher: XXHashAPI,
-): Promise<string> {
-  const hash = hasher.create64();
-  const decoder = await createStreamDecoder(format, sink);
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES })) {
-      const bytes = chunk as Buffer;
-      hash.update(bytes);
-      await decoder.write(bytes);
-    }
-    await decoder.end();
-  } finally {
-    decoder.free();
+  pcm(channels: Float32Array[]): void {
+    this.accumulator?.push(channels);
   }
-  return hex64(hash.digest());
+
+  finish(format: AudioFormat): Decoded {
+    if (!this.stream || !this.accumulator) {
+      throw new DecodeError('corrupt', `no ${format} audio stream found`);
+    }
+    const { stats, canonical } = this.accumulator.finish();
+    const { codec, bitDepth, declaredFrames } = this.stream;
+    return { stats, canonical, codec, bitDepth, declaredFrames };
+  }
 }
 
 async function hashStream(path: string, hasher: XXHashAPI): Promise<string> {
@@ -120,7 +123,7 @@ async function hashStream(path: string, hasher: XXHashAPI): Promise<string> {
 async function readHead(path: string): Promise<Uint8Array> {
   const handle = await open(path, 'r');
   try {
-    const head = new Uint8Array(4096);
+    const head = new Uint8Array(HEAD_BYTES);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     return head.subarray(0, bytesRead);
   } finally {
@@ -128,10 +131,81 @@ async function readHead(path: string): Promise<Uint8Array> {
   }
 }
 
+/** Decodes bytes already in memory with the in-process decoders. */
+async function decodeBytes(format: AudioFormat, bytes: Uint8Array): Promise<Decoded> {
+  const sink = new AccumulatingSink();
+  const decoder = await createStreamDecoder(format, sink);
+  try {
+    for (let i = 0; i < bytes.length; i += DECODE_CHUNK_BYTES) {
+      await decoder.write(bytes.subarray(i, i + DECODE_CHUNK_BYTES));
+    }
+    await decoder.end();
+  } finally {
+    decoder.free();
+  }
+  return sink.finish(format);
+}
+
+/** Streams a large file once, feeding the hash and the in-process decoder chunk by chunk. */
+async function hashAndDecodeStream(
+  path: string,
+  format: AudioFormat,
+  hasher: XXHashAPI,
+): Promise<{ decoded: Decoded; contentHash: string }> {
+  const hash = hasher.create64();
+  const sink = new AccumulatingSink();
+  const decoder = await createStreamDecoder(format, sink);
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES })) {
+      hash.update(chunk as Buffer);
+      await decoder.write(chunk as Buffer);
+    }
+    await decoder.end();
+  } finally {
+    decoder.free();
+  }
+  return { decoded: sink.finish(format), contentHash: hex64(hash.digest()) };
+}
+
+/** Decodes through ffmpeg: the canonical fast path, or full PCM through the accumulator. */
+async function decodeNatively(
+  path: string,
+  format: AudioFormat,
+  canonical: boolean,
+): Promise<Decoded> {
+  if (canonical) {
+    const { stream, stats, canonical: pcm } = await decodeCanonicalWithFfmpeg(path);
+    return {
+      stats,
+      canonical: pcm,
+      codec: stream.codec,
+      bitDepth: stream.bitDepth,
+      declaredFrames: null,
+    };
+  }
+  const sink = new AccumulatingSink();
+  await decodeWithFfmpeg(path, sink);
+  return sink.finish(format);
+}
+
 /**
- * Hashes, decodes and analyses one file, reading its bytes once (files over 64 MB are
- * streamed, so memory stays bounded). A file the in-process decoders cannot read gets a second
- * chance through ffmpeg when allowed. Never throws: every failure is a result with a reason.
+ * Says why a file is truncated when its header promises clearly more audio than it holds
+ * (more than 1 % and 50 ms missing), else null: analysing the part that is there would
+ * report a wrong duration and match the sound it was cut from.
+ */
+function truncation({ stats, declaredFrames }: Decoded): string | null {
+  if (declaredFrames === null) return null;
+  const missing = declaredFrames - stats.frames;
+  if (missing <= Math.max(0.01 * declaredFrames, 0.05 * stats.sampleRate)) return null;
+  const s = (frames: number) => `${(frames / stats.sampleRate).toFixed(2)} s`;
+  return `truncated: the header declares ${s(declaredFrames)} of audio but the file holds ${s(stats.frames)} (an incomplete copy or download?)`;
+}
+
+/**
+ * Hashes, decodes and analyses one file. Its bytes are read once (files over 64 MB are
+ * streamed, so memory stays bounded); when ffmpeg is allowed, long files are decoded natively
+ * (it reads them again, from the page cache), and a file the in-process decoders cannot read
+ * gets a second chance through it. Never throws: every failure is a result with a reason.
  */
 export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<FileAnalysis> {
   const fileName = basename(path);
@@ -157,67 +231,86 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
       bytes = await readFile(path);
       contentHash = hex64(deps.hasher.h64Raw(bytes));
     }
-    const head = bytes ? bytes.subarray(0, 4096) : await readHead(path);
-    const sniffed = sniffAudioFormat(head, fileName);
+    const sniffed = sniffAudioFormat(
+      bytes ? bytes.subarray(0, HEAD_BYTES) : await readHead(path),
+      fileName,
+    );
     if (!sniffed.ok) {
       contentHash ??= await hashStream(path, deps.hasher);
-      const notAudio = sniffed.reason.startsWith('not audio') || !claimsAudio;
-      return failedAnalysis(path, notAudio ? 'skipped' : 'error', sniffed.reason, {
+      const reason = sniffed.reason.startsWith('unrecognised')
+        ? `not audio: ${sniffed.reason}`
+        : sniffed.reason;
+      return failedAnalysis(path, 'skipped', reason, {
         sizeBytes,
         contentHash,
       });
     }
     const format = sniffed.format;
-    let sink = accumulatingSink();
-    const partial = { sizeBytes, format } as const;
+    const inProcess = async (): Promise<Decoded> => {
+      if (bytes) return decodeBytes(format, bytes);
+      const streamed = await hashAndDecodeStream(path, format, deps.hasher);
+      contentHash = streamed.contentHash;
+      return streamed.decoded;
+    };
+    const natively = async (canonical: boolean): Promise<Decoded> => {
+      const [result, hash] = await Promise.all([
+        decodeNatively(path, format, canonical),
+        contentHash ?? hashStream(path, deps.hasher),
+      ]);
+      contentHash = hash;
+      return result;
+    };
+    const nativeFirst = deps.ffmpeg && sizeBytes >= FFMPEG_FROM_BYTES[format];
+    let decoded: Decoded;
     try {
-      if (bytes) await decodeBytes(format, bytes, sink);
-      else contentHash = await hashAndDecodeStream(path, format, sink, deps.hasher);
+      decoded = nativeFirst ? await natively(true) : await inProcess();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const retryable = error instanceof DecodeError && error.code !== 'empty';
-      if (!deps.ffmpeg || !retryable) {
-        return failedAnalysis(path, 'error', `cannot decode ${format}: ${reason}`, {
-          ...partial,
+      const retry =
+        (nativeFirst || deps.ffmpeg) && error instanceof DecodeError && error.code !== 'empty';
+      if (!retry) {
+        return failedAnalysis(path, 'error', `cannot decode ${format}: ${message(error)}`, {
+          sizeBytes,
           contentHash,
+          format,
         });
       }
-      // What the WASM decoders cannot read (ADPCM or µ-law WAV, odd MP4 layouts) ffmpeg may.
-      sink = accumulatingSink();
+      // Each decoder gets a second chance through the other: ffmpeg reads ADPCM or µ-law WAV
+      // and odd MP4 layouts, the in-process decoders what a broken ffmpeg install cannot.
       try {
-        [contentHash] = await Promise.all([
-          contentHash ?? hashStream(path, deps.hasher),
-          decodeWithFfmpeg(path, sink),
-        ]);
+        decoded = nativeFirst ? await inProcess() : await natively(false);
       } catch (fallbackError) {
-        const also = fallbackError instanceof Error ? fallbackError.message : String(fallbackError);
+        const other = nativeFirst ? 'the in-process decoder' : 'ffmpeg';
         return failedAnalysis(
           path,
           'error',
-          `cannot decode ${format}: ${reason}; ffmpeg could not read it either: ${also}`,
-          { ...partial, contentHash },
+          `cannot decode ${format}: ${message(error)}; ${other} could not read it either: ${message(fallbackError)}`,
+          { sizeBytes, contentHash, format },
         );
       }
     }
-    const stream = sink.info_;
-    const accumulator = sink.accumulator;
-    if (!stream || !accumulator) {
-      return failedAnalysis(path, 'error', `cannot decode ${format}: no audio stream found`, {
-        ...partial,
+    if (decoded.stats.frames === 0) {
+      return failedAnalysis(path, 'error', `cannot decode ${format}: it holds no audio frames`, {
+        sizeBytes,
         contentHash,
+        format,
+        codec: decoded.codec,
       });
     }
-    const { stats, canonical } = accumulator.finish();
-    if (stats.frames === 0) {
-      return failedAnalysis(path, 'error', `cannot decode ${format}: it holds no audio frames`, {
-        ...partial,
+    const missing = truncation(decoded);
+    if (missing) {
+      return failedAnalysis(path, 'error', missing, {
+        sizeBytes,
         contentHash,
-        codec: stream.codec,
+        format,
+        codec: decoded.codec,
       });
     }
     const hints = await readHints(path, fileName, bytes);
     bytes = null;
-    const analysis = analyseSound(stats, canonical, { hints, essentia: deps.essentia });
+    const analysis = analyseSound(decoded.stats, decoded.canonical, {
+      hints,
+      essentia: deps.essentia,
+    });
     return {
       path,
       status: 'ok',
@@ -225,8 +318,8 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
       sizeBytes,
       contentHash,
       format,
-      codec: stream.codec,
-      bitDepth: stream.bitDepth,
+      codec: decoded.codec,
+      bitDepth: decoded.bitDepth,
       analysis,
     };
   } catch (error) {

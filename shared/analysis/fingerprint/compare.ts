@@ -4,7 +4,6 @@ import type { Fingerprint } from './fingerprint-types.js';
 import { levelDistance } from './level-distance.js';
 import { bytesToDb } from './quantise.js';
 import { rebinLevels } from './rebin.js';
-import { PROFILE_BINS } from './spectrum-profile.js';
 
 /**
  * Thresholds of the same-sound decision; each measure is mapped to 1 / (1 + (d / t)²), so a
@@ -12,11 +11,15 @@ import { PROFILE_BINS } from './spectrum-profile.js';
  */
 export const SAME_SOUND_THRESHOLDS = {
   /** Level-weighted RMS difference of the aligned band matrices, in dB. */
-  matrixDb: 2.5,
+  matrixDb: 1.6,
   /** The same over the worst window (~1/16 of the sound): catches one changed bar. */
-  localDb: 4.5,
+  localDb: 2.0,
+  /** Lasting per-band difference (velocity, one part of a mix louder), in dB. */
+  bandBiasDb: 0.72,
   /** Level-weighted RMS difference of the quarter-tone long-term spectra, in dB. */
-  profileDb: 3,
+  profileDb: 2.6,
+  /** Ratio by which a frequency-shifted profile fits better than the unshifted one. */
+  pitchShift: 1.5,
   /** Trimmed durations may differ by this many ms plus {@link durationRelative} of the shorter. */
   durationMs: 15,
   durationRelative: 0.012,
@@ -28,6 +31,10 @@ export const SAME_SOUND_THRESHOLDS = {
 const MATRIX_FLOOR_DB = -60;
 /** Profile bins further below the peak are ignored: codecs quantise masked bins coarsely. */
 const PROFILE_FLOOR_DB = -30;
+/** Matrix cells this far under their frame's loudest band weigh nothing (masked). */
+const MASK_DB = 30;
+/** Pitch shifts are looked for up to this many profile bins (quarter tones) either way. */
+const MAX_PITCH_LAG_BINS = 3;
 /** With frames shorter than this, a cell may match its neighbours' levels (codec pre-echo). */
 const SMEAR_MS = 40;
 /** Lag search span in ms: absorbs codec offsets and edge detection jitter. */
@@ -41,14 +48,19 @@ export interface FingerprintComparison {
   matrixDb: number;
   localDb: number;
   profileDb: number;
+  /** Lasting per-band level difference of the matrices (timbre, balance), in dB. */
+  bandBiasDb: number;
+  /** How much better the profiles fit when shifted in frequency (0 when unshifted fits best). */
+  pitchShift: number;
   /** |Δduration| over its allowance (≤ 1 passes). */
   durationScore: number;
 }
 
 /**
- * Decides whether two fingerprints are of the same sound. Similarity is the lowest of four
- * scores (duration, band matrix aligned over ±45 ms, its worst local window, long-term
- * spectrum), each 1 at identity and 0.5 at its threshold; `sameSound` is similarity ≥ 0.5.
+ * Decides whether two fingerprints are of the same sound. Similarity is the lowest of six
+ * scores (duration; band matrix aligned over ±45 ms: overall, worst local window, lasting
+ * per-band bias; long-term spectrum: difference, better fit when shifted in pitch), each 1 at
+ * identity and 0.5 at its threshold; `sameSound` is similarity ≥ 0.5.
  * Symmetric up to rounding. Fingerprints with different frame lengths are compared at the
  * longer one.
  * @throws Error when a fingerprint's packed fields are not valid base64.
@@ -67,16 +79,24 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
     window,
     floorDb: MATRIX_FLOOR_DB,
     smearFrames: frameMs < SMEAR_MS ? 1 : 0,
+    maskDb: MASK_DB,
+    skipLastFrame: true,
   });
   const pa = bytesToDb(base64ToBytes(a.profile));
   const pb = bytesToDb(base64ToBytes(b.profile));
-  const profile = levelDistance(pa, pb, {
-    bands: PROFILE_BINS,
+  // The profile is compared as PROFILE_BINS one-band frames so that lags shift it in frequency.
+  const profileOptions = {
+    bands: 1,
     maxLag: 0,
     window: 1,
     floorDb: PROFILE_FLOOR_DB,
     smearFrames: 0,
-  });
+    maskDb: Infinity,
+    skipLastFrame: false,
+  };
+  const profile = levelDistance(pa, pb, profileOptions);
+  const shifted = levelDistance(pa, pb, { ...profileOptions, maxLag: MAX_PITCH_LAG_BINS });
+  const pitchShift = shifted.lag === 0 ? 0 : profile.global / Math.max(0.1, shifted.global);
   const allowance =
     t.durationMs +
     t.durationRelative * Math.min(a.durationMs, b.durationMs) +
@@ -87,7 +107,9 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
     score(durationScore),
     score(matrix.global / t.matrixDb),
     score(matrix.local / t.localDb),
+    score(matrix.bandBias / t.bandBiasDb),
     score(profile.global / t.profileDb),
+    score(Math.max(0, pitchShift - 1) / (t.pitchShift - 1)),
   );
   return {
     similarity,
@@ -95,6 +117,8 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
     matrixDb: matrix.global,
     localDb: matrix.local,
     profileDb: profile.global,
+    bandBiasDb: matrix.bandBias,
+    pitchShift,
     durationScore,
   };
 }

@@ -6,19 +6,27 @@
  *
  * Scheme (input: mono PCM, ANALYSIS_SAMPLE_RATE in practice):
  * 1. Trim: the sound runs from the first to the last ~3 ms block within 30 dB of its loudest
- *    block. Relative, so gain and added silence do not move it; far above codec noise.
+ *    block, refined to the sample with windows lying inside the sound (so a sound starting at
+ *    sample 0 and the same sound after added silence get the same edges). Relative, so gain
+ *    and added silence do not move it; far above codec noise. `edgeMs` records how slowly the
+ *    envelope crosses the threshold, i.e. how uncertain the duration is.
  * 2. Band matrix: Hann FFTs of 23 ms, band powers in 18 bands (one FFT bin each below 200 Hz,
  *    then third octaves to 4.8 kHz), pooled into frames of 11.6 ms × 2^n anchored at the
  *    trimmed start, n the smallest keeping ≤ 256 frames (11.6 ms up to 3 s, 743 ms for 3 min).
  * 3. Spectrum profile: the long-term spectrum from 186 ms FFTs (≤ 160 spread over the sound)
  *    on a quarter-tone grid 50-4800 Hz, which moves by two bins when the pitch moves a semitone.
- * 4. Both are stored as bytes (0.5 dB steps below their loudest cell: gain-free), base64.
- * 5. Compare: matrices are brought to the same frame length, aligned over ±45 ms, and given
- *    one gain offset; the level-weighted RMS dB difference is measured over the whole sound
- *    and over its worst window (1/16 of it: one changed bar or muted part). The profiles are
- *    compared likewise, and the trimmed durations must agree within 15 ms + 1.2 % (a 3 %
- *    tempo change fails). Each measure maps to 1 / (1 + (d / threshold)²); similarity is the
- *    lowest, and same sound means similarity ≥ 0.5.
+ * 4. Both are stored as bytes (0.5 dB steps below their loudest cell: gain-free), base64;
+ *    at most ~6.5 KB of JSON.
+ * 5. Compare: matrices are brought to the same frame length, aligned over ±45 ms and given one
+ *    gain offset. Cells are weighted by level, and not at all 30 dB or more under their frame's
+ *    loudest band (masked: codecs quantise them coarsely); a cell within the range of the other
+ *    matrix's neighbouring frames counts as equal (codec pre-echo). Measures: RMS dB difference
+ *    overall and over the worst window (1/16 of the sound: one changed bar), and the lasting
+ *    per-band bias (velocity, one part of a mix louder; debiased for frame-to-frame scatter).
+ *    Profiles: RMS dB difference, and how much better they fit shifted by up to 3 quarter tones
+ *    (pitch). Trimmed durations must agree within 15 ms + 1.2 % + half the edge uncertainty
+ *    (a 2-3 % tempo change of a loop also wrecks the matrix alignment). Each measure maps to
+ *    1 / (1 + (d / threshold)²); similarity is the lowest, same sound is similarity ≥ 0.5.
  * 6. Index keys: random-hyperplane LSH (8 tables × 6 bits, fixed seed) of the mean band levels,
  *    each combined with the duration bucket on two half-offset grids: 16 keys.
  */

@@ -16,6 +16,10 @@ export interface LevelDistanceOptions {
    * as equal: codecs smear transients over ~20 ms (pre-echo), which must not count.
    */
   smearFrames: number;
+  /** Cells this many dB or more under their frame's loudest cell (in either matrix) weigh nothing. */
+  maskDb: number;
+  /** Leave out the last common frame (matrices: the cut at the end of the sound). */
+  skipLastFrame: boolean;
 }
 
 /** Distances in dB between two level matrices once aligned in time and gain. */
@@ -26,6 +30,12 @@ export interface LevelDistance {
   local: number;
   /** Frames by which `b` was shifted against `a` for the best fit. */
   lag: number;
+  /**
+   * Level-weighted RMS over bands of each band's mean difference over time, in dB: a lasting
+   * change of timbre or balance (velocity, one part louder), which codec noise, varying from
+   * frame to frame, hardly reaches.
+   */
+  bandBias: number;
 }
 
 /**
@@ -34,7 +44,11 @@ export interface LevelDistance {
  * (durations are compared separately). Each cell is weighted by the square of its louder
  * level above `floorDb`, so that the loud parts decide and codec noise near the floor does not.
  */
-export function levelDistance(a: Float32Array, b: Float32Array, o: LevelDistanceOptions): LevelDistance {
+export function levelDistance(
+  a: Float32Array,
+  b: Float32Array,
+  o: LevelDistanceOptions,
+): LevelDistance {
   const { bands, floorDb } = o;
   const ca = a.map((v) => Math.max(floorDb, v));
   const cb = b.map((v) => Math.max(floorDb, v));
@@ -42,23 +56,41 @@ export function levelDistance(a: Float32Array, b: Float32Array, o: LevelDistance
   const [bLo, bHi] = neighbourRange(cb, bands, o.smearFrames);
   const aFrames = a.length / bands;
   const bFrames = b.length / bands;
-  let best: LevelDistance = { global: Infinity, local: Infinity, lag: 0 };
+  let best: LevelDistance = { global: Infinity, local: Infinity, lag: 0, bandBias: 0 };
   for (let lag = -o.maxLag; lag <= o.maxLag; lag++) {
     const first = Math.max(0, -lag);
-    const span = Math.min(aFrames, bFrames - lag) - first;
+    let span = Math.min(aFrames, bFrames - lag) - first;
     if (span <= 0) continue;
     const offsetB = lag * bands;
+    // The last common frame is the tail's cut, where codecs leave end-of-stream artefacts.
+    if (span > 2 && o.skipLastFrame) span--;
+    const frameMax = new Float32Array(span);
+    for (let f = 0; f < span; f++) {
+      let max = floorDb;
+      for (let k = 0; k < bands; k++) {
+        const i = (first + f) * bands + k;
+        max = Math.max(max, ca[i]!, cb[i + offsetB]!);
+      }
+      frameMax[f] = max;
+    }
     let sumW = 0;
     let sumD = 0;
-    for (let i = first * bands; i < (first + span) * bands; i++) {
-      const x = ca[i]!;
-      const y = cb[i + offsetB]!;
-      const w = weight(x, y, floorDb);
-      sumW += w;
-      sumD += w * (x - y);
+    for (let f = 0; f < span; f++) {
+      for (let k = 0; k < bands; k++) {
+        const i = (first + f) * bands + k;
+        const x = ca[i]!;
+        const y = cb[i + offsetB]!;
+        const w = weight(x, y, floorDb, frameMax[f]!, o.maskDb);
+        sumW += w;
+        sumD += w * (x - y);
+      }
     }
     if (sumW === 0) continue;
     const gain = sumD / sumW;
+    const biasSum = new Float64Array(bands);
+    const biasSq = new Float64Array(bands);
+    const biasW = new Float64Array(bands);
+    const biasW2 = new Float64Array(bands);
     const frameE = new Float64Array(span);
     const frameW = new Float64Array(span);
     let totalE = 0;
@@ -67,12 +99,16 @@ export function levelDistance(a: Float32Array, b: Float32Array, o: LevelDistance
         const i = (first + f) * bands + k;
         const j = i + offsetB;
         const x = ca[i]!;
+        const w = weight(x, cb[j]!, floorDb, frameMax[f]!, o.maskDb);
         const y = cb[j]! + gain;
-        const w = weight(x, y, floorDb);
-        const e = Math.min(
-          MAX_CELL_ERROR_DB,
-          Math.max(outside(x, bLo[j]! + gain, bHi[j]! + gain), outside(y, aLo[i]!, aHi[i]!)),
-        );
+        const ex = outside(x, bLo[j]! + gain, bHi[j]! + gain);
+        const ey = -outside(y, aLo[i]!, aHi[i]!);
+        const signed = Math.abs(ex) >= Math.abs(ey) ? ex : ey;
+        const e = Math.min(MAX_CELL_ERROR_DB, Math.abs(signed));
+        biasSum[k]! += w * signed;
+        biasSq[k]! += w * signed * signed;
+        biasW[k]! += w;
+        biasW2[k]! += w * w;
         frameE[f]! += w * e * e;
         frameW[f]! += w;
       }
@@ -80,24 +116,50 @@ export function levelDistance(a: Float32Array, b: Float32Array, o: LevelDistance
     }
     const global = Math.sqrt(totalE / sumW);
     if (global < best.global) {
-      best = { global, local: worstWindow(frameE, frameW, sumW, o.window), lag };
+      // Each band's mean error, less what its frame-to-frame scatter alone would give (short
+      // sounds have few frames, and a codec's random error must not read as a lasting one).
+      let bias = 0;
+      for (let k = 0; k < bands; k++) {
+        const w = biasW[k]!;
+        if (w <= 0) continue;
+        const mean = biasSum[k]! / w;
+        const variance = Math.max(0, biasSq[k]! / w - mean * mean);
+        const effective = (w * w) / biasW2[k]!;
+        bias += w * Math.max(0, mean * mean - variance / effective);
+      }
+      best = {
+        global,
+        local: worstWindow(frameE, frameW, sumW, o.window),
+        lag,
+        bandBias: Math.sqrt(bias / sumW),
+      };
     }
   }
   return best;
 }
 
-function weight(x: number, y: number, floorDb: number): number {
-  const r = (Math.max(x, y) - floorDb) / -floorDb;
-  return r * r;
+/**
+ * Square of the louder level's height above the floor, times how far it is above the frame's
+ * masking level (codecs quantise cells far under a frame's loudest band coarsely).
+ */
+function weight(x: number, y: number, floorDb: number, frameMax: number, maskDb: number): number {
+  const level = Math.max(x, y);
+  const r = (level - floorDb) / -floorDb;
+  const masked = Math.min(1, Math.max(0, 1 - (frameMax - level) / maskDb));
+  return r * r * masked;
 }
 
-/** How far `v` lies outside [lo, hi]. */
+/** How far `v` lies above (positive) or below (negative) [lo, hi]. */
 function outside(v: number, lo: number, hi: number): number {
-  return v < lo ? lo - v : v > hi ? v - hi : 0;
+  return v < lo ? v - lo : v > hi ? v - hi : 0;
 }
 
 /** Per cell, the lowest and highest level of the same band within ±`radius` frames. */
-function neighbourRange(m: Float32Array, bands: number, radius: number): [Float32Array, Float32Array] {
+function neighbourRange(
+  m: Float32Array,
+  bands: number,
+  radius: number,
+): [Float32Array, Float32Array] {
   const frames = m.length / bands;
   const lo = new Float32Array(m.length);
   const hi = new Float32Array(m.length);

@@ -55,7 +55,7 @@ export function groove(sampleRate: number, o: GrooveOptions = {}): Float32Array 
     if (withChords) {
       let c = chordCache.get(step);
       if (!c) {
-        c = pad(sampleRate, CHORDS[step]!, (4 * beat) / sampleRate);
+        c = pad(sampleRate, CHORDS[step], (4 * beat) / sampleRate);
         chordCache.set(step, c);
       }
       addAt(out, c, at(0), 0.5);

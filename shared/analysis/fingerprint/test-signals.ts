@@ -87,8 +87,7 @@ export function note(sampleRate: number, o: NoteOptions = {}): Float32Array {
   for (let n = 1; n <= 24; n++) {
     const hz = f0 * n * Math.sqrt(1 + 0.0004 * n * n);
     if (hz > sampleRate / 2) break;
-    const amp =
-      timbre === 'organ' ? (n % 2 === 1 ? 1 / n : 0.1 / n) : velocity / n ** slope;
+    const amp = timbre === 'organ' ? (n % 2 === 1 ? 1 / n : 0.1 / n) : velocity / n ** slope;
     const decay = decayS / (1 + 0.15 * (n - 1));
     for (let i = 0; i < out.length; i++) {
       const t = i / sampleRate;
@@ -100,7 +99,11 @@ export function note(sampleRate: number, o: NoteOptions = {}): Float32Array {
 }
 
 /** A chord pad: detuned saw-like voices on `freqs` with a slow attack and release. */
-export function pad(sampleRate: number, freqs = [220, 277.18, 329.63], durationS = 3): Float32Array {
+export function pad(
+  sampleRate: number,
+  freqs = [220, 277.18, 329.63],
+  durationS = 3,
+): Float32Array {
   const out = new Float32Array(Math.round(durationS * sampleRate));
   for (const f of freqs) {
     for (const detune of [0.997, 1.003]) {

@@ -7,7 +7,12 @@ export function gain(x: Float32Array, db: number): Float32Array {
 }
 
 /** `x` with `startS` seconds of digital silence before it and `endS` after it. */
-export function padSilence(x: Float32Array, sampleRate: number, startS: number, endS: number): Float32Array {
+export function padSilence(
+  x: Float32Array,
+  sampleRate: number,
+  startS: number,
+  endS: number,
+): Float32Array {
   const start = Math.round(startS * sampleRate);
   const out = new Float32Array(start + x.length + Math.round(endS * sampleRate));
   out.set(x, start);
@@ -46,19 +51,25 @@ export function resampleLinear(x: Float32Array, from: number, to: number): Float
 export function resampleSinc(x: Float32Array, from: number, to: number, zeros = 16): Float32Array {
   const cutoff = (0.95 * Math.min(from, to)) / 2 / from;
   const half = Math.ceil(zeros / (2 * cutoff));
+  const steps = 256;
+  const table = new Float64Array((half + 1) * steps + 2);
+  for (let i = 0; i < table.length; i++) {
+    const d = i / steps;
+    if (d > half + 1) continue;
+    const arg = 2 * cutoff * d;
+    const sinc = arg === 0 ? 1 : Math.sin(Math.PI * arg) / (Math.PI * arg);
+    const r = (Math.PI * d) / (half + 1);
+    table[i] = 2 * cutoff * sinc * (0.42 + 0.5 * Math.cos(r) + 0.08 * Math.cos(2 * r));
+  }
   const out = new Float32Array(Math.floor((x.length * to) / from));
   for (let i = 0; i < out.length; i++) {
     const p = (i * from) / to;
     const c = Math.floor(p);
     let sum = 0;
-    for (let j = c - half + 1; j <= c + half; j++) {
-      if (j < 0 || j >= x.length) continue;
-      const d = p - j;
-      const arg = 2 * cutoff * d;
-      const sinc = arg === 0 ? 1 : Math.sin(Math.PI * arg) / (Math.PI * arg);
-      const r = (Math.PI * d) / (half + 1);
-      const w = 0.42 + 0.5 * Math.cos(r) + 0.08 * Math.cos(2 * r);
-      sum += x[j]! * 2 * cutoff * sinc * w;
+    for (let j = Math.max(0, c - half + 1); j <= Math.min(x.length - 1, c + half); j++) {
+      const t = Math.abs(p - j) * steps;
+      const k = Math.floor(t);
+      sum += x[j]! * (table[k]! + (table[k + 1]! - table[k]!) * (t - k));
     }
     out[i] = sum;
   }

@@ -50,16 +50,36 @@ export function findTrimmedRegion(samples: Float32Array, sampleRate: number): Tr
   let last = blocks - 1;
   while (smooth[last]! < threshold) last--;
   const edgeBlocks =
-    firstAbove(smooth, threshold * EDGE_RATIO) - firstAbove(smooth, threshold / EDGE_RATIO) +
-    lastAbove(smooth, threshold / EDGE_RATIO) - lastAbove(smooth, threshold * EDGE_RATIO);
+    firstAbove(smooth, threshold * EDGE_RATIO) -
+    firstAbove(smooth, threshold / EDGE_RATIO) +
+    lastAbove(smooth, threshold / EDGE_RATIO) -
+    lastAbove(smooth, threshold * EDGE_RATIO);
   // Refine both edges to the sample, with windows that lie inside the sound (ending at the
   // start, starting at the end), so that a sound beginning at the file's first sample and the
   // same sound after added silence get the same edges; matrix frames are anchored at the start.
   const window = 3 * block;
   const energyThreshold = threshold * window;
-  const start = crossing(samples, (first - 1) * block, (first + 4) * block, window, energyThreshold, 1);
-  const end = crossing(samples, (last + 2) * block, (last - 3) * block, window, energyThreshold, -1);
-  return { startSample: start, endSample: Math.max(start + 1, end), edgeS: (edgeBlocks * block) / sampleRate };
+  const start = crossing(
+    samples,
+    (first - 1) * block,
+    (first + 4) * block,
+    window,
+    energyThreshold,
+    1,
+  );
+  const end = crossing(
+    samples,
+    (last + 2) * block,
+    (last - 3) * block,
+    window,
+    energyThreshold,
+    -1,
+  );
+  return {
+    startSample: start,
+    endSample: Math.max(start + 1, end),
+    edgeS: (edgeBlocks * block) / sampleRate,
+  };
 }
 
 /** 3 dB in energy. */

@@ -5,7 +5,7 @@ import {
   localPeaks,
   meanSquare,
 } from './autocorrelation.js';
-import { pulseConfidence } from './confidence.js';
+import { pulseConfidence, strongOnsets } from './confidence.js';
 import { matchLoopLength } from './loop-length.js';
 import type { LevelReason } from './metrical-level.js';
 import { chooseMetricalLevel, tempoPrior } from './metrical-level.js';
@@ -20,6 +20,16 @@ const SEARCH_MAX_BPM = 240;
 const DETREND_S = 1;
 /** A loop's grid started at its first sample must score this fraction of the best phase. */
 const MIN_LOOP_START_ALIGNMENT = 0.5;
+/**
+ * Confidence granted to a clip cut to whole bars at its measured tempo, with at least two
+ * strong onsets and some periodicity: soft-attack loops (pads, arpeggios, strings) carry few
+ * sharp onsets, and a length that is an exact number of bars at the measured tempo is evidence
+ * of its own.
+ */
+const LOOP_LENGTH_CONFIDENCE = 0.35;
+const LOOP_LENGTH_MIN_PERIODICITY = 0.1;
+/** Tempo ratios tried when the measured tempo does not fit the clip's length (3:2 errors). */
+const TRIPLE_RATIOS = [1.5, 2 / 3];
 
 /** Multiples of a candidate period whose autocorrelation supports it, and their weights. */
 const HARMONICS: readonly (readonly [number, number])[] = [
@@ -58,7 +68,8 @@ export interface TempoAnalysis {
   loopBeats: number | null;
   /** The strongest pulse in the tempogram (BPM), before octave choice. */
   pulseBpm: number | null;
-  reason: LevelReason | null;
+  /** How the octave was chosen; 'loop-length' when the clip's length resolved a 3:2 error. */
+  reason: LevelReason | 'loop-length' | null;
   /** Normalised autocorrelation at the chosen beat period. */
   periodicity: number;
 }
@@ -110,16 +121,38 @@ export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAn
   const confidence = pulseConfidence(novelty, frameRate, periodicity, period);
 
   let loopBeats: number | null = null;
+  let reason: TempoAnalysis['reason'] = level.reason;
   const durationS = samples.length / sampleRate;
   // Half a frame of error at the largest multiple measured, relative to that lag.
   const precision = 0.5 / (refined.multiple * period);
+  const startsOnBeat = (loopBpm: number) =>
+    startAlignment(novelty, (60 * frameRate) / loopBpm, 0, novelty.length) >=
+    MIN_LOOP_START_ALIGNMENT;
   const loop = matchLoopLength(durationS, bpm, precision);
-  if (loop !== null) {
-    const loopPeriod = (60 * frameRate) / loop.bpm;
-    if (startAlignment(novelty, loopPeriod, 0, novelty.length) >= MIN_LOOP_START_ALIGNMENT) {
-      bpm = loop.bpm;
-      loopBeats = loop.beats;
+  if (loop !== null && startsOnBeat(loop.bpm)) {
+    bpm = loop.bpm;
+    loopBeats = loop.beats;
+  } else if (loop === null) {
+    // A pulse read at 2/3 or 3/2 of the tempo (a drum-and-bass break at 116 instead of 174)
+    // does not fit a cleanly cut loop's length; the tempo that fits it in whole bars does.
+    for (const ratio of TRIPLE_RATIOS) {
+      const alternative = matchLoopLength(durationS, bpm * ratio, precision);
+      if (alternative && alternative.beats % 4 === 0 && startsOnBeat(alternative.bpm)) {
+        bpm = alternative.bpm;
+        loopBeats = alternative.beats;
+        reason = 'loop-length';
+        break;
+      }
     }
   }
-  return { bpm, confidence, loopBeats, pulseBpm, reason: level.reason, periodicity };
+  let evidence = confidence;
+  if (
+    loopBeats !== null &&
+    loopBeats % 4 === 0 &&
+    periodicity >= LOOP_LENGTH_MIN_PERIODICITY &&
+    (reason === 'loop-length' || strongOnsets(novelty, frameRate).length >= 2)
+  ) {
+    evidence = Math.max(evidence, LOOP_LENGTH_CONFIDENCE);
+  }
+  return { bpm, confidence: evidence, loopBeats, pulseBpm, reason, periodicity };
 }

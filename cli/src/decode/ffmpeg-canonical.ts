@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import {
+  ANALYSIS_SAMPLE_RATE,
+  createCanonicalWindow,
+  createWaveformBuilder,
+  type CanonicalPcm,
+  type StreamStats,
+} from '../../../shared/analysis/index.js';
+import { DecodeError } from '../../../shared/decode/index.js';
+import { describeFfmpegStream, type FfmpegStream } from './ffmpeg-stderr.js';
+
+export interface FfmpegCanonical {
+  stream: FfmpegStream;
+  stats: StreamStats;
+  canonical: CanonicalPcm;
+}
+
+// Stereo to mono as (L + R) / 2, like the in-process path: swresample's own mono matrix
+// weighs each channel by 1/√2, so its rematrix volume is scaled by 1/√2 to match.
+const FILTER =
+  '[0:a:0]asplit=2[meter][mono];' +
+  '[meter]ebur128=peak=sample:framelog=verbose,anullsink;' +
+  `[mono]aresample=${ANALYSIS_SAMPLE_RATE}:rmvol=${Math.SQRT1_2},aformat=sample_fmts=flt:channel_layouts=mono[out]`;
+
+function parseSummary(stderr: string): { loudnessLufs: number | null; peakDbfs: number | null } {
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  const loudness = /I:\s+(-?[\d.]+|-inf) LUFS/.exec(summary)?.[1];
+  const peak = /Peak:\s+(-?[\d.]+|-inf) dBFS/.exec(summary)?.[1];
+  const lufs = loudness === undefined || loudness === '-inf' ? null : Number(loudness);
+  return {
+    // ebur128 reports -70 LUFS (the absolute gate) when nothing passes it.
+    loudnessLufs: lufs === null || lufs <= -70 ? null : lufs,
+    peakDbfs: peak === undefined || peak === '-inf' ? null : Number(peak),
+  };
+}
+
+/**
+ * The fast path for long compressed files: one native ffmpeg process decodes, down-mixes and
+ * resamples to the canonical mono rate, and measures EBU R128 loudness and sample peak at the
+ * source rate and layout, so that JavaScript only sees a quarter of the samples of one channel.
+ * Memory stays bounded (the canonical window is capped). Duration counts the canonical samples
+ * (exact to 0.1 ms). Rejects with DecodeError('corrupt') and ffmpeg's message when it fails.
+ */
+export async function decodeCanonicalWithFfmpeg(path: string): Promise<FfmpegCanonical> {
+  const child = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-nostats',
+      '-nostdin',
+      '-i',
+      path,
+      '-filter_complex',
+      FILTER,
+      '-map',
+      '[out]',
+      '-f',
+      'f32le',
+      '-',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (text: string) => (stderr += text));
+  const done = new Promise<number>((resolve, reject) => {
+    child.on('error', (error) =>
+      reject(new DecodeError('unsupported', `ffmpeg could not start: ${error.message}`)),
+    );
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  const window = createCanonicalWindow();
+  const waveform = createWaveformBuilder();
+  let samples = 0;
+  let carry = new Uint8Array(0);
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      let bytes: Uint8Array = chunk;
+      if (carry.length > 0) {
+        bytes = new Uint8Array(carry.length + chunk.length);
+        bytes.set(carry);
+        bytes.set(chunk, carry.length);
+      }
+      const whole = bytes.length - (bytes.length % 4);
+      const copy = bytes.slice(0, whole); // aligned, and owned by us
+      const mono = new Float32Array(copy.buffer, 0, whole / 4);
+      samples += mono.length;
+      waveform.push([mono]);
+      window.push(mono);
+      carry = bytes.slice(whole);
+    }
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+  const code = await done;
+  const stream = describeFfmpegStream(stderr);
+  if (code !== 0 || !stream) {
+    const message = stderr
+      .split('\n')
+      .filter((line) => /error|invalid|could not|no such|unsupported/i.test(line))
+      .slice(-3)
+      .join('; ')
+      .trim();
+    throw new DecodeError('corrupt', `ffmpeg failed: ${message || `exit code ${code}`}`);
+  }
+  const { loudnessLufs, peakDbfs } = parseSummary(stderr);
+  return {
+    stream,
+    stats: {
+      durationS: samples / ANALYSIS_SAMPLE_RATE,
+      frames: Math.round((samples * stream.sampleRate) / ANALYSIS_SAMPLE_RATE),
+      sampleRate: stream.sampleRate,
+      channels: stream.channels,
+      peakDbfs,
+      loudnessLufs,
+      waveform: waveform.finish(),
+    },
+    canonical: window.finish(),
+  };
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compareFingerprints,
+  computeFingerprint,
+  fingerprintIndexKeys,
+  type Fingerprint,
+} from './index.js';
+import { SOUND_CASES } from './test-cases.js';
+import { kick } from './test-signals.js';
+import { gain } from './test-transforms.js';
+import { RATE, SAME_SOUND_VARIANTS, original } from './test-variants.js';
+
+function fingerprintOf(samples: Float32Array): Fingerprint {
+  const fp = computeFingerprint(samples, RATE);
+  if (!fp) throw new Error('expected a fingerprint, got null (silent)');
+  return fp;
+}
+
+function sharesKey(a: Fingerprint, b: Fingerprint): boolean {
+  const keys = new Set(fingerprintIndexKeys(a));
+  return fingerprintIndexKeys(b).some((k) => keys.has(k));
+}
+
+describe.each(SOUND_CASES)('$name', ({ sourceRate, make, nearMisses }) => {
+  const source = make(sourceRate);
+  const reference = fingerprintOf(original(source, sourceRate));
+
+  it.each(Object.entries(SAME_SOUND_VARIANTS))('is the same sound after %s', (_, variant) => {
+    const fp = fingerprintOf(variant(source, sourceRate));
+    const result = compareFingerprints(reference, fp);
+    expect(result.sameSound).toBe(true);
+    expect(result.similarity).toBeGreaterThanOrEqual(0.5);
+    expect(sharesKey(reference, fp)).toBe(true);
+  });
+
+  it.each(Object.entries(nearMisses))('is another sound with %s', (_, makeMiss) => {
+    const fp = fingerprintOf(original(makeMiss(sourceRate), sourceRate));
+    const result = compareFingerprints(reference, fp);
+    expect(result.sameSound).toBe(false);
+    expect(result.similarity).toBeLessThan(0.5);
+  });
+});
+
+describe('computeFingerprint', () => {
+  it('returns null for digital silence and for noise below -80 dBFS', () => {
+    expect(computeFingerprint(new Float32Array(RATE), RATE)).toBeNull();
+    expect(computeFingerprint(new Float32Array(0), RATE)).toBeNull();
+    const hiss = new Float32Array(RATE).map((_, i) => (i % 2 ? 1e-5 : -1e-5));
+    expect(computeFingerprint(hiss, RATE)).toBeNull();
+  });
+
+  it('fingerprints a quiet sound, and it matches the loud one', () => {
+    const loud = fingerprintOf(kick(RATE));
+    const quiet = fingerprintOf(gain(kick(RATE), -40));
+    expect(compareFingerprints(loud, quiet).sameSound).toBe(true);
+  });
+
+  it('throws a RangeError for a sample rate that is not a positive number', () => {
+    expect(() => computeFingerprint(kick(RATE), 0)).toThrow(RangeError);
+    expect(() => computeFingerprint(kick(RATE), Number.NaN)).toThrow(RangeError);
+  });
+
+  it('stays under 8 KB of JSON for a 10-minute input, and survives JSON', () => {
+    const track = SOUND_CASES.find((c) => c.name === '60 s track')!.make(RATE);
+    const tenMinutes = new Float32Array(600 * RATE).map((_, i) => track[i % track.length]!);
+    const fp = fingerprintOf(tenMinutes);
+    const json = JSON.stringify(fp);
+    expect(json.length).toBeLessThan(8192);
+    const parsed = JSON.parse(json) as Fingerprint;
+    expect(compareFingerprints(fp, parsed)).toEqual({ similarity: 1, sameSound: true });
+    expect(fp.durationMs).toBeGreaterThan(599_000);
+  });
+
+  it('compares symmetrically', () => {
+    const a = fingerprintOf(kick(RATE));
+    const b = fingerprintOf(kick(RATE, { decayS: 0.13 }));
+    expect(compareFingerprints(a, b).similarity).toBeCloseTo(
+      compareFingerprints(b, a).similarity,
+      2,
+    );
+  });
+});
