@@ -7,10 +7,11 @@ import {
   type BpmAgreement,
   type KeyAgreement,
 } from './hint-agreement.js';
-import { estimateKey, type EssentiaKeyApi } from './key.js';
+import { estimateKey, hasKey, type EssentiaKeyApi } from './key.js';
 import { classifyKind, ONESHOT_MAX_S, type SoundKind } from './kind.js';
 import type { CanonicalPcm, StreamStats } from './pcm-accumulator.js';
 import { estimateTempo } from './tempo/index.js';
+import { measureTonality } from './tonality.js';
 
 /** Tempo and key that the file's name or tags state. */
 export interface Hints {
@@ -72,7 +73,9 @@ export function analyseSound(
     measuredBpm === null
       ? null
       : round2(resolveBpm(measuredBpm, options.hints.bpm, tempo.octaveCertain));
-  const keyEstimate = estimateKey(samples, sampleRate, options.essentia);
+  const keyEstimate = hasKey(measureTonality(samples, sampleRate), kind === 'oneshot')
+    ? estimateKey(samples, sampleRate, options.essentia)
+    : { key: null, confidence: 0 };
   const key = keyEstimate.key;
   const hintKey = options.hints.key;
   return {

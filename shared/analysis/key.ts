@@ -1,4 +1,5 @@
 import { parseKey, type MusicalKey } from '../music/key-names.js';
+import type { Tonality } from './tonality.js';
 
 /** The slice of essentia.js that key detection uses; the platform loads and injects it. */
 export interface EssentiaKeyApi {
@@ -31,12 +32,23 @@ export interface KeyEstimate {
 
 /** Below this correlation the material is reported as having no key. */
 export const MIN_KEY_CONFIDENCE = 0.5;
+
+/**
+ * Whether material carries a key at all: at least three sustained pitch classes (a chord, or
+ * a line over time), and a share of sustained tonal energy: any for loops and tracks, whose
+ * drums take most of the energy, but most of it for one-shots, so that drums, a single note
+ * or a noise hit report no key while a chord stab does.
+ */
+export function hasKey(tonality: Tonality, oneShot: boolean): boolean {
+  return tonality.pitchClasses >= 3 && tonality.tonalRatio >= (oneShot ? 0.5 : 0.04);
+}
 /** Key is read from at most this many seconds, taken from the middle of longer material. */
 export const KEY_WINDOW_S = 90;
 
 /**
- * Estimates the key of mono PCM with essentia's KeyExtractor (EDMA profile, which suits
- * electronic and pop material). Long inputs are read from a centred window of KEY_WINDOW_S.
+ * Estimates the key of mono PCM with essentia's KeyExtractor and Temperley's key profiles,
+ * which read the labelled fixtures 41 of 41 right where EDMA confused relative and parallel
+ * modes 4 times (npm run bench:accuracy; probes of every essentia profile in the issue note). Long inputs are read from a centred window of KEY_WINDOW_S.
  * Never throws: an essentia failure is reported as no key.
  */
 export function estimateKey(
@@ -50,18 +62,17 @@ export function estimateKey(
   if (audio.length < 2048) return { key: null, confidence: 0 };
   const vector = essentia.arrayToVector(audio);
   try {
-    const hop = audio.length < 30 * sampleRate ? 2048 : 4096;
     const result = essentia.KeyExtractor(
       vector,
       true,
       4096,
-      hop,
+      4096,
       12,
       3500,
       60,
       25,
       0.2,
-      'edma',
+      'temperley',
       sampleRate,
       0.0001,
       440,

@@ -1,4 +1,4 @@
-import { createPowerSpectrum, nearestPowerOfTwo } from './fft.js';
+import { createPowerSpectrum, nearestPowerOfTwo } from '../power-spectrum.js';
 import type { TrimmedRegion } from './trim.js';
 
 /** Band edges in Hz of the time-frequency matrix: one FFT bin each below ~200 Hz, then third octaves. */

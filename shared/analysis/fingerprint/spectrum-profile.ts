@@ -1,4 +1,4 @@
-import { createPowerSpectrum, nearestPowerOfTwo } from './fft.js';
+import { createPowerSpectrum, nearestPowerOfTwo } from '../power-spectrum.js';
 import type { TrimmedRegion } from './trim.js';
 
 /** Lowest profile bin centre in Hz. */
