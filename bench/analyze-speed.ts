@@ -2,7 +2,8 @@
  * `npm run bench:analyze`: files per hour, CPU ms per file and peak memory of the analysis
  * for short samples and for three-minute tracks, with 1 worker and with every core, beside
  * native ffmpeg decoding of the same files in the same run.
- * Options: --short N (default 300), --tracks N (default 8), --dir PATH (corpus cache).
+ * CPU counts this process, its worker threads and the ffmpeg processes it started.
+ * Options: --short N (default 300), --tracks N (default 16), --dir PATH (corpus cache).
  */
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
@@ -16,7 +17,7 @@ import { ensureSpeedCorpus } from './speed-corpus.js';
 const { values } = parseArgs({
   options: {
     short: { type: 'string', default: '300' },
-    tracks: { type: 'string', default: '8' },
+    tracks: { type: 'string', default: '16' },
     dir: { type: 'string', default: join(tmpdir(), 'sm-import-bench') },
   },
 });

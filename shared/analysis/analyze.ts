@@ -65,7 +65,7 @@ export function analyseSound(
   const { samples, sampleRate } = canonical;
   const tempo =
     stats.durationS >= ONESHOT_MAX_S
-      ? estimateTempo(samples, sampleRate)
+      ? estimateTempo(centred(samples, TEMPO_WINDOW_S * sampleRate), sampleRate)
       : { bpm: null, confidence: 0, loopBeats: null, octaveCertain: false };
   const kind = classifyKind(stats.durationS, tempo.bpm, tempo.loopBeats);
   const measuredBpm = kind === 'oneshot' ? null : tempo.bpm;
@@ -103,6 +103,15 @@ export function analyseSound(
     fingerprint: computeFingerprint(samples, sampleRate),
     analysedS: samples.length / sampleRate,
   };
+}
+
+/** Tempo is read from at most this many seconds from the middle of long material. */
+const TEMPO_WINDOW_S = 60;
+
+/** The middle `length` samples of `samples` (all of them when shorter), without copying. */
+function centred(samples: Float32Array, length: number): Float32Array {
+  const start = Math.max(0, Math.floor((samples.length - length) / 2));
+  return samples.subarray(start, start + length);
 }
 
 function round2(value: number): number {

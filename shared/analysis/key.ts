@@ -43,7 +43,7 @@ export function hasKey(tonality: Tonality, oneShot: boolean): boolean {
   return tonality.pitchClasses >= 3 && tonality.tonalRatio >= (oneShot ? 0.5 : 0.04);
 }
 /** Key is read from at most this many seconds, taken from the middle of longer material. */
-export const KEY_WINDOW_S = 90;
+export const KEY_WINDOW_S = 60;
 
 /**
  * Estimates the key of mono PCM with essentia's KeyExtractor and Temperley's key profiles,

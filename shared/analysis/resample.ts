@@ -1,4 +1,5 @@
 import { createHalfbandDecimator, type Decimator } from './halfband.js';
+import { kaiser } from './kaiser.js';
 
 /**
  * Streaming rational resampler for mono PCM: a polyphase Kaiser-windowed sinc filter whose
@@ -19,16 +20,6 @@ const MAX_PHASES = 4096;
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
-}
-
-function besselI0(x: number): number {
-  let sum = 1;
-  let term = 1;
-  for (let k = 1; k < 30; k++) {
-    term *= (x / (2 * k)) * (x / (2 * k));
-    sum += term;
-  }
-  return sum;
 }
 
 /**
@@ -86,14 +77,13 @@ function createPolyphaseResampler(inputRate: number, outputRate: number): Stream
   const taps = 2 * halfTaps;
   // table[phase * taps + k] weights input sample (base - halfTaps + 1 + k) for output phase.
   const table = new Float32Array(up * taps);
-  const norm = besselI0(KAISER_BETA);
   for (let phase = 0; phase < up; phase++) {
     const frac = phase / up;
     let sum = 0;
     for (let k = 0; k < taps; k++) {
       const x = k - halfTaps + 1 - frac; // distance in input samples
       const t = x / (halfTaps + 1);
-      const window = Math.abs(t) >= 1 ? 0 : besselI0(KAISER_BETA * Math.sqrt(1 - t * t)) / norm;
+      const window = kaiser(t, KAISER_BETA);
       const arg = Math.PI * x * cutoff;
       const sinc = x === 0 ? 1 : Math.sin(arg) / arg;
       const w = cutoff * sinc * window;

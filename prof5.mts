@@ -1,0 +1,10 @@
+import xxhash from 'xxhash-wasm';
+import { analyseFile } from './cli/src/analysis/analyse-file.js';
+import { loadEssentia } from './cli/src/analysis/essentia.js';
+const deps = { hasher: await xxhash(), essentia: loadEssentia(), ffmpeg: true };
+const files = process.argv.slice(2);
+await analyseFile(files[0]!, deps);
+const c0 = process.cpuUsage(); const t0 = performance.now();
+for (const f of files) await analyseFile(f, deps);
+const c = process.cpuUsage(c0);
+console.log('per file: wall', ((performance.now() - t0) / files.length).toFixed(0), 'node cpu', ((c.user + c.system) / 1000 / files.length).toFixed(0));

@@ -1,0 +1,87 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { formatKey } from '../music/key-names.js';
+import { estimateKey, hasKey, type EssentiaKeyApi } from './key.js';
+import { measureTonality } from './tonality.js';
+
+const SR = 11025;
+const require = createRequire(import.meta.url);
+const { EssentiaWASM, Essentia } = require('essentia.js') as {
+  EssentiaWASM: unknown;
+  Essentia: new (wasm: unknown) => EssentiaKeyApi;
+};
+const essentia = new Essentia(EssentiaWASM);
+
+const hz = (midi: number) => 440 * 2 ** ((midi - 69) / 12);
+
+/** Chords (MIDI notes), one per `chordS`, as decaying harmonic tones. */
+function progression(chords: number[][], chordS = 1): Float32Array {
+  const out = new Float32Array(Math.round(chords.length * chordS * SR));
+  chords.forEach((chord, c) => {
+    const start = Math.round(c * chordS * SR);
+    for (let i = 0; i < chordS * SR; i++) {
+      const t = i / SR;
+      let v = 0;
+      for (const note of chord)
+        for (let h = 1; h <= 4; h++) v += Math.sin(2 * Math.PI * hz(note) * h * t) / (h * h);
+      out[start + i] = 0.12 * v * Math.exp(-t * 1.2);
+    }
+  });
+  return out;
+}
+
+function drums(seconds: number): Float32Array {
+  const out = new Float32Array(seconds * SR);
+  let seed = 9;
+  const noise = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
+  for (let i = 0; i < out.length; i++) {
+    const t = (i % (SR / 2)) / SR;
+    out[i] =
+      Math.sin(2 * Math.PI * (50 + 120 * Math.exp(-t * 30)) * t) * Math.exp(-t * 10) * 0.6 +
+      noise() * Math.exp(-(((i + SR / 4) % (SR / 2)) / SR) * 50) * 0.3;
+  }
+  return out;
+}
+
+const A_MINOR = [
+  [57, 60, 64],
+  [62, 65, 69],
+  [56, 59, 64],
+  [57, 60, 64],
+]; // i iv V i (G# leading tone)
+const E_MAJOR = [
+  [52, 56, 59],
+  [57, 61, 64],
+  [59, 63, 66],
+  [52, 56, 59],
+]; // I IV V I
+
+describe('key detection', () => {
+  it.each([
+    ['A minor', A_MINOR],
+    ['E major', E_MAJOR],
+  ])('reads %s from a cadence', (name, chords) => {
+    const audio = progression([...chords, ...chords]);
+    expect(hasKey(measureTonality(audio, SR), false)).toBe(true);
+    const estimate = estimateKey(audio, SR, essentia);
+    expect(estimate.key && formatKey(estimate.key)).toBe(name);
+    expect(estimate.confidence).toBeGreaterThan(0.5);
+  });
+
+  it('finds no key in drums, a single note, silence or noise', () => {
+    expect(hasKey(measureTonality(drums(4), SR), false)).toBe(false);
+    expect(hasKey(measureTonality(progression([[60]], 1.5), SR), true)).toBe(false);
+    expect(hasKey(measureTonality(new Float32Array(SR * 2), SR), true)).toBe(false);
+    const noise = new Float32Array(SR * 2).map((_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
+    expect(hasKey(measureTonality(noise, SR), true)).toBe(false);
+  });
+
+  it('finds a key in a one-shot chord stab but not in a 50 ms blip', () => {
+    expect(hasKey(measureTonality(progression([[62, 66, 69]], 0.8), SR), true)).toBe(true);
+    expect(measureTonality(progression([[62, 66, 69]], 0.05), SR).pitchClasses).toBe(0);
+  });
+
+  it('reports no key, not an exception, for audio too short to read', () => {
+    expect(estimateKey(new Float32Array(100), SR, essentia)).toEqual({ key: null, confidence: 0 });
+  });
+});
