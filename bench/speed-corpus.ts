@@ -2,19 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from './ffmpeg-reference.js';
-import { encodeWav } from './wav-writer.js';
-
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../fixtures/lib/dsp.js';
+import { encodeWav } from '../fixtures/lib/wav.js';
 
 function hit(out: Float32Array, at: number, rate: number, kind: number, rnd: () => number): void {
   const length = Math.min(out.length - at, Math.round(rate * (kind === 0 ? 0.4 : 0.12)));
@@ -81,7 +70,7 @@ export async function ensureSpeedCorpus(
   const tracksDir = join(dir, `tracks-${tracks}`);
   if (!existsSync(`${shortDir}.complete`)) {
     await mkdir(shortDir, { recursive: true });
-    const rnd = random(7);
+    const rnd = rng(7);
     for (let i = 0; i < count; i++) {
       const rate = rnd() < 0.7 ? 44100 : 48000;
       const isLoop = rnd() < 0.3;
@@ -89,7 +78,10 @@ export async function ensureSpeedCorpus(
         ? groove(2 + rnd() * 14, rate, 70 + rnd() * 100, rnd)
         : oneShot(0.1 + rnd() * 1.9, rate, rnd);
       const stereo = rnd() < 0.5;
-      const wav = encodeWav(stereo ? [pcm, pcm] : [pcm], rate, rnd() < 0.7 ? 16 : 24);
+      const wav = encodeWav(
+        { sr: rate, ch: stereo ? [pcm, pcm] : [pcm] },
+        { bits: rnd() < 0.7 ? 16 : 24 },
+      );
       const base = join(shortDir, `s${String(i).padStart(5, '0')}`);
       await writeFile(`${base}.wav`, wav);
       const pick = rnd();
@@ -100,11 +92,11 @@ export async function ensureSpeedCorpus(
   }
   if (!existsSync(`${tracksDir}.complete`)) {
     await mkdir(tracksDir, { recursive: true });
-    const rnd = random(11);
+    const rnd = rng(11);
     for (let i = 0; i < tracks; i++) {
       const pcm = groove(180, 44100, 80 + rnd() * 90, rnd);
       const base = join(tracksDir, `t${String(i).padStart(3, '0')}`);
-      await writeFile(`${base}.wav`, encodeWav([pcm, pcm], 44100, 16));
+      await writeFile(`${base}.wav`, encodeWav({ sr: 44100, ch: [pcm, pcm] }, { bits: 16 }));
       if (i % 4 < 2) await encode(`${base}.wav`, `${base}.mp3`, ['-b:a', '320k']);
       else if (i % 4 === 2) await encode(`${base}.wav`, `${base}.flac`, []);
     }

@@ -60,6 +60,12 @@ async function main(argv: string[]): Promise<number> {
   return summary.errors > 0 || summary.problems > 0 ? 1 : 0;
 }
 
+// A reader that stops early (`| head`) closes the pipe: stop quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

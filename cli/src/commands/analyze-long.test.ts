@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { encodeWav } from '../../../bench/wav-writer.js';
+import { encodeWav } from '../../../fixtures/lib/wav.js';
 import { analysisLineSchema } from '../../../shared/schemas/index.js';
 
 const CLI = join(import.meta.dirname, '../../../bin/sm-import.js');
@@ -19,7 +19,10 @@ beforeAll(async () => {
     const t = (i % beat) / RATE;
     pcm[i] = Math.sin(2 * Math.PI * (55 + 90 * Math.exp(-t * 30)) * t) * Math.exp(-t * 8) * 0.7;
   }
-  await writeFile(join(dir, 'eleven-minute mix.wav'), encodeWav([pcm, pcm], RATE, 16));
+  await writeFile(
+    join(dir, 'eleven-minute mix.wav'),
+    encodeWav({ sr: RATE, ch: [pcm, pcm] }, { bits: 16 }),
+  );
 });
 
 afterAll(async () => {

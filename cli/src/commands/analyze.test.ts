@@ -3,7 +3,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWav } from '../../../bench/wav-writer.js';
+import { encodeWav } from '../../../fixtures/lib/wav.js';
 import { analysisLineSchema, type AnalysisLine } from '../../../shared/schemas/index.js';
 
 // Drives the built CLI (`npm test` builds first) as a user would, on files made here.
@@ -34,8 +34,14 @@ let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sm-analyze-'));
   const pcm = groove(44100);
-  await writeFile(join(dir, 'a_groove_120bpm_Am.wav'), encodeWav([pcm, pcm], 44100, 16));
-  await writeFile(join(dir, 'b_groove_24bit.wav'), encodeWav([pcm], 44100, 24));
+  await writeFile(
+    join(dir, 'a_groove_120bpm_Am.wav'),
+    encodeWav({ sr: 44100, ch: [pcm, pcm] }, { bits: 16 }),
+  );
+  await writeFile(
+    join(dir, 'b_groove_24bit.wav'),
+    encodeWav({ sr: 44100, ch: [pcm] }, { bits: 24 }),
+  );
   await mkdir(join(dir, 'c_folder'));
   await copyFile(join(dir, 'a_groove_120bpm_Am.wav'), join(dir, 'c_folder', 'copy of groove.wav'));
   await writeFile(join(dir, 'd_empty.wav'), new Uint8Array(0));

@@ -57,6 +57,7 @@ export async function analyzeCommand(
   const write = (text: string) => {
     progress.clear();
     out.write(`${text}\n`);
+    progress.redraw();
   };
 
   for (const problem of problems) {

@@ -3,15 +3,20 @@ export interface ProgressBar {
   update(done: number, total: number, label?: string): void;
   /** Clears the bar so that a normal line can be written. */
   clear(): void;
+  /** Draws the bar again with its last state (after a line was written under it). */
+  redraw(): void;
 }
 
 /** Creates a progress bar on `stream` (stderr); a no-op when it is not a TTY. */
 export function createProgressBar(stream: NodeJS.WriteStream): ProgressBar {
-  if (!stream.isTTY) return { update: () => undefined, clear: () => undefined };
+  if (!stream.isTTY)
+    return { update: () => undefined, clear: () => undefined, redraw: () => undefined };
   const started = Date.now();
   let shown = false;
-  return {
-    update(done, total, label = '') {
+  let last: [number, number, string] | null = null;
+  const bar = {
+    update(done: number, total: number, label = '') {
+      last = [done, total, label];
       const width = 24;
       const ratio = total === 0 ? 1 : done / total;
       const filled = Math.round(ratio * width);
@@ -27,5 +32,9 @@ export function createProgressBar(stream: NodeJS.WriteStream): ProgressBar {
       if (shown) stream.write(`\r${' '.repeat((stream.columns || 100) - 1)}\r`);
       shown = false;
     },
+    redraw() {
+      if (last) bar.update(...last);
+    },
   };
+  return bar;
 }

@@ -1,4 +1,4 @@
-import FFT from 'fft.js';
+import { createPowerSpectrum } from '../power-spectrum.js';
 
 /** The onset-strength signal the tempo estimator works on. */
 export interface OnsetEnvelope {
@@ -52,12 +52,7 @@ export function onsetEnvelope(samples: Float32Array, sampleRate: number): OnsetE
   const envelope = { novelty, low, mid, high, frameRate };
   if (frames < 2 || peak === 0 || !Number.isFinite(peak)) return envelope;
 
-  const window = new Float64Array(size);
-  let windowSum = 0;
-  for (let i = 0; i < size; i++) {
-    window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
-    windowSum += window[i] ?? 0;
-  }
+  const windowSum = size / 2; // of the periodic Hann window createPowerSpectrum applies
   const scale = (2 / (windowSum * peak)) ** 2;
   const edges = bandEdges(size, sampleRate);
   const bands = edges.length - 1;
@@ -67,24 +62,14 @@ export function onsetEnvelope(samples: Float32Array, sampleRate: number): OnsetE
     group[b] = hz < LOW_SPLIT_HZ ? 0 : hz < HIGH_SPLIT_HZ ? 1 : 2;
   }
 
-  const fft = new FFT(size);
-  const frame = new Float64Array(size);
-  const spectrum = new Float64Array(2 * size);
+  const spectrum = createPowerSpectrum(size);
+  const frame = new Float64Array(size / 2 + 1);
   const prevDb = new Float64Array(bands).fill(10 * Math.log10(FLOOR));
   for (let t = 0; t < frames; t++) {
-    const start = t * hop - size / 2;
-    for (let i = 0; i < size; i++) {
-      const j = start + i;
-      frame[i] = j >= 0 && j < samples.length ? (samples[j] ?? 0) * (window[i] ?? 0) : 0;
-    }
-    fft.realTransform(spectrum, frame);
+    spectrum.compute(samples, t * hop - size / 2, frame);
     for (let b = 0; b < bands; b++) {
       let power = 0;
-      for (let k = edges[b] ?? 0; k < (edges[b + 1] ?? 0); k++) {
-        const re = spectrum[2 * k] ?? 0;
-        const im = spectrum[2 * k + 1] ?? 0;
-        power += re * re + im * im;
-      }
+      for (let k = edges[b] ?? 0; k < (edges[b + 1] ?? 0); k++) power += frame[k] ?? 0;
       const db = 10 * Math.log10(power * scale + FLOOR);
       const rise = db - (prevDb[b] ?? 0);
       prevDb[b] = db;
