@@ -3,6 +3,7 @@ import { computeFingerprint, type Fingerprint } from './fingerprint/index.js';
 import {
   compareBpm,
   compareKey,
+  loopTempoFromHint,
   resolveBpm,
   type BpmAgreement,
   type KeyAgreement,
@@ -10,7 +11,7 @@ import {
 import { estimateKey, hasKey, type EssentiaKeyApi } from './key.js';
 import { classifyKind, ONESHOT_MAX_S, type SoundKind } from './kind.js';
 import type { CanonicalPcm, StreamStats } from './pcm-accumulator.js';
-import { estimateTempo } from './tempo/index.js';
+import { estimateTempo, type TempoEstimate } from './tempo/index.js';
 import { measureTonality } from './tonality.js';
 
 /** Tempo and key that the file's name or tags state. */
@@ -63,16 +64,18 @@ export function analyseSound(
   options: AnalyseOptions,
 ): SoundAnalysis {
   const { samples, sampleRate } = canonical;
-  const tempo =
+  const measured: TempoEstimate =
     stats.durationS >= ONESHOT_MAX_S
       ? estimateTempo(centred(samples, TEMPO_WINDOW_S * sampleRate), sampleRate)
-      : { bpm: null, confidence: 0, loopBeats: null, octaveCertain: false };
+      : { bpm: null, confidence: 0, loopBeats: null };
+  const hinted =
+    measured.bpm === null ? loopTempoFromHint(stats.durationS, options.hints.bpm) : null;
+  const tempo: TempoEstimate = hinted
+    ? { ...measured, bpm: hinted.bpm, loopBeats: hinted.beats, confidence: HINTED_LOOP_CONFIDENCE }
+    : measured;
   const kind = classifyKind(stats.durationS, tempo.bpm, tempo.loopBeats);
   const measuredBpm = kind === 'oneshot' ? null : tempo.bpm;
-  const bpm =
-    measuredBpm === null
-      ? null
-      : round2(resolveBpm(measuredBpm, options.hints.bpm, tempo.octaveCertain));
+  const bpm = measuredBpm === null ? null : round2(resolveBpm(measuredBpm, options.hints.bpm));
   const keyEstimate = hasKey(measureTonality(samples, sampleRate), kind === 'oneshot')
     ? estimateKey(samples, sampleRate, options.essentia)
     : { key: null, confidence: 0 };
@@ -104,6 +107,9 @@ export function analyseSound(
     analysedS: samples.length / sampleRate,
   };
 }
+
+/** Confidence of a tempo that only the file's name or tags and its exact length support. */
+const HINTED_LOOP_CONFIDENCE = 0.3;
 
 /** Tempo is read from at most this many seconds from the middle of long material. */
 const TEMPO_WINDOW_S = 60;

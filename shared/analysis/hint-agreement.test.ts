@@ -10,21 +10,17 @@ describe('tempo hints', () => {
     expect(compareBpm(120, 126)).toBe('disagrees');
   });
 
-  it("lifts a half-time reading to the producer's octave, with the measured precision", () => {
-    expect(resolveBpm(70.2, 140, true)).toBeCloseTo(140.4, 6);
-    expect(resolveBpm(87, 174, true)).toBe(174);
+  it("takes the producer's octave when the hint is a tempo producers write, keeping precision", () => {
+    expect(resolveBpm(70.2, 140)).toBeCloseTo(140.4, 6);
+    expect(resolveBpm(87, 174)).toBe(174);
+    expect(resolveBpm(174.2, 87)).toBeCloseTo(87.1, 6);
   });
 
-  it('follows a slower hint only when the octave was a close call and the hint is 70 or more', () => {
-    expect(resolveBpm(140.2, 70, false)).toBeCloseTo(70.1, 6);
-    expect(resolveBpm(140, 70, true)).toBe(140);
-    expect(resolveBpm(128, 64, false)).toBe(128);
-  });
-
-  it('keeps the measurement against a faster-than-180 or unrelated hint, or none', () => {
-    expect(resolveBpm(100, 200, false)).toBe(100);
-    expect(resolveBpm(120, 126, false)).toBe(120);
-    expect(resolveBpm(120, null, false)).toBe(120);
+  it('keeps the measurement against an out-of-range, unrelated or missing hint', () => {
+    expect(resolveBpm(128, 64)).toBe(128);
+    expect(resolveBpm(100, 200)).toBe(100);
+    expect(resolveBpm(120, 126)).toBe(120);
+    expect(resolveBpm(120, null)).toBe(120);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { MusicalKey } from '../music/key-names.js';
+import { matchLoopLength, type LoopMatch } from './tempo/index.js';
 
 /** How a hint relates to the measurement. */
 export type BpmAgreement = 'agrees' | 'octave' | 'disagrees';
@@ -23,26 +24,32 @@ function octaveRatio(measured: number, hint: number): number | null {
   return null;
 }
 
-/** The fastest tempo a written hint may lift a measurement to. */
-const MAX_HINTED_BPM = 180;
-/** The slowest tempo a written hint may bring a measurement down to. */
+/** Written tempos in this range are taken as the producer's count (BPM). */
 const MIN_HINTED_BPM = 70;
+const MAX_HINTED_BPM = 180;
 
 /**
- * The tempo to report, given a measurement, what the name or tags say, and whether the
- * estimator's choice of octave was clear-cut. Estimators most often read fast material at
- * half tempo (87 for drum and bass at 174) while producers write the tempo they count, so a
- * hint of twice the measurement (up to 180) wins. A hint of half the measurement wins only
- * when the octave was a close call and the hint is a tempo producers write (70 or more):
- * "70" on a half-time ballad is the producer's reading, "64 BPM" on a four-on-the-floor 128
- * loop is a mislabel. The measured precision is kept either way.
+ * The tempo to report, given a measurement and what the file's tags or name say. Half and
+ * double time are the same pulse counted differently, and the count a producer wrote (87 on a
+ * boom-bap loop an analyser reads as 174, 174 on a break it reads as 87) is the musical
+ * reading, so a hint an octave away wins when it is a tempo producers write (70-180 BPM);
+ * "64 BPM" on a four-on-the-floor 128 loop is taken as a slip and the measurement stands.
+ * The measured precision is kept (measured × 2 or ÷ 2).
  */
-export function resolveBpm(measured: number, hint: number | null, octaveCertain: boolean): number {
-  if (hint === null) return measured;
-  const ratio = octaveRatio(measured, hint);
-  if (ratio === 2 && hint <= MAX_HINTED_BPM) return measured * 2;
-  if (ratio === 0.5 && !octaveCertain && hint >= MIN_HINTED_BPM) return measured / 2;
-  return measured;
+export function resolveBpm(measured: number, hint: number | null): number {
+  if (hint === null || hint < MIN_HINTED_BPM || hint > MAX_HINTED_BPM) return measured;
+  return measured * (octaveRatio(measured, hint) ?? 1);
+}
+
+/**
+ * A loop's tempo from its written tempo when the analysis found no pulse (a pad, an arpeggio
+ * with soft attacks): if the clip is a whole number of bars (4 beats or more, a multiple of 4)
+ * at the hinted tempo, within 3 %, the length gives the exact tempo. Else null.
+ */
+export function loopTempoFromHint(durationS: number, hint: number | null): LoopMatch | null {
+  if (hint === null || hint < MIN_HINTED_BPM || hint > MAX_HINTED_BPM) return null;
+  const loop = matchLoopLength(durationS, hint);
+  return loop && loop.beats >= 4 && loop.beats % 4 === 0 ? loop : null;
 }
 
 /** Compares a key hint with a measured key: same key, its relative major/minor, or other. */

@@ -8,7 +8,7 @@ import {
 import { pulseConfidence, strongOnsets } from './confidence.js';
 import { matchLoopLength } from './loop-length.js';
 import type { LevelReason } from './metrical-level.js';
-import { chooseMetricalLevel, tempoPrior } from './metrical-level.js';
+import { chooseMetricalLevel, MAX_BPM, MIN_BPM, tempoPrior } from './metrical-level.js';
 import { onsetEnvelope } from './onset-envelope.js';
 import { startAlignment } from './pulse-grid.js';
 import { refinePeriod } from './refine-period.js';
@@ -28,8 +28,12 @@ const MIN_LOOP_START_ALIGNMENT = 0.5;
  */
 const LOOP_LENGTH_CONFIDENCE = 0.35;
 const LOOP_LENGTH_MIN_PERIODICITY = 0.1;
-/** Tempo ratios tried when the measured tempo does not fit the clip's length (3:2 errors). */
-const TRIPLE_RATIOS = [1.5, 2 / 3];
+/**
+ * Tempo ratios tried when the measured tempo does not fit the clip's length: 3:2 errors
+ * (a break read at 116 instead of 174) and 4:3 errors (a syncopated funk loop at 119 read as
+ * 159, its dotted-eighth pattern taken for the beat).
+ */
+const TRIPLE_RATIOS = [1.5, 2 / 3, 0.75, 4 / 3];
 
 /** Multiples of a candidate period whose autocorrelation supports it, and their weights. */
 const HARMONICS: readonly (readonly [number, number])[] = [
@@ -133,9 +137,10 @@ export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAn
     bpm = loop.bpm;
     loopBeats = loop.beats;
   } else if (loop === null) {
-    // A pulse read at 2/3 or 3/2 of the tempo (a drum-and-bass break at 116 instead of 174)
-    // does not fit a cleanly cut loop's length; the tempo that fits it in whole bars does.
+    // A pulse read at 2/3, 3/2, 3/4 or 4/3 of the tempo does not fit a cleanly cut loop's
+    // length; the tempo that fits it in whole bars does.
     for (const ratio of TRIPLE_RATIOS) {
+      if (bpm * ratio < MIN_BPM || bpm * ratio > MAX_BPM) continue;
       const alternative = matchLoopLength(durationS, bpm * ratio, precision);
       if (alternative && alternative.beats % 4 === 0 && startsOnBeat(alternative.bpm)) {
         bpm = alternative.bpm;

@@ -1,5 +1,7 @@
 import { analyseTempo } from './analyse-tempo.js';
 
+export { matchLoopLength, type LoopMatch } from './loop-length.js';
+
 export interface TempoEstimate {
   /** Beats per minute; null when there is no pulse (confidence below MIN_TEMPO_CONFIDENCE). */
   bpm: number | null;
@@ -7,11 +9,6 @@ export interface TempoEstimate {
   confidence: number;
   /** Whole beats the clip spans when it is a cleanly cut loop at bpm, else null. */
   loopBeats: number | null;
-  /**
-   * False when the choice between this tempo and its half or double was a close call settled
-   * by the tempo prior: then a written hint an octave away deserves to win.
-   */
-  octaveCertain: boolean;
 }
 
 /** Below this confidence no tempo is reported. */
@@ -28,12 +25,7 @@ export const MIN_TEMPO_CONFIDENCE = 0.3;
 export function estimateTempo(samples: Float32Array, sampleRate: number): TempoEstimate {
   const analysis = analyseTempo(samples, sampleRate);
   if (analysis.bpm === null || !(analysis.confidence >= MIN_TEMPO_CONFIDENCE)) {
-    return { bpm: null, confidence: analysis.confidence, loopBeats: null, octaveCertain: false };
+    return { bpm: null, confidence: analysis.confidence, loopBeats: null };
   }
-  return {
-    bpm: analysis.bpm,
-    confidence: analysis.confidence,
-    loopBeats: analysis.loopBeats,
-    octaveCertain: analysis.reason !== 'prior',
-  };
+  return { bpm: analysis.bpm, confidence: analysis.confidence, loopBeats: analysis.loopBeats };
 }
