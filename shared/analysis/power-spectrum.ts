@@ -11,30 +11,47 @@ export interface PowerSpectrum {
 }
 
 /**
+ * The transform as a class, not closures: its `compute` is one function for every instance, so
+ * the optimised code of a caller that inlines it stays valid from one call (file) to the next
+ * instead of being dropped with each call's closure and recompiled.
+ */
+class HannPowerSpectrum implements PowerSpectrum {
+  readonly size: number;
+  private readonly fft: FFT;
+  private readonly window: Float64Array;
+  private readonly frame: Float64Array;
+  private readonly spectrum: Float64Array;
+
+  constructor(size: number) {
+    this.size = size;
+    this.fft = new FFT(size);
+    this.window = new Float64Array(size);
+    for (let i = 0; i < size; i++) this.window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
+    this.frame = new Float64Array(size);
+    this.spectrum = new Float64Array(2 * size);
+  }
+
+  compute(samples: Float32Array, start: number, out: Float64Array): void {
+    const { size, window, frame, spectrum } = this;
+    for (let i = 0; i < size; i++) {
+      const j = start + i;
+      frame[i] = j >= 0 && j < samples.length ? samples[j]! * window[i]! : 0;
+    }
+    this.fft.realTransform(spectrum, frame);
+    for (let k = 0; k <= size / 2; k++) {
+      const re = spectrum[2 * k]!;
+      const im = spectrum[2 * k + 1]!;
+      out[k] = re * re + im * im;
+    }
+  }
+}
+
+/**
  * A Hann-windowed power-spectrum transform of `size` samples (a power of two ≥ 4).
  * @throws Error from fft.js when `size` is not a power of two.
  */
 export function createPowerSpectrum(size: number): PowerSpectrum {
-  const fft = new FFT(size);
-  const window = new Float64Array(size);
-  for (let i = 0; i < size; i++) window[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / size);
-  const frame = new Float64Array(size);
-  const spectrum = new Float64Array(2 * size);
-  return {
-    size,
-    compute(samples, start, out) {
-      for (let i = 0; i < size; i++) {
-        const j = start + i;
-        frame[i] = j >= 0 && j < samples.length ? samples[j]! * window[i]! : 0;
-      }
-      fft.realTransform(spectrum, frame);
-      for (let k = 0; k <= size / 2; k++) {
-        const re = spectrum[2 * k]!;
-        const im = spectrum[2 * k + 1]!;
-        out[k] = re * re + im * im;
-      }
-    },
-  };
+  return new HannPowerSpectrum(size);
 }
 
 /** The power of two nearest (in log terms) to `n`, at least 4. */

@@ -41,8 +41,7 @@ export function onsetEnvelope(samples: Float32Array, sampleRate: number): OnsetE
   while (size < 4 * hop) size *= 2;
   const frames = Math.floor(samples.length / hop);
   const novelty = new Float32Array(frames);
-  let peak = 0;
-  for (const v of samples) peak = Math.max(peak, Math.abs(v));
+  const peak = peakOf(samples);
   const groupFlux = [
     new Float32Array(frames),
     new Float32Array(frames),
@@ -67,17 +66,7 @@ export function onsetEnvelope(samples: Float32Array, sampleRate: number): OnsetE
   const prevDb = new Float64Array(bands).fill(10 * Math.log10(FLOOR));
   for (let t = 0; t < frames; t++) {
     spectrum.compute(samples, t * hop - size / 2, frame);
-    for (let b = 0; b < bands; b++) {
-      let power = 0;
-      for (let k = edges[b] ?? 0; k < (edges[b + 1] ?? 0); k++) power += frame[k] ?? 0;
-      const db = 10 * Math.log10(power * scale + FLOOR);
-      const rise = db - (prevDb[b] ?? 0);
-      prevDb[b] = db;
-      if (rise > 0) {
-        const g = groupFlux[group[b] ?? 0] ?? high;
-        g[t] = (g[t] ?? 0) + rise;
-      }
-    }
+    addBandRises(frame, edges, group, groupFlux, prevDb, scale, t);
   }
   const sums = groupFlux.map((g) => g.reduce((a, v) => a + v, 0));
   const loudest = Math.max(...sums);
@@ -85,12 +74,55 @@ export function onsetEnvelope(samples: Float32Array, sampleRate: number): OnsetE
   for (const [i, g] of groupFlux.entries()) {
     // A group far quieter than the others is not boosted past 4x: that would be its noise.
     const norm = frames / Math.max(sums[i] ?? 0, loudest / 4);
-    for (let t = 0; t < frames; t++) {
-      g[t] = (g[t] ?? 0) * norm;
-      novelty[t] = (novelty[t] ?? 0) + (g[t] ?? 0);
-    }
+    scaleInto(g, norm, novelty);
   }
   return envelope;
+}
+
+// The per-sample and per-frame loops live in these module-level functions, which V8 optimises
+// once and keeps from one file to the next; inside onsetEnvelope (run once per file) they would
+// be recompiled on every call.
+
+/** The largest absolute sample. */
+function peakOf(samples: Float32Array): number {
+  let peak = 0;
+  for (const v of samples) peak = Math.max(peak, Math.abs(v));
+  return peak;
+}
+
+/**
+ * For frame `t`'s power spectrum: each band's log energy, and its rise over the band's last
+ * value (`prevDb`, updated) added to the band's group when positive.
+ */
+function addBandRises(
+  frame: Float64Array,
+  edges: number[],
+  group: Uint8Array,
+  groupFlux: readonly [Float32Array, Float32Array, Float32Array],
+  prevDb: Float64Array,
+  scale: number,
+  t: number,
+): void {
+  const high = groupFlux[2];
+  for (let b = 0; b < prevDb.length; b++) {
+    let power = 0;
+    for (let k = edges[b] ?? 0; k < (edges[b + 1] ?? 0); k++) power += frame[k] ?? 0;
+    const db = 10 * Math.log10(power * scale + FLOOR);
+    const rise = db - (prevDb[b] ?? 0);
+    prevDb[b] = db;
+    if (rise > 0) {
+      const g = groupFlux[group[b] ?? 0] ?? high;
+      g[t] = (g[t] ?? 0) + rise;
+    }
+  }
+}
+
+/** g[t] *= norm, then novelty[t] += g[t], for every frame. */
+function scaleInto(g: Float32Array, norm: number, novelty: Float32Array): void {
+  for (let t = 0; t < g.length; t++) {
+    g[t] = (g[t] ?? 0) * norm;
+    novelty[t] = (novelty[t] ?? 0) + (g[t] ?? 0);
+  }
 }
 
 /** FFT bin edges of quarter-octave bands (at least one bin each) from MIN_HZ to MAX_HZ. */
