@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 
 /** Runs a command to completion; resolves with its stderr text and exit code. */
 export function run(command: string, args: string[]): Promise<{ code: number; stderr: string }> {
@@ -42,4 +42,29 @@ export async function ffmpegDecode(path: string): Promise<void> {
     '/dev/null',
   ]);
   if (code !== 0) throw new Error(`ffmpeg failed on ${path}: ${stderr.trim()}`);
+}
+
+/** The first `maxSeconds` of a file as mono float PCM at `rate` Hz, decoded by ffmpeg. */
+export function ffmpegMono(path: string, rate: number, maxSeconds: number): Float32Array {
+  const bytes = execFileSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-i',
+      path,
+      '-t',
+      String(maxSeconds),
+      '-ac',
+      '1',
+      '-ar',
+      String(rate),
+      '-f',
+      'f32le',
+      '-',
+    ],
+    { maxBuffer: 1 << 30 },
+  );
+  const copy = new Uint8Array(bytes);
+  return new Float32Array(copy.buffer, 0, copy.length / 4);
 }

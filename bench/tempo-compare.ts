@@ -3,11 +3,11 @@
  * analysis rate) and RhythmExtractor2013 'degara' (which needs 44.1 kHz) on the labelled loops
  * and tracks: share within ±1.5 BPM and CPU ms per minute of audio, in the same run.
  */
-import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { ANALYSIS_SAMPLE_RATE } from '../shared/analysis/index.js';
 import { estimateTempo } from '../shared/analysis/tempo/index.js';
 import { loadEssentia } from '../cli/src/analysis/essentia.js';
+import { ffmpegMono } from './ffmpeg-reference.js';
 import { readLabels } from './labels.js';
 
 interface EssentiaRhythm {
@@ -21,18 +21,6 @@ const timed = (await readLabels(labelsPath)).filter(
   (l) => l.bpm !== null && l.expect_status === 'ok' && (l.kind === 'loop' || l.kind === 'track'),
 );
 const essentia = loadEssentia() as unknown as EssentiaRhythm;
-
-function decode(path: string, rate: number): Float32Array {
-  const bytes = execFileSync(
-    'ffmpeg',
-    ['-v', 'error', '-i', path, '-ac', '1', '-ar', String(rate), '-f', 'f32le', '-'],
-    {
-      maxBuffer: 1 << 30,
-    },
-  );
-  const copy = new Uint8Array(bytes);
-  return new Float32Array(copy.buffer, 0, copy.length / 4).subarray(0, 60 * rate);
-}
 
 interface Estimator {
   name: string;
@@ -83,7 +71,7 @@ for (const estimator of estimators) {
   let ms = 0;
   let minutes = 0;
   for (const label of timed) {
-    const samples = decode(resolve(dirname(labelsPath), label.path), estimator.rate);
+    const samples = ffmpegMono(resolve(dirname(labelsPath), label.path), estimator.rate, 60);
     const started = performance.now();
     const bpm = estimator.run(samples);
     ms += performance.now() - started;

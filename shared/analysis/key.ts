@@ -42,24 +42,27 @@ export const MIN_KEY_CONFIDENCE = 0.5;
 export function hasKey(tonality: Tonality, oneShot: boolean): boolean {
   return tonality.pitchClasses >= 3 && tonality.tonalRatio >= (oneShot ? 0.5 : 0.04);
 }
+
 /** Key is read from at most this many seconds, taken from the middle of longer material. */
 export const KEY_WINDOW_S = 60;
 
 /**
- * Estimates the key of mono PCM with essentia's KeyExtractor and Temperley's key profiles,
- * which read the labelled fixtures 41 of 41 right where EDMA confused relative and parallel
- * modes 4 times (npm run bench:accuracy; probes of every essentia profile in the issue note). Long inputs are read from a centred window of KEY_WINDOW_S.
- * Never throws: an essentia failure is reported as no key.
+ * essentia's key profile in use: Temperley's read the labelled fixtures 41 of 41 right where
+ * EDMA confused relative and parallel modes 4 times (`npm run bench:key-profiles`).
  */
-export function estimateKey(
-  samples: Float32Array,
+export const KEY_PROFILE = 'temperley';
+
+/**
+ * Runs essentia's KeyExtractor (4096-sample frames and hop, 12-bin HPCP) with `profile` over
+ * all of `audio`: the key it names, or null, and its strength clamped to 0..1. Throws what
+ * essentia throws; the caller catches.
+ */
+export function extractKey(
+  audio: Float32Array,
   sampleRate: number,
   essentia: EssentiaKeyApi,
+  profile: string,
 ): KeyEstimate {
-  const windowFrames = Math.round(KEY_WINDOW_S * sampleRate);
-  const start = Math.max(0, Math.floor((samples.length - windowFrames) / 2));
-  const audio = samples.subarray(start, start + windowFrames);
-  if (audio.length < 2048) return { key: null, confidence: 0 };
   const vector = essentia.arrayToVector(audio);
   try {
     const result = essentia.KeyExtractor(
@@ -72,7 +75,7 @@ export function estimateKey(
       60,
       25,
       0.2,
-      'temperley',
+      profile,
       sampleRate,
       0.0001,
       440,
@@ -82,12 +85,32 @@ export function estimateKey(
     const confidence = Number.isFinite(result.strength)
       ? Math.max(0, Math.min(1, result.strength))
       : 0;
-    const key = parseKey(`${result.key} ${result.scale}`);
-    if (!key || confidence < MIN_KEY_CONFIDENCE) return { key: null, confidence };
-    return { key, confidence };
-  } catch {
-    return { key: null, confidence: 0 };
+    return { key: parseKey(`${result.key} ${result.scale}`), confidence };
   } finally {
     vector.delete();
+  }
+}
+
+/**
+ * Estimates the key of mono PCM with essentia's KeyExtractor and KEY_PROFILE, from a centred
+ * window of KEY_WINDOW_S of longer material; below MIN_KEY_CONFIDENCE there is no key.
+ * Never throws: an essentia failure is reported as no key.
+ */
+export function estimateKey(
+  samples: Float32Array,
+  sampleRate: number,
+  essentia: EssentiaKeyApi,
+): KeyEstimate {
+  const windowFrames = Math.round(KEY_WINDOW_S * sampleRate);
+  const start = Math.max(0, Math.floor((samples.length - windowFrames) / 2));
+  const audio = samples.subarray(start, start + windowFrames);
+  if (audio.length < 2048) return { key: null, confidence: 0 };
+  try {
+    const { key, confidence } = extractKey(audio, sampleRate, essentia, KEY_PROFILE);
+    return key && confidence >= MIN_KEY_CONFIDENCE
+      ? { key, confidence }
+      : { key: null, confidence };
+  } catch {
+    return { key: null, confidence: 0 };
   }
 }

@@ -1,9 +1,9 @@
 import { type AiffFormat, parseAiffComm } from './aiff-comm.js';
-import { ByteQueue } from './byte-queue.js';
-import { DecodeError, settle } from './errors.js';
+import { ChunkedContainerDecoder } from './chunked-decoder.js';
+import { DecodeError } from './errors.js';
 import { blockAlign, pcmCodecName } from './pcm-layout.js';
 import { PcmPump } from './pcm-pump.js';
-import type { PcmSink, StreamDecoder } from './types.js';
+import type { PcmSink } from './types.js';
 
 const MAX_COMM = 1 << 16;
 const UNKNOWN_SIZE = 0xffffffff;
@@ -16,41 +16,23 @@ type State = 'form' | 'chunk' | 'comm' | 'ssnd-head' | 'skip' | 'data' | 'done';
  * does. Throws DecodeError: 'corrupt' (not FORM/AIFF), 'unsupported' (compressed AIFF-C or COMM after
  * SSND), 'truncated' (ends before the sound data), 'empty'.
  */
-export class AiffDecoder implements StreamDecoder {
-  private readonly queue = new ByteQueue();
+export class AiffDecoder extends ChunkedContainerDecoder {
+  protected readonly container = 'AIFF';
   private state: State = 'form';
   private aifc = false;
   private chunkSize = 0;
   private skipLeft = 0;
   private fmt: AiffFormat | null = null;
   private pump: PcmPump | null = null;
-  private total = 0;
-
-  constructor(private readonly sink: PcmSink) {}
-
-  write(bytes: Uint8Array): Promise<void> {
-    return settle(() => {
-      this.total += bytes.length;
-      this.queue.push(bytes);
-      this.step(false);
-    });
+  constructor(private readonly sink: PcmSink) {
+    super();
   }
 
-  end(): Promise<void> {
-    return settle(() => {
-      this.step(true);
-      if (this.state === 'data' || this.state === 'done') return;
-      if (this.total === 0) throw new DecodeError('empty', 'empty file (0 bytes)');
-      throw new DecodeError(
-        'truncated',
-        `AIFF file ends after ${this.total} bytes, before its sound data`,
-      );
-    });
+  protected reachedSound(): boolean {
+    return this.state === 'data' || this.state === 'done';
   }
 
-  free(): void {}
-
-  private step(final: boolean): void {
+  protected step(final: boolean): void {
     for (;;) {
       switch (this.state) {
         case 'form': {

@@ -1,9 +1,9 @@
-import { ByteQueue } from './byte-queue.js';
-import { DecodeError, settle } from './errors.js';
+import { ChunkedContainerDecoder } from './chunked-decoder.js';
+import { DecodeError } from './errors.js';
 import { pcmCodecName } from './pcm-layout.js';
 import { PcmPump } from './pcm-pump.js';
 import { parseWavFmt, type WavFormat } from './riff-fmt.js';
-import type { PcmSink, StreamDecoder } from './types.js';
+import type { PcmSink } from './types.js';
 
 const MAX_HEADER_CHUNK = 1 << 20; // 'fmt ' and 'ds64' are tiny; anything bigger is not a real header
 const UNKNOWN_SIZE = 0xffffffff;
@@ -17,8 +17,8 @@ type State = 'riff' | 'chunk' | 'body' | 'skip' | 'data' | 'done';
  * Throws DecodeError: 'corrupt' (not RIFF/WAVE, impossible header), 'unsupported' (compressed WAV),
  * 'truncated' (the file ends before the sound data starts), 'empty' (0 bytes).
  */
-export class WavDecoder implements StreamDecoder {
-  private readonly queue = new ByteQueue();
+export class WavDecoder extends ChunkedContainerDecoder {
+  protected readonly container = 'WAV';
   private state: State = 'riff';
   private chunkId = '';
   private chunkSize = 0;
@@ -26,33 +26,15 @@ export class WavDecoder implements StreamDecoder {
   private fmt: WavFormat | null = null;
   private ds64DataSize: number | null = null;
   private pump: PcmPump | null = null;
-  private total = 0;
-
-  constructor(private readonly sink: PcmSink) {}
-
-  write(bytes: Uint8Array): Promise<void> {
-    return settle(() => {
-      this.total += bytes.length;
-      this.queue.push(bytes);
-      this.step(false);
-    });
+  constructor(private readonly sink: PcmSink) {
+    super();
   }
 
-  end(): Promise<void> {
-    return settle(() => {
-      this.step(true);
-      if (this.state === 'data' || this.state === 'done') return;
-      if (this.total === 0) throw new DecodeError('empty', 'empty file (0 bytes)');
-      throw new DecodeError(
-        'truncated',
-        `WAV file ends after ${this.total} bytes, before its sound data`,
-      );
-    });
+  protected reachedSound(): boolean {
+    return this.state === 'data' || this.state === 'done';
   }
 
-  free(): void {}
-
-  private step(final: boolean): void {
+  protected step(final: boolean): void {
     for (;;) {
       switch (this.state) {
         case 'riff': {
