@@ -277,8 +277,7 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
     try {
       decoded = nativeFirst ? await natively(true) : await inProcess();
     } catch (error) {
-      const retry =
-        (nativeFirst || deps.ffmpeg) && error instanceof DecodeError && error.code !== 'empty';
+      const retry = deps.ffmpeg && error instanceof DecodeError && error.code !== 'empty';
       if (!retry) {
         return failedAnalysis(path, 'error', `cannot decode ${format}: ${message(error)}`, {
           sizeBytes,
