@@ -7,6 +7,7 @@ import {
   type StreamStats,
 } from '../../../shared/analysis/index.js';
 import { DecodeError } from '../../../shared/decode/index.js';
+import { wholeFrames } from './whole-frames.js';
 import { describeFfmpegStream, type FfmpegStream } from './ffmpeg-stderr.js';
 
 export interface FfmpegCanonical {
@@ -22,16 +23,14 @@ const FILTER =
   '[meter]ebur128=peak=sample:framelog=verbose,anullsink;' +
   `[mono]aresample=${ANALYSIS_SAMPLE_RATE}:rmvol=${Math.SQRT1_2},aformat=sample_fmts=flt:channel_layouts=mono[out]`;
 
-const EMPTY = new Uint8Array(0);
-
 /**
  * The first `length` bytes (a multiple of 4) as float32 samples: a view when they are aligned,
  * else a copy. The samples are only read before the next chunk arrives (the window copies them).
  */
-function float32View(bytes: Uint8Array, length: number): Float32Array {
+function float32View(bytes: Uint8Array): Float32Array {
   if (bytes.byteOffset % 4 === 0)
-    return new Float32Array(bytes.buffer, bytes.byteOffset, length / 4);
-  return new Float32Array(bytes.slice(0, length).buffer);
+    return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  return new Float32Array(bytes.slice().buffer);
 }
 
 function parseSummary(stderr: string): { loudnessLufs: number | null; peakDbfs: number | null } {
@@ -94,21 +93,12 @@ export async function decodeCanonicalWithFfmpeg(path: string): Promise<FfmpegCan
   const window = createCanonicalWindow();
   const waveform = createWaveformBuilder();
   let samples = 0;
-  let carry = new Uint8Array(0);
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let bytes: Uint8Array = chunk;
-      if (carry.length > 0) {
-        bytes = new Uint8Array(carry.length + chunk.length);
-        bytes.set(carry);
-        bytes.set(chunk, carry.length);
-      }
-      const whole = bytes.length - (bytes.length % 4);
-      const mono = float32View(bytes, whole);
+    for await (const bytes of wholeFrames(child.stdout as AsyncIterable<Buffer>, 4)) {
+      const mono = float32View(bytes);
       samples += mono.length;
       waveform.push([mono]);
       window.push(mono);
-      carry = whole < bytes.length ? bytes.slice(whole) : EMPTY;
     }
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');

@@ -37,6 +37,12 @@ describe('deinterleaveF32', () => {
   });
 });
 
+if (!hasFfmpeg) {
+  console.warn(
+    'SKIPPED: decodeWithFfmpeg tests need ffmpeg and ffprobe on the PATH (bash .ci/run installs them)',
+  );
+}
+
 describe.skipIf(!hasFfmpeg)('decodeWithFfmpeg (native ffmpeg) against the WASM/TS path', () => {
   it.each([
     ['wav', 'sine-s16.wav', 0],

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { wholeFrames } from './whole-frames.js';
 import { DecodeError, type AudioFormat, type PcmSink } from '../../../shared/decode/index.js';
 
 let available: Promise<boolean> | null = null;
@@ -49,7 +50,6 @@ export async function decodeWithFfmpeg(path: string, sink: PcmSink): Promise<voi
   sink.info(stream);
   const { channels } = stream;
   const frameBytes = 4 * channels;
-  let carry = new Uint8Array(0);
   const stderr: Buffer[] = [];
   const child = spawn(
     'ffmpeg',
@@ -79,16 +79,8 @@ export async function decodeWithFfmpeg(path: string, sink: PcmSink): Promise<voi
     child.on('close', (code) => resolve(code ?? 1));
   });
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      let bytes: Uint8Array = chunk;
-      if (carry.length > 0) {
-        bytes = new Uint8Array(carry.length + chunk.length);
-        bytes.set(carry);
-        bytes.set(chunk, carry.length);
-      }
-      const whole = bytes.length - (bytes.length % frameBytes);
-      if (whole > 0) sink.pcm(deinterleaveF32(bytes.subarray(0, whole), channels));
-      carry = bytes.slice(whole); // a frame split across pipe reads waits for its other half
+    for await (const bytes of wholeFrames(child.stdout as AsyncIterable<Buffer>, frameBytes)) {
+      sink.pcm(deinterleaveF32(bytes, channels));
     }
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL'); // the sink threw: stop ffmpeg too

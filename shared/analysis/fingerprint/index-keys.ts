@@ -1,3 +1,4 @@
+import { mulberry32 } from '../prng.js';
 import { MATRIX_BANDS } from './band-matrix.js';
 import { base64ToBytes } from './base64.js';
 import type { Fingerprint } from './fingerprint-types.js';
@@ -64,14 +65,7 @@ export function summaryVector(fp: Fingerprint): Float64Array {
 }
 
 function makeHyperplanes(seed: number): Float64Array[] {
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = mulberry32(seed);
   const planes: Float64Array[] = [];
   for (let i = 0; i < TABLES * BITS; i++) {
     const plane = new Float64Array(MATRIX_BANDS);

@@ -1,19 +1,12 @@
+import { mulberry32 } from '../prng.js';
+
 /**
  * Synthetic one-shots with known truth for the fingerprint tests. Every function is
  * deterministic (seeded noise) and returns mono PCM at `sampleRate` Hz, peaking below 1.
  */
 
-/** A small seeded PRNG (mulberry32) returning uniforms in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG returning uniforms in [0, 1). */
+export const seededRandom = mulberry32;
 
 export interface KickOptions {
   /** Frequency factor (2^(1/12) for one semitone up). */

@@ -2,19 +2,14 @@
  * Synthetic drum and tone signals with known tempo, for the tempo estimator's tests and
  * calibration. Deterministic: every noise source is seeded.
  */
+import { mulberry32 } from '../prng.js';
 
 export type Voice = 'kick' | 'snare' | 'clap' | 'hat' | 'openHat' | 'crash' | 'bass';
 
 /** A seeded uniform generator in [-1, 1) (mulberry32), so that test audio never changes. */
 export function noiseSource(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
-  };
+  const random = mulberry32(seed);
+  return () => 2 * random() - 1;
 }
 
 /** One drum hit or bass note as a mono buffer at sampleRate Hz, peak about 1 before gain. */
