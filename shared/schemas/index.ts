@@ -1,3 +1,4 @@
 /** zod schemas of every message that crosses a process or network boundary. */
 export { analysisLineSchema } from './analysis-line.js';
 export type { AnalysisLine } from './analysis-line.js';
+export * from './bulk-import.js';

@@ -1,0 +1,141 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
+import type { ServerConfig } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { AppError, notFound } from './errors.js';
+import { restRoutes } from './http/rest-routes.js';
+import { sendError, sendJson } from './http/respond.js';
+import { webApp } from './http/web-app.js';
+import { createServices, type Services } from './services.js';
+import { appRouter } from './trpc/app.router.js';
+import type { TrpcContext } from './trpc/trpc.js';
+import { createTusEndpoint } from './uploads/tus-endpoint.js';
+
+export interface RunningServer {
+  /** http://HOST:PORT */
+  url: string;
+  services: Services;
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+const CLEANUP_INTERVAL_MS = 15 * 60_000;
+
+function clientDist(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  return here.includes('/dist/') ? join(here, '../../../client/dist') : join(here, '../../client/dist');
+}
+
+async function trpcContext(services: Services, headers: { authorization?: string | null; cookie?: string | null }): Promise<TrpcContext> {
+  try {
+    return { services, user: await services.auth.authenticate(headers), authError: null };
+  } catch (error) {
+    if (error instanceof AppError) return { services, user: null, authError: error };
+    throw error;
+  }
+}
+
+/**
+ * Opens the database (running migrations), builds the services and starts one HTTP server
+ * with the REST API, tRPC over HTTP and WebSocket (`/trpc`), tus uploads and the web app.
+ */
+export async function startServer(config: ServerConfig, log: (line: string) => void = console.error): Promise<RunningServer> {
+  const database = await openDatabase(config);
+  const services = await createServices(database.db, config);
+  const rest = restRoutes(services);
+  const uploads = createTusEndpoint(services, {
+    directory: join(config.dataDir, 'uploads'),
+    maxUploadBytes: config.maxUploadBytes,
+    expiryMs: config.uploadExpiryMs,
+  });
+  const web = webApp(services.auth, clientDist());
+  const trpcHttp = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    createContext: ({ req }) => trpcContext(services, { authorization: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null }),
+  });
+  const logError = (error: unknown) => log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    try {
+      if (uploads.matches(url.pathname)) return await uploads.handle(req, res);
+      if (rest.matches(url.pathname)) return await rest.handle(req, res, url.pathname);
+      if (url.pathname.startsWith('/trpc/')) return trpcHttp(req, res);
+      if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true, database: database.kind });
+      if (url.pathname.startsWith('/api/')) throw notFound(`no endpoint ${req.method} ${url.pathname}`);
+      return await web(req, res, url);
+    } catch (error) {
+      sendError(res, error, logError);
+    }
+  };
+  const server: Server = createServer((req, res) => void handle(req, res));
+  server.requestTimeout = 0; // long uploads; the tus client resumes if a connection drops
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext: ({ req, info }) => {
+      const params = info.connectionParams ?? {};
+      const token = typeof params.token === 'string' ? params.token : null;
+      return trpcContext(services, {
+        authorization: token ? `Bearer ${token}` : (req.headers.authorization ?? null),
+        cookie: req.headers.cookie ?? null,
+      });
+    },
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!(req.url ?? '').startsWith('/trpc')) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  const cleanUp = async () => {
+    try {
+      const expired = await uploads.cleanUpExpired();
+      const released = await services.uploads.releaseStale(new Date(Date.now() - config.uploadExpiryMs));
+      if (expired + released > 0) log(`cleaned up ${expired} expired uploads; ${released} entries wait for a new upload`);
+    } catch (error) {
+      logError(error);
+    }
+  };
+  const timer = setInterval(() => void cleanUp(), CLEANUP_INTERVAL_MS);
+  timer.unref();
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  void cleanUp();
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+
+  return {
+    url: `http://${host}:${port}`,
+    services,
+    database,
+    async close() {
+      clearInterval(timer);
+      wsHandler.broadcastReconnectNotification();
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}

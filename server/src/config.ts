@@ -1,0 +1,75 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const positiveInt = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be greater than 0`);
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce
+    .number({ error: 'PORT must be a number' })
+    .int('PORT must be a whole number')
+    .min(0, 'PORT must be between 0 and 65535')
+    .max(65535, 'PORT must be between 0 and 65535')
+    .default(8420),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
+  MAX_UPLOAD_BYTES: positiveInt('MAX_UPLOAD_BYTES').default(4 * 1024 ** 3),
+  UPLOAD_EXPIRY_HOURS: z.coerce
+    .number({ error: 'UPLOAD_EXPIRY_HOURS must be a number' })
+    .positive('UPLOAD_EXPIRY_HOURS must be greater than 0')
+    .default(24),
+  DEFAULT_QUOTA_BYTES: positiveInt('DEFAULT_QUOTA_BYTES').optional(),
+  DEFAULT_QUOTA_FILES: positiveInt('DEFAULT_QUOTA_FILES').optional(),
+});
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Absolute; holds the PGlite database, objects and unfinished uploads. */
+  dataDir: string;
+  /** A PostgreSQL server instead of the embedded PGlite, when set. */
+  databaseUrl: string | null;
+  maxUploadBytes: number;
+  uploadExpiryMs: number;
+  defaultQuotaBytes: number | null;
+  defaultQuotaFiles: number | null;
+}
+
+/** A start-up setting that is wrong; its message names the variable and what it must be. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG';
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads the server's settings from the environment (empty values count as unset).
+ * @throws ConfigError naming every variable that is wrong.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL ?? null,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    uploadExpiryMs: e.UPLOAD_EXPIRY_HOURS * 3600_000,
+    defaultQuotaBytes: e.DEFAULT_QUOTA_BYTES ?? null,
+    defaultQuotaFiles: e.DEFAULT_QUOTA_FILES ?? null,
+  };
+}

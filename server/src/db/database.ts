@@ -1,0 +1,56 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+/** The database as repositories see it: the same type over PGlite, PostgreSQL or a transaction. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** server/drizzle, found from src (tsx, Vitest) and from dist alike. */
+function migrationsFolder(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const root = here.includes('/dist/') ? join(here, '../../../..') : join(here, '../../..');
+  return join(root, 'server', 'drizzle');
+}
+
+/**
+ * Opens the database and brings its schema up to date: PostgreSQL when `databaseUrl` is set,
+ * else PGlite stored under `dataDir/db`.
+ */
+export async function openDatabase(options: {
+  databaseUrl: string | null;
+  dataDir: string;
+}): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    try {
+      const db = drizzlePg(pool, { schema });
+      await migratePg(db, { migrationsFolder: migrationsFolder() });
+      return { db: db as unknown as Database, kind: 'postgres', close: () => pool.end() };
+    } catch (error) {
+      await pool.end();
+      throw new Error(`cannot use the database at DATABASE_URL: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  const dir = join(options.dataDir, 'db');
+  await mkdir(dir, { recursive: true });
+  const client = await PGlite.create(dir);
+  const db = drizzlePglite(client, { schema });
+  await migratePglite(db, { migrationsFolder: migrationsFolder() });
+  return { db: db as unknown as Database, kind: 'pglite', close: () => client.close() };
+}

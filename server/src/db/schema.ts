@@ -1,0 +1,155 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { EntryState, FingerprintInput, JobStatus, OnDuplicate } from '../../../shared/schemas/index.js';
+
+/** The tables of the server; one schema and one set of migrations for PGlite and PostgreSQL. */
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  /** Bytes this user may store; null: no limit. */
+  quotaBytes: bigint('quota_bytes', { mode: 'number' }),
+  /** Files this user may store; null: no limit. */
+  quotaFiles: integer('quota_files'),
+  createdAt: createdAt(),
+});
+
+/** Bearer tokens, stored as the SHA-256 of the token: the token itself is shown once. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);
+
+export interface JobErrorLogItem {
+  path: string;
+  reason: string;
+  at: string;
+}
+
+export const importJobs = pgTable(
+  'import_jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    status: text('status').$type<JobStatus>().notNull().default('queued'),
+    source: text('source'),
+    onDuplicate: text('on_duplicate').$type<OnDuplicate>().notNull().default('skip'),
+    /** Set by the ingest call marked `last`: no more entries will come. */
+    manifestClosed: boolean('manifest_closed').notNull().default(false),
+    queued: integer('queued').notNull().default(0),
+    processing: integer('processing').notNull().default(0),
+    completed: integer('completed').notNull().default(0),
+    duplicates: integer('duplicates').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    /** Manifest entries refused at ingest (they never became entries), newest last, capped. */
+    errorLog: jsonb('error_log').$type<JobErrorLogItem[]>().notNull().default([]),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('import_jobs_owner_idx').on(t.ownerId, t.createdAt)],
+);
+
+export const importEntries = pgTable(
+  'import_entries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => importJobs.id, { onDelete: 'cascade' }),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    state: text('state').$type<EntryState>().notNull(),
+    reason: text('reason'),
+    /** Whether retrying can help (a failed upload can; a file the client could not read cannot). */
+    retryable: boolean('retryable').notNull().default(false),
+    onDuplicate: text('on_duplicate').$type<OnDuplicate>(),
+    contentHash: text('content_hash'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    fingerprint: jsonb('fingerprint').$type<FingerprintInput>(),
+    fingerprintKeys: text('fingerprint_keys').array(),
+    /** The analysis as the client sent it (kind, bpm, key, loudness, ...). */
+    analysis: jsonb('analysis').$type<Record<string, unknown>>(),
+    duplicateOfAssetId: uuid('duplicate_of_asset_id'),
+    duplicateOfEntryId: uuid('duplicate_of_entry_id'),
+    duplicateMatch: text('duplicate_match').$type<'content' | 'sound'>(),
+    /** The original path of the file or entry it duplicates, for people reading the answer. */
+    duplicateOfPath: text('duplicate_of_path'),
+    /** The asset this entry stored (or replaced). */
+    assetId: uuid('asset_id'),
+    uploadId: text('upload_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('import_entries_job_path_key').on(t.jobId, t.path),
+    index('import_entries_job_state_idx').on(t.jobId, t.state),
+    index('import_entries_job_hash_idx').on(t.jobId, t.contentHash),
+    index('import_entries_fp_keys_idx').using('gin', t.fingerprintKeys),
+    uniqueIndex('import_entries_upload_key').on(t.uploadId),
+  ],
+);
+
+export const audioFiles = pgTable(
+  'audio_files',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    contentHash: text('content_hash').notNull(),
+    fingerprint: jsonb('fingerprint').$type<FingerprintInput>(),
+    /** Index keys of the fingerprint (shared/analysis `fingerprintIndexKeys`), GIN-indexed. */
+    fingerprintKeys: text('fingerprint_keys').array().notNull().default(sql`'{}'::text[]`),
+    durationS: doublePrecision('duration_s'),
+    bpm: doublePrecision('bpm'),
+    bpmConfidence: doublePrecision('bpm_confidence'),
+    key: text('key'),
+    keyConfidence: doublePrecision('key_confidence'),
+    kind: text('kind'),
+    loudnessLufs: doublePrecision('loudness_lufs'),
+    peakDbfs: doublePrecision('peak_dbfs'),
+    sampleRate: integer('sample_rate'),
+    channels: integer('channels'),
+    format: text('format'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    originalPath: text('original_path').notNull(),
+    objectKey: text('object_key').notNull(),
+    jobId: uuid('job_id').references(() => importJobs.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('audio_files_owner_hash_key').on(t.ownerId, t.contentHash),
+    index('audio_files_fp_keys_idx').using('gin', t.fingerprintKeys),
+    index('audio_files_owner_created_idx').on(t.ownerId, t.createdAt),
+  ],
+);

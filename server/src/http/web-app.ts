@@ -1,0 +1,73 @@
+import { createReadStream, existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import { SESSION_COOKIE, type AuthService } from '../auth/auth.service.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>sm-server</title>
+<p>The server is running. The web app is not built yet: run <code>npm run build</code>, or use
+<code>sm-import</code> and the REST API (INGEST_GUIDE.md).</p>`;
+
+/**
+ * Serves the built web app (client/dist) with an index.html fallback for its routes, and
+ * turns `?token=TOKEN` into a session cookie (the sign-in link `sm-server start` prints).
+ */
+export function webApp(auth: AuthService, clientDir: string) {
+  return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const token = url.searchParams.get('token');
+    if (token !== null) {
+      const user = await auth.userForToken(token);
+      url.searchParams.delete('token');
+      const location = url.pathname + (url.search || '');
+      if (!user) {
+        res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('This sign-in link is not valid (unknown or revoked token). Ask for a new one.\n');
+        return;
+      }
+      res.writeHead(303, {
+        location,
+        'set-cookie': `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000`,
+      });
+      res.end();
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(clientDir, relative);
+    if (!file.startsWith(clientDir) || !(await isFile(file))) file = join(clientDir, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(NOT_BUILT);
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+  };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

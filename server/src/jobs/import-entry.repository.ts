@@ -1,0 +1,145 @@
+import { and, arrayOverlaps, eq, inArray, lt, ne, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { importEntries } from '../db/schema.js';
+import type { EntryState } from '../../../shared/schemas/index.js';
+
+export type EntryRow = typeof importEntries.$inferSelect;
+export type NewEntryRow = typeof importEntries.$inferInsert;
+
+/** States whose entry stands for a sound of the job (a later one like it is a duplicate). */
+const LIVE_STATES: EntryState[] = ['pending_upload', 'uploading', 'done'];
+
+/** The entries of import jobs. */
+export class ImportEntryRepository {
+  constructor(private readonly db: Database) {}
+
+  async findByPaths(jobId: string, paths: string[]): Promise<EntryRow[]> {
+    if (paths.length === 0) return [];
+    return this.db
+      .select()
+      .from(importEntries)
+      .where(and(eq(importEntries.jobId, jobId), inArray(importEntries.path, paths)));
+  }
+
+  async findLiveByHashes(jobId: string, hashes: string[]): Promise<EntryRow[]> {
+    if (hashes.length === 0) return [];
+    return this.db
+      .select()
+      .from(importEntries)
+      .where(
+        and(
+          eq(importEntries.jobId, jobId),
+          inArray(importEntries.contentHash, hashes),
+          inArray(importEntries.state, LIVE_STATES),
+        ),
+      );
+  }
+
+  /** Live entries of the job sharing an index key with `keys`: candidates of the same sound. */
+  async findLiveByFingerprintKeys(jobId: string, keys: string[]): Promise<EntryRow[]> {
+    if (keys.length === 0) return [];
+    return this.db
+      .select()
+      .from(importEntries)
+      .where(
+        and(
+          eq(importEntries.jobId, jobId),
+          arrayOverlaps(importEntries.fingerprintKeys, keys),
+          inArray(importEntries.state, LIVE_STATES),
+        ),
+      );
+  }
+
+  async insert(row: NewEntryRow): Promise<EntryRow> {
+    const rows = await this.db.insert(importEntries).values(row).returning();
+    return rows[0]!;
+  }
+
+  async findOwned(ownerId: string, entryId: string): Promise<EntryRow | null> {
+    const rows = await this.db
+      .select()
+      .from(importEntries)
+      .where(and(eq(importEntries.id, entryId), eq(importEntries.ownerId, ownerId)));
+    return rows[0] ?? null;
+  }
+
+  async findByUploadId(uploadId: string): Promise<EntryRow | null> {
+    const rows = await this.db
+      .select()
+      .from(importEntries)
+      .where(eq(importEntries.uploadId, uploadId));
+    return rows[0] ?? null;
+  }
+
+  /** Locks the entry's row for the rest of the transaction and returns it. */
+  async lock(entryId: string): Promise<EntryRow | null> {
+    const rows = await this.db
+      .select()
+      .from(importEntries)
+      .where(eq(importEntries.id, entryId))
+      .for('update');
+    return rows[0] ?? null;
+  }
+
+  async update(
+    entryId: string,
+    patch: Partial<Omit<EntryRow, 'id' | 'jobId' | 'ownerId' | 'createdAt'>>,
+  ): Promise<EntryRow> {
+    const rows = await this.db
+      .update(importEntries)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(importEntries.id, entryId))
+      .returning();
+    return rows[0]!;
+  }
+
+  /** Moves every entry of the job in one of `from` to `to`; returns the entries moved. */
+  async moveStates(
+    jobId: string,
+    from: EntryState[],
+    to: EntryState,
+    extra: { retryableOnly?: boolean } = {},
+  ): Promise<EntryRow[]> {
+    const conditions = [eq(importEntries.jobId, jobId), inArray(importEntries.state, from)];
+    if (extra.retryableOnly) conditions.push(eq(importEntries.retryable, true));
+    return this.db
+      .update(importEntries)
+      .set({ state: to, reason: null, updatedAt: sql`now()` })
+      .where(and(...conditions))
+      .returning();
+  }
+
+  /** Failed entries of the job, oldest first, for its error list. */
+  async failures(jobId: string, limit: number): Promise<{ path: string; reason: string }[]> {
+    const rows = await this.db
+      .select({ path: importEntries.path, reason: importEntries.reason })
+      .from(importEntries)
+      .where(and(eq(importEntries.jobId, jobId), eq(importEntries.state, 'failed')))
+      .orderBy(importEntries.createdAt, importEntries.path)
+      .limit(limit);
+    return rows.map((r) => ({ path: r.path, reason: r.reason ?? 'failed' }));
+  }
+
+  /** Entries of the job except those in `state`, for a reconnecting client's first picture. */
+  async listForJob(jobId: string, exceptState?: EntryState): Promise<EntryRow[]> {
+    const conditions = [eq(importEntries.jobId, jobId)];
+    if (exceptState) conditions.push(ne(importEntries.state, exceptState));
+    return this.db
+      .select()
+      .from(importEntries)
+      .where(and(...conditions))
+      .orderBy(importEntries.createdAt, importEntries.path);
+  }
+
+  /**
+   * Entries left `uploading` since before `before` (their upload expired or its client went
+   * away) go back to waiting for an upload; returns them.
+   */
+  async releaseStaleUploads(before: Date): Promise<EntryRow[]> {
+    return this.db
+      .update(importEntries)
+      .set({ state: 'pending_upload', uploadId: null, updatedAt: sql`now()` })
+      .where(and(eq(importEntries.state, 'uploading'), lt(importEntries.updatedAt, before)))
+      .returning();
+  }
+}

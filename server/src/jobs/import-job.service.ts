@@ -1,0 +1,345 @@
+import {
+  MAX_ENTRIES_PER_INGEST,
+  ingestRequestSchema,
+  initRequestSchema,
+  manifestEntrySchema,
+  type IngestItem,
+  type IngestResponse,
+  type JobStatusResponse,
+  type ManifestEntry,
+  type OnDuplicate,
+} from '../../../shared/schemas/index.js';
+import type { AuthUser } from '../auth/auth.service.js';
+import type { Repositories, UnitOfWork } from '../db/unit-of-work.js';
+import type { JobErrorLogItem } from '../db/schema.js';
+import { conflict, notFound, notImplemented, payloadTooLarge } from '../errors.js';
+import type { EventBus } from '../events/event-bus.js';
+import { firstSameSound, indexKeysOf } from '../library/sound-match.js';
+import { describeIssues, parseOrThrow } from '../validation.js';
+import type { EntryRow, NewEntryRow } from './import-entry.repository.js';
+import type { JobRow } from './import-job.repository.js';
+import { jobStatusView, updateEvent } from './job-views.js';
+
+/** Most failures a status answer lists. */
+const STATUS_ERROR_LIMIT = 1000;
+
+type OkEntry = Extract<ManifestEntry, { status: 'ok' }>;
+
+/** Import jobs: start, take manifests, report, cancel, retry. */
+export class ImportJobService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly events: EventBus,
+  ) {}
+
+  async init(user: AuthUser, body: unknown): Promise<{ job_id: string }> {
+    const input = parseOrThrow(initRequestSchema, body ?? {}, 'init request');
+    const job = await this.uow.repos.jobs.create({
+      ownerId: user.id,
+      source: input.source ?? null,
+      onDuplicate: input.on_duplicate,
+    });
+    return { job_id: job.id };
+  }
+
+  async status(user: AuthUser, jobId: string): Promise<JobStatusResponse> {
+    const job = await this.ownedJob(user, jobId);
+    return this.view(this.uow.repos, job);
+  }
+
+  async list(user: AuthUser, limit = 50): Promise<JobStatusResponse[]> {
+    const jobs = await this.uow.repos.jobs.listOwned(user.id, limit);
+    return Promise.all(jobs.map((job) => this.view(this.uow.repos, job)));
+  }
+
+  /** The job and all its entries, for a client that (re)connects to the live updates. */
+  async snapshot(user: AuthUser, jobId: string) {
+    const job = await this.ownedJob(user, jobId);
+    const entries = await this.uow.repos.entries.listForJob(job.id);
+    return updateEvent(job, entries);
+  }
+
+  /**
+   * Takes a batch of a job's manifest. Each entry is validated and answered on its own;
+   * a path already sent with the same content is answered as before (idempotent), with
+   * other content it is refused (409). Entries are checked against earlier entries of the
+   * job and the user's library: identical bytes or the same sound become `duplicate` (by the
+   * job's or the entry's `on_duplicate`), the rest wait for their upload.
+   * @throws AppError 400 malformed request, 404 job not the caller's, 409 job ended,
+   *   413 too many entries, 501 an S3 source.
+   */
+  async ingest(user: AuthUser, body: unknown): Promise<IngestResponse> {
+    const request = parseOrThrow(ingestRequestSchema, body, 'ingest request');
+    if (request.source) {
+      throw notImplemented(
+        'ingesting from an S3 source is not supported yet: send the manifest as "entries"',
+      );
+    }
+    const raw = request.entries ?? [];
+    if (raw.length > MAX_ENTRIES_PER_INGEST) {
+      throw payloadTooLarge(
+        `the manifest has ${raw.length} entries; send at most ${MAX_ENTRIES_PER_INGEST} per ingest call (several calls to the same job)`,
+      );
+    }
+    const parsed = raw.map((entry, index) => {
+      const result = manifestEntrySchema.safeParse(entry);
+      return result.success
+        ? { index, entry: result.data }
+        : { index, invalid: describeIssues(result.error), path: pathOf(entry) };
+    });
+
+    const { job, items, changed } = await this.uow.forUser(user.id, async (repos) => {
+      const current = await repos.jobs.findOwned(user.id, request.job_id);
+      if (!current) throw jobNotFound(request.job_id);
+      if (current.status === 'cancelled') {
+        throw conflict(`job ${current.id} was cancelled: start a new job with init`);
+      }
+      if (current.manifestClosed) {
+        throw conflict(`job ${current.id} took its last manifest batch: start a new job with init`);
+      }
+      const items: IngestItem[] = [];
+      const changed: EntryRow[] = [];
+      const refused: JobErrorLogItem[] = [];
+      const existing = new Map(
+        (
+          await repos.entries.findByPaths(
+            current.id,
+            parsed.flatMap((p) => (p.entry ? [p.entry.path] : [])),
+          )
+        ).map((e) => [e.path, e]),
+      );
+      for (const p of parsed) {
+        if (!p.entry) {
+          items.push(refusedItem(p.index, p.path, p.invalid, 422));
+          refused.push({ path: p.path ?? `entry ${p.index}`, reason: p.invalid, at: now() });
+          continue;
+        }
+        const before = existing.get(p.entry.path);
+        if (before) {
+          if (sameContent(before, p.entry)) {
+            items.push(entryItem(p.index, before));
+          } else {
+            const reason = `${p.entry.path} was already sent in this job with other content; rename it or start a new job`;
+            items.push(refusedItem(p.index, p.entry.path, reason, 409));
+          }
+          continue;
+        }
+        const decided = await this.decide(repos, user, current, p.entry);
+        if ('refused' in decided) {
+          items.push(refusedItem(p.index, p.entry.path, decided.refused, 422));
+          refused.push({ path: p.entry.path, reason: decided.refused, at: now() });
+          continue;
+        }
+        const entry = await repos.entries.insert(decided.row);
+        existing.set(entry.path, entry);
+        changed.push(entry);
+        items.push(entryItem(p.index, entry));
+      }
+      await repos.jobs.appendErrors(current.id, refused);
+      if (current.status === 'queued') await repos.jobs.update(current.id, { status: 'running' });
+      if (request.last) await repos.jobs.update(current.id, { manifestClosed: true });
+      return { job: await repos.jobs.refresh(current.id), items, changed };
+    });
+
+    this.events.publish(user.id, updateEvent(job, changed));
+    const accepted = items.filter((i) => i.ok).length;
+    return {
+      job_id: job.id,
+      accepted,
+      rejected: items.length - accepted,
+      items,
+      job: await this.view(this.uow.repos, job),
+    };
+  }
+
+  /** What a new entry becomes: a duplicate of something known, or an upload to wait for. */
+  private async decide(
+    repos: Repositories,
+    user: AuthUser,
+    job: JobRow,
+    entry: ManifestEntry,
+  ): Promise<{ row: NewEntryRow } | { refused: string }> {
+    const base = { jobId: job.id, ownerId: user.id, path: entry.path };
+    if (entry.status === 'error') {
+      return { row: { ...base, state: 'failed', reason: entry.error, retryable: false } };
+    }
+    const keys = entry.fingerprint ? indexKeysOf(entry.fingerprint) : [];
+    if (keys === null) return { refused: 'fingerprint does not decode (matrix or profile is not valid base64 of the right length)' };
+    const policy: OnDuplicate = entry.on_duplicate ?? job.onDuplicate;
+    const row: NewEntryRow = {
+      ...base,
+      state: 'pending_upload',
+      onDuplicate: entry.on_duplicate ?? null,
+      contentHash: entry.content_hash,
+      sizeBytes: entry.size_bytes,
+      fingerprint: entry.fingerprint ?? null,
+      fingerprintKeys: keys,
+      analysis: analysisOf(entry),
+    };
+    const duplicate = (
+      of: { assetId?: string; entryId?: string; path: string },
+      match: 'content' | 'sound',
+    ): { row: NewEntryRow } => ({
+      row: {
+        ...row,
+        state: 'duplicate',
+        duplicateOfAssetId: of.assetId ?? null,
+        duplicateOfEntryId: of.entryId ?? null,
+        duplicateOfPath: of.path,
+        duplicateMatch: match,
+      },
+    });
+
+    const [inLibrary] = await repos.audioFiles.findByHashes(user.id, [entry.content_hash]);
+    if (inLibrary) return duplicate({ assetId: inLibrary.id, path: inLibrary.originalPath }, 'content');
+    const [inJob] = await repos.entries.findLiveByHashes(job.id, [entry.content_hash]);
+    if (inJob) return duplicate({ entryId: inJob.id, path: inJob.path }, 'content');
+    if (!entry.fingerprint || policy === 'keep-both') return { row };
+
+    const sameInJob = firstSameSound(
+      entry.fingerprint,
+      await repos.entries.findLiveByFingerprintKeys(job.id, keys),
+    );
+    if (sameInJob) return duplicate({ entryId: sameInJob.id, path: sameInJob.path }, 'sound');
+    const sameInLibrary = firstSameSound(
+      entry.fingerprint,
+      await repos.audioFiles.findByFingerprintKeys(user.id, keys),
+    );
+    if (!sameInLibrary) return { row };
+    if (policy === 'replace') {
+      // Uploaded, then it takes the place of the library's file when committed.
+      return {
+        row: {
+          ...row,
+          duplicateOfAssetId: sameInLibrary.id,
+          duplicateOfPath: sameInLibrary.originalPath,
+          duplicateMatch: 'sound',
+        },
+      };
+    }
+    return duplicate({ assetId: sameInLibrary.id, path: sameInLibrary.originalPath }, 'sound');
+  }
+
+  /**
+   * Cancels a job: entries still waiting or uploading end as cancelled, uploads to it are refused.
+   * @throws AppError 404 not the caller's job, 409 a job that already ended.
+   */
+  async cancel(user: AuthUser, jobId: string): Promise<JobStatusResponse> {
+    const { job, changed } = await this.uow.forUser(user.id, async (repos) => {
+      const current = await repos.jobs.findOwned(user.id, jobId);
+      if (!current) throw jobNotFound(jobId);
+      if (current.status === 'completed' || current.status === 'failed') {
+        throw conflict(`job ${jobId} already ended (${current.status}); there is nothing to cancel`);
+      }
+      const changed =
+        current.status === 'cancelled'
+          ? []
+          : await repos.entries.moveStates(jobId, ['pending_upload', 'uploading'], 'cancelled');
+      await repos.jobs.update(jobId, { status: 'cancelled' });
+      return { job: await repos.jobs.refresh(jobId), changed };
+    });
+    this.events.publish(user.id, updateEvent(job, changed));
+    return this.view(this.uow.repos, job);
+  }
+
+  /**
+   * Puts the job's failed entries that a retry can help (failed uploads) back to waiting for
+   * their upload, and reopens the job if it had ended.
+   * @throws AppError 404 not the caller's job, 409 a cancelled job.
+   */
+  async retry(
+    user: AuthUser,
+    jobId: string,
+  ): Promise<{ retried: { entry_id: string; path: string }[]; job: JobStatusResponse }> {
+    const { job, changed } = await this.uow.forUser(user.id, async (repos) => {
+      const current = await repos.jobs.findOwned(user.id, jobId);
+      if (!current) throw jobNotFound(jobId);
+      if (current.status === 'cancelled') {
+        throw conflict(`job ${jobId} was cancelled; start a new job to import its files`);
+      }
+      const changed = await repos.entries.moveStates(jobId, ['failed'], 'pending_upload', {
+        retryableOnly: true,
+      });
+      if (changed.length > 0) await repos.jobs.update(jobId, { status: 'running' });
+      return { job: await repos.jobs.refresh(jobId), changed };
+    });
+    this.events.publish(user.id, updateEvent(job, changed));
+    return {
+      retried: changed.map((e) => ({ entry_id: e.id, path: e.path })),
+      job: await this.view(this.uow.repos, job),
+    };
+  }
+
+  private async ownedJob(user: AuthUser, jobId: string): Promise<JobRow> {
+    const job = await this.uow.repos.jobs.findOwned(user.id, jobId);
+    if (!job) throw jobNotFound(jobId);
+    return job;
+  }
+
+  private async view(repos: Repositories, job: JobRow): Promise<JobStatusResponse> {
+    const failures = job.failed > 0 ? await repos.entries.failures(job.id, STATUS_ERROR_LIMIT) : [];
+    return jobStatusView(job, failures);
+  }
+}
+
+export function jobNotFound(jobId: string) {
+  return notFound(`there is no import job ${jobId} (or it belongs to another user)`);
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function pathOf(entry: unknown): string | null {
+  if (typeof entry !== 'object' || entry === null) return null;
+  const path = (entry as { path?: unknown }).path;
+  return typeof path === 'string' ? path.slice(0, 1024) : null;
+}
+
+function sameContent(before: EntryRow, entry: ManifestEntry): boolean {
+  if (entry.status === 'error') return before.contentHash === null;
+  return before.contentHash === entry.content_hash;
+}
+
+function analysisOf(entry: OkEntry): Record<string, unknown> {
+  const { path: _p, status: _s, content_hash: _h, size_bytes: _b, fingerprint: _f, on_duplicate: _o, ...analysis } =
+    entry;
+  return analysis;
+}
+
+function entryItem(index: number, entry: EntryRow): IngestItem {
+  const duplicateOf =
+    entry.duplicateMatch && entry.state === 'duplicate'
+      ? {
+          asset_id: entry.duplicateOfAssetId,
+          entry_id: entry.duplicateOfEntryId,
+          path: entry.duplicateOfPath ?? '',
+          match: entry.duplicateMatch,
+        }
+      : null;
+  return {
+    index,
+    path: entry.path,
+    ok: true,
+    entry_id: entry.id,
+    state: entry.state,
+    upload: entry.state === 'pending_upload' || entry.state === 'uploading',
+    duplicate_of: duplicateOf,
+    reason: entry.reason,
+    status_code: null,
+  };
+}
+
+function refusedItem(index: number, path: string | null, reason: string, statusCode: number): IngestItem {
+  return {
+    index,
+    path,
+    ok: false,
+    entry_id: null,
+    state: null,
+    upload: false,
+    duplicate_of: null,
+    reason,
+    status_code: statusCode,
+  };
+}

@@ -1,0 +1,42 @@
+import { mkdir, rename, rm, copyFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/** Where the bytes of library files live. Keys are content-addressed: `OWNER/ab/abcdef...`. */
+export interface ObjectStore {
+  /** Moves a finished upload into the store under `key` (replacing what was there). */
+  putFile(key: string, sourcePath: string): Promise<void>;
+  remove(key: string): Promise<void>;
+  /** A local path to read the object from. */
+  localPath(key: string): string;
+}
+
+/** The object key of a user's file with this content hash. */
+export function objectKeyFor(ownerId: string, contentHash: string): string {
+  return `${ownerId}/${contentHash.slice(0, 2)}/${contentHash}`;
+}
+
+/** Objects as files under one folder on local disk (the embedded default). */
+export class LocalObjectStore implements ObjectStore {
+  constructor(private readonly root: string) {}
+
+  localPath(key: string): string {
+    if (key.split('/').some((s) => s === '..' || s === '')) throw new Error(`bad object key ${key}`);
+    return join(this.root, key);
+  }
+
+  async putFile(key: string, sourcePath: string): Promise<void> {
+    const target = this.localPath(key);
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await rename(sourcePath, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await copyFile(sourcePath, target);
+      await rm(sourcePath, { force: true });
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.localPath(key), { force: true });
+  }
+}

@@ -1,0 +1,77 @@
+import { on } from 'node:events';
+import { EventEmitter } from 'node:events';
+import { z } from 'zod';
+import {
+  checkRequestSchema,
+  initRequestSchema,
+  jobIdSchema,
+  type BulkImportUpdate,
+} from '../../../shared/schemas/index.js';
+import { router, toTrpcError, userProcedure } from './trpc.js';
+
+const jobInput = z.object({ job_id: jobIdSchema });
+
+/**
+ * The tRPC door for the web app: the same services as REST. `bulkImport.updates` is the live
+ * feed: the current state of the job first (or of each of the user's recent jobs), then every
+ * `bulk_import.update` of the user's jobs as it happens.
+ */
+export const appRouter = router({
+  me: userProcedure.query(({ ctx }) => ({ id: ctx.user.id, name: ctx.user.name })),
+  bulkImport: router({
+    init: userProcedure.input(initRequestSchema).mutation(({ ctx, input }) => ctx.services.jobs.init(ctx.user, input)),
+    // The manifest is validated per entry by the service, so one bad entry fails alone.
+    ingest: userProcedure.input(z.unknown()).mutation(({ ctx, input }) => ctx.services.jobs.ingest(ctx.user, input)),
+    check: userProcedure.input(checkRequestSchema).mutation(({ ctx, input }) => ctx.services.library.check(ctx.user, input)),
+    status: userProcedure.input(jobInput).query(({ ctx, input }) => ctx.services.jobs.status(ctx.user, input.job_id)),
+    list: userProcedure.query(({ ctx }) => ctx.services.jobs.list(ctx.user)),
+    cancel: userProcedure.input(jobInput).mutation(({ ctx, input }) => ctx.services.jobs.cancel(ctx.user, input.job_id)),
+    retry: userProcedure.input(jobInput).mutation(({ ctx, input }) => ctx.services.jobs.retry(ctx.user, input.job_id)),
+    updates: userProcedure
+      .input(z.object({ job_id: jobIdSchema.optional() }))
+      .subscription(async function* ({ ctx, input, signal }) {
+        // Listen before reading the current state, so nothing between the two is lost.
+        const relay = new EventEmitter();
+        const unsubscribe = ctx.services.events.subscribe(ctx.user.id, (event) => {
+          if (!input.job_id || event.job_id === input.job_id) relay.emit('update', event);
+        });
+        try {
+          const queue = on(relay, 'update', { signal });
+          if (input.job_id) {
+            yield await ctx.services.jobs.snapshot(ctx.user, input.job_id).catch((e: unknown) => {
+              throw toTrpcError(e);
+            });
+          } else {
+            for (const job of await ctx.services.jobs.list(ctx.user, 20)) {
+              yield { type: 'bulk_import.update', job_id: job.job_id, status: job.status, totals: job.totals, files: [] } satisfies BulkImportUpdate;
+            }
+          }
+          for await (const [event] of queue) yield event as BulkImportUpdate;
+        } finally {
+          unsubscribe();
+        }
+      }),
+  }),
+  library: router({
+    list: userProcedure
+      .input(z.object({ limit: z.number().int().min(1).max(500).default(100), offset: z.number().int().min(0).default(0) }))
+      .query(async ({ ctx, input }) => {
+        const rows = await ctx.services.library.list(ctx.user, input.limit, input.offset);
+        return rows.map((r) => ({
+          id: r.id,
+          path: r.originalPath,
+          content_hash: r.contentHash,
+          kind: r.kind,
+          duration_s: r.durationS,
+          bpm: r.bpm,
+          key: r.key,
+          loudness_lufs: r.loudnessLufs,
+          format: r.format,
+          size_bytes: r.sizeBytes,
+          created_at: r.createdAt.toISOString(),
+        }));
+      }),
+  }),
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,226 @@
+import { createReadStream } from 'node:fs';
+import type { XXHashAPI } from 'xxhash-wasm';
+import type { AuthUser } from '../auth/auth.service.js';
+import type { Repositories, UnitOfWork } from '../db/unit-of-work.js';
+import { conflict, notFound, payloadTooLarge, unprocessable, badRequest } from '../errors.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { EntryRow } from '../jobs/import-entry.repository.js';
+import { updateEvent } from '../jobs/job-views.js';
+import { firstSameSound } from '../library/sound-match.js';
+import { objectKeyFor, type ObjectStore } from '../objects/object-store.js';
+import type { OnDuplicate } from '../../../shared/schemas/index.js';
+
+export interface CommitResult {
+  state: 'done' | 'duplicate';
+  assetId: string;
+}
+
+/**
+ * The server side of tus uploads: who may upload what, and what happens to the bytes once
+ * they are all there (hash check, the library's uniqueness rules, the object store).
+ */
+export class UploadService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly events: EventBus,
+    private readonly objects: ObjectStore,
+    private readonly hasher: XXHashAPI,
+    private readonly maxUploadBytes: number,
+  ) {}
+
+  /**
+   * Allows an upload for an entry of the caller's own job that waits for its bytes, of the
+   * entry's declared size and within the user's quota; marks the entry uploading.
+   * @throws AppError 400 no entry_id, 404 not the caller's, 409 nothing to upload,
+   *   413 too large or over quota, 422 a size other than declared.
+   */
+  async begin(user: AuthUser, entryId: string | null, size: number | null, uploadId: string): Promise<void> {
+    if (!entryId) throw badRequest('the upload has no entry_id in its Upload-Metadata');
+    if (size === null) throw badRequest('the upload must declare its length (Upload-Length)');
+    if (size > this.maxUploadBytes) {
+      throw payloadTooLarge(`the file has ${size} bytes; this server takes at most ${this.maxUploadBytes} per file`);
+    }
+    const { job, entry } = await this.uow.forUser(user.id, async (repos) => {
+      const entry = isUuid(entryId) ? await repos.entries.findOwned(user.id, entryId) : null;
+      if (!entry) throw notFound(`there is no import entry ${entryId} (or it belongs to another user)`);
+      const job = await repos.jobs.findOwned(user.id, entry.jobId);
+      if (job?.status === 'cancelled') throw conflict(`job ${entry.jobId} was cancelled; its files take no uploads`);
+      if (entry.state !== 'pending_upload' && entry.state !== 'uploading') {
+        throw conflict(`${entry.path} needs no upload: it is ${entry.state}`);
+      }
+      if (entry.sizeBytes !== size) {
+        throw unprocessable(`the upload has ${size} bytes but ${entry.path} was declared with ${entry.sizeBytes}`);
+      }
+      await assertQuota(repos, user, size);
+      const updated = await repos.entries.update(entry.id, { state: 'uploading', uploadId, reason: null });
+      return { job: await repos.jobs.refresh(entry.jobId), entry: updated };
+    });
+    this.events.publish(user.id, updateEvent(job, [entry]));
+  }
+
+  /**
+   * Entries whose upload went quiet before `before` (expired, or its client gone) wait for a
+   * new upload again; returns how many.
+   */
+  async releaseStale(before: Date): Promise<number> {
+    const released = await this.uow.repos.entries.releaseStaleUploads(before);
+    return released.length;
+  }
+
+  /** @throws AppError 404 when the upload is not one of the caller's. */
+  async assertOwnUpload(user: AuthUser, uploadId: string): Promise<void> {
+    const entry = await this.uow.repos.entries.findByUploadId(uploadId);
+    if (!entry || entry.ownerId !== user.id) {
+      throw notFound(`there is no upload ${uploadId} (or it belongs to another user)`);
+    }
+  }
+
+  /**
+   * Called once all bytes are in `filePath`: checks their xxh64 against the declared content
+   * hash, then commits under the user's lock. Identical bytes already in the library, or the
+   * same sound under `skip`, end as a duplicate; under `replace` the library file is
+   * replaced; otherwise a new library file is made. The bytes move into the object store.
+   * @throws AppError 404 not the caller's upload, 409 the job was cancelled, 413 quota,
+   *   422 bytes that do not match their hash (the entry fails, retryable).
+   */
+  async finish(user: AuthUser, uploadId: string, filePath: string): Promise<CommitResult> {
+    const entry = await this.uow.repos.entries.findByUploadId(uploadId);
+    if (!entry || entry.ownerId !== user.id) {
+      throw notFound(`there is no upload ${uploadId} (or it belongs to another user)`);
+    }
+    const actual = await this.hashFile(filePath);
+    if (actual !== entry.contentHash) {
+      const reason = `the uploaded bytes have xxh64 ${actual}, not the declared content_hash ${entry.contentHash}: the file changed or was damaged in transit; upload it again`;
+      await this.fail(user, entry.id, reason, true);
+      throw unprocessable(reason);
+    }
+    try {
+      return await this.commit(user, entry.id, uploadId, filePath);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === 'PAYLOAD_TOO_LARGE') await this.fail(user, entry.id, (error as Error).message, true);
+      throw error;
+    }
+  }
+
+  private async commit(user: AuthUser, entryId: string, uploadId: string, filePath: string): Promise<CommitResult> {
+    const removeAfter: string[] = [];
+    const result = await this.uow.forUser(user.id, async (repos) => {
+      const entry = await repos.entries.lock(entryId);
+      if (!entry || entry.uploadId !== uploadId || entry.state !== 'uploading') {
+        throw conflict(`this upload no longer belongs to a waiting entry (${entry?.state ?? 'gone'}); it was discarded`);
+      }
+      const job = (await repos.jobs.findOwned(user.id, entry.jobId))!;
+      const policy: OnDuplicate = entry.onDuplicate ?? job.onDuplicate;
+      const hash = entry.contentHash!;
+
+      const [sameBytes] = await repos.audioFiles.findByHashes(user.id, [hash]);
+      if (sameBytes) {
+        return this.settle(repos, entry, { state: 'duplicate', assetId: sameBytes.id, path: sameBytes.originalPath, match: 'content' });
+      }
+      const candidates =
+        entry.fingerprint && entry.fingerprintKeys && policy !== 'keep-both'
+          ? await repos.audioFiles.findByFingerprintKeys(user.id, entry.fingerprintKeys)
+          : [];
+      const same = entry.fingerprint ? firstSameSound(entry.fingerprint, candidates) : null;
+      if (same && policy === 'skip') {
+        return this.settle(repos, entry, { state: 'duplicate', assetId: same.id, path: same.originalPath, match: 'sound' });
+      }
+      const key = objectKeyFor(user.id, hash);
+      const row = assetRow(entry, key);
+      if (same && policy === 'replace') {
+        await this.objects.putFile(key, filePath);
+        const replaced = await repos.audioFiles.replace(same.id, row);
+        if (same.objectKey !== key) removeAfter.push(same.objectKey);
+        return this.settle(repos, entry, { state: 'done', assetId: replaced.id });
+      }
+      await assertQuota(repos, user, entry.sizeBytes ?? 0);
+      await this.objects.putFile(key, filePath);
+      const inserted = await repos.audioFiles.insert({ ...row, ownerId: user.id });
+      return this.settle(repos, entry, { state: 'done', assetId: inserted.id });
+    });
+    for (const key of removeAfter) await this.objects.remove(key);
+    this.events.publish(user.id, updateEvent(result.job, [result.entry]));
+    return result.outcome;
+  }
+
+  private async settle(
+    repos: Repositories,
+    entry: EntryRow,
+    outcome: { state: 'done' | 'duplicate'; assetId: string; path?: string; match?: 'content' | 'sound' },
+  ) {
+    const updated = await repos.entries.update(
+      entry.id,
+      outcome.state === 'done'
+        ? { state: 'done', assetId: outcome.assetId, reason: null }
+        : {
+            state: 'duplicate',
+            duplicateOfAssetId: outcome.assetId,
+            duplicateOfPath: outcome.path ?? null,
+            duplicateMatch: outcome.match ?? null,
+            reason: null,
+          },
+    );
+    const job = await repos.jobs.refresh(entry.jobId);
+    return { job, entry: updated, outcome: { state: outcome.state, assetId: outcome.assetId } };
+  }
+
+  private async fail(user: AuthUser, entryId: string, reason: string, retryable: boolean): Promise<void> {
+    const { job, entry } = await this.uow.forUser(user.id, async (repos) => {
+      const entry = await repos.entries.update(entryId, { state: 'failed', reason, retryable, uploadId: null });
+      return { job: await repos.jobs.refresh(entry.jobId), entry };
+    });
+    this.events.publish(user.id, updateEvent(job, [entry]));
+  }
+
+  private async hashFile(path: string): Promise<string> {
+    const hash = this.hasher.create64();
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+    }
+    return hash.digest().toString(16).padStart(16, '0');
+  }
+}
+
+async function assertQuota(repos: Repositories, user: AuthUser, addBytes: number): Promise<void> {
+  if (user.quotaBytes === null && user.quotaFiles === null) return;
+  const usage = await repos.users.usage(user.id);
+  if (user.quotaFiles !== null && usage.files + 1 > user.quotaFiles) {
+    throw payloadTooLarge(`file quota reached: the library holds ${usage.files} of ${user.quotaFiles} files`);
+  }
+  if (user.quotaBytes !== null && usage.bytes + addBytes > user.quotaBytes) {
+    throw payloadTooLarge(
+      `byte quota exceeded: ${usage.bytes} of ${user.quotaBytes} bytes used, and this file has ${addBytes}`,
+    );
+  }
+}
+
+function assetRow(entry: EntryRow, objectKey: string) {
+  const a = (entry.analysis ?? {}) as Record<string, number | string | null | undefined>;
+  const num = (k: string) => (typeof a[k] === 'number' ? a[k] : null);
+  const str = (k: string) => (typeof a[k] === 'string' ? a[k] : null);
+  return {
+    contentHash: entry.contentHash!,
+    fingerprint: entry.fingerprint,
+    fingerprintKeys: entry.fingerprintKeys ?? [],
+    durationS: num('duration_s'),
+    bpm: num('bpm'),
+    bpmConfidence: num('bpm_confidence'),
+    key: str('key'),
+    keyConfidence: num('key_confidence'),
+    kind: str('kind'),
+    loudnessLufs: num('loudness_lufs'),
+    peakDbfs: num('peak_dbfs'),
+    sampleRate: num('sample_rate'),
+    channels: num('channels'),
+    format: str('format'),
+    sizeBytes: entry.sizeBytes ?? 0,
+    originalPath: entry.path,
+    objectKey,
+    jobId: entry.jobId,
+  };
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import { analysisLineSchema } from './analysis-line.js';
+
+/**
+ * The REST v1 / tRPC contract of bulk imports (DESIGN.md): one schema per message, used by the
+ * server to validate and by clients to parse. Field names are snake_case like the CLI's JSON.
+ */
+
+/** Most entries one ingest call takes; larger manifests are sent in batches. */
+export const MAX_ENTRIES_PER_INGEST = 1000;
+/** Most items one preflight check takes. */
+export const MAX_ITEMS_PER_CHECK = 5000;
+
+export const jobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof jobStatusSchema>;
+
+export const onDuplicateSchema = z.enum(['skip', 'replace', 'keep-both']);
+export type OnDuplicate = z.infer<typeof onDuplicateSchema>;
+
+/** A job entry's state on the server; the client's queue states map onto these. */
+export const entryStateSchema = z.enum([
+  'pending_upload',
+  'uploading',
+  'done',
+  'duplicate',
+  'failed',
+  'cancelled',
+]);
+export type EntryState = z.infer<typeof entryStateSchema>;
+
+export const contentHashSchema = z
+  .string()
+  .regex(/^[0-9a-f]{16}$/, 'content_hash must be the xxh64 of the bytes as 16 lowercase hex digits');
+
+export const jobIdSchema = z.uuid({ error: 'job_id must be a UUID' });
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * A file's path relative to the folder the import started from, '/'-separated: no absolute
+ * paths, no '.' or '..' segments, no control characters, at most 1024 characters.
+ */
+export const relativePathSchema = z
+  .string()
+  .min(1, 'path is empty')
+  .max(1024, 'path is longer than 1024 characters')
+  .refine((p) => !CONTROL_CHARACTERS.test(p), 'path contains control characters')
+  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p), 'path must be relative')
+  .refine((p) => !p.includes('\\'), "path must use '/' as separator")
+  .refine(
+    (p) => p.split('/').every((s) => s !== '' && s !== '.' && s !== '..'),
+    "path has an empty, '.' or '..' segment",
+  );
+
+/** The perceptual fingerprint as `computeFingerprint` returns it (shared/analysis). */
+export const fingerprintSchema = z.strictObject({
+  v: z.literal(1),
+  durationMs: z.number().nonnegative().max(1e8),
+  edgeMs: z.number().nonnegative().max(1e8),
+  frameMs: z.number().positive().max(1e6),
+  frames: z.number().int().min(1).max(256),
+  matrix: z
+    .string()
+    .max(8000)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'matrix must be base64'),
+  profile: z
+    .string()
+    .max(400)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'profile must be base64'),
+});
+export type FingerprintInput = z.infer<typeof fingerprintSchema>;
+
+const analysisFields = analysisLineSchema.pick({
+  kind: true,
+  duration_s: true,
+  sample_rate: true,
+  channels: true,
+  format: true,
+  bpm: true,
+  bpm_confidence: true,
+  key: true,
+  camelot: true,
+  key_confidence: true,
+  loudness_lufs: true,
+  peak_dbfs: true,
+});
+
+/**
+ * One file of a manifest. `status: "error"` records a file the client could not read or
+ * analyse, so that the job's error log holds it; such an entry needs no hash or analysis.
+ */
+export const manifestEntrySchema = z.discriminatedUnion('status', [
+  analysisFields.partial().extend({
+    status: z.literal('ok'),
+    path: relativePathSchema,
+    content_hash: contentHashSchema,
+    size_bytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    fingerprint: fingerprintSchema.nullable().optional(),
+    on_duplicate: onDuplicateSchema.optional(),
+  }).strict(),
+  z.strictObject({
+    status: z.literal('error'),
+    path: relativePathSchema,
+    error: z.string().min(1).max(2000),
+  }),
+]);
+export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
+
+export const initRequestSchema = z.strictObject({
+  /** What the files come from, shown with the job ("sm-import /home/ana/Samples", "browser"). */
+  source: z.string().max(1024).optional(),
+  on_duplicate: onDuplicateSchema.default('skip'),
+});
+export type InitRequest = z.input<typeof initRequestSchema>;
+
+export const initResponseSchema = z.object({ job_id: z.uuid() });
+
+/**
+ * An ingest call. Entries are validated one by one (an invalid one is answered in `items`
+ * without failing the others), so the envelope only requires `entries` to be an array here.
+ * `last: true` closes the manifest: the job completes once every entry has ended.
+ */
+export const ingestRequestSchema = z.strictObject({
+  job_id: jobIdSchema,
+  entries: z.array(z.unknown()).optional(),
+  source: z.strictObject({ s3: z.unknown() }).optional(),
+  last: z.boolean().optional(),
+});
+
+export const duplicateOfSchema = z.object({
+  /** The library asset this entry is the same sound as, when it is one. */
+  asset_id: z.uuid().nullable(),
+  /** The earlier entry of the same job it is the same sound as, when it is one. */
+  entry_id: z.uuid().nullable(),
+  path: z.string(),
+  match: z.enum(['content', 'sound']),
+});
+
+export const ingestItemSchema = z.object({
+  index: z.number().int().nonnegative(),
+  path: z.string().nullable(),
+  ok: z.boolean(),
+  entry_id: z.uuid().nullable(),
+  state: entryStateSchema.nullable(),
+  /** True when the client should upload this entry's bytes (tus, metadata `entry_id`). */
+  upload: z.boolean(),
+  duplicate_of: duplicateOfSchema.nullable(),
+  /** Why the entry was refused or failed. */
+  reason: z.string().nullable(),
+  /** HTTP-like status of a refused entry: 409 for a path re-sent with other bytes, 422 invalid. */
+  status_code: z.number().int().nullable(),
+});
+export type IngestItem = z.infer<typeof ingestItemSchema>;
+
+export const totalsSchema = z.object({
+  queued: z.number().int().nonnegative(),
+  processing: z.number().int().nonnegative(),
+  completed: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+});
+export type Totals = z.infer<typeof totalsSchema>;
+
+export const jobErrorSchema = z.object({ path: z.string(), reason: z.string() });
+
+/** `GET /api/v1/audio/bulk-import/{job_id}/status`, and the last line of `sm-import import --json`. */
+export const jobStatusResponseSchema = z.object({
+  job_id: z.uuid(),
+  status: jobStatusSchema,
+  totals: totalsSchema,
+  errors: z.array(jobErrorSchema),
+  source: z.string().nullable(),
+  on_duplicate: onDuplicateSchema,
+  manifest_closed: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type JobStatusResponse = z.infer<typeof jobStatusResponseSchema>;
+
+export const ingestResponseSchema = z.object({
+  job_id: z.uuid(),
+  accepted: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  items: z.array(ingestItemSchema),
+  job: jobStatusResponseSchema,
+});
+export type IngestResponse = z.infer<typeof ingestResponseSchema>;
+
+/** Preflight (Immich's bulk-upload-check): which of these sounds the library already holds. */
+export const checkRequestSchema = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(200),
+        content_hash: contentHashSchema,
+        fingerprint: fingerprintSchema.nullable().optional(),
+      }),
+    )
+    .max(MAX_ITEMS_PER_CHECK, `send at most ${MAX_ITEMS_PER_CHECK} items per check`),
+});
+
+export const checkResultSchema = z.object({
+  id: z.string(),
+  action: z.enum(['accept', 'reject']),
+  reason: z.enum(['duplicate']).nullable(),
+  asset_id: z.uuid().nullable(),
+  match: z.enum(['content', 'sound']).nullable(),
+});
+export const checkResponseSchema = z.object({ results: z.array(checkResultSchema) });
+export type CheckResponse = z.infer<typeof checkResponseSchema>;
+
+/** One file whose state changed, as carried by `bulk_import.update`. */
+export const fileUpdateSchema = z.object({
+  entry_id: z.uuid(),
+  path: z.string(),
+  state: entryStateSchema,
+  reason: z.string().nullable(),
+  asset_id: z.uuid().nullable(),
+});
+export type FileUpdate = z.infer<typeof fileUpdateSchema>;
+
+export const bulkImportUpdateSchema = z.object({
+  type: z.literal('bulk_import.update'),
+  job_id: z.uuid(),
+  status: jobStatusSchema,
+  totals: totalsSchema,
+  files: z.array(fileUpdateSchema),
+});
+export type BulkImportUpdate = z.infer<typeof bulkImportUpdateSchema>;
+
+/** The body of every error answer of the REST API. */
+export const apiErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
