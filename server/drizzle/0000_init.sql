@@ -35,6 +35,7 @@ CREATE TABLE "audio_files" (
 --> statement-breakpoint
 CREATE TABLE "import_entries" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigserial NOT NULL,
 	"job_id" uuid NOT NULL,
 	"owner_id" uuid NOT NULL,
 	"path" text NOT NULL,

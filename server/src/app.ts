@@ -28,10 +28,15 @@ const CLEANUP_INTERVAL_MS = 15 * 60_000;
 
 function clientDist(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  return here.includes('/dist/') ? join(here, '../../../client/dist') : join(here, '../../client/dist');
+  return here.includes('/dist/')
+    ? join(here, '../../../client/dist')
+    : join(here, '../../client/dist');
 }
 
-async function trpcContext(services: Services, headers: { authorization?: string | null; cookie?: string | null }): Promise<TrpcContext> {
+async function trpcContext(
+  services: Services,
+  headers: { authorization?: string | null; cookie?: string | null },
+): Promise<TrpcContext> {
   try {
     return { services, user: await services.auth.authenticate(headers), authError: null };
   } catch (error) {
@@ -44,7 +49,10 @@ async function trpcContext(services: Services, headers: { authorization?: string
  * Opens the database (running migrations), builds the services and starts one HTTP server
  * with the REST API, tRPC over HTTP and WebSocket (`/trpc`), tus uploads and the web app.
  */
-export async function startServer(config: ServerConfig, log: (line: string) => void = console.error): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  log: (line: string) => void = console.error,
+): Promise<RunningServer> {
   const database = await openDatabase(config);
   const services = await createServices(database.db, config);
   const rest = restRoutes(services);
@@ -57,9 +65,14 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext: ({ req }) => trpcContext(services, { authorization: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null }),
+    createContext: ({ req }) =>
+      trpcContext(services, {
+        authorization: req.headers.authorization ?? null,
+        cookie: req.headers.cookie ?? null,
+      }),
   });
-  const logError = (error: unknown) => log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  const logError = (error: unknown) =>
+    log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -67,8 +80,10 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
       if (uploads.matches(url.pathname)) return await uploads.handle(req, res);
       if (rest.matches(url.pathname)) return await rest.handle(req, res, url.pathname);
       if (url.pathname.startsWith('/trpc/')) return trpcHttp(req, res);
-      if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true, database: database.kind });
-      if (url.pathname.startsWith('/api/')) throw notFound(`no endpoint ${req.method} ${url.pathname}`);
+      if (url.pathname === '/healthz')
+        return sendJson(res, 200, { ok: true, database: database.kind });
+      if (url.pathname.startsWith('/api/'))
+        throw notFound(`no endpoint ${req.method} ${url.pathname}`);
       return await web(req, res, url);
     } catch (error) {
       sendError(res, error, logError);
@@ -102,8 +117,11 @@ export async function startServer(config: ServerConfig, log: (line: string) => v
   const cleanUp = async () => {
     try {
       const expired = await uploads.cleanUpExpired();
-      const released = await services.uploads.releaseStale(new Date(Date.now() - config.uploadExpiryMs));
-      if (expired + released > 0) log(`cleaned up ${expired} expired uploads; ${released} entries wait for a new upload`);
+      const released = await services.uploads.releaseStale(
+        new Date(Date.now() - config.uploadExpiryMs),
+      );
+      if (expired + released > 0)
+        log(`cleaned up ${expired} expired uploads; ${released} entries wait for a new upload`);
     } catch (error) {
       logError(error);
     }

@@ -11,7 +11,10 @@ export const LOCAL_USER = 'local';
  */
 export async function ensureLocalUser(auth: AuthService, dataDir: string): Promise<string> {
   const file = join(dataDir, 'local-user.token');
-  const saved = await readFile(file, 'utf8').then((s) => s.trim(), () => null);
+  const saved = await readFile(file, 'utf8').then(
+    (s) => s.trim(),
+    () => null,
+  );
   if (saved && (await auth.userForToken(saved))?.name === LOCAL_USER) return saved;
   let token: string;
   try {

@@ -21,7 +21,10 @@ async function start(): Promise<void> {
   const config = loadConfig();
   await mkdir(config.dataDir, { recursive: true });
   const server = await startServer(config);
-  const where = server.database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL';
+  const where =
+    server.database.kind === 'pglite'
+      ? `PGlite in ${config.dataDir}`
+      : 'PostgreSQL at DATABASE_URL';
   console.log(`database: ${where}`);
   console.log(`listening on ${server.url}`);
   if (server.database.kind === 'pglite') {
@@ -43,7 +46,8 @@ async function start(): Promise<void> {
 function quota(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${name} must be a whole number greater than 0`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new UsageError(`${name} must be a whole number greater than 0`);
   return n;
 }
 
@@ -71,7 +75,8 @@ async function user(args: string[]): Promise<void> {
         quotaBytes: quota(values['quota-bytes'], '--quota-bytes'),
         quotaFiles: quota(values['quota-files'], '--quota-files'),
       });
-      if (values.json) console.log(JSON.stringify({ user: { id: user.id, name: user.name }, token }));
+      if (values.json)
+        console.log(JSON.stringify({ user: { id: user.id, name: user.name }, token }));
       else console.log(`created user ${user.name}\ntoken (shown once): ${token}`);
     } else {
       const token = await services.auth.issueToken(name, `token ${new Date().toISOString()}`);
@@ -95,7 +100,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+  if (
+    error instanceof UsageError ||
+    (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+  ) {
     console.error(`sm-server: ${(error as Error).message}\n${USAGE}`);
     process.exit(2);
   }
@@ -108,7 +116,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exit(1);
   }
   const e = error as NodeJS.ErrnoException;
-  if (e.code === 'EADDRINUSE') console.error(`sm-server: the port is in use (${e.message}); set PORT to another one`);
+  if (e.code === 'EADDRINUSE')
+    console.error(`sm-server: the port is in use (${e.message}); set PORT to another one`);
   else console.error(`sm-server: ${e.message}`);
   process.exit(1);
 });

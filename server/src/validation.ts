@@ -8,7 +8,9 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
     .map((issue) => {
       const where = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
       const message =
-        issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+        issue.code === 'unrecognized_keys'
+          ? `unknown field(s) ${issue.keys.join(', ')}`
+          : issue.message;
       return where ? `${where}: ${message}` : message;
     })
     .join('; ');
@@ -18,7 +20,11 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
  * Parses `input` with `schema`.
  * @throws AppError BAD_REQUEST whose message lists what is wrong and where.
  */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw badRequest(`invalid ${what}: ${describeIssues(parsed.error)}`);
   return parsed.data;

@@ -30,7 +30,10 @@ export type EntryState = z.infer<typeof entryStateSchema>;
 
 export const contentHashSchema = z
   .string()
-  .regex(/^[0-9a-f]{16}$/, 'content_hash must be the xxh64 of the bytes as 16 lowercase hex digits');
+  .regex(
+    /^[0-9a-f]{16}$/,
+    'content_hash must be the xxh64 of the bytes as 16 lowercase hex digits',
+  );
 
 export const jobIdSchema = z.uuid({ error: 'job_id must be a UUID' });
 
@@ -91,14 +94,17 @@ const analysisFields = analysisLineSchema.pick({
  * analyse, so that the job's error log holds it; such an entry needs no hash or analysis.
  */
 export const manifestEntrySchema = z.discriminatedUnion('status', [
-  analysisFields.partial().extend({
-    status: z.literal('ok'),
-    path: relativePathSchema,
-    content_hash: contentHashSchema,
-    size_bytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-    fingerprint: fingerprintSchema.nullable().optional(),
-    on_duplicate: onDuplicateSchema.optional(),
-  }).strict(),
+  analysisFields
+    .partial()
+    .extend({
+      status: z.literal('ok'),
+      path: relativePathSchema,
+      content_hash: contentHashSchema,
+      size_bytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+      fingerprint: fingerprintSchema.nullable().optional(),
+      on_duplicate: onDuplicateSchema.optional(),
+    })
+    .strict(),
   z.strictObject({
     status: z.literal('error'),
     path: relativePathSchema,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  bigserial,
   boolean,
   doublePrecision,
   index,
@@ -12,7 +13,12 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { EntryState, FingerprintInput, JobStatus, OnDuplicate } from '../../../shared/schemas/index.js';
+import type {
+  EntryState,
+  FingerprintInput,
+  JobStatus,
+  OnDuplicate,
+} from '../../../shared/schemas/index.js';
 
 /** The tables of the server; one schema and one set of migrations for PGlite and PostgreSQL. */
 
@@ -80,6 +86,8 @@ export const importEntries = pgTable(
   'import_entries',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Arrival order, so lists follow the manifest. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     jobId: uuid('job_id')
       .notNull()
       .references(() => importJobs.id, { onDelete: 'cascade' }),
@@ -128,7 +136,10 @@ export const audioFiles = pgTable(
     contentHash: text('content_hash').notNull(),
     fingerprint: jsonb('fingerprint').$type<FingerprintInput>(),
     /** Index keys of the fingerprint (shared/analysis `fingerprintIndexKeys`), GIN-indexed. */
-    fingerprintKeys: text('fingerprint_keys').array().notNull().default(sql`'{}'::text[]`),
+    fingerprintKeys: text('fingerprint_keys')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     durationS: doublePrecision('duration_s'),
     bpm: doublePrecision('bpm'),
     bpmConfidence: doublePrecision('bpm_confidence'),

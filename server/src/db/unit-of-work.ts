@@ -41,7 +41,7 @@ export function createUnitOfWork(db: Database): UnitOfWork {
     forUser: (ownerId, work) =>
       db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${ownerId}, 0))`);
-        return work(repositoriesOf(tx as unknown as Database));
+        return work(repositoriesOf(tx));
       }),
   };
 }

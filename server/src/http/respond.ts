@@ -21,12 +21,17 @@ export function sendError(res: ServerResponse, error: unknown, log: (e: unknown)
     return;
   }
   if (error instanceof AppError) {
-    sendJson(res, httpStatusOf(error.code), { error: { code: error.code, message: error.message } });
+    sendJson(res, httpStatusOf(error.code), {
+      error: { code: error.code, message: error.message },
+    });
     return;
   }
   log(error);
   sendJson(res, 500, {
-    error: { code: 'INTERNAL', message: 'the server failed to answer this request; its log says why' },
+    error: {
+      code: 'INTERNAL',
+      message: 'the server failed to answer this request; its log says why',
+    },
   });
 }
 

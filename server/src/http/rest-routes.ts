@@ -7,20 +7,56 @@ import type { AuthUser } from '../auth/auth.service.js';
 const PREFIX = '/api/v1/audio/bulk-import';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type Handler = (ctx: { user: AuthUser; req: IncomingMessage; jobId: string }) => Promise<[number, unknown]>;
+type Handler = (ctx: {
+  user: AuthUser;
+  req: IncomingMessage;
+  jobId: string;
+}) => Promise<[number, unknown]>;
 
 /** The REST v1 door to the services (DESIGN.md); tRPC is the other. */
 export function restRoutes(services: Services) {
   const { jobs, library } = services;
   const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
-    { method: 'POST', pattern: /^\/init$/, handler: async ({ user, req }) => [201, await jobs.init(user, await readJson(req))] },
-    { method: 'POST', pattern: /^\/ingest$/, handler: async ({ user, req }) => [200, await jobs.ingest(user, await readJson(req))] },
-    { method: 'POST', pattern: /^\/check$/, handler: async ({ user, req }) => [200, await library.check(user, await readJson(req))] },
-    { method: 'GET', pattern: /^\/([^/]+)\/status$/, handler: async ({ user, jobId }) => [200, await jobs.status(user, jobId)] },
-    { method: 'POST', pattern: /^\/([^/]+)\/cancel$/, handler: async ({ user, jobId }) => [200, await jobs.cancel(user, jobId)] },
-    { method: 'POST', pattern: /^\/([^/]+)\/retry$/, handler: async ({ user, jobId }) => [200, await jobs.retry(user, jobId)] },
-    { method: 'GET', pattern: /^\/([^/]+)\/events$/, handler: async ({ user, jobId }) => [200, await jobs.snapshot(user, jobId)] },
-    { method: 'GET', pattern: /^\/jobs$/, handler: async ({ user }) => [200, { jobs: await jobs.list(user) }] },
+    {
+      method: 'POST',
+      pattern: /^\/init$/,
+      handler: async ({ user, req }) => [201, await jobs.init(user, await readJson(req))],
+    },
+    {
+      method: 'POST',
+      pattern: /^\/ingest$/,
+      handler: async ({ user, req }) => [200, await jobs.ingest(user, await readJson(req))],
+    },
+    {
+      method: 'POST',
+      pattern: /^\/check$/,
+      handler: async ({ user, req }) => [200, await library.check(user, await readJson(req))],
+    },
+    {
+      method: 'GET',
+      pattern: /^\/([^/]+)\/status$/,
+      handler: async ({ user, jobId }) => [200, await jobs.status(user, jobId)],
+    },
+    {
+      method: 'POST',
+      pattern: /^\/([^/]+)\/cancel$/,
+      handler: async ({ user, jobId }) => [200, await jobs.cancel(user, jobId)],
+    },
+    {
+      method: 'POST',
+      pattern: /^\/([^/]+)\/retry$/,
+      handler: async ({ user, jobId }) => [200, await jobs.retry(user, jobId)],
+    },
+    {
+      method: 'GET',
+      pattern: /^\/([^/]+)\/events$/,
+      handler: async ({ user, jobId }) => [200, await jobs.snapshot(user, jobId)],
+    },
+    {
+      method: 'GET',
+      pattern: /^\/jobs$/,
+      handler: async ({ user }) => [200, { jobs: await jobs.list(user) }],
+    },
   ];
 
   /** Whether this request is one of ours; answers it when it is. */
@@ -33,7 +69,12 @@ export function restRoutes(services: Services) {
       const route = candidates.find((r) => r.method === req.method);
       if (!route) {
         res.setHeader('allow', candidates.map((r) => r.method).join(', '));
-        sendJson(res, 405, { error: { code: 'METHOD_NOT_ALLOWED', message: `use ${candidates.map((r) => r.method).join(' or ')} for ${pathname}` } });
+        sendJson(res, 405, {
+          error: {
+            code: 'METHOD_NOT_ALLOWED',
+            message: `use ${candidates.map((r) => r.method).join(' or ')} for ${pathname}`,
+          },
+        });
         return;
       }
       const user = await services.auth.authenticate({
@@ -41,7 +82,8 @@ export function restRoutes(services: Services) {
         cookie: req.headers.cookie ?? null,
       });
       const jobId = decodeURIComponent(route.pattern.exec(rest)?.[1] ?? '');
-      if (jobId && !UUID.test(jobId)) throw badRequest(`job id "${jobId.slice(0, 100)}" is not a UUID`);
+      if (jobId && !UUID.test(jobId))
+        throw badRequest(`job id "${jobId.slice(0, 100)}" is not a UUID`);
       const [status, body] = await route.handler({ user, req, jobId });
       sendJson(res, status, body);
     },

@@ -115,7 +115,7 @@ export class ImportEntryRepository {
       .select({ path: importEntries.path, reason: importEntries.reason })
       .from(importEntries)
       .where(and(eq(importEntries.jobId, jobId), eq(importEntries.state, 'failed')))
-      .orderBy(importEntries.createdAt, importEntries.path)
+      .orderBy(importEntries.seq)
       .limit(limit);
     return rows.map((r) => ({ path: r.path, reason: r.reason ?? 'failed' }));
   }
@@ -128,7 +128,7 @@ export class ImportEntryRepository {
       .select()
       .from(importEntries)
       .where(and(...conditions))
-      .orderBy(importEntries.createdAt, importEntries.path);
+      .orderBy(importEntries.seq);
   }
 
   /**

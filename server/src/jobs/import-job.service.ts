@@ -164,7 +164,11 @@ export class ImportJobService {
       return { row: { ...base, state: 'failed', reason: entry.error, retryable: false } };
     }
     const keys = entry.fingerprint ? indexKeysOf(entry.fingerprint) : [];
-    if (keys === null) return { refused: 'fingerprint does not decode (matrix or profile is not valid base64 of the right length)' };
+    if (keys === null)
+      return {
+        refused:
+          'fingerprint does not decode (matrix or profile is not valid base64 of the right length)',
+      };
     const policy: OnDuplicate = entry.on_duplicate ?? job.onDuplicate;
     const row: NewEntryRow = {
       ...base,
@@ -191,7 +195,8 @@ export class ImportJobService {
     });
 
     const [inLibrary] = await repos.audioFiles.findByHashes(user.id, [entry.content_hash]);
-    if (inLibrary) return duplicate({ assetId: inLibrary.id, path: inLibrary.originalPath }, 'content');
+    if (inLibrary)
+      return duplicate({ assetId: inLibrary.id, path: inLibrary.originalPath }, 'content');
     const [inJob] = await repos.entries.findLiveByHashes(job.id, [entry.content_hash]);
     if (inJob) return duplicate({ entryId: inJob.id, path: inJob.path }, 'content');
     if (!entry.fingerprint || policy === 'keep-both') return { row };
@@ -229,7 +234,9 @@ export class ImportJobService {
       const current = await repos.jobs.findOwned(user.id, jobId);
       if (!current) throw jobNotFound(jobId);
       if (current.status === 'completed' || current.status === 'failed') {
-        throw conflict(`job ${jobId} already ended (${current.status}); there is nothing to cancel`);
+        throw conflict(
+          `job ${jobId} already ended (${current.status}); there is nothing to cancel`,
+        );
       }
       const changed =
         current.status === 'cancelled'
@@ -302,8 +309,17 @@ function sameContent(before: EntryRow, entry: ManifestEntry): boolean {
 }
 
 function analysisOf(entry: OkEntry): Record<string, unknown> {
-  const { path: _p, status: _s, content_hash: _h, size_bytes: _b, fingerprint: _f, on_duplicate: _o, ...analysis } =
-    entry;
+  const analysis: Record<string, unknown> = { ...entry };
+  for (const key of [
+    'path',
+    'status',
+    'content_hash',
+    'size_bytes',
+    'fingerprint',
+    'on_duplicate',
+  ]) {
+    delete analysis[key];
+  }
   return analysis;
 }
 
@@ -330,7 +346,12 @@ function entryItem(index: number, entry: EntryRow): IngestItem {
   };
 }
 
-function refusedItem(index: number, path: string | null, reason: string, statusCode: number): IngestItem {
+function refusedItem(
+  index: number,
+  path: string | null,
+  reason: string,
+  statusCode: number,
+): IngestItem {
   return {
     index,
     path,

@@ -17,25 +17,42 @@ export class LibraryService {
   async check(user: AuthUser, body: unknown): Promise<CheckResponse> {
     const { items } = parseOrThrow(checkRequestSchema, body, 'check request');
     const byHash = new Map(
-      (await this.uow.repos.audioFiles.findByHashes(user.id, [...new Set(items.map((i) => i.content_hash))])).map(
-        (row) => [row.contentHash, row],
-      ),
+      (
+        await this.uow.repos.audioFiles.findByHashes(user.id, [
+          ...new Set(items.map((i) => i.content_hash)),
+        ])
+      ).map((row) => [row.contentHash, row]),
     );
     const results: CheckResponse['results'] = [];
     for (const item of items) {
       const same = byHash.get(item.content_hash);
       if (same) {
-        results.push({ id: item.id, action: 'reject', reason: 'duplicate', asset_id: same.id, match: 'content' });
+        results.push({
+          id: item.id,
+          action: 'reject',
+          reason: 'duplicate',
+          asset_id: same.id,
+          match: 'content',
+        });
         continue;
       }
       const keys = item.fingerprint ? indexKeysOf(item.fingerprint) : null;
       const sound =
         item.fingerprint && keys && keys.length > 0
-          ? firstSameSound(item.fingerprint, await this.uow.repos.audioFiles.findByFingerprintKeys(user.id, keys))
+          ? firstSameSound(
+              item.fingerprint,
+              await this.uow.repos.audioFiles.findByFingerprintKeys(user.id, keys),
+            )
           : null;
       results.push(
         sound
-          ? { id: item.id, action: 'reject', reason: 'duplicate', asset_id: sound.id, match: 'sound' }
+          ? {
+              id: item.id,
+              action: 'reject',
+              reason: 'duplicate',
+              asset_id: sound.id,
+              match: 'sound',
+            }
           : { id: item.id, action: 'accept', reason: null, asset_id: null, match: null },
       );
     }

@@ -1,8 +1,4 @@
-import {
-  compareFingerprints,
-  fingerprintIndexKeys,
-  type Fingerprint,
-} from '../../../shared/analysis/index.js';
+import { compareFingerprints, fingerprintIndexKeys } from '../../../shared/analysis/index.js';
 import type { FingerprintInput } from '../../../shared/schemas/index.js';
 
 /**
@@ -11,7 +7,7 @@ import type { FingerprintInput } from '../../../shared/schemas/index.js';
  */
 export function indexKeysOf(fingerprint: FingerprintInput): string[] | null {
   try {
-    return fingerprintIndexKeys(fingerprint as Fingerprint);
+    return fingerprintIndexKeys(fingerprint);
   } catch {
     return null;
   }
@@ -25,10 +21,7 @@ export function firstSameSound<T extends { fingerprint: FingerprintInput | null 
   for (const candidate of candidates) {
     if (!candidate.fingerprint) continue;
     try {
-      const result = compareFingerprints(
-        candidate.fingerprint as Fingerprint,
-        fingerprint as Fingerprint,
-      );
+      const result = compareFingerprints(candidate.fingerprint, fingerprint);
       if (result.sameSound) return candidate;
     } catch {
       // A stored fingerprint that no longer decodes matches nothing.

@@ -20,7 +20,8 @@ export class LocalObjectStore implements ObjectStore {
   constructor(private readonly root: string) {}
 
   localPath(key: string): string {
-    if (key.split('/').some((s) => s === '..' || s === '')) throw new Error(`bad object key ${key}`);
+    if (key.split('/').some((s) => s === '..' || s === ''))
+      throw new Error(`bad object key ${key}`);
     return join(this.root, key);
   }
 

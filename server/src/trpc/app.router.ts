@@ -19,14 +19,26 @@ const jobInput = z.object({ job_id: jobIdSchema });
 export const appRouter = router({
   me: userProcedure.query(({ ctx }) => ({ id: ctx.user.id, name: ctx.user.name })),
   bulkImport: router({
-    init: userProcedure.input(initRequestSchema).mutation(({ ctx, input }) => ctx.services.jobs.init(ctx.user, input)),
+    init: userProcedure
+      .input(initRequestSchema)
+      .mutation(({ ctx, input }) => ctx.services.jobs.init(ctx.user, input)),
     // The manifest is validated per entry by the service, so one bad entry fails alone.
-    ingest: userProcedure.input(z.unknown()).mutation(({ ctx, input }) => ctx.services.jobs.ingest(ctx.user, input)),
-    check: userProcedure.input(checkRequestSchema).mutation(({ ctx, input }) => ctx.services.library.check(ctx.user, input)),
-    status: userProcedure.input(jobInput).query(({ ctx, input }) => ctx.services.jobs.status(ctx.user, input.job_id)),
+    ingest: userProcedure
+      .input(z.unknown())
+      .mutation(({ ctx, input }) => ctx.services.jobs.ingest(ctx.user, input)),
+    check: userProcedure
+      .input(checkRequestSchema)
+      .mutation(({ ctx, input }) => ctx.services.library.check(ctx.user, input)),
+    status: userProcedure
+      .input(jobInput)
+      .query(({ ctx, input }) => ctx.services.jobs.status(ctx.user, input.job_id)),
     list: userProcedure.query(({ ctx }) => ctx.services.jobs.list(ctx.user)),
-    cancel: userProcedure.input(jobInput).mutation(({ ctx, input }) => ctx.services.jobs.cancel(ctx.user, input.job_id)),
-    retry: userProcedure.input(jobInput).mutation(({ ctx, input }) => ctx.services.jobs.retry(ctx.user, input.job_id)),
+    cancel: userProcedure
+      .input(jobInput)
+      .mutation(({ ctx, input }) => ctx.services.jobs.cancel(ctx.user, input.job_id)),
+    retry: userProcedure
+      .input(jobInput)
+      .mutation(({ ctx, input }) => ctx.services.jobs.retry(ctx.user, input.job_id)),
     updates: userProcedure
       .input(z.object({ job_id: jobIdSchema.optional() }))
       .subscription(async function* ({ ctx, input, signal }) {
@@ -43,7 +55,13 @@ export const appRouter = router({
             });
           } else {
             for (const job of await ctx.services.jobs.list(ctx.user, 20)) {
-              yield { type: 'bulk_import.update', job_id: job.job_id, status: job.status, totals: job.totals, files: [] } satisfies BulkImportUpdate;
+              yield {
+                type: 'bulk_import.update',
+                job_id: job.job_id,
+                status: job.status,
+                totals: job.totals,
+                files: [],
+              } satisfies BulkImportUpdate;
             }
           }
           for await (const [event] of queue) yield event as BulkImportUpdate;
@@ -54,7 +72,12 @@ export const appRouter = router({
   }),
   library: router({
     list: userProcedure
-      .input(z.object({ limit: z.number().int().min(1).max(500).default(100), offset: z.number().int().min(0).default(0) }))
+      .input(
+        z.object({
+          limit: z.number().int().min(1).max(500).default(100),
+          offset: z.number().int().min(0).default(0),
+        }),
+      )
       .query(async ({ ctx, input }) => {
         const rows = await ctx.services.library.list(ctx.user, input.limit, input.offset);
         return rows.map((r) => ({

@@ -54,7 +54,12 @@ export function createTusEndpoint(
     async onUploadCreate(req, upload) {
       try {
         const user = await services.auth.authenticate(headersOf(req));
-        await services.uploads.begin(user, upload.metadata?.entry_id ?? null, upload.size ?? null, upload.id);
+        await services.uploads.begin(
+          user,
+          upload.metadata?.entry_id ?? null,
+          upload.size ?? null,
+          upload.id,
+        );
         return {};
       } catch (error) {
         throw asTusError(error);
@@ -63,7 +68,11 @@ export function createTusEndpoint(
     async onUploadFinish(req, upload) {
       try {
         const user = await services.auth.authenticate(headersOf(req));
-        const result = await services.uploads.finish(user, upload.id, join(options.directory, upload.id));
+        const result = await services.uploads.finish(
+          user,
+          upload.id,
+          join(options.directory, upload.id),
+        );
         return { headers: { 'x-entry-state': result.state, 'x-asset-id': result.assetId } };
       } catch (error) {
         throw asTusError(error);
@@ -75,7 +84,8 @@ export function createTusEndpoint(
     },
   });
   return {
-    matches: (pathname: string) => pathname === UPLOAD_PATH || pathname.startsWith(`${UPLOAD_PATH}/`),
+    matches: (pathname: string) =>
+      pathname === UPLOAD_PATH || pathname.startsWith(`${UPLOAD_PATH}/`),
     handle: tus.handle.bind(tus),
     /** Removes expired unfinished uploads; returns how many. */
     cleanUpExpired: () => tus.cleanUpExpiredUploads(),

@@ -34,25 +34,40 @@ export class UploadService {
    * @throws AppError 400 no entry_id, 404 not the caller's, 409 nothing to upload,
    *   413 too large or over quota, 422 a size other than declared.
    */
-  async begin(user: AuthUser, entryId: string | null, size: number | null, uploadId: string): Promise<void> {
+  async begin(
+    user: AuthUser,
+    entryId: string | null,
+    size: number | null,
+    uploadId: string,
+  ): Promise<void> {
     if (!entryId) throw badRequest('the upload has no entry_id in its Upload-Metadata');
     if (size === null) throw badRequest('the upload must declare its length (Upload-Length)');
     if (size > this.maxUploadBytes) {
-      throw payloadTooLarge(`the file has ${size} bytes; this server takes at most ${this.maxUploadBytes} per file`);
+      throw payloadTooLarge(
+        `the file has ${size} bytes; this server takes at most ${this.maxUploadBytes} per file`,
+      );
     }
     const { job, entry } = await this.uow.forUser(user.id, async (repos) => {
       const entry = isUuid(entryId) ? await repos.entries.findOwned(user.id, entryId) : null;
-      if (!entry) throw notFound(`there is no import entry ${entryId} (or it belongs to another user)`);
+      if (!entry)
+        throw notFound(`there is no import entry ${entryId} (or it belongs to another user)`);
       const job = await repos.jobs.findOwned(user.id, entry.jobId);
-      if (job?.status === 'cancelled') throw conflict(`job ${entry.jobId} was cancelled; its files take no uploads`);
+      if (job?.status === 'cancelled')
+        throw conflict(`job ${entry.jobId} was cancelled; its files take no uploads`);
       if (entry.state !== 'pending_upload' && entry.state !== 'uploading') {
         throw conflict(`${entry.path} needs no upload: it is ${entry.state}`);
       }
       if (entry.sizeBytes !== size) {
-        throw unprocessable(`the upload has ${size} bytes but ${entry.path} was declared with ${entry.sizeBytes}`);
+        throw unprocessable(
+          `the upload has ${size} bytes but ${entry.path} was declared with ${entry.sizeBytes}`,
+        );
       }
       await assertQuota(repos, user, size);
-      const updated = await repos.entries.update(entry.id, { state: 'uploading', uploadId, reason: null });
+      const updated = await repos.entries.update(entry.id, {
+        state: 'uploading',
+        uploadId,
+        reason: null,
+      });
       return { job: await repos.jobs.refresh(entry.jobId), entry: updated };
     });
     this.events.publish(user.id, updateEvent(job, [entry]));
@@ -98,17 +113,25 @@ export class UploadService {
       return await this.commit(user, entry.id, uploadId, filePath);
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === 'PAYLOAD_TOO_LARGE') await this.fail(user, entry.id, (error as Error).message, true);
+      if (code === 'PAYLOAD_TOO_LARGE')
+        await this.fail(user, entry.id, (error as Error).message, true);
       throw error;
     }
   }
 
-  private async commit(user: AuthUser, entryId: string, uploadId: string, filePath: string): Promise<CommitResult> {
+  private async commit(
+    user: AuthUser,
+    entryId: string,
+    uploadId: string,
+    filePath: string,
+  ): Promise<CommitResult> {
     const removeAfter: string[] = [];
     const result = await this.uow.forUser(user.id, async (repos) => {
       const entry = await repos.entries.lock(entryId);
       if (!entry || entry.uploadId !== uploadId || entry.state !== 'uploading') {
-        throw conflict(`this upload no longer belongs to a waiting entry (${entry?.state ?? 'gone'}); it was discarded`);
+        throw conflict(
+          `this upload no longer belongs to a waiting entry (${entry?.state ?? 'gone'}); it was discarded`,
+        );
       }
       const job = (await repos.jobs.findOwned(user.id, entry.jobId))!;
       const policy: OnDuplicate = entry.onDuplicate ?? job.onDuplicate;
@@ -116,7 +139,12 @@ export class UploadService {
 
       const [sameBytes] = await repos.audioFiles.findByHashes(user.id, [hash]);
       if (sameBytes) {
-        return this.settle(repos, entry, { state: 'duplicate', assetId: sameBytes.id, path: sameBytes.originalPath, match: 'content' });
+        return this.settle(repos, entry, {
+          state: 'duplicate',
+          assetId: sameBytes.id,
+          path: sameBytes.originalPath,
+          match: 'content',
+        });
       }
       const candidates =
         entry.fingerprint && entry.fingerprintKeys && policy !== 'keep-both'
@@ -124,7 +152,12 @@ export class UploadService {
           : [];
       const same = entry.fingerprint ? firstSameSound(entry.fingerprint, candidates) : null;
       if (same && policy === 'skip') {
-        return this.settle(repos, entry, { state: 'duplicate', assetId: same.id, path: same.originalPath, match: 'sound' });
+        return this.settle(repos, entry, {
+          state: 'duplicate',
+          assetId: same.id,
+          path: same.originalPath,
+          match: 'sound',
+        });
       }
       const key = objectKeyFor(user.id, hash);
       const row = assetRow(entry, key);
@@ -147,7 +180,12 @@ export class UploadService {
   private async settle(
     repos: Repositories,
     entry: EntryRow,
-    outcome: { state: 'done' | 'duplicate'; assetId: string; path?: string; match?: 'content' | 'sound' },
+    outcome: {
+      state: 'done' | 'duplicate';
+      assetId: string;
+      path?: string;
+      match?: 'content' | 'sound';
+    },
   ) {
     const updated = await repos.entries.update(
       entry.id,
@@ -165,9 +203,19 @@ export class UploadService {
     return { job, entry: updated, outcome: { state: outcome.state, assetId: outcome.assetId } };
   }
 
-  private async fail(user: AuthUser, entryId: string, reason: string, retryable: boolean): Promise<void> {
+  private async fail(
+    user: AuthUser,
+    entryId: string,
+    reason: string,
+    retryable: boolean,
+  ): Promise<void> {
     const { job, entry } = await this.uow.forUser(user.id, async (repos) => {
-      const entry = await repos.entries.update(entryId, { state: 'failed', reason, retryable, uploadId: null });
+      const entry = await repos.entries.update(entryId, {
+        state: 'failed',
+        reason,
+        retryable,
+        uploadId: null,
+      });
       return { job: await repos.jobs.refresh(entry.jobId), entry };
     });
     this.events.publish(user.id, updateEvent(job, [entry]));
@@ -186,7 +234,9 @@ async function assertQuota(repos: Repositories, user: AuthUser, addBytes: number
   if (user.quotaBytes === null && user.quotaFiles === null) return;
   const usage = await repos.users.usage(user.id);
   if (user.quotaFiles !== null && usage.files + 1 > user.quotaFiles) {
-    throw payloadTooLarge(`file quota reached: the library holds ${usage.files} of ${user.quotaFiles} files`);
+    throw payloadTooLarge(
+      `file quota reached: the library holds ${usage.files} of ${user.quotaFiles} files`,
+    );
   }
   if (user.quotaBytes !== null && usage.bytes + addBytes > user.quotaBytes) {
     throw payloadTooLarge(

@@ -1,0 +1,206 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import xxhash from 'xxhash-wasm';
+import * as tus from 'tus-js-client';
+import { startServer, type RunningServer } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { analyseFile } from '../../cli/src/analysis/analyse-file.js';
+import { loadEssentia } from '../../cli/src/analysis/essentia.js';
+import { toManifestEntry } from '../../cli/src/import/manifest-entry.js';
+import type { ManifestEntry } from '../../shared/schemas/index.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** The PostgreSQL server tests may create databases on (`.ci/run` starts one and sets it). */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? null;
+
+export const FIXTURES = join(import.meta.dirname, '../../fixtures/audio');
+
+export interface TestServer {
+  url: string;
+  server: RunningServer;
+  dataDir: string;
+  /** Creates a user; returns its token. */
+  addUser(
+    name: string,
+    quotas?: { quotaBytes?: number | null; quotaFiles?: number | null },
+  ): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real server on a free loopback port over a fresh database: PGlite in a temporary
+ * DATA_DIR, or a new database on TEST_DATABASE_URL's server (dropped at close).
+ */
+export async function startTestServer(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sm-server-test-'));
+  let databaseUrl: string | undefined;
+  let dropDatabase = async () => {};
+  if (kind === 'postgres') {
+    if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+    const name = `sm_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  }
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...env,
+  });
+  const server = await startServer(config, () => {});
+  return {
+    url: server.url,
+    server,
+    dataDir,
+    async addUser(name, quotas) {
+      return (await server.services.auth.addUser(name, quotas)).token;
+    },
+    async close() {
+      await server.close();
+      await dropDatabase();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The database kinds to run the shared suites on: PostgreSQL only where a server is given. */
+export function databaseKinds(): DatabaseKind[] {
+  if (!TEST_DATABASE_URL && process.env.CI) {
+    throw new Error('CI must run the server suites on PostgreSQL too: set TEST_DATABASE_URL');
+  }
+  if (!TEST_DATABASE_URL) {
+    console.warn('TEST_DATABASE_URL is not set: the server suites run on PGlite only');
+  }
+  return TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small REST client: JSON in and out, bearer token. */
+export function api(baseUrl: string, token: string | null) {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    raw?: string,
+  ): Promise<ApiAnswer> => {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(baseUrl + path, {
+      method,
+      headers,
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: the raw text is the body
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  const base = '/api/v1/audio/bulk-import';
+  return {
+    call,
+    init: (body: unknown = {}) => call('POST', `${base}/init`, body),
+    ingest: (body: unknown) => call('POST', `${base}/ingest`, body),
+    check: (body: unknown) => call('POST', `${base}/check`, body),
+    status: (jobId: string) => call('GET', `${base}/${jobId}/status`),
+    cancel: (jobId: string) => call('POST', `${base}/${jobId}/cancel`),
+    retry: (jobId: string) => call('POST', `${base}/${jobId}/retry`),
+  };
+}
+
+let analysisDeps: Promise<Parameters<typeof analyseFile>[1]> | null = null;
+
+/** Analyses fixture files (paths under fixtures/audio) exactly as sm-import does. */
+export async function fixtureEntries(
+  paths: string[],
+): Promise<{ entry: ManifestEntry; file: string }[]> {
+  analysisDeps ??= (async () => ({
+    hasher: await xxhash(),
+    essentia: loadEssentia(),
+    ffmpeg: false,
+  }))();
+  const deps = await analysisDeps;
+  const out = [];
+  for (const p of paths) {
+    const file = join(FIXTURES, p);
+    const analysis = await analyseFile(file, deps);
+    out.push({ entry: toManifestEntry(analysis, relative(FIXTURES, file)), file });
+  }
+  return out;
+}
+
+/**
+ * Uploads a file with tus-js-client as a client would. Resolves with the server's answer
+ * headers of the last PATCH; rejects with the tus error (its message carries the status).
+ */
+export function tusUpload(
+  baseUrl: string,
+  token: string,
+  entryId: string,
+  data: Buffer,
+  options: {
+    chunkSize?: number;
+    onProgress?: (sent: number) => void;
+    uploadUrl?: string | null;
+    stopAfterBytes?: number;
+  } = {},
+): { promise: Promise<{ url: string; state: string | null }>; upload: tus.Upload } {
+  let upload!: tus.Upload;
+  const promise = new Promise<{ url: string; state: string | null }>((resolve, reject) => {
+    let state: string | null = null;
+    upload = new tus.Upload(data, {
+      endpoint: `${baseUrl}/api/v1/uploads`,
+      uploadUrl: options.uploadUrl ?? null,
+      headers: { authorization: `Bearer ${token}` },
+      metadata: { entry_id: entryId },
+      chunkSize: options.chunkSize ?? Infinity,
+      retryDelays: [],
+      uploadSize: data.length,
+      onProgress: (sent) => {
+        options.onProgress?.(sent);
+        if (options.stopAfterBytes !== undefined && sent >= options.stopAfterBytes) {
+          void upload
+            .abort()
+            .then(() =>
+              reject(Object.assign(new Error('stopped'), { stopped: true, url: upload.url })),
+            );
+        }
+      },
+      onAfterResponse: (_req, res) => {
+        state = res.getHeader('x-entry-state') ?? state;
+      },
+      onSuccess: () => resolve({ url: upload.url!, state }),
+      onError: (error) => reject(error),
+    });
+    upload.start();
+  });
+  return { promise, upload };
+}
