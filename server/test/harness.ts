@@ -23,6 +23,8 @@ export interface TestServer {
   url: string;
   server: RunningServer;
   dataDir: string;
+  /** Stops the server and starts it again on the same port, data and database. */
+  restart(): Promise<void>;
   /** Creates a user; returns its token. */
   addUser(
     name: string,
@@ -66,11 +68,17 @@ export async function startTestServer(
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const server = await startServer(config, () => {});
-  return {
+  let server = await startServer(config, () => {});
+  const port = new URL(server.url).port;
+  const handle: TestServer = {
     url: server.url,
     server,
     dataDir,
+    async restart() {
+      await server.close();
+      server = await startServer({ ...config, port: Number(port) }, () => {});
+      handle.server = server;
+    },
     async addUser(name, quotas) {
       return (await server.services.auth.addUser(name, quotas)).token;
     },
@@ -80,6 +88,18 @@ export async function startTestServer(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return handle;
+}
+
+/** The user's library as the web app sees it (tRPC `library.list` over HTTP). */
+export async function listLibrary(baseUrl: string, token: string): Promise<any[]> {
+  const input = encodeURIComponent(JSON.stringify({ limit: 500 }));
+  const res = await fetch(`${baseUrl}/trpc/library.list?input=${input}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`library.list answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.result.data as any[];
 }
 
 /** The database kinds to run the shared suites on: PostgreSQL only where a server is given. */

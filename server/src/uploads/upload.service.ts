@@ -79,6 +79,13 @@ export class UploadService {
    */
   async releaseStale(before: Date): Promise<number> {
     const released = await this.uow.repos.entries.releaseStaleUploads(before);
+    const byJob = new Map<string, EntryRow[]>();
+    for (const entry of released)
+      byJob.set(entry.jobId, [...(byJob.get(entry.jobId) ?? []), entry]);
+    for (const [jobId, entries] of byJob) {
+      const job = await this.uow.repos.jobs.refresh(jobId);
+      this.events.publish(job.ownerId, updateEvent(job, entries));
+    }
     return released.length;
   }
 
