@@ -9,7 +9,7 @@ import type { ServerConfig } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { AppError, notFound } from './errors.js';
 import { restRoutes } from './http/rest-routes.js';
-import { sendError, sendJson } from './http/respond.js';
+import { answerError, sendJson } from './http/respond.js';
 import { webApp } from './http/web-app.js';
 import { createServices, type Services } from './services.js';
 import { appRouter } from './trpc/app.router.js';
@@ -86,7 +86,7 @@ export async function startServer(
         throw notFound(`no endpoint ${req.method} ${url.pathname}`);
       return await web(req, res, url);
     } catch (error) {
-      sendError(res, error, logError);
+      answerError(req, res, error, logError);
     }
   };
   const server: Server = createServer((req, res) => void handle(req, res));

@@ -156,6 +156,24 @@ export function api(baseUrl: string, token: string | null) {
   };
 }
 
+/**
+ * Runs `load` and removes the process-wide handlers it installed: essentia.js's Emscripten
+ * runtime turns any unhandled rejection of the test process into an abort that dumps its
+ * whole source, which would hide the real failure.
+ */
+function withoutProcessHooks<T>(load: () => T): T {
+  const rejections = new Set(process.listeners('unhandledRejection'));
+  const exceptions = new Set(process.listeners('uncaughtException'));
+  const result = load();
+  for (const listener of process.listeners('unhandledRejection')) {
+    if (!rejections.has(listener)) process.off('unhandledRejection', listener);
+  }
+  for (const listener of process.listeners('uncaughtException')) {
+    if (!exceptions.has(listener)) process.off('uncaughtException', listener);
+  }
+  return result;
+}
+
 let analysisDeps: Promise<Parameters<typeof analyseFile>[1]> | null = null;
 
 /** Analyses fixture files (paths under fixtures/audio) exactly as sm-import does. */
@@ -164,7 +182,7 @@ export async function fixtureEntries(
 ): Promise<{ entry: ManifestEntry; file: string }[]> {
   analysisDeps ??= (async () => ({
     hasher: await xxhash(),
-    essentia: loadEssentia(),
+    essentia: withoutProcessHooks(loadEssentia),
     ffmpeg: false,
   }))();
   const deps = await analysisDeps;

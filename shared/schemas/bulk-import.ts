@@ -97,6 +97,11 @@ export const manifestEntrySchema = z.discriminatedUnion('status', [
   analysisFields
     .partial()
     .extend({
+      format: z
+        .string()
+        .regex(/^[a-z0-9-]{1,16}$/, 'format must be a short lowercase name such as "wav"')
+        .nullable()
+        .optional(),
       status: z.literal('ok'),
       path: relativePathSchema,
       content_hash: contentHashSchema,
@@ -115,7 +120,11 @@ export type ManifestEntry = z.infer<typeof manifestEntrySchema>;
 
 export const initRequestSchema = z.strictObject({
   /** What the files come from, shown with the job ("sm-import /home/ana/Samples", "browser"). */
-  source: z.string().max(1024).optional(),
+  source: z
+    .string()
+    .max(1024)
+    .refine((s) => !CONTROL_CHARACTERS.test(s), 'source contains control characters')
+    .optional(),
   on_duplicate: onDuplicateSchema.default('skip'),
 });
 export type InitRequest = z.input<typeof initRequestSchema>;

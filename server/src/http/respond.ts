@@ -14,8 +14,22 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** Answers an error: AppErrors with their status and message, anything else as a 500. */
-export function sendError(res: ServerResponse, error: unknown, log: (e: unknown) => void): void {
+/**
+ * Answers an error: AppErrors with their status and message, anything else as a 500. When the
+ * request's body was not read to its end (refused as too large, say), the connection closes
+ * after the answer, so that a keep-alive client does not wait on it.
+ */
+export function answerError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  log: (e: unknown) => void,
+): void {
+  if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
+  sendError(res, error, log);
+}
+
+function sendError(res: ServerResponse, error: unknown, log: (e: unknown) => void): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -35,9 +49,14 @@ export function sendError(res: ServerResponse, error: unknown, log: (e: unknown)
   });
 }
 
+/** How much of a refused body is still read (and dropped) so the client can read the answer. */
+const DRAIN_BYTES = 64 * 1024 * 1024;
+
 /**
  * Reads a JSON request body of at most `limit` bytes.
- * @throws AppError 413 when it is larger (stops reading at once), 400 when it is not JSON.
+ * @throws AppError 413 when it is larger, 400 when it is not JSON. The rest of a body refused
+ *   as too large is read and dropped (up to 64 MB more, so that a keep-alive client reads the
+ *   answer); past that, reading stops and the answer closes the connection (answerError).
  */
 export async function readJson(req: IncomingMessage, limit = MAX_JSON_BYTES): Promise<unknown> {
   const type = req.headers['content-type'];
@@ -45,23 +64,31 @@ export async function readJson(req: IncomingMessage, limit = MAX_JSON_BYTES): Pr
     throw badRequest(`the body must be JSON (Content-Type: application/json), not ${type}`);
   }
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > limit) {
-    req.resume();
-    throw payloadTooLarge(`the body has ${declared} bytes; the limit is ${limit}`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      throw payloadTooLarge(`the body is larger than the limit of ${limit} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return undefined;
+  const body = await new Promise<Buffer | null>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const tooLarge = () =>
+      payloadTooLarge(
+        declared > limit
+          ? `the body has ${declared} bytes; the limit is ${limit}`
+          : `the body is larger than the limit of ${limit} bytes`,
+      );
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit && !(declared > limit)) chunks.push(chunk);
+      else if (size > limit + DRAIN_BYTES) {
+        req.pause();
+        reject(tooLarge());
+      }
+    });
+    req.on('end', () =>
+      size > limit ? reject(tooLarge()) : resolve(size === 0 ? null : Buffer.concat(chunks)),
+    );
+    req.on('error', reject);
+  });
+  if (body === null) return undefined;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    return JSON.parse(body.toString('utf8')) as unknown;
   } catch (error) {
     throw badRequest(`the body is not valid JSON: ${(error as Error).message}`);
   }

@@ -81,9 +81,11 @@ export function restRoutes(services: Services) {
         authorization: req.headers.authorization ?? null,
         cookie: req.headers.cookie ?? null,
       });
-      const jobId = decodeURIComponent(route.pattern.exec(rest)?.[1] ?? '');
-      if (jobId && !UUID.test(jobId))
+      // A UUID has nothing to percent-decode: anything else is refused as it came.
+      const jobId = route.pattern.exec(rest)?.[1] ?? '';
+      if (jobId && !UUID.test(jobId)) {
         throw badRequest(`job id "${jobId.slice(0, 100)}" is not a UUID`);
+      }
       const [status, body] = await route.handler({ user, req, jobId });
       sendJson(res, status, body);
     },

@@ -50,9 +50,18 @@ export class ImportEntryRepository {
       );
   }
 
-  async insert(row: NewEntryRow): Promise<EntryRow> {
-    const rows = await this.db.insert(importEntries).values(row).returning();
-    return rows[0]!;
+  /** Inserts the rows (in chunks that stay within the protocol's parameter limit). */
+  async insertMany(rows: NewEntryRow[]): Promise<EntryRow[]> {
+    const inserted: EntryRow[] = [];
+    for (let i = 0; i < rows.length; i += 500) {
+      inserted.push(
+        ...(await this.db
+          .insert(importEntries)
+          .values(rows.slice(i, i + 500))
+          .returning()),
+      );
+    }
+    return inserted;
   }
 
   async findOwned(ownerId: string, entryId: string): Promise<EntryRow | null> {

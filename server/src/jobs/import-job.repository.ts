@@ -5,6 +5,11 @@ import type { JobStatus, OnDuplicate } from '../../../shared/schemas/index.js';
 
 export type JobRow = typeof importJobs.$inferSelect;
 
+/** Text as PostgreSQL can store it: NUL characters become U+FFFD. */
+export function storable(text: string): string {
+  return text.replaceAll('\u0000', '\uFFFD');
+}
+
 /** Most refused manifest items a job's error log keeps. */
 export const ERROR_LOG_LIMIT = 1000;
 
@@ -48,8 +53,10 @@ export class ImportJobRepository {
       .where(eq(importJobs.id, jobId));
   }
 
-  async appendErrors(jobId: string, items: JobErrorLogItem[]): Promise<void> {
-    if (items.length === 0) return;
+  /** Adds refused manifest items to the job's error log (NUL characters, which PostgreSQL text cannot hold, shown as U+FFFD). */
+  async appendErrors(jobId: string, logged: JobErrorLogItem[]): Promise<void> {
+    if (logged.length === 0) return;
+    const items = logged.map((i) => ({ ...i, path: storable(i.path), reason: storable(i.reason) }));
     await this.db
       .update(importJobs)
       .set({

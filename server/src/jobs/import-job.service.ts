@@ -7,14 +7,13 @@ import {
   type IngestResponse,
   type JobStatusResponse,
   type ManifestEntry,
-  type OnDuplicate,
 } from '../../../shared/schemas/index.js';
 import type { AuthUser } from '../auth/auth.service.js';
 import type { Repositories, UnitOfWork } from '../db/unit-of-work.js';
 import type { JobErrorLogItem } from '../db/schema.js';
 import { conflict, notFound, notImplemented, payloadTooLarge } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
-import { firstSameSound, indexKeysOf } from '../library/sound-match.js';
+import { BatchDeduper } from './batch-deduper.js';
 import { describeIssues, parseOrThrow } from '../validation.js';
 import type { EntryRow, NewEntryRow } from './import-entry.repository.js';
 import type { JobRow } from './import-job.repository.js';
@@ -22,8 +21,6 @@ import { jobStatusView, updateEvent } from './job-views.js';
 
 /** Most failures a status answer lists. */
 const STATUS_ERROR_LIMIT = 1000;
-
-type OkEntry = Extract<ManifestEntry, { status: 'ok' }>;
 
 /** Import jobs: start, take manifests, report, cancel, retry. */
 export class ImportJobService {
@@ -97,8 +94,8 @@ export class ImportJobService {
       if (current.manifestClosed) {
         throw conflict(`job ${current.id} took its last manifest batch: start a new job with init`);
       }
-      const items: IngestItem[] = [];
-      const changed: EntryRow[] = [];
+      const items: (IngestItem | { index: number; insertedId: string })[] = [];
+      const rows: NewEntryRow[] = [];
       const refused: JobErrorLogItem[] = [];
       const existing = new Map(
         (
@@ -107,6 +104,11 @@ export class ImportJobService {
             parsed.flatMap((p) => (p.entry ? [p.entry.path] : [])),
           )
         ).map((e) => [e.path, e]),
+      );
+      const deduper = await BatchDeduper.load(
+        repos,
+        current,
+        parsed.flatMap((p) => (p.entry && !existing.has(p.entry.path) ? [p.entry] : [])),
       );
       for (const p of parsed) {
         if (!p.entry) {
@@ -124,21 +126,25 @@ export class ImportJobService {
           }
           continue;
         }
-        const decided = await this.decide(repos, user, current, p.entry);
+        const decided = await deduper.decide(p.entry);
         if ('refused' in decided) {
           items.push(refusedItem(p.index, p.entry.path, decided.refused, 422));
           refused.push({ path: p.entry.path, reason: decided.refused, at: now() });
           continue;
         }
-        const entry = await repos.entries.insert(decided.row);
-        existing.set(entry.path, entry);
-        changed.push(entry);
-        items.push(entryItem(p.index, entry));
+        existing.set(p.entry.path, decided.row as EntryRow);
+        rows.push(decided.row);
+        items.push({ index: p.index, insertedId: decided.row.id });
       }
+      const changed = await repos.entries.insertMany(rows);
+      const byId = new Map(changed.map((e) => [e.id, e]));
       await repos.jobs.appendErrors(current.id, refused);
       if (current.status === 'queued') await repos.jobs.update(current.id, { status: 'running' });
       if (request.last) await repos.jobs.update(current.id, { manifestClosed: true });
-      return { job: await repos.jobs.refresh(current.id), items, changed };
+      const answered = items.map((item) =>
+        'insertedId' in item ? entryItem(item.index, byId.get(item.insertedId)!) : item,
+      );
+      return { job: await repos.jobs.refresh(current.id), items: answered, changed };
     });
 
     this.events.publish(user.id, updateEvent(job, changed));
@@ -150,79 +156,6 @@ export class ImportJobService {
       items,
       job: await this.view(this.uow.repos, job),
     };
-  }
-
-  /** What a new entry becomes: a duplicate of something known, or an upload to wait for. */
-  private async decide(
-    repos: Repositories,
-    user: AuthUser,
-    job: JobRow,
-    entry: ManifestEntry,
-  ): Promise<{ row: NewEntryRow } | { refused: string }> {
-    const base = { jobId: job.id, ownerId: user.id, path: entry.path };
-    if (entry.status === 'error') {
-      return { row: { ...base, state: 'failed', reason: entry.error, retryable: false } };
-    }
-    const keys = entry.fingerprint ? indexKeysOf(entry.fingerprint) : [];
-    if (keys === null)
-      return {
-        refused:
-          'fingerprint does not decode (matrix or profile is not valid base64 of the right length)',
-      };
-    const policy: OnDuplicate = entry.on_duplicate ?? job.onDuplicate;
-    const row: NewEntryRow = {
-      ...base,
-      state: 'pending_upload',
-      onDuplicate: entry.on_duplicate ?? null,
-      contentHash: entry.content_hash,
-      sizeBytes: entry.size_bytes,
-      fingerprint: entry.fingerprint ?? null,
-      fingerprintKeys: keys,
-      analysis: analysisOf(entry),
-    };
-    const duplicate = (
-      of: { assetId?: string; entryId?: string; path: string },
-      match: 'content' | 'sound',
-    ): { row: NewEntryRow } => ({
-      row: {
-        ...row,
-        state: 'duplicate',
-        duplicateOfAssetId: of.assetId ?? null,
-        duplicateOfEntryId: of.entryId ?? null,
-        duplicateOfPath: of.path,
-        duplicateMatch: match,
-      },
-    });
-
-    const [inLibrary] = await repos.audioFiles.findByHashes(user.id, [entry.content_hash]);
-    if (inLibrary)
-      return duplicate({ assetId: inLibrary.id, path: inLibrary.originalPath }, 'content');
-    const [inJob] = await repos.entries.findLiveByHashes(job.id, [entry.content_hash]);
-    if (inJob) return duplicate({ entryId: inJob.id, path: inJob.path }, 'content');
-    if (!entry.fingerprint || policy === 'keep-both') return { row };
-
-    const sameInJob = firstSameSound(
-      entry.fingerprint,
-      await repos.entries.findLiveByFingerprintKeys(job.id, keys),
-    );
-    if (sameInJob) return duplicate({ entryId: sameInJob.id, path: sameInJob.path }, 'sound');
-    const sameInLibrary = firstSameSound(
-      entry.fingerprint,
-      await repos.audioFiles.findByFingerprintKeys(user.id, keys),
-    );
-    if (!sameInLibrary) return { row };
-    if (policy === 'replace') {
-      // Uploaded, then it takes the place of the library's file when committed.
-      return {
-        row: {
-          ...row,
-          duplicateOfAssetId: sameInLibrary.id,
-          duplicateOfPath: sameInLibrary.originalPath,
-          duplicateMatch: 'sound',
-        },
-      };
-    }
-    return duplicate({ assetId: sameInLibrary.id, path: sameInLibrary.originalPath }, 'sound');
   }
 
   /**
@@ -306,21 +239,6 @@ function pathOf(entry: unknown): string | null {
 function sameContent(before: EntryRow, entry: ManifestEntry): boolean {
   if (entry.status === 'error') return before.contentHash === null;
   return before.contentHash === entry.content_hash;
-}
-
-function analysisOf(entry: OkEntry): Record<string, unknown> {
-  const analysis: Record<string, unknown> = { ...entry };
-  for (const key of [
-    'path',
-    'status',
-    'content_hash',
-    'size_bytes',
-    'fingerprint',
-    'on_duplicate',
-  ]) {
-    delete analysis[key];
-  }
-  return analysis;
 }
 
 function entryItem(index: number, entry: EntryRow): IngestItem {

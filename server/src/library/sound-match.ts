@@ -14,7 +14,7 @@ export function indexKeysOf(fingerprint: FingerprintInput): string[] | null {
 }
 
 /** The first candidate that is the same sound as `fingerprint`, or null. */
-export function firstSameSound<T extends { fingerprint: FingerprintInput | null }>(
+export function firstSameSound<T extends { fingerprint?: FingerprintInput | null }>(
   fingerprint: FingerprintInput,
   candidates: readonly T[],
 ): T | null {

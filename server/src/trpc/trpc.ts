@@ -30,16 +30,17 @@ export function toTrpcError(error: unknown): unknown {
   return error;
 }
 
-const t = initTRPC.context<TrpcContext>().create();
+// isDev false: stack traces never reach clients.
+const t = initTRPC.context<TrpcContext>().create({ isDev: false });
 
 export const router = t.router;
 
 /** A procedure for a signed-in user; domain errors are mapped in one place. */
 export const userProcedure = t.procedure.use(async ({ ctx, next }) => {
   if (!ctx.user) throw toTrpcError(ctx.authError ?? new AppError('UNAUTHORIZED', 'sign in first'));
-  try {
-    return await next({ ctx: { ...ctx, user: ctx.user } });
-  } catch (error) {
-    throw toTrpcError(error);
+  const result = await next({ ctx: { ...ctx, user: ctx.user } });
+  if (!result.ok && result.error.cause instanceof AppError) {
+    return { ...result, error: toTrpcError(result.error.cause) as TRPCError };
   }
+  return result;
 });

@@ -41,6 +41,7 @@ export function createTusEndpoint(
     maxSize: options.maxUploadBytes,
     respectForwardedHeaders: false,
     relativeLocation: true,
+    exposedHeaders: ['X-Entry-State', 'X-Asset-Id'],
     async onIncomingRequest(req, uploadId) {
       try {
         const user = await services.auth.authenticate(headersOf(req));
