@@ -58,7 +58,6 @@ export async function startServer(
   const rest = restRoutes(services);
   const uploads = createTusEndpoint(services, {
     directory: join(config.dataDir, 'uploads'),
-    maxUploadBytes: config.maxUploadBytes,
     expiryMs: config.uploadExpiryMs,
   });
   const web = webApp(services.auth, clientDist());

@@ -149,4 +149,44 @@ describe.each(databaseKinds())('import job lifecycle on %s', (kind) => {
       { path: 'bad/random.wav', reason: 'not audio: no RIFF header' },
     ]);
   });
+
+  it('takes the new content of a changed file that says which content it supersedes', async () => {
+    const client = api(t.url, token);
+    const jobId = (await client.init()).body.job_id as string;
+    const [hat, clap] = await fixtureEntries([
+      'oneshots/Open Hat 01.flac',
+      'oneshots/CLAP_808_24bit.wav',
+    ]);
+    const path = 'edited/hit.wav';
+    const first = ingestResponseSchema.parse(
+      (await client.ingest({ job_id: jobId, entries: [{ ...hat!.entry, path }] })).body,
+    );
+    const oldHash = (hat!.entry as { content_hash: string }).content_hash;
+    const changed = { ...clap!.entry, path, supersedes: oldHash };
+    const second = ingestResponseSchema.parse(
+      (await client.ingest({ job_id: jobId, entries: [changed] })).body,
+    );
+    expect(second.items[0]).toMatchObject({
+      ok: true,
+      entry_id: first.items[0]!.entry_id,
+      upload: true,
+    });
+    const bytes = await readFile(clap!.file);
+    const upload = tusUpload(t.url, token, first.items[0]!.entry_id!, bytes);
+    expect((await upload.promise).state).toBe('done');
+    // Once stored, that content is no longer replaced within this job.
+    const clapHash = (clap!.entry as { content_hash: string }).content_hash;
+    const late = ingestResponseSchema.parse(
+      (
+        await client.ingest({
+          job_id: jobId,
+          entries: [{ ...hat!.entry, path, supersedes: clapHash }],
+          last: true,
+        })
+      ).body,
+    );
+    expect(late.items[0]).toMatchObject({ ok: false, status_code: 409 });
+    expect(late.items[0]?.reason).toMatch(/is done; import the new content in a new job/);
+    expect((await client.status(jobId)).body.status).toBe('completed');
+  });
 });

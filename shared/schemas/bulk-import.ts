@@ -108,6 +108,12 @@ export const manifestEntrySchema = z.discriminatedUnion('status', [
       size_bytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
       fingerprint: fingerprintSchema.nullable().optional(),
       on_duplicate: onDuplicateSchema.optional(),
+      /**
+       * The content_hash this entry was sent with before, when the file changed on disk since:
+       * the entry then takes the new content instead of being refused (409), as long as it was
+       * not stored yet.
+       */
+      supersedes: contentHashSchema.optional(),
     })
     .strict(),
   z.strictObject({

@@ -45,9 +45,15 @@ export class BatchDeduper {
     );
   }
 
-  async decide(entry: ManifestEntry): Promise<Decision> {
+  /**
+   * @param replacingId the entry whose content this entry replaces (a changed file): it keeps
+   *   that id and is never taken for a duplicate of itself.
+   */
+  async decide(entry: ManifestEntry, replacingId?: string): Promise<Decision> {
+    const notSelf = <T extends { id: string }>(rows: T[]) =>
+      rows.filter((r) => r.id !== replacingId);
     const base = {
-      id: randomUUID(),
+      id: replacingId ?? randomUUID(),
       jobId: this.job.id,
       ownerId: this.job.ownerId,
       path: entry.path,
@@ -66,6 +72,13 @@ export class BatchDeduper {
     const row = {
       ...base,
       state: 'pending_upload' as const,
+      reason: null,
+      retryable: false,
+      uploadId: null,
+      duplicateOfAssetId: null,
+      duplicateOfEntryId: null,
+      duplicateOfPath: null,
+      duplicateMatch: null,
       onDuplicate: entry.on_duplicate ?? null,
       contentHash: entry.content_hash,
       sizeBytes: entry.size_bytes,
@@ -102,7 +115,7 @@ export class BatchDeduper {
       ) ??
       firstSameSound(
         entry.fingerprint,
-        await this.repos.entries.findLiveByFingerprintKeys(this.job.id, keys),
+        notSelf(await this.repos.entries.findLiveByFingerprintKeys(this.job.id, keys)),
       );
     if (sameInJob) return duplicate({ entryId: sameInJob.id, path: sameInJob.path }, 'sound');
     const sameInLibrary = firstSameSound(

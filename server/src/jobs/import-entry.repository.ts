@@ -50,6 +50,12 @@ export class ImportEntryRepository {
       );
   }
 
+  /** Gives an entry the content of a changed file (and the decision made for it). */
+  async replaceContent(entryId: string, row: NewEntryRow): Promise<EntryRow> {
+    const { id, jobId, ownerId, path, ...content } = row;
+    return this.update(entryId, content);
+  }
+
   /** Inserts the rows (in chunks that stay within the protocol's parameter limit). */
   async insertMany(rows: NewEntryRow[]): Promise<EntryRow[]> {
     const inserted: EntryRow[] = [];

@@ -108,8 +108,9 @@ export class ImportJobService {
       const deduper = await BatchDeduper.load(
         repos,
         current,
-        parsed.flatMap((p) => (p.entry && !existing.has(p.entry.path) ? [p.entry] : [])),
+        parsed.flatMap((p) => (p.entry ? [p.entry] : [])),
       );
+      const replaced: EntryRow[] = [];
       for (const p of parsed) {
         if (!p.entry) {
           items.push(refusedItem(p.index, p.path, p.invalid, 422));
@@ -117,13 +118,27 @@ export class ImportJobService {
           continue;
         }
         const before = existing.get(p.entry.path);
-        if (before) {
-          if (sameContent(before, p.entry)) {
-            items.push(entryItem(p.index, before));
-          } else {
-            const reason = `${p.entry.path} was already sent in this job with other content; rename it or start a new job`;
-            items.push(refusedItem(p.index, p.entry.path, reason, 409));
+        if (before && sameContent(before, p.entry)) {
+          items.push(entryItem(p.index, before));
+          continue;
+        }
+        if (before && !supersedes(before, p.entry)) {
+          const reason = REPLACEABLE.has(before.state)
+            ? `${p.entry.path} was already sent in this job with other content; if the file changed, send it with "supersedes": "${before.contentHash}", else rename it or start a new job`
+            : `${p.entry.path} was already sent in this job with other content, and that content is ${before.state}; import the new content in a new job`;
+          items.push(refusedItem(p.index, p.entry.path, reason, 409));
+          continue;
+        }
+        if (before && p.entry.status === 'ok') {
+          const decided = await deduper.decide(p.entry, before.id);
+          if ('refused' in decided) {
+            items.push(refusedItem(p.index, p.entry.path, decided.refused, 422));
+            continue;
           }
+          const updated = await repos.entries.replaceContent(before.id, decided.row);
+          existing.set(updated.path, updated);
+          replaced.push(updated);
+          items.push(entryItem(p.index, updated));
           continue;
         }
         const decided = await deduper.decide(p.entry);
@@ -136,7 +151,7 @@ export class ImportJobService {
         rows.push(decided.row);
         items.push({ index: p.index, insertedId: decided.row.id });
       }
-      const changed = await repos.entries.insertMany(rows);
+      const changed = [...replaced, ...(await repos.entries.insertMany(rows))];
       const byId = new Map(changed.map((e) => [e.id, e]));
       await repos.jobs.appendErrors(current.id, refused);
       if (current.status === 'queued') await repos.jobs.update(current.id, { status: 'running' });
@@ -234,6 +249,18 @@ function pathOf(entry: unknown): string | null {
   if (typeof entry !== 'object' || entry === null) return null;
   const path = (entry as { path?: unknown }).path;
   return typeof path === 'string' ? path.slice(0, 1024) : null;
+}
+
+/** States of an entry whose content a changed file may still replace. */
+const REPLACEABLE = new Set<string>(['pending_upload', 'uploading', 'failed']);
+
+function supersedes(before: EntryRow, entry: ManifestEntry): boolean {
+  return (
+    entry.status === 'ok' &&
+    entry.supersedes !== undefined &&
+    entry.supersedes === before.contentHash &&
+    REPLACEABLE.has(before.state)
+  );
 }
 
 function sameContent(before: EntryRow, entry: ManifestEntry): boolean {

@@ -29,7 +29,7 @@ function asTusError(error: unknown): unknown {
  */
 export function createTusEndpoint(
   services: Services,
-  options: { directory: string; maxUploadBytes: number; expiryMs: number },
+  options: { directory: string; expiryMs: number },
 ) {
   const datastore = new FileStore({
     directory: options.directory,
@@ -38,7 +38,8 @@ export function createTusEndpoint(
   const tus = new TusServer({
     path: UPLOAD_PATH,
     datastore,
-    maxSize: options.maxUploadBytes,
+    // No maxSize here: UploadService.begin refuses a file over the limit with a message that names it.
+    maxSize: 0,
     respectForwardedHeaders: false,
     relativeLocation: true,
     exposedHeaders: ['X-Entry-State', 'X-Asset-Id'],
