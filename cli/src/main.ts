@@ -1,22 +1,62 @@
 import { parseArgs } from 'node:util';
 import { analyzeCommand } from './commands/analyze.js';
+import { importCommand } from './commands/import.js';
+import { loginCommand, retryCommand, statusCommand } from './commands/job-commands.js';
+import { resolveConnection } from './import/settings.js';
 import { UsageError } from './errors.js';
 
 const HELP = `sm-import: analyse and import folders of audio samples, loops and tracks
 
 Usage:
   sm-import analyze PATH... [--json] [--concurrency N] [--no-ffmpeg]
+  sm-import import PATH... [--server URL] [--token TOKEN] [--on-duplicate skip|replace|keep-both]
+                           [--dry-run] [--json] [--concurrency N] [--no-ffmpeg]
+  sm-import status JOB [--json]
+  sm-import retry JOB [--json]
+  sm-import login --server URL --token TOKEN
 
 Commands:
   analyze   Analyse files (BPM, key, kind, loudness, duplicates) on this machine; no server needed.
+  import    Analyse, then upload every new sound to the library on the server, resumably:
+            running the same command again continues where it stopped.
+  status    Print an import job's state.
+  retry     Upload a job's failed files again (from this machine's record of the import).
+  login     Check a server and token and save them for later commands.
 
 Options:
-  --json            One JSON object per file per line instead of a table.
-  --concurrency N   Worker threads (default: one per core).
-  --no-ffmpeg       Never use ffmpeg, even for large compressed files.
-  -h, --help        Show this help.
+  --json              One JSON object per file (analyze) or per event (import; the last line is
+                      the job's final status) instead of a table.
+  --concurrency N     Analysis worker threads (default: one per core).
+  --no-ffmpeg         Never use ffmpeg, even for large compressed files.
+  --server URL        The sm-server to import into (else SM_SERVER, else the saved login).
+  --token TOKEN       Its API token (else SM_TOKEN, else the saved login).
+  --on-duplicate M    skip (default): keep the library's copy; replace: the new file takes its
+                      place; keep-both: store the sound again (identical bytes never are).
+  --dry-run           Do everything but upload, and say what would happen.
+  -h, --help          Show this help.
 
-Exit codes: 0 every file analysed or skipped, 1 some files errored or a path could not be read, 2 usage error.`;
+Exit codes: 0 every file done, duplicate or skipped; 1 some files failed or a path could not be
+read; 2 usage or configuration error (a refused token, an unreachable server); 130 interrupted.`;
+
+function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 256) {
+    throw new UsageError(`--concurrency must be a whole number from 1 to 256, got "${value}"`);
+  }
+  return n;
+}
+
+function positiveEnv(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${name} must be a whole number above 0`);
+  return n;
+}
+
+const ON_DUPLICATE = ['skip', 'replace', 'keep-both'] as const;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -24,8 +64,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return command ? 0 : 2;
   }
-  if (command !== 'analyze')
+  if (!['analyze', 'import', 'status', 'retry', 'login'].includes(command)) {
     throw new UsageError(`unknown command "${command}"; run sm-import --help`);
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -33,6 +74,10 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       concurrency: { type: 'string' },
       'no-ffmpeg': { type: 'boolean', default: false },
+      server: { type: 'string' },
+      token: { type: 'string' },
+      'on-duplicate': { type: 'string', default: 'skip' },
+      'dry-run': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -40,24 +85,55 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  if (positionals.length === 0)
-    throw new UsageError('analyze needs at least one PATH (a file or a folder)');
-  let concurrency: number | undefined;
-  if (values.concurrency !== undefined) {
-    concurrency = Number(values.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-      throw new UsageError(
-        `--concurrency must be a whole number from 1 to 256, got "${values.concurrency}"`,
-      );
+  const connection = () => resolveConnection({ server: values.server, token: values.token });
+  switch (command) {
+    case 'analyze': {
+      if (positionals.length === 0) {
+        throw new UsageError('analyze needs at least one PATH (a file or a folder)');
+      }
+      const summary = await analyzeCommand({
+        paths: positionals,
+        json: values.json,
+        concurrency: parseConcurrency(values.concurrency),
+        ffmpeg: !values['no-ffmpeg'],
+      });
+      return summary.errors > 0 || summary.problems > 0 ? 1 : 0;
     }
+    case 'import': {
+      if (positionals.length === 0)
+        throw new UsageError('import needs at least one PATH (a file or a folder)');
+      const onDuplicate = values['on-duplicate'];
+      if (!ON_DUPLICATE.includes(onDuplicate as (typeof ON_DUPLICATE)[number])) {
+        throw new UsageError(
+          `--on-duplicate must be skip, replace or keep-both, got "${onDuplicate}"`,
+        );
+      }
+      return importCommand({
+        paths: positionals,
+        connection: await connection(),
+        onDuplicate: onDuplicate as (typeof ON_DUPLICATE)[number],
+        concurrency: parseConcurrency(values.concurrency),
+        ffmpeg: !values['no-ffmpeg'],
+        dryRun: values['dry-run'],
+        // Without a terminal to draw on, progress is written as JSON events.
+        json: values.json || !process.stdout.isTTY,
+        chunkBytes: positiveEnv('SM_IMPORT_CHUNK_BYTES'),
+        uploads: positiveEnv('SM_IMPORT_UPLOADS'),
+      });
+    }
+    case 'status':
+    case 'retry': {
+      const [jobId, ...extra] = positionals;
+      if (!jobId || extra.length > 0) throw new UsageError(`${command} needs exactly one JOB id`);
+      return command === 'status'
+        ? statusCommand(await connection(), jobId, values.json)
+        : retryCommand(await connection(), jobId, values.json);
+    }
+    default:
+      if (positionals.length > 0)
+        throw new UsageError('login takes --server URL and --token TOKEN');
+      return loginCommand(await connection());
   }
-  const summary = await analyzeCommand({
-    paths: positionals,
-    json: values.json,
-    concurrency,
-    ffmpeg: !values['no-ffmpeg'],
-  });
-  return summary.errors > 0 || summary.problems > 0 ? 1 : 0;
 }
 
 // A reader that stops early (`| head`) closes the pipe: stop quietly, as Unix tools do.

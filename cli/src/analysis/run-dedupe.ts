@@ -27,11 +27,18 @@ export class RunDeduplicator {
   /** Returns the earlier file this one repeats, or null; then remembers this one. */
   check(file: FileAnalysis): DuplicateMatch | null {
     if (file.status !== 'ok' || !file.contentHash) return null;
-    const sameBytes = this.byHash.get(file.contentHash);
-    if (sameBytes) return { duplicateOf: sameBytes, by: 'content_hash' };
-    this.byHash.set(file.contentHash, file.path);
+    return this.checkSound(file.path, file.contentHash, file.analysis?.fingerprint ?? null);
+  }
 
-    const fingerprint = file.analysis?.fingerprint;
+  /** The same, from a file's content hash and fingerprint (as a manifest entry holds them). */
+  checkSound(
+    path: string,
+    contentHash: string,
+    fingerprint: Fingerprint | null,
+  ): DuplicateMatch | null {
+    const sameBytes = this.byHash.get(contentHash);
+    if (sameBytes) return { duplicateOf: sameBytes, by: 'content_hash' };
+    this.byHash.set(contentHash, path);
     if (!fingerprint) return null;
     const keys = fingerprintIndexKeys(fingerprint);
     const tried = new Set<Known>();
@@ -44,7 +51,7 @@ export class RunDeduplicator {
         }
       }
     }
-    const entry = { path: file.path, fingerprint };
+    const entry = { path, fingerprint };
     for (const key of keys) {
       const list = this.byKey.get(key);
       if (list) list.push(entry);

@@ -1,0 +1,150 @@
+import {
+  apiErrorSchema,
+  checkResponseSchema,
+  ingestResponseSchema,
+  initResponseSchema,
+  jobStatusResponseSchema,
+  type CheckResponse,
+  type IngestResponse,
+  type JobStatusResponse,
+  type ManifestEntry,
+  type OnDuplicate,
+} from '../../../shared/schemas/index.js';
+import type { Connection } from './settings.js';
+
+/** An answer of the server that is not a success, with its status and the server's message. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The token was refused: a configuration problem, not a file's. */
+export class TokenError extends ApiError {
+  override name = 'TokenError';
+}
+
+/** The server could not be reached or kept failing (5xx) through every retry. */
+export class ServerUnavailableError extends Error {
+  override name = 'ServerUnavailableError';
+}
+
+/** Waits between retries of a request the server did not answer, or answered with 5xx (ms). */
+const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000, 15000, 15000];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The REST v1 client of `sm-import`: JSON, bearer token, retries with backoff while the
+ * server is down, restarting or answering 5xx (about a minute in all), clear errors otherwise.
+ */
+export class ApiClient {
+  constructor(
+    private readonly connection: Connection,
+    private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
+    private readonly onRetry: (message: string) => void = () => {},
+  ) {}
+
+  get server(): string {
+    return this.connection.server;
+  }
+
+  get token(): string {
+    return this.connection.token;
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<unknown> {
+    const url = `${this.connection.server}/api/v1/audio/bulk-import${path}`;
+    for (let attempt = 0; ; attempt++) {
+      let failure: string;
+      try {
+        const res = await fetch(url, {
+          method,
+          headers: {
+            authorization: `Bearer ${this.connection.token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const text = await res.text();
+        const json = parseJson(text);
+        if (res.ok) return json;
+        const message =
+          apiErrorSchema.safeParse(json).data?.error.message ??
+          (text.slice(0, 300) || res.statusText);
+        if (res.status === 401) {
+          throw new TokenError(401, `the server refused the token: ${message}`);
+        }
+        if (res.status < 500) throw new ApiError(res.status, message);
+        failure = `${res.status} ${message}`;
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        failure = describeNetworkError(error);
+      }
+      const delay = this.retryDelaysMs[attempt];
+      if (delay === undefined) {
+        throw new ServerUnavailableError(
+          `the server at ${this.connection.server} is not answering (${failure})`,
+        );
+      }
+      this.onRetry(`${failure}; retrying in ${(delay / 1000).toFixed(1)} s`);
+      await sleep(delay);
+    }
+  }
+
+  async init(onDuplicate: OnDuplicate, source: string): Promise<string> {
+    return initResponseSchema.parse(
+      await this.request('POST', '/init', { on_duplicate: onDuplicate, source }),
+    ).job_id;
+  }
+
+  async ingest(jobId: string, entries: ManifestEntry[], last: boolean): Promise<IngestResponse> {
+    return ingestResponseSchema.parse(
+      await this.request('POST', '/ingest', { job_id: jobId, entries, last }),
+    );
+  }
+
+  async check(
+    items: { id: string; content_hash: string; fingerprint?: unknown }[],
+  ): Promise<CheckResponse> {
+    return checkResponseSchema.parse(await this.request('POST', '/check', { items }));
+  }
+
+  async status(jobId: string): Promise<JobStatusResponse> {
+    return jobStatusResponseSchema.parse(await this.request('GET', `/${jobId}/status`));
+  }
+
+  async retry(
+    jobId: string,
+  ): Promise<{ retried: { entry_id: string; path: string }[]; job: JobStatusResponse }> {
+    const body = (await this.request('POST', `/${jobId}/retry`)) as {
+      retried: { entry_id: string; path: string }[];
+      job: unknown;
+    };
+    return { retried: body.retried, job: jobStatusResponseSchema.parse(body.job) };
+  }
+
+  /** Checks that the server answers and takes the token (before any work is done). */
+  async verify(): Promise<void> {
+    await this.request('GET', '/jobs');
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'ECONNREFUSED') return 'connection refused';
+  if (cause?.code === 'ECONNRESET') return 'connection reset';
+  return cause?.message ?? (error instanceof Error ? error.message : String(error));
+}

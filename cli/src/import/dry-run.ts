@@ -1,0 +1,163 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { createAnalysisPool } from '../analysis/worker-pool.js';
+import { RunDeduplicator } from '../analysis/run-dedupe.js';
+import { ffmpegAvailable } from '../decode/ffmpeg.js';
+import { ApiClient } from './api-client.js';
+import { findFiles } from './file-set.js';
+import type { Failure, ImportOutput } from './import-output.js';
+import type { ImportOptions } from './import-run.js';
+import { toManifestEntry } from './manifest-entry.js';
+import { RunState } from './run-state.js';
+import { stateDir } from './settings.js';
+
+const CHECK_BATCH = 500;
+
+export interface DryRunSummary {
+  type: 'dry_run';
+  files: number;
+  would_upload: number;
+  would_upload_bytes: number;
+  duplicates_in_run: number;
+  duplicates_in_library: number;
+  skipped: number;
+  failed: number;
+}
+
+/**
+ * `sm-import import --dry-run`: everything but the upload. Files are analysed (and recorded,
+ * so the real run reuses the analyses), duplicates within the run are found here and those
+ * already in the library by the server's preflight; no job is made, nothing is stored.
+ */
+export async function dryRun(
+  options: ImportOptions,
+  output: ImportOutput,
+): Promise<{ summary: DryRunSummary; failures: Failure[]; problems: number }> {
+  const client = new ApiClient(options.connection, undefined, (m) => output.note(`server: ${m}`));
+  await client.verify();
+  const { files, problems } = await findFiles(options.paths);
+  output.counts.found = files.length;
+  output.event({ type: 'scan', files: files.length, problems });
+  const state = await RunState.open(
+    options.stateDir ?? stateDir(),
+    client.server,
+    options.paths.map((p) => resolve(p)),
+  );
+  const summary: DryRunSummary = {
+    type: 'dry_run',
+    files: files.length,
+    would_upload: 0,
+    would_upload_bytes: 0,
+    duplicates_in_run: 0,
+    duplicates_in_library: 0,
+    skipped: 0,
+    failed: 0,
+  };
+  const failures: Failure[] = [];
+  const pool = createAnalysisPool(
+    Math.max(1, Math.min(options.concurrency ?? availableParallelism(), files.length || 1)),
+    {
+      ffmpeg: (options.ffmpeg ?? true) && (await ffmpegAvailable()),
+    },
+  );
+  try {
+    // Analyse in parallel, decide in scan order (so "duplicate of" names the earlier file).
+    const analysed = files.map(async (file) => {
+      const known = state.files.get(file.rel);
+      if (known?.entry && known.size === file.size && known.mtimeMs === file.mtimeMs)
+        return known.entry;
+      const analysis = await pool.analyse(file.abs);
+      output.counts.analysed++;
+      output.draw();
+      if (analysis.status === 'skipped') {
+        state.update(file.rel, {
+          abs: file.abs,
+          size: file.size,
+          mtimeMs: file.mtimeMs,
+          stage: 'skipped',
+          reason: analysis.error,
+        });
+        return null;
+      }
+      const entry = toManifestEntry(analysis, file.rel);
+      state.update(file.rel, {
+        abs: file.abs,
+        size: file.size,
+        mtimeMs: file.mtimeMs,
+        stage: 'analysed',
+        hash: analysis.contentHash,
+        entry,
+        jobId: known?.jobId ?? null,
+      });
+      return entry;
+    });
+    const dedupe = new RunDeduplicator();
+    const toCheck: {
+      rel: string;
+      size: number;
+      item: { id: string; content_hash: string; fingerprint?: unknown };
+    }[] = [];
+    for (const [i, file] of files.entries()) {
+      const entry = await analysed[i]!;
+      if (!entry) {
+        summary.skipped++;
+        output.event({ type: 'file', path: file.rel, state: 'skipped' });
+      } else if (entry.status === 'error') {
+        summary.failed++;
+        failures.push({ path: file.rel, reason: entry.error });
+        output.event({ type: 'file', path: file.rel, state: 'failed', reason: entry.error });
+      } else {
+        const fingerprint = entry.fingerprint ?? null;
+        const same = dedupe.checkSound(file.rel, entry.content_hash, fingerprint);
+        if (same) {
+          summary.duplicates_in_run++;
+          output.event({
+            type: 'file',
+            path: file.rel,
+            state: 'duplicate',
+            duplicate_of: same.duplicateOf,
+            match: same.by === 'content_hash' ? 'content' : 'sound',
+          });
+        } else {
+          toCheck.push({
+            rel: file.rel,
+            size: file.size,
+            item: {
+              id: file.rel,
+              content_hash: entry.content_hash,
+              fingerprint: entry.fingerprint ?? null,
+            },
+          });
+        }
+      }
+    }
+    for (let i = 0; i < toCheck.length; i += CHECK_BATCH) {
+      const batch = toCheck.slice(i, i + CHECK_BATCH);
+      const { results } = await client.check(batch.map((b) => b.item));
+      results.forEach((result, k) => {
+        const { rel, size } = batch[k]!;
+        if (result.action === 'reject') {
+          summary.duplicates_in_library++;
+          output.event({
+            type: 'file',
+            path: rel,
+            state: 'duplicate',
+            in_library: result.asset_id,
+            match: result.match,
+          });
+        } else {
+          summary.would_upload++;
+          summary.would_upload_bytes += size;
+          output.event({ type: 'file', path: rel, state: 'would_upload' });
+        }
+      });
+    }
+  } finally {
+    await pool.close();
+    await state.close();
+  }
+  output.counts.duplicates = summary.duplicates_in_run + summary.duplicates_in_library;
+  output.counts.skipped = summary.skipped;
+  output.counts.failed = summary.failed;
+  return { summary, failures, problems: problems.length };
+}

@@ -1,0 +1,127 @@
+import type { JobStatusResponse } from '../../../shared/schemas/index.js';
+
+export interface ImportCounts {
+  found: number;
+  analysed: number;
+  skipped: number;
+  duplicates: number;
+  uploaded: number;
+  /** Imported by an earlier run of the same import (done or duplicate then, unchanged since). */
+  earlier: number;
+  failed: number;
+  bytesSent: number;
+  bytesToSend: number;
+}
+
+export interface Failure {
+  path: string;
+  reason: string;
+}
+
+/**
+ * What `sm-import import` shows. With `json`, one JSON object per event on stdout (the last
+ * one the job's final status). Otherwise a live progress line on a TTY stderr, and a summary
+ * with the failures and their reasons at the end.
+ */
+export class ImportOutput {
+  readonly counts: ImportCounts = {
+    found: 0,
+    analysed: 0,
+    skipped: 0,
+    duplicates: 0,
+    uploaded: 0,
+    earlier: 0,
+    failed: 0,
+    bytesSent: 0,
+    bytesToSend: 0,
+  };
+  private readonly started = Date.now();
+  private lastDraw = 0;
+  private shown = false;
+
+  constructor(
+    readonly json: boolean,
+    private readonly out: NodeJS.WritableStream,
+    private readonly err: NodeJS.WriteStream,
+  ) {}
+
+  /** One event: a JSON line with --json; a plain line for notes on a terminal. */
+  event(event: Record<string, unknown> & { type: string }): void {
+    if (this.json) this.out.write(`${JSON.stringify(event)}\n`);
+    this.draw();
+  }
+
+  /** A message for people (retries, resumes); in JSON mode it is an event of type "note". */
+  note(message: string): void {
+    if (this.json) {
+      this.out.write(`${JSON.stringify({ type: 'note', message })}\n`);
+      return;
+    }
+    this.clear();
+    this.err.write(`${message}\n`);
+    this.draw(true);
+  }
+
+  /** Redraws the progress line (at most 10 times a second) on a TTY. */
+  draw(force = false): void {
+    if (this.json || !this.err.isTTY) return;
+    const now = Date.now();
+    if (!force && now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    const c = this.counts;
+    const seconds = (now - this.started) / 1000;
+    const finished = c.uploaded + c.duplicates + c.skipped + c.failed + c.earlier;
+    const rate = seconds > 0 ? finished / seconds : 0;
+    const eta =
+      rate > 0 && c.found > finished ? `ETA ${formatSeconds((c.found - finished) / rate)}` : '';
+    const text =
+      `found ${c.found} · analysed ${c.analysed} · duplicates ${c.duplicates} · uploaded ${c.uploaded} · ` +
+      `failed ${c.failed} · ${formatBytes(c.bytesSent)}/${formatBytes(c.bytesToSend)} · ${rate.toFixed(1)} files/s ${eta}`;
+    const columns = this.err.columns || 120;
+    this.err.write(`\r${text.slice(0, columns - 1).padEnd(columns - 1)}`);
+    this.shown = true;
+  }
+
+  clear(): void {
+    if (this.shown) this.err.write(`\r${' '.repeat((this.err.columns || 120) - 1)}\r`);
+    this.shown = false;
+  }
+
+  /** The end: the summary and failures for people, or the final status line for scripts. */
+  finish(final: JobStatusResponse | object | null, failures: Failure[], headline: string): void {
+    this.clear();
+    if (this.json) {
+      if (final) this.out.write(`${JSON.stringify(final)}\n`);
+      return;
+    }
+    const c = this.counts;
+    const seconds = (Date.now() - this.started) / 1000;
+    const lines = [
+      headline,
+      `  files      ${c.found} found, ${c.analysed} analysed, ${c.skipped} skipped (not audio)`,
+      `  uploaded   ${c.uploaded} (${formatBytes(c.bytesSent)})`,
+      `  duplicates ${c.duplicates}`,
+      `  earlier    ${c.earlier} (imported by an earlier run, unchanged since)`,
+      `  failed     ${c.failed}`,
+      `  time       ${formatSeconds(seconds)}`,
+    ];
+    if (failures.length > 0) {
+      lines.push('', 'Failures:');
+      for (const f of failures) lines.push(`  ${f.path}: ${f.reason}`);
+    }
+    this.out.write(`${lines.join('\n')}\n`);
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
+}
+
+function formatSeconds(s: number): string {
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min ${Math.round(s % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}

@@ -1,0 +1,359 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import type {
+  IngestItem,
+  JobStatusResponse,
+  ManifestEntry,
+  OnDuplicate,
+} from '../../../shared/schemas/index.js';
+import { createAnalysisPool } from '../analysis/worker-pool.js';
+import { ffmpegAvailable } from '../decode/ffmpeg.js';
+import { ApiClient, ApiError } from './api-client.js';
+import { findFiles, type FoundFile } from './file-set.js';
+import type { ImportOutput, Failure } from './import-output.js';
+import { followJob, type LiveFeed } from './live-feed.js';
+import { toManifestEntry } from './manifest-entry.js';
+import { RunState, type FileState } from './run-state.js';
+import { stateDir, type Connection } from './settings.js';
+import type { UploadHandle } from './uploader.js';
+import { UploadQueue } from './upload-queue.js';
+
+export interface ImportOptions {
+  paths: string[];
+  connection: Connection;
+  onDuplicate: OnDuplicate;
+  /** Analysis worker threads (default: one per core). */
+  concurrency?: number;
+  ffmpeg?: boolean;
+  /** Files uploaded at once. */
+  uploads?: number;
+  chunkBytes?: number;
+  stateDir?: string;
+}
+
+export interface ImportResult {
+  jobId: string | null;
+  final: JobStatusResponse | null;
+  failures: Failure[];
+  /** Scan problems (unreadable folders, symlink loops): reported, and they fail the exit code. */
+  problems: number;
+}
+
+const BATCH = 500;
+const FINAL_STAGES = new Set(['done', 'duplicate', 'skipped']);
+
+/**
+ * `sm-import import`: scan, hash and analyse (reusing what an earlier run of the same import
+ * recorded), send the manifest in batches, upload what the server says is new with tus, and
+ * follow the job to its end. State is kept in a run file, so running the same command again
+ * continues in the same job; nothing already analysed, sent or uploaded is done again.
+ * @throws TokenError (refused token), ServerUnavailableError (down through every retry).
+ */
+export async function runImport(
+  options: ImportOptions,
+  output: ImportOutput,
+): Promise<ImportResult> {
+  const client = new ApiClient(options.connection, undefined, (m) => output.note(`server: ${m}`));
+  await client.verify();
+  const { files, problems } = await findFiles(options.paths);
+  output.counts.found = files.length;
+  output.event({ type: 'scan', files: files.length, problems });
+  for (const p of problems) if (!output.json) output.note(`cannot scan ${p.path}: ${p.reason}`);
+
+  const roots = options.paths.map((p) => resolve(p));
+  const state = await RunState.open(options.stateDir ?? stateDir(), client.server, roots);
+  const failures = new Map<string, string>();
+  const uploads = new Set<UploadHandle>();
+  let feed: LiveFeed | null = null;
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    output.note('interrupted: stopping; run the same command again to continue where it stopped');
+    for (const u of uploads) void u.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const resumable = await openJobToContinue(client, state, output);
+    const work = planWork(files, state, resumable, output, failures);
+    if (!resumable && work.analyse.length === 0 && work.send.length === 0 && state.jobId) {
+      // Everything was imported by an earlier run: no new job, the last one's outcome stands.
+      return {
+        jobId: state.jobId,
+        final: await client.status(state.jobId),
+        failures: toList(failures),
+        problems: problems.length,
+      };
+    }
+    const jobId = resumable ?? (await createJob(client, state, options, output));
+    for (const rel of work.send) {
+      if (state.files.get(rel)?.jobId !== jobId)
+        state.update(rel, { jobId, entryId: null, stage: 'analysed' });
+    }
+    feed = followJob(client.server, client.token, jobId, (event) => output.event(event));
+
+    const pool = createAnalysisPool(
+      Math.max(
+        1,
+        Math.min(options.concurrency ?? availableParallelism(), work.analyse.length || 1),
+      ),
+      { ffmpeg: (options.ffmpeg ?? true) && (await ffmpegAvailable()) },
+    );
+    const uploader = new UploadQueue(
+      options,
+      client,
+      state,
+      output,
+      failures,
+      uploads,
+      () => interrupted,
+    );
+    const sender = new ManifestSender(client, state, jobId, output, failures, (rel) =>
+      uploader.add(rel),
+    );
+
+    for (const rel of work.send) sender.add(rel);
+    try {
+      await Promise.all(
+        work.analyse.map(async (file) => {
+          const analysis = await pool.analyse(file.abs);
+          if (interrupted) return;
+          output.counts.analysed++;
+          const before = state.files.get(file.rel);
+          const entry = toManifestEntry(analysis, file.rel);
+          if (analysis.status === 'skipped') {
+            state.update(file.rel, {
+              ...fileFacts(file),
+              stage: 'skipped',
+              reason: analysis.error,
+              entry: null,
+            });
+            output.counts.skipped++;
+            output.event({
+              type: 'file',
+              path: file.rel,
+              state: 'skipped',
+              reason: analysis.error,
+            });
+            return;
+          }
+          if (
+            entry.status === 'ok' &&
+            before?.jobId === jobId &&
+            before.hash &&
+            before.hash !== entry.content_hash
+          ) {
+            entry.supersedes = before.hash; // the file changed since this job took it
+          }
+          state.update(file.rel, {
+            ...fileFacts(file),
+            stage: 'analysed',
+            hash: analysis.contentHash,
+            entry,
+            jobId,
+            uploadUrl: before?.hash === analysis.contentHash ? (before?.uploadUrl ?? null) : null,
+          });
+          output.event({
+            type: 'file',
+            path: file.rel,
+            state: 'analysed',
+            content_hash: analysis.contentHash,
+          });
+          sender.add(file.rel);
+        }),
+      );
+    } finally {
+      await pool.close();
+    }
+    if (!interrupted) await sender.finish();
+    await uploader.drain();
+    if (interrupted)
+      return { jobId, final: null, failures: toList(failures), problems: problems.length };
+
+    // Every upload has ended, and the server commits a file before it answers its last PATCH.
+    const final = await client.status(jobId);
+    state.setJob(jobId, true);
+    for (const error of final.errors)
+      if (!failures.has(error.path)) failures.set(error.path, error.reason);
+    return { jobId, final, failures: toList(failures), problems: problems.length };
+  } finally {
+    for (const u of uploads) void u.abort();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await feed?.close();
+    await state.close();
+  }
+}
+
+function toList(failures: Map<string, string>): Failure[] {
+  return [...failures].map(([path, reason]) => ({ path, reason }));
+}
+
+function fileFacts(file: FoundFile): Pick<FileState, 'abs' | 'size' | 'mtimeMs'> {
+  return { abs: file.abs, size: file.size, mtimeMs: file.mtimeMs };
+}
+
+/** The run file's job, if the server still has it open (its failed uploads get another chance). */
+async function openJobToContinue(
+  client: ApiClient,
+  state: RunState,
+  output: ImportOutput,
+): Promise<string | null> {
+  if (!state.jobId || state.jobClosed) return null;
+  try {
+    const job = await client.status(state.jobId);
+    if ((job.status !== 'queued' && job.status !== 'running') || job.manifest_closed) return null;
+    output.event({ type: 'job', job_id: job.job_id, resumed: true });
+    if (!output.json) output.note(`continuing job ${job.job_id}`);
+    if (job.totals.failed > 0) await client.retry(job.job_id);
+    return job.job_id;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+async function createJob(
+  client: ApiClient,
+  state: RunState,
+  options: ImportOptions,
+  output: ImportOutput,
+): Promise<string> {
+  // Folder names may hold any character; the job's label may not hold control characters.
+  // eslint-disable-next-line no-control-regex
+  const source = `sm-import ${options.paths.join(' ')}`.replace(/[\u0000-\u001f\u007f]/g, '?');
+  const jobId = await client.init(options.onDuplicate, source.slice(0, 1024));
+  state.setJob(jobId, false);
+  output.event({ type: 'job', job_id: jobId, resumed: false });
+  return jobId;
+}
+
+/**
+ * Sorts the files found into those to analyse, those whose recorded entry only needs sending
+ * (again: the server answers a re-sent entry with its current state), and those already
+ * finished by this job or an earlier one.
+ */
+function planWork(
+  files: FoundFile[],
+  state: RunState,
+  jobId: string | null,
+  output: ImportOutput,
+  failures: Map<string, string>,
+) {
+  const analyse: FoundFile[] = [];
+  const send: string[] = [];
+  const counts = output.counts;
+  for (const file of files) {
+    const known = state.files.get(file.rel);
+    const same =
+      known && known.size === file.size && known.mtimeMs === file.mtimeMs && known.abs === file.abs;
+    if (!known || !same) {
+      analyse.push(file);
+      continue;
+    }
+    if (known.stage === 'skipped') {
+      counts.skipped++;
+      continue;
+    }
+    const earlier = known.jobId !== jobId;
+    if (earlier && FINAL_STAGES.has(known.stage)) {
+      // Imported by an earlier, finished run: nothing to do.
+      counts.earlier++;
+      output.event({ type: 'file', path: file.rel, state: known.stage, earlier_job: known.jobId });
+      continue;
+    }
+    if (earlier && known.entry?.status === 'error') {
+      // Unreadable when an earlier run tried, and unchanged since: it still is.
+      const reason = known.entry.error;
+      counts.failed++;
+      failures.set(file.rel, reason);
+      output.event({
+        type: 'file',
+        path: file.rel,
+        state: 'failed',
+        reason,
+        earlier_job: known.jobId,
+      });
+      continue;
+    }
+    if (!known.entry) analyse.push(file);
+    else send.push(file.rel);
+  }
+  return { analyse, send };
+}
+
+/** Sends entries in batches of 500, one call at a time, the last one closing the manifest. */
+class ManifestSender {
+  private batch: string[] = [];
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly client: ApiClient,
+    private readonly state: RunState,
+    private readonly jobId: string,
+    private readonly output: ImportOutput,
+    private readonly failures: Map<string, string>,
+    private readonly upload: (rel: string) => void,
+  ) {}
+
+  add(rel: string): void {
+    this.batch.push(rel);
+    if (this.batch.length >= BATCH) this.flush(false);
+  }
+
+  async finish(): Promise<void> {
+    this.flush(true);
+    await this.chain;
+  }
+
+  private flush(last: boolean): void {
+    const rels = this.batch;
+    this.batch = [];
+    this.chain = this.chain.then(() => this.send(rels, last));
+  }
+
+  private async send(rels: string[], last: boolean): Promise<void> {
+    if (rels.length === 0 && !last) return;
+    const entries = rels.map((rel) => this.state.files.get(rel)!.entry as ManifestEntry);
+    const answer = await this.client.ingest(this.jobId, entries, last);
+    for (const item of answer.items) this.record(rels[item.index]!, item);
+  }
+
+  private record(rel: string, item: IngestItem): void {
+    const counts = this.output.counts;
+    if (!item.ok || item.state === 'failed' || item.state === 'cancelled') {
+      const reason = item.reason ?? `the server refused it (${item.status_code ?? item.state})`;
+      this.state.update(rel, { stage: 'failed', reason, entryId: item.entry_id });
+      this.failures.set(rel, reason);
+      counts.failed++;
+      this.output.event({ type: 'file', path: rel, state: 'failed', reason });
+      return;
+    }
+    if (item.state === 'duplicate') {
+      const of = item.duplicate_of;
+      this.state.update(rel, {
+        stage: 'duplicate',
+        entryId: item.entry_id,
+        duplicateOf: of?.path ?? null,
+      });
+      counts.duplicates++;
+      this.output.event({
+        type: 'file',
+        path: rel,
+        state: 'duplicate',
+        duplicate_of: of?.path ?? null,
+        match: of?.match ?? null,
+      });
+      return;
+    }
+    if (item.state === 'done') {
+      this.state.update(rel, { stage: 'done', entryId: item.entry_id });
+      counts.uploaded++;
+      this.output.event({ type: 'file', path: rel, state: 'done' });
+      return;
+    }
+    this.state.update(rel, { stage: 'sent', entryId: item.entry_id });
+    this.upload(rel);
+  }
+}

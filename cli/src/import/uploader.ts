@@ -1,0 +1,89 @@
+import { createReadStream } from 'node:fs';
+import * as tus from 'tus-js-client';
+
+/** Bytes per PATCH: large enough for throughput, small enough that little is lost on a cut. */
+export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
+
+export interface UploadResult {
+  ok: boolean;
+  /** The entry's state the server reported when the bytes were committed. */
+  state: 'done' | 'duplicate' | null;
+  /** Why it failed, and whether running again may help. */
+  reason: string | null;
+  status: number | null;
+}
+
+export interface UploadHandle {
+  promise: Promise<UploadResult>;
+  /** Stops the upload; the server keeps what it received, to resume from. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Uploads one file with tus: resumes `uploadUrl` from the server's offset when given (a new
+ * upload is made if the server no longer has it), retries network failures and 5xx with
+ * backoff for about two minutes (a server restart), and resolves with the outcome (never rejects).
+ */
+export function uploadFile(options: {
+  server: string;
+  token: string;
+  path: string;
+  size: number;
+  entryId: string;
+  uploadUrl: string | null;
+  chunkBytes: number;
+  onUrl: (url: string) => void;
+  onProgress: (sentBytes: number) => void;
+}): UploadHandle {
+  let upload!: tus.Upload;
+  const promise = new Promise<UploadResult>((resolve) => {
+    let state: 'done' | 'duplicate' | null = null;
+    upload = new tus.Upload(createReadStream(options.path, { highWaterMark: 1 << 20 }), {
+      endpoint: `${options.server}/api/v1/uploads`,
+      uploadUrl: options.uploadUrl,
+      uploadSize: options.size,
+      chunkSize: options.chunkBytes,
+      headers: { authorization: `Bearer ${options.token}` },
+      metadata: { entry_id: options.entryId },
+      retryDelays: [0, 1000, 3000, 5000, 10000, 15000, 30000, 30000],
+      removeFingerprintOnSuccess: true,
+      onShouldRetry: (error) => {
+        const status = error.originalResponse?.getStatus() ?? 0;
+        return status === 0 || status >= 500 || status === 423;
+      },
+      onUploadUrlAvailable: () => {
+        if (upload.url) options.onUrl(upload.url);
+      },
+      onProgress: (sent) => options.onProgress(sent),
+      onAfterResponse: (_req, res) => {
+        const header = res.getHeader('x-entry-state');
+        if (header === 'done' || header === 'duplicate') state = header;
+      },
+      onSuccess: () => resolve({ ok: true, state, reason: null, status: null }),
+      onError: (error) => {
+        const res = (error as tus.DetailedError).originalResponse;
+        const status = res?.getStatus() ?? null;
+        resolve({
+          ok: false,
+          state: null,
+          reason: describeUploadError(error, res?.getBody()),
+          status,
+        });
+      },
+    });
+    upload.start();
+  });
+  return { promise, abort: () => upload.abort() };
+}
+
+function describeUploadError(error: Error, body: string | undefined): string {
+  if (body) {
+    try {
+      const parsed = JSON.parse(body) as { error?: { message?: string } };
+      if (parsed.error?.message) return parsed.error.message;
+    } catch {
+      if (body.trim()) return body.trim().slice(0, 300);
+    }
+  }
+  return error.message.split('\n')[0] ?? 'upload failed';
+}
