@@ -35,6 +35,8 @@ export class ImportOutput {
     bytesSent: 0,
     bytesToSend: 0,
   };
+  /** The job's counters as the server last reported them (`bulk_import.update`). */
+  serverTotals: { queued: number; processing: number; completed: number } | null = null;
   private readonly started = Date.now();
   private lastDraw = 0;
   private shown = false;
@@ -48,6 +50,9 @@ export class ImportOutput {
   /** One event: a JSON line with --json; a plain line for notes on a terminal. */
   event(event: Record<string, unknown> & { type: string }): void {
     if (this.json) this.out.write(`${JSON.stringify(event)}\n`);
+    if (event.type === 'bulk_import.update') {
+      this.serverTotals = event.totals as NonNullable<ImportOutput['serverTotals']>;
+    }
     this.draw();
   }
 
@@ -76,7 +81,10 @@ export class ImportOutput {
       rate > 0 && c.found > finished ? `ETA ${formatSeconds((c.found - finished) / rate)}` : '';
     const text =
       `found ${c.found} · analysed ${c.analysed} · duplicates ${c.duplicates} · uploaded ${c.uploaded} · ` +
-      `failed ${c.failed} · ${formatBytes(c.bytesSent)}/${formatBytes(c.bytesToSend)} · ${rate.toFixed(1)} files/s ${eta}`;
+      `failed ${c.failed} · ${formatBytes(c.bytesSent)}/${formatBytes(c.bytesToSend)} · ${rate.toFixed(1)} files/s ${eta}` +
+      (this.serverTotals
+        ? ` · server: ${this.serverTotals.queued} waiting, ${this.serverTotals.processing} receiving, ${this.serverTotals.completed} stored`
+        : '');
     const columns = this.err.columns || 120;
     this.err.write(`\r${text.slice(0, columns - 1).padEnd(columns - 1)}`);
     this.shown = true;
