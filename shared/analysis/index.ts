@@ -12,6 +12,9 @@ export type { EssentiaKeyApi } from './key.js';
 export {
   compareFingerprints,
   computeFingerprint,
+  durationsCompatible,
+  quickSimilarity,
   fingerprintIndexKeys,
+  SAME_SOUND_THRESHOLDS,
 } from './fingerprint/index.js';
-export type { Fingerprint } from './fingerprint/index.js';
+export type { Fingerprint, FingerprintSummary } from './fingerprint/index.js';

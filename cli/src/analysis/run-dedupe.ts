@@ -1,5 +1,6 @@
 import {
   compareFingerprints,
+  durationsCompatible,
   fingerprintIndexKeys,
   type Fingerprint,
 } from '../../../shared/analysis/index.js';
@@ -46,6 +47,7 @@ export class RunDeduplicator {
       for (const known of this.byKey.get(key) ?? []) {
         if (tried.has(known)) continue;
         tried.add(known);
+        if (!durationsCompatible(known.fingerprint, fingerprint)) continue;
         if (compareFingerprints(known.fingerprint, fingerprint).sameSound) {
           return { duplicateOf: known.path, by: 'fingerprint' };
         }

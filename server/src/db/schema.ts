@@ -104,6 +104,9 @@ export const importEntries = pgTable(
     sizeBytes: bigint('size_bytes', { mode: 'number' }),
     fingerprint: jsonb('fingerprint').$type<FingerprintInput>(),
     fingerprintKeys: text('fingerprint_keys').array(),
+    /** The fingerprint's trimmed duration and edge uncertainty (ms), to filter candidates in SQL. */
+    fpDurationMs: doublePrecision('fp_duration_ms'),
+    fpEdgeMs: doublePrecision('fp_edge_ms'),
     /** The analysis as the client sent it (kind, bpm, key, loudness, ...). */
     analysis: jsonb('analysis').$type<Record<string, unknown>>(),
     duplicateOfAssetId: uuid('duplicate_of_asset_id'),
@@ -122,6 +125,8 @@ export const importEntries = pgTable(
     index('import_entries_job_state_idx').on(t.jobId, t.state),
     index('import_entries_job_hash_idx').on(t.jobId, t.contentHash),
     index('import_entries_fp_keys_idx').using('gin', t.fingerprintKeys),
+    index('import_entries_fp_duration_idx').on(t.jobId, t.fpDurationMs),
+    index('import_entries_fp_edge_idx').on(t.jobId, t.fpEdgeMs),
     uniqueIndex('import_entries_upload_key').on(t.uploadId),
   ],
 );
@@ -140,6 +145,9 @@ export const audioFiles = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /** The fingerprint's trimmed duration and edge uncertainty (ms), to filter candidates in SQL. */
+    fpDurationMs: doublePrecision('fp_duration_ms'),
+    fpEdgeMs: doublePrecision('fp_edge_ms'),
     durationS: doublePrecision('duration_s'),
     bpm: doublePrecision('bpm'),
     bpmConfidence: doublePrecision('bpm_confidence'),
@@ -161,6 +169,8 @@ export const audioFiles = pgTable(
   (t) => [
     uniqueIndex('audio_files_owner_hash_key').on(t.ownerId, t.contentHash),
     index('audio_files_fp_keys_idx').using('gin', t.fingerprintKeys),
+    index('audio_files_fp_duration_idx').on(t.ownerId, t.fpDurationMs),
+    index('audio_files_fp_edge_idx').on(t.ownerId, t.fpEdgeMs),
     index('audio_files_owner_created_idx').on(t.ownerId, t.createdAt),
   ],
 );

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ManifestEntry, OnDuplicate } from '../../../shared/schemas/index.js';
 import type { Repositories } from '../db/unit-of-work.js';
-import { firstSameSound, indexKeysOf } from '../library/sound-match.js';
+import { findSameSound, firstSameSound, indexKeysOf } from '../library/sound-match.js';
 import type { AudioFileRow } from '../library/audio-file.repository.js';
 import type { NewEntryRow } from './import-entry.repository.js';
 import { storable, type JobRow } from './import-job.repository.js';
@@ -84,6 +84,8 @@ export class BatchDeduper {
       sizeBytes: entry.size_bytes,
       fingerprint: entry.fingerprint ?? null,
       fingerprintKeys: keys,
+      fpDurationMs: entry.fingerprint?.durationMs ?? null,
+      fpEdgeMs: entry.fingerprint?.edgeMs ?? null,
       analysis: analysisOf(entry),
     };
     const duplicate = (
@@ -113,14 +115,18 @@ export class BatchDeduper {
         entry.fingerprint,
         this.batchLive.filter((e) => e.fingerprintKeys.some((k) => keys.includes(k))),
       ) ??
-      firstSameSound(
+      (await findSameSound(
         entry.fingerprint,
-        notSelf(await this.repos.entries.findLiveByFingerprintKeys(this.job.id, keys)),
-      );
+        notSelf(
+          await this.repos.entries.findLiveSoundCandidates(this.job.id, entry.fingerprint, keys),
+        ),
+        (ids) => this.repos.entries.fingerprintsOf(ids),
+      ));
     if (sameInJob) return duplicate({ entryId: sameInJob.id, path: sameInJob.path }, 'sound');
-    const sameInLibrary = firstSameSound(
+    const sameInLibrary = await findSameSound(
       entry.fingerprint,
-      await this.repos.audioFiles.findByFingerprintKeys(this.job.ownerId, keys),
+      await this.repos.audioFiles.findSoundCandidates(this.job.ownerId, entry.fingerprint, keys),
+      (ids) => this.repos.audioFiles.fingerprintsOf(ids),
     );
     if (!sameInLibrary) return this.accept(row);
     if (policy === 'replace') {

@@ -1,7 +1,13 @@
 import { and, arrayOverlaps, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { importEntries } from '../db/schema.js';
-import type { EntryState } from '../../../shared/schemas/index.js';
+import type { EntryState, FingerprintInput } from '../../../shared/schemas/index.js';
+import type { CandidateSummary } from '../library/sound-match.js';
+import {
+  durationCompatible,
+  MAX_SOUND_CANDIDATES,
+  mostSharedKeysFirst,
+} from '../library/duration-filter.js';
 
 export type EntryRow = typeof importEntries.$inferSelect;
 export type NewEntryRow = typeof importEntries.$inferInsert;
@@ -35,19 +41,45 @@ export class ImportEntryRepository {
       );
   }
 
-  /** Live entries of the job sharing an index key with `keys`: candidates of the same sound. */
-  async findLiveByFingerprintKeys(jobId: string, keys: string[]): Promise<EntryRow[]> {
+  /**
+   * Live entries of the job that could be the same sound as `fp`: sharing an index key with
+   * `keys` and of a compatible duration.
+   */
+  async findLiveSoundCandidates(
+    jobId: string,
+    fp: FingerprintInput,
+    keys: string[],
+  ): Promise<(CandidateSummary & { path: string })[]> {
     if (keys.length === 0) return [];
     return this.db
-      .select()
+      .select({
+        id: importEntries.id,
+        path: importEntries.path,
+        durationMs: importEntries.fpDurationMs,
+        edgeMs: importEntries.fpEdgeMs,
+        profile: sql<string | null>`${importEntries.fingerprint}->>'profile'`,
+      })
       .from(importEntries)
       .where(
         and(
           eq(importEntries.jobId, jobId),
           arrayOverlaps(importEntries.fingerprintKeys, keys),
           inArray(importEntries.state, LIVE_STATES),
+          durationCompatible(importEntries.fpDurationMs, importEntries.fpEdgeMs, fp),
         ),
-      );
+      )
+      .orderBy(mostSharedKeysFirst(importEntries.fingerprintKeys, keys))
+      .limit(MAX_SOUND_CANDIDATES);
+  }
+
+  /** The whole fingerprints of these entries. */
+  async fingerprintsOf(ids: string[]): Promise<Map<string, FingerprintInput>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .select({ id: importEntries.id, fingerprint: importEntries.fingerprint })
+      .from(importEntries)
+      .where(inArray(importEntries.id, ids));
+    return new Map(rows.flatMap((r) => (r.fingerprint ? [[r.id, r.fingerprint]] : [])));
   }
 
   /** Gives an entry the content of a changed file (and the decision made for it). */

@@ -1,9 +1,22 @@
-import { and, arrayOverlaps, desc, eq, inArray } from 'drizzle-orm';
+import { and, arrayOverlaps, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import type { CandidateSummary } from './sound-match.js';
+import type { FingerprintInput } from '../../../shared/schemas/index.js';
+import {
+  durationCompatible,
+  MAX_SOUND_CANDIDATES,
+  mostSharedKeysFirst,
+} from './duration-filter.js';
 import type { Database } from '../db/database.js';
 import { audioFiles } from '../db/schema.js';
 
 export type AudioFileRow = typeof audioFiles.$inferSelect;
 export type NewAudioFileRow = typeof audioFiles.$inferInsert;
+
+/** What a same-sound check needs of a library file (its fingerprint comes later if needed). */
+export interface SoundCandidate extends CandidateSummary {
+  originalPath: string;
+  objectKey: string;
+}
 
 /** The per-user library: one row per sound, unique on (owner, content hash). */
 export class AudioFileRepository {
@@ -17,13 +30,46 @@ export class AudioFileRepository {
       .where(and(eq(audioFiles.ownerId, ownerId), inArray(audioFiles.contentHash, hashes)));
   }
 
-  /** The owner's files sharing an index key with `keys`: candidates of the same sound. */
-  async findByFingerprintKeys(ownerId: string, keys: string[]): Promise<AudioFileRow[]> {
+  /**
+   * The owner's files that could be the same sound as `fp`: sharing an index key with `keys`
+   * and of a compatible duration; only those changed since `since` when it is given.
+   */
+  async findSoundCandidates(
+    ownerId: string,
+    fp: FingerprintInput,
+    keys: string[],
+    since?: Date,
+  ): Promise<SoundCandidate[]> {
     if (keys.length === 0) return [];
+    const conditions = [
+      eq(audioFiles.ownerId, ownerId),
+      arrayOverlaps(audioFiles.fingerprintKeys, keys),
+      durationCompatible(audioFiles.fpDurationMs, audioFiles.fpEdgeMs, fp),
+    ];
+    if (since) conditions.push(gte(audioFiles.updatedAt, since));
     return this.db
-      .select()
+      .select({
+        id: audioFiles.id,
+        originalPath: audioFiles.originalPath,
+        objectKey: audioFiles.objectKey,
+        durationMs: audioFiles.fpDurationMs,
+        edgeMs: audioFiles.fpEdgeMs,
+        profile: sql<string | null>`${audioFiles.fingerprint}->>'profile'`,
+      })
       .from(audioFiles)
-      .where(and(eq(audioFiles.ownerId, ownerId), arrayOverlaps(audioFiles.fingerprintKeys, keys)));
+      .where(and(...conditions))
+      .orderBy(mostSharedKeysFirst(audioFiles.fingerprintKeys, keys))
+      .limit(MAX_SOUND_CANDIDATES);
+  }
+
+  /** The whole fingerprints of these files. */
+  async fingerprintsOf(ids: string[]): Promise<Map<string, FingerprintInput>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .select({ id: audioFiles.id, fingerprint: audioFiles.fingerprint })
+      .from(audioFiles)
+      .where(inArray(audioFiles.id, ids));
+    return new Map(rows.flatMap((r) => (r.fingerprint ? [[r.id, r.fingerprint]] : [])));
   }
 
   async findOwned(ownerId: string, id: string): Promise<AudioFileRow | null> {

@@ -3,7 +3,7 @@ import type { AuthUser } from '../auth/auth.service.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import { parseOrThrow } from '../validation.js';
 import type { AudioFileRow } from './audio-file.repository.js';
-import { firstSameSound, indexKeysOf } from './sound-match.js';
+import { findSameSound, indexKeysOf } from './sound-match.js';
 
 /** The user's library: what it holds, and which sounds it already has. */
 export class LibraryService {
@@ -39,9 +39,10 @@ export class LibraryService {
       const keys = item.fingerprint ? indexKeysOf(item.fingerprint) : null;
       const sound =
         item.fingerprint && keys && keys.length > 0
-          ? firstSameSound(
+          ? await findSameSound(
               item.fingerprint,
-              await this.uow.repos.audioFiles.findByFingerprintKeys(user.id, keys),
+              await this.uow.repos.audioFiles.findSoundCandidates(user.id, item.fingerprint, keys),
+              (ids) => this.uow.repos.audioFiles.fingerprintsOf(ids),
             )
           : null;
       results.push(

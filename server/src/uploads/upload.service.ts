@@ -6,7 +6,7 @@ import { conflict, notFound, payloadTooLarge, unprocessable, badRequest } from '
 import type { EventBus } from '../events/event-bus.js';
 import type { EntryRow } from '../jobs/import-entry.repository.js';
 import { updateEvent } from '../jobs/job-views.js';
-import { firstSameSound } from '../library/sound-match.js';
+import { findSameSound } from '../library/sound-match.js';
 import { objectKeyFor, type ObjectStore } from '../objects/object-store.js';
 import type { OnDuplicate } from '../../../shared/schemas/index.js';
 
@@ -153,11 +153,27 @@ export class UploadService {
           match: 'content',
         });
       }
+      // The ingest compared the entry with the library as it was then: only files stored or
+      // replaced since can be new matches; a match found then is kept for `replace`.
       const candidates =
         entry.fingerprint && entry.fingerprintKeys && policy !== 'keep-both'
-          ? await repos.audioFiles.findByFingerprintKeys(user.id, entry.fingerprintKeys)
+          ? await repos.audioFiles.findSoundCandidates(
+              user.id,
+              entry.fingerprint,
+              entry.fingerprintKeys,
+              entry.createdAt,
+            )
           : [];
-      const same = entry.fingerprint ? firstSameSound(entry.fingerprint, candidates) : null;
+      const matchedAtIngest =
+        policy === 'replace' && entry.duplicateOfAssetId
+          ? await repos.audioFiles.findOwned(user.id, entry.duplicateOfAssetId)
+          : null;
+      const same =
+        (entry.fingerprint
+          ? await findSameSound(entry.fingerprint, candidates, (ids) =>
+              repos.audioFiles.fingerprintsOf(ids),
+            )
+          : null) ?? matchedAtIngest;
       if (same && policy === 'skip') {
         return this.settle(repos, entry, {
           state: 'duplicate',
@@ -260,6 +276,8 @@ function assetRow(entry: EntryRow, objectKey: string) {
     contentHash: entry.contentHash!,
     fingerprint: entry.fingerprint,
     fingerprintKeys: entry.fingerprintKeys ?? [],
+    fpDurationMs: entry.fpDurationMs,
+    fpEdgeMs: entry.fpEdgeMs,
     durationS: num('duration_s'),
     bpm: num('bpm'),
     bpmConfidence: num('bpm_confidence'),

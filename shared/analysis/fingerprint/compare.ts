@@ -82,6 +82,36 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
     maskDb: MASK_DB,
     skipLastFrame: true,
   });
+  const { profileDb, pitchShift } = spectrumMeasures(a, b);
+  const durationScore = durationScoreOf(a, b);
+  const similarity = Math.min(
+    score(durationScore),
+    score(matrix.global / t.matrixDb),
+    score(matrix.local / t.localDb),
+    score(matrix.bandBias / t.bandBiasDb),
+    score(profileDb / t.profileDb),
+    score(Math.max(0, pitchShift - 1) / (t.pitchShift - 1)),
+  );
+  return {
+    similarity,
+    sameSound: similarity >= 0.5,
+    matrixDb: matrix.global,
+    localDb: matrix.local,
+    profileDb,
+    bandBiasDb: matrix.bandBias,
+    pitchShift,
+    durationScore,
+  };
+}
+
+/**
+ * The long-term spectrum measures: RMS dB difference of the profiles, and how much better they
+ * fit shifted by up to MAX_PITCH_LAG_BINS quarter tones (a pitch change).
+ */
+function spectrumMeasures(
+  a: Pick<Fingerprint, 'profile'>,
+  b: Pick<Fingerprint, 'profile'>,
+): { profileDb: number; pitchShift: number } {
   const pa = bytesToDb(base64ToBytes(a.profile));
   const pb = bytesToDb(base64ToBytes(b.profile));
   // The profile is compared as PROFILE_BINS one-band frames so that lags shift it in frequency.
@@ -97,30 +127,38 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
   const profile = levelDistance(pa, pb, profileOptions);
   const shifted = levelDistance(pa, pb, { ...profileOptions, maxLag: MAX_PITCH_LAG_BINS });
   const pitchShift = shifted.lag === 0 ? 0 : profile.global / Math.max(0.1, shifted.global);
+  return { profileDb: profile.global, pitchShift };
+}
+
+/** 1 / (1 + ratio²): 1 at identity, 0.5 at the threshold. */
+function score(ratio: number): number {
+  return 1 / (1 + ratio * ratio);
+}
+
+/** |Δ trimmed duration| over the allowance for it: above 1, the two cannot be the same sound. */
+function durationScoreOf(
+  a: Pick<Fingerprint, 'durationMs' | 'edgeMs'>,
+  b: Pick<Fingerprint, 'durationMs' | 'edgeMs'>,
+): number {
+  const t = SAME_SOUND_THRESHOLDS;
   const allowance =
     t.durationMs +
     t.durationRelative * Math.min(a.durationMs, b.durationMs) +
     t.durationEdge * Math.max(a.edgeMs, b.edgeMs);
-  const durationScore = Math.abs(a.durationMs - b.durationMs) / allowance;
-  const score = (ratio: number): number => 1 / (1 + ratio * ratio);
-  const similarity = Math.min(
-    score(durationScore),
-    score(matrix.global / t.matrixDb),
-    score(matrix.local / t.localDb),
-    score(matrix.bandBias / t.bandBiasDb),
-    score(profile.global / t.profileDb),
-    score(Math.max(0, pitchShift - 1) / (t.pitchShift - 1)),
-  );
-  return {
-    similarity,
-    sameSound: similarity >= 0.5,
-    matrixDb: matrix.global,
-    localDb: matrix.local,
-    profileDb: profile.global,
-    bandBiasDb: matrix.bandBias,
-    pitchShift,
-    durationScore,
-  };
+  return Math.abs(a.durationMs - b.durationMs) / allowance;
+}
+
+/**
+ * Whether two fingerprints' durations allow them to be the same sound: a cheap test that
+ * {@link compareFingerprints} would answer `sameSound: false` when it fails, so candidates can
+ * be dropped before the full comparison (a database can apply the same rule: see
+ * SAME_SOUND_THRESHOLDS).
+ */
+export function durationsCompatible(
+  a: Pick<Fingerprint, 'durationMs' | 'edgeMs'>,
+  b: Pick<Fingerprint, 'durationMs' | 'edgeMs'>,
+): boolean {
+  return durationScoreOf(a, b) <= 1;
 }
 
 /**
@@ -132,6 +170,33 @@ export function compareFingerprints(
   a: Fingerprint,
   b: Fingerprint,
 ): { similarity: number; sameSound: boolean } {
+  // The cheap measures first: a pair that fails one of them is not the same sound, and the
+  // band-matrix alignment (most of the cost) is skipped. The similarity is then the lowest
+  // score seen so far: below 0.5, though perhaps above the full comparison's.
+  const quick = quickSimilarity(a, b);
+  if (quick < 0.5) return { similarity: quick, sameSound: false };
   const { similarity, sameSound } = compareFingerprintsDetailed(a, b);
   return { similarity, sameSound };
+}
+
+/** What {@link quickSimilarity} reads of a fingerprint: its duration and long-term spectrum. */
+export type FingerprintSummary = Pick<Fingerprint, 'durationMs' | 'edgeMs' | 'profile'>;
+
+/**
+ * An upper bound of the similarity from the duration and the long-term spectrum alone (no band
+ * matrix): below 0.5, the two are not the same sound. A fraction of a full comparison's cost,
+ * and it needs only ~220 bytes of each fingerprint, so a server can screen candidates before
+ * it loads them whole.
+ * @throws Error when a profile is not valid base64.
+ */
+export function quickSimilarity(a: FingerprintSummary, b: FingerprintSummary): number {
+  const t = SAME_SOUND_THRESHOLDS;
+  const duration = score(durationScoreOf(a, b));
+  if (duration < 0.5) return duration;
+  const { profileDb, pitchShift } = spectrumMeasures(a, b);
+  return Math.min(
+    duration,
+    score(profileDb / t.profileDb),
+    score(Math.max(0, pitchShift - 1) / (t.pitchShift - 1)),
+  );
 }

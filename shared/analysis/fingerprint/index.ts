@@ -32,6 +32,12 @@
  */
 export type { Fingerprint } from './fingerprint-types.js';
 export { computeFingerprint } from './compute.js';
-export { compareFingerprints, compareFingerprintsDetailed } from './compare.js';
-export type { FingerprintComparison } from './compare.js';
+export {
+  compareFingerprints,
+  compareFingerprintsDetailed,
+  durationsCompatible,
+  quickSimilarity,
+  SAME_SOUND_THRESHOLDS,
+} from './compare.js';
+export type { FingerprintComparison, FingerprintSummary } from './compare.js';
 export { fingerprintIndexKeys } from './index-keys.js';

@@ -1,0 +1,35 @@
+import { desc, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import { SAME_SOUND_THRESHOLDS } from '../../../shared/analysis/index.js';
+import type { FingerprintInput } from '../../../shared/schemas/index.js';
+
+/**
+ * The SQL form of `durationsCompatible` (shared/analysis): rows whose fingerprint's trimmed
+ * duration could be that of `fp`. Index keys find candidates; this drops most of them in the
+ * database before any fingerprint is read or compared.
+ */
+export function durationCompatible(
+  durationMs: PgColumn,
+  edgeMs: PgColumn,
+  fp: FingerprintInput,
+): SQL {
+  const t = SAME_SOUND_THRESHOLDS;
+  return sql`abs(${durationMs} - ${fp.durationMs}) <= ${t.durationMs} + ${t.durationRelative} * least(${durationMs}, ${fp.durationMs}) + ${t.durationEdge} * greatest(${edgeMs}, ${fp.edgeMs})`;
+}
+
+/**
+ * Most candidates one same-sound check compares. Copies of a sound share nearly all 16 index
+ * keys, unrelated sounds few, so candidates are taken most shared keys first; the cap bounds
+ * the work when many sounds of one length and colour (a folder of kicks) share some key.
+ */
+export const MAX_SOUND_CANDIDATES = 32;
+
+/** Orders rows by how many index keys they share with `keys`, most first. */
+export function mostSharedKeysFirst(keysColumn: PgColumn, keys: string[]): SQL {
+  return desc(
+    sql`cardinality(array(select unnest(${keysColumn}) intersect select unnest(array[${sql.join(
+      keys.map((k) => sql`${k}`),
+      sql`, `,
+    )}]::text[])))`,
+  );
+}
