@@ -16,8 +16,15 @@ export class AppError extends Error {
   constructor(
     readonly code: AppErrorCode,
     message: string,
+    /** Facts a client can act on, sent beside the message (`{ entry_state: "done" }`). */
+    readonly details: Record<string, string> = {},
   ) {
     super(message);
+  }
+
+  /** The JSON body of this error's answer. */
+  toBody(): { error: { code: AppErrorCode; message: string } & Record<string, string> } {
+    return { error: { ...this.details, code: this.code, message: this.message } };
   }
 }
 
@@ -25,7 +32,8 @@ export const badRequest = (message: string) => new AppError('BAD_REQUEST', messa
 export const unauthorized = (message: string) => new AppError('UNAUTHORIZED', message);
 /** Also the answer for another user's job or file: its existence is not revealed. */
 export const notFound = (message: string) => new AppError('NOT_FOUND', message);
-export const conflict = (message: string) => new AppError('CONFLICT', message);
+export const conflict = (message: string, details?: Record<string, string>) =>
+  new AppError('CONFLICT', message, details);
 export const payloadTooLarge = (message: string) => new AppError('PAYLOAD_TOO_LARGE', message);
 export const unprocessable = (message: string) => new AppError('UNPROCESSABLE', message);
 export const notImplemented = (message: string) => new AppError('NOT_IMPLEMENTED', message);

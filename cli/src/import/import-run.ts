@@ -75,21 +75,44 @@ export async function runImport(
   process.once('SIGTERM', onSignal);
 
   try {
-    const resumable = await openJobToContinue(client, state, output);
-    const work = planWork(files, state, resumable, output, failures);
+    let resumable = await openJobToContinue(client, state, output);
+    let earlierFinal: JobStatusResponse | null = null;
+    if (resumable?.manifestClosed) {
+      // Its whole manifest was sent: only uploads are left to finish, then it is done.
+      earlierFinal = await finishUploads(
+        resumable,
+        client,
+        state,
+        output,
+        failures,
+        uploads,
+        () => interrupted,
+      );
+      if (interrupted)
+        return {
+          jobId: resumable.jobId,
+          final: null,
+          failures: toList(failures),
+          problems: problems.length,
+        };
+      resumable = null;
+    }
+    const work = planWork(files, state, resumable?.jobId ?? null, output, failures);
     if (!resumable && work.analyse.length === 0 && work.send.length === 0 && state.jobId) {
       // Everything was imported by an earlier run: no new job, the last one's outcome stands.
       return {
         jobId: state.jobId,
-        final: await client.status(state.jobId),
+        final: earlierFinal ?? (await client.status(state.jobId)),
         failures: toList(failures),
         problems: problems.length,
       };
     }
-    const jobId = resumable ?? (await createJob(client, state, options, output));
+    const jobId = resumable?.jobId ?? (await createJob(client, state, options, output));
     for (const rel of work.send) {
-      if (state.files.get(rel)?.jobId !== jobId)
-        state.update(rel, { jobId, entryId: null, stage: 'analysed' });
+      // A file sent to an earlier job starts afresh here: new entry, new upload.
+      if (state.files.get(rel)?.jobId !== jobId) {
+        state.update(rel, { jobId, entryId: null, uploadUrl: null, stage: 'analysed' });
+      }
     }
     feed = followJob(client.server, client.token, jobId, (event) => output.event(event));
 
@@ -194,23 +217,63 @@ function fileFacts(file: FoundFile): Pick<FileState, 'abs' | 'size' | 'mtimeMs'>
   return { abs: file.abs, size: file.size, mtimeMs: file.mtimeMs };
 }
 
+interface ContinuedJob {
+  jobId: string;
+  /** Its whole manifest was sent: only uploads remain. */
+  manifestClosed: boolean;
+  /** Entries whose failed uploads were put back in line. */
+  retried: Set<string>;
+}
+
 /** The run file's job, if the server still has it open (its failed uploads get another chance). */
 async function openJobToContinue(
   client: ApiClient,
   state: RunState,
   output: ImportOutput,
-): Promise<string | null> {
+): Promise<ContinuedJob | null> {
   if (!state.jobId || state.jobClosed) return null;
   try {
     const job = await client.status(state.jobId);
-    if ((job.status !== 'queued' && job.status !== 'running') || job.manifest_closed) return null;
+    if (job.status !== 'queued' && job.status !== 'running') return null;
     output.event({ type: 'job', job_id: job.job_id, resumed: true });
     if (!output.json) output.note(`continuing job ${job.job_id}`);
-    if (job.totals.failed > 0) await client.retry(job.job_id);
-    return job.job_id;
+    const retried =
+      job.totals.failed > 0 ? (await client.retry(job.job_id)).retried.map((r) => r.entry_id) : [];
+    return { jobId: job.job_id, manifestClosed: job.manifest_closed, retried: new Set(retried) };
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
+  }
+}
+
+/**
+ * Finishes the uploads of a job whose manifest was all sent (an interrupted run), and closes
+ * it in the run file; returns its final status.
+ */
+async function finishUploads(
+  job: ContinuedJob,
+  client: ApiClient,
+  state: RunState,
+  output: ImportOutput,
+  failures: Map<string, string>,
+  handles: Set<UploadHandle>,
+  stopped: () => boolean,
+): Promise<JobStatusResponse | null> {
+  const feed = followJob(client.server, client.token, job.jobId, (event) => output.event(event));
+  try {
+    const uploader = new UploadQueue({}, client, state, output, failures, handles, stopped);
+    for (const [rel, file] of state.files) {
+      if (file.jobId !== job.jobId || !file.entryId) continue;
+      const waiting = file.stage === 'sent' || file.stage === 'uploading';
+      if (waiting || (file.stage === 'failed' && job.retried.has(file.entryId))) uploader.add(rel);
+    }
+    await uploader.drain();
+    if (stopped()) return null;
+    const final = await client.status(job.jobId);
+    state.setJob(job.jobId, true);
+    return final;
+  } finally {
+    await feed.close();
   }
 }
 

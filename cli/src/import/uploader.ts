@@ -63,6 +63,12 @@ export function uploadFile(options: {
       onError: (error) => {
         const res = (error as tus.DetailedError).originalResponse;
         const status = res?.getStatus() ?? null;
+        const known = parseErrorBody(res?.getBody())?.entry_state;
+        // The server has it already (its answer to the last chunk was lost in a restart, say).
+        if (status === 409 && (known === 'done' || known === 'duplicate')) {
+          resolve({ ok: true, state: known, reason: null, status });
+          return;
+        }
         resolve({
           ok: false,
           state: null,
@@ -74,6 +80,14 @@ export function uploadFile(options: {
     upload.start();
   });
   return { promise, abort: () => upload.abort() };
+}
+
+function parseErrorBody(body: string | undefined): { entry_state?: string } | null {
+  try {
+    return (JSON.parse(body ?? '') as { error?: { entry_state?: string } }).error ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function describeUploadError(error: Error, body: string | undefined): string {

@@ -35,9 +35,7 @@ function sendError(res: ServerResponse, error: unknown, log: (e: unknown) => voi
     return;
   }
   if (error instanceof AppError) {
-    sendJson(res, httpStatusOf(error.code), {
-      error: { code: error.code, message: error.message },
-    });
+    sendJson(res, httpStatusOf(error.code), error.toBody());
     return;
   }
   log(error);

@@ -16,7 +16,7 @@ function asTusError(error: unknown): unknown {
   if (error instanceof AppError) {
     return {
       status_code: httpStatusOf(error.code),
-      body: JSON.stringify({ error: { code: error.code, message: error.message } }),
+      body: JSON.stringify(error.toBody()),
     };
   }
   return error;

@@ -55,7 +55,9 @@ export class UploadService {
       if (job?.status === 'cancelled')
         throw conflict(`job ${entry.jobId} was cancelled; its files take no uploads`);
       if (entry.state !== 'pending_upload' && entry.state !== 'uploading') {
-        throw conflict(`${entry.path} needs no upload: it is ${entry.state}`);
+        throw conflict(`${entry.path} needs no upload: it is ${entry.state}`, {
+          entry_state: entry.state,
+        });
       }
       if (entry.sizeBytes !== size) {
         throw unprocessable(

@@ -1,0 +1,591 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import xxhash from 'xxhash-wasm';
+import { encodeWav } from '../../../fixtures/lib/wav.js';
+import { jobStatusResponseSchema } from '../../../shared/schemas/index.js';
+import {
+  api,
+  databaseKinds,
+  FIXTURES,
+  listLibrary,
+  startTestServer,
+  type TestServer,
+} from '../../../server/test/harness.js';
+
+// Drives the built CLI (`npm test` builds first) as a child process against the real server,
+// as a user would: every run is `sm-import import FOLDER --json` with SM_SERVER / SM_TOKEN.
+const CLI = join(import.meta.dirname, '../../../bin/sm-import.js');
+
+/** Bytes per tus PATCH in the runs that upload a large file: many PATCHes, time to interrupt. */
+const SMALL_CHUNKS = '262144';
+/** The large file of the interruption tests. */
+const LARGE_BYTES = 40 * 1000 * 1000;
+
+let work = '';
+
+interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** One `sm-import` child process; its output is readable while it runs. */
+class CliRun {
+  readonly child: ChildProcess;
+  readonly done: Promise<CliResult>;
+  stdout = '';
+  stderr = '';
+  private exited = false;
+
+  constructor(args: string[], env: Record<string, string>, timeoutMs = 45_000) {
+    this.child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.stdout += s));
+    this.child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.stderr += s));
+    this.done = new Promise<CliResult>((resolve, reject) => {
+      // A run that hangs is a failure of its own, not a test timeout without output.
+      const timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        reject(
+          new Error(
+            `sm-import ${args.join(' ')} did not end within ${timeoutMs / 1000} s\n` +
+              `stdout:\n${this.stdout.slice(-4000)}\nstderr:\n${this.stderr.slice(-4000)}`,
+          ),
+        );
+      }, timeoutMs);
+      this.child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        this.exited = true;
+        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr });
+      });
+    });
+    this.done.catch(() => {}); // a test that stops waiting early is failed already
+  }
+
+  /** The JSON events written so far (complete lines only). */
+  events(): any[] {
+    const end = this.stdout.lastIndexOf('\n');
+    return end < 0 ? [] : jsonLines(this.stdout.slice(0, end));
+  }
+
+  /** Polls `ready` until it holds; fails if the run ends first or it takes too long. */
+  async waitFor(what: string, ready: () => boolean | Promise<boolean>, timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await ready()) return;
+      if (this.exited || Date.now() > deadline) {
+        this.child.kill('SIGKILL');
+        throw new Error(
+          `${this.exited ? 'sm-import ended' : 'timed out'} before ${what}\n` +
+            `stdout:\n${this.stdout.slice(-4000)}\nstderr:\n${this.stderr.slice(-4000)}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
+function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new CliRun(args, env).done;
+}
+
+/** Every line of `--json` output parsed: each one must be a JSON object. */
+function jsonLines(stdout: string): any[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line);
+      } catch {
+        throw new Error(`not a JSON line in the --json output: ${line}`);
+      }
+    });
+}
+
+const fileEvents = (events: any[], state?: string): any[] =>
+  events.filter((e) => e.type === 'file' && (state === undefined || e.state === state));
+
+const pathsIn = (events: any[], state: string): string[] =>
+  fileEvents(events, state)
+    .map((e) => e.path as string)
+    .sort();
+
+/** The last file event of each path: its outcome in the run. */
+function outcomes(events: any[]): Map<string, any> {
+  const map = new Map<string, any>();
+  for (const e of fileEvents(events)) map.set(e.path, e);
+  return map;
+}
+
+/** A run's output for an assertion message: its stderr and its events but the live ones. */
+function shown(result: CliResult): string {
+  const events = result.stdout.split('\n').filter((l) => !l.includes('"bulk_import.update"'));
+  return `stderr: ${result.stderr}\nstdout (without bulk_import.update):\n${events.join('\n')}`;
+}
+
+/** No stack trace, no "unexpected failure": a run reports problems as messages. */
+function expectNoCrash(result: CliResult): void {
+  expect(result.stderr).not.toMatch(/unexpected failure|\n\s+at .+:\d+:\d+/);
+  expect(result.stdout).not.toMatch(/\n\s+at .+:\d+:\d+/);
+}
+
+let hasher: Awaited<ReturnType<typeof xxhash>> | null = null;
+
+/** The content hash the library keeps for a file: xxh64 of its bytes, 16 hex digits. */
+async function contentHash(file: string): Promise<string> {
+  hasher ??= await xxhash();
+  return hasher
+    .h64Raw(await readFile(file))
+    .toString(16)
+    .padStart(16, '0');
+}
+
+/**
+ * A fresh folder named `name` (the root of the import's relative paths) holding fixture files:
+ * `files` maps a path in the folder to a path under fixtures/audio.
+ */
+async function makeFolder(name: string, files: Record<string, string>): Promise<string> {
+  const folder = join(await mkdtemp(join(work, 'src-')), name);
+  for (const [to, from] of Object.entries(files)) {
+    await mkdir(dirname(join(folder, to)), { recursive: true });
+    await copyFile(join(FIXTURES, from), join(folder, to));
+  }
+  return folder;
+}
+
+/** A WAV of `bytes` bytes of quiet stereo noise, different on every call. */
+async function writeLargeWav(file: string, bytes: number): Promise<void> {
+  const frames = Math.floor((bytes - 44) / 4);
+  const channels = [new Float32Array(frames), new Float32Array(frames)];
+  for (const ch of channels) for (let i = 0; i < frames; i++) ch[i] = (Math.random() - 0.5) * 0.4;
+  await writeFile(file, encodeWav({ sr: 44100, ch: channels }, { bits: 16 }));
+}
+
+/** The mixed folder of the proof list, by path in the folder. */
+const MIXED = {
+  'CLAP_808_24bit.wav': 'oneshots/CLAP_808_24bit.wav',
+  'Kick_03.wav': 'oneshots/Kick_03.wav',
+  'Piano_C4.aifc': 'oneshots/Piano_C4.aifc',
+  'bad/readme.txt': 'bad/readme.txt',
+  'bad/truncated.mp3': 'bad/truncated.mp3',
+  'dupes/Kick_03.mp3': 'dupes/Kick_03.mp3',
+  'loops/Gm_171_pluck_loop.wav': 'loops/Gm_171_pluck_loop.wav',
+};
+const KICKS = ['mixed/Kick_03.wav', 'mixed/dupes/Kick_03.mp3'];
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+let downRun: CliRun | null = null;
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'sm-import-test-'));
+  // The run against a server that is down retries for about a minute before it gives up; it
+  // is started here so that minute passes while the other suites run, and checked at the end.
+  const downFolder = await makeFolder('down', { 'Kick_03.wav': 'oneshots/Kick_03.wav' });
+  downRun = new CliRun(
+    ['import', downFolder, '--json'],
+    {
+      SM_SERVER: `http://127.0.0.1:${await closedPort()}`,
+      SM_TOKEN: 'smt_whatever',
+      SM_IMPORT_STATE_DIR: await mkdtemp(join(work, 'state-')),
+      XDG_CONFIG_HOME: await mkdtemp(join(work, 'config-')),
+    },
+    100_000,
+  );
+});
+
+afterAll(async () => {
+  downRun?.child.kill('SIGKILL');
+  await rm(work, { recursive: true, force: true });
+});
+
+describe.each(databaseKinds())('sm-import import on %s', (kind) => {
+  let t: TestServer;
+  let users = 0;
+
+  beforeAll(async () => {
+    t = await startTestServer(kind);
+  });
+  afterAll(async () => t?.close());
+
+  /** A new user of the server and the environment of a CLI run as that user. */
+  async function newUser(): Promise<{ token: string; env: Record<string, string> }> {
+    const token = await t.addUser(`user${++users}`);
+    return {
+      token,
+      env: {
+        SM_SERVER: t.url,
+        SM_TOKEN: token,
+        SM_IMPORT_STATE_DIR: await mkdtemp(join(work, 'state-')),
+        XDG_CONFIG_HOME: await mkdtemp(join(work, 'config-')),
+      },
+    };
+  }
+
+  const libraryHashes = async (token: string) =>
+    (await listLibrary(t.url, token)).map((a) => a.content_hash as string).sort();
+
+  async function jobList(token: string): Promise<any[]> {
+    const res = await api(t.url, token).call('GET', '/api/v1/audio/bulk-import/jobs');
+    expect(res.status).toBe(200);
+    return res.body.jobs;
+  }
+
+  /** Imports a folder holding Piano_C4.aifc, so that the library has it before the test. */
+  async function preloadPiano(env: Record<string, string>) {
+    const pre = await makeFolder('pre', { 'Piano_C4.aifc': 'oneshots/Piano_C4.aifc' });
+    const run = await runCli(['import', pre, '--json'], env);
+    expect(run.code, shown(run)).toBe(0);
+    return jobStatusResponseSchema.parse(jsonLines(run.stdout).at(-1));
+  }
+
+  /** The tus uploads on the server holding more than `min` bytes and less than `total`. */
+  async function uploadsHolding(min: number, total: number): Promise<string[]> {
+    const dir = join(t.dataDir, 'uploads');
+    const found: string[] = [];
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      if (name.endsWith('.json')) continue;
+      const size = await stat(join(dir, name)).then(
+        (s) => s.size,
+        () => 0,
+      );
+      if (size > min && size < total) found.push(name);
+    }
+    return found;
+  }
+
+  /** More than four PATCHes of the large file are in, and not all of them yet. */
+  const largeUploadUnderway = async () =>
+    (await uploadsHolding(4 * Number(SMALL_CHUNKS), LARGE_BYTES)).length > 0;
+
+  it('imports a mixed folder: duplicates in it and in the library, a bad file and a text file', async () => {
+    const { token, env } = await newUser();
+    const pre = await preloadPiano(env);
+    const mixed = await makeFolder('mixed', MIXED);
+
+    const run = await runCli(['import', mixed, '--json'], env);
+    expectNoCrash(run);
+    expect(run.code, shown(run)).toBe(1); // the truncated file failed
+    const events = jsonLines(run.stdout);
+    expect(events[0]).toEqual({ type: 'scan', files: 7, problems: [] });
+    const jobEvent = events.find((e) => e.type === 'job');
+    expect(jobEvent).toMatchObject({ resumed: false });
+    expect(jobEvent.job_id).not.toBe(pre.job_id);
+
+    const final = jobStatusResponseSchema.parse(events.at(-1));
+    expect(final).toMatchObject({
+      job_id: jobEvent.job_id,
+      status: 'completed',
+      manifest_closed: true,
+      on_duplicate: 'skip',
+      totals: { queued: 0, processing: 0, completed: 3, duplicates: 2, failed: 1 },
+    });
+    expect(final.errors).toEqual([
+      { path: 'mixed/bad/truncated.mp3', reason: expect.stringMatching(/truncated/) },
+    ]);
+    // The REST status says the same as the last line.
+    expect((await api(t.url, token).status(final.job_id)).body).toEqual(final);
+
+    const outcome = outcomes(events);
+    expect(outcome.get('mixed/bad/truncated.mp3')).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/truncated/),
+    });
+    expect(outcome.get('mixed/bad/readme.txt')).toMatchObject({
+      state: 'skipped',
+      reason: expect.stringMatching(/not audio/),
+    });
+    expect(outcome.get('mixed/Piano_C4.aifc')).toMatchObject({
+      state: 'duplicate',
+      duplicate_of: 'pre/Piano_C4.aifc',
+      match: 'content',
+    });
+    for (const path of ['mixed/CLAP_808_24bit.wav', 'mixed/loops/Gm_171_pluck_loop.wav']) {
+      expect(outcome.get(path)?.state, path).toBe('done');
+    }
+    // The two kicks are one sound: one is uploaded, the other is its duplicate.
+    const kept = KICKS.filter((p) => outcome.get(p)?.state === 'done');
+    expect(kept).toHaveLength(1);
+    const other = KICKS.find((p) => p !== kept[0])!;
+    expect(outcome.get(other)).toMatchObject({
+      state: 'duplicate',
+      duplicate_of: kept[0],
+      match: 'sound',
+    });
+
+    const expected = await Promise.all(
+      [
+        'mixed/Piano_C4.aifc', // the same bytes as pre/Piano_C4.aifc
+        'mixed/CLAP_808_24bit.wav',
+        'mixed/loops/Gm_171_pluck_loop.wav',
+        kept[0]!,
+      ].map((p) => contentHash(join(dirname(mixed), p))),
+    );
+    expect(await libraryHashes(token)).toEqual(expected.sort());
+    expect((await listLibrary(t.url, token)).map((a) => a.path).sort()).toEqual(
+      [
+        'mixed/CLAP_808_24bit.wav',
+        'mixed/loops/Gm_171_pluck_loop.wav',
+        kept[0],
+        'pre/Piano_C4.aifc',
+      ].sort(),
+    );
+  });
+
+  it('running the same import again analyses nothing and uploads nothing', async () => {
+    const { token, env } = await newUser();
+    await preloadPiano(env);
+    const mixed = await makeFolder('mixed', MIXED);
+    const first = await runCli(['import', mixed, '--json'], env);
+    expect(first.code, shown(first)).toBe(1);
+    const firstFinal = jobStatusResponseSchema.parse(jsonLines(first.stdout).at(-1));
+    const library = await listLibrary(t.url, token);
+    const jobs = await jobList(token);
+
+    const second = await runCli(['import', mixed, '--json'], env);
+    expectNoCrash(second);
+    expect(second.code, shown(second)).toBe(first.code);
+    const events = jsonLines(second.stdout);
+    expect(fileEvents(events, 'analysed')).toEqual([]);
+    expect(fileEvents(events, 'uploading')).toEqual([]);
+    expect(second.stdout).not.toContain('"state":"uploading"');
+    // The outcome is the first run's: same job, same totals, the failure still named.
+    const final = jobStatusResponseSchema.parse(events.at(-1));
+    expect(final.job_id).toBe(firstFinal.job_id);
+    expect(final.totals).toEqual(firstFinal.totals);
+    expect(final.errors).toEqual(firstFinal.errors);
+    expect(outcomes(events).get('mixed/bad/truncated.mp3')).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/truncated/),
+    });
+    expect(await listLibrary(t.url, token)).toEqual(library);
+    expect(await jobList(token)).toHaveLength(jobs.length);
+  });
+
+  it('a run killed mid-upload is continued by the next run: same job, upload resumed', async () => {
+    const { token, env } = await newUser();
+    const folder = await makeFolder('killed', {
+      'Kick_03.wav': 'oneshots/Kick_03.wav',
+      'CLAP_808_24bit.wav': 'oneshots/CLAP_808_24bit.wav',
+      'Piano_C4.aifc': 'oneshots/Piano_C4.aifc',
+    });
+    await writeLargeWav(join(folder, 'Large noise.wav'), LARGE_BYTES);
+    const large = 'killed/Large noise.wav';
+    const runEnv = { ...env, SM_IMPORT_CHUNK_BYTES: SMALL_CHUNKS };
+
+    const first = new CliRun(['import', folder, '--json'], runEnv);
+    await first.waitFor('the large file is uploading', () =>
+      fileEvents(first.events(), 'uploading').some((e) => e.path === large),
+    );
+    await first.waitFor('the server holds part of the large file', () => largeUploadUnderway());
+    first.child.kill('SIGKILL');
+    const killed = await first.done;
+    expect(killed.signal).toBe('SIGKILL');
+    const firstEvents = first.events();
+    const jobId = firstEvents.find((e) => e.type === 'job')?.job_id as string;
+    // The kill landed mid-upload: the job still waits for the large file's bytes.
+    const between = (await api(t.url, token).status(jobId)).body;
+    expect(between.totals.processing + between.totals.queued).toBeGreaterThanOrEqual(1);
+    expect(await libraryHashes(token)).not.toContain(
+      await contentHash(join(folder, 'Large noise.wav')),
+    );
+    const analysedBefore = pathsIn(firstEvents, 'analysed');
+    expect(analysedBefore).toContain(large);
+    const held = await uploadsHolding(4 * Number(SMALL_CHUNKS), LARGE_BYTES);
+    expect(held).toHaveLength(1);
+
+    // While the second run uploads, watch which uploads on the server hold much of the file.
+    const run = new CliRun(['import', folder, '--json'], runEnv);
+    const growing = new Set<string>();
+    let ended = false;
+    const stop = () => {
+      ended = true;
+    };
+    void run.done.then(stop, stop);
+    while (!ended) {
+      for (const name of await uploadsHolding(4 * Number(SMALL_CHUNKS), LARGE_BYTES + 1))
+        growing.add(name);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const second = await run.done;
+    expectNoCrash(second);
+    // Soft: a run that goes wrong here usually goes wrong in several ways; report them all.
+    expect.soft(second.code, shown(second)).toBe(0);
+    const events = jsonLines(second.stdout);
+    expect
+      .soft(events.filter((e) => e.type === 'job'))
+      .toEqual([{ type: 'job', job_id: jobId, resumed: true }]);
+    const analysedAgain = pathsIn(events, 'analysed').filter((p) => analysedBefore.includes(p));
+    expect.soft(analysedAgain).toEqual([]);
+    expect
+      .soft(fileEvents(events, 'uploading').filter((e) => e.path === large))
+      .toEqual([{ type: 'file', path: large, state: 'uploading', resuming: true }]);
+    // It went on in the upload the server held, from its offset: no new upload from byte 0.
+    expect.soft([...growing]).toEqual(held);
+    const final = jobStatusResponseSchema.parse(events.at(-1));
+    expect.soft(final).toMatchObject({
+      job_id: jobId,
+      status: 'completed',
+      totals: { queued: 0, processing: 0, completed: 4, duplicates: 0, failed: 0 },
+      errors: [],
+    });
+    const expected = await Promise.all(
+      ['Kick_03.wav', 'CLAP_808_24bit.wav', 'Piano_C4.aifc', 'Large noise.wav'].map((f) =>
+        contentHash(join(folder, f)),
+      ),
+    );
+    expect.soft(await libraryHashes(token)).toEqual(expected.sort()); // each file once
+    // One job, and it ended: no second job left waiting for bytes that never come.
+    expect
+      .soft((await jobList(token)).map((j) => [j.job_id, j.status, j.totals]))
+      .toEqual([
+        [jobId, 'completed', { queued: 0, processing: 0, completed: 4, duplicates: 0, failed: 0 }],
+      ]);
+  }, 90_000);
+
+  it('a server restarted during an upload: the run still completes', async () => {
+    const { token, env } = await newUser();
+    const folder = await makeFolder('restart', {
+      'Kick_03.wav': 'oneshots/Kick_03.wav',
+      'CLAP_808_24bit.wav': 'oneshots/CLAP_808_24bit.wav',
+      'loops/Gm_171_pluck_loop.wav': 'loops/Gm_171_pluck_loop.wav',
+    });
+    await writeLargeWav(join(folder, 'Large noise.wav'), LARGE_BYTES);
+    const run = new CliRun(['import', folder, '--json'], {
+      ...env,
+      SM_IMPORT_CHUNK_BYTES: SMALL_CHUNKS,
+    });
+    await run.waitFor('the server holds part of the large file', () => largeUploadUnderway());
+    await t.restart();
+
+    const result = await run.done;
+    expectNoCrash(result);
+    expect.soft(result.code, shown(result)).toBe(0);
+    const events = jsonLines(result.stdout);
+    // No file is reported failed: each one's upload went on (or was found done) after the restart.
+    expect.soft(fileEvents(events, 'failed')).toEqual([]);
+    const final = jobStatusResponseSchema.parse(events.at(-1));
+    expect(final).toMatchObject({
+      status: 'completed',
+      totals: { queued: 0, processing: 0, completed: 4, duplicates: 0, failed: 0 },
+      errors: [],
+    });
+    const expected = await Promise.all(
+      ['Kick_03.wav', 'CLAP_808_24bit.wav', 'loops/Gm_171_pluck_loop.wav', 'Large noise.wav'].map(
+        (f) => contentHash(join(folder, f)),
+      ),
+    );
+    expect(await libraryHashes(token)).toEqual(expected.sort());
+  }, 90_000);
+
+  it('a refused token: exit code 2, a message naming the token, no job', async () => {
+    const { token, env } = await newUser();
+    const folder = await makeFolder('token', { 'Kick_03.wav': 'oneshots/Kick_03.wav' });
+    const run = await runCli(['import', folder, '--json'], { ...env, SM_TOKEN: `${token}x` });
+    expectNoCrash(run);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^sm-import: .*refused the token.*(--token|SM_TOKEN)/);
+    expect(run.stdout).not.toContain('"type":"job"');
+    expect(await jobList(token)).toEqual([]);
+    expect(await listLibrary(t.url, token)).toEqual([]);
+  });
+
+  it('status prints the job; --dry-run makes no job and counts what would happen', async () => {
+    const { token, env } = await newUser();
+    const pre = await preloadPiano(env);
+    const status = await runCli(['status', pre.job_id, '--json'], env);
+    expect(status.code, shown(status)).toBe(0);
+    const printed = jsonLines(status.stdout);
+    expect(printed).toHaveLength(1);
+    expect(jobStatusResponseSchema.parse(printed[0])).toEqual(
+      (await api(t.url, token).status(pre.job_id)).body,
+    );
+    expect(printed[0]).toMatchObject({
+      status: 'completed',
+      totals: { completed: 1, duplicates: 0, failed: 0 },
+    });
+
+    const mixed = await makeFolder('mixed', MIXED);
+    const jobsBefore = await jobList(token);
+    const dry = await runCli(['import', mixed, '--dry-run', '--json'], env);
+    expectNoCrash(dry);
+    expect(dry.code, shown(dry)).toBe(1); // the truncated file would fail
+    const events = jsonLines(dry.stdout);
+    const sizes = await Promise.all(
+      // In scan order Kick_03.wav comes before dupes/Kick_03.mp3: it is the one to upload.
+      ['CLAP_808_24bit.wav', 'Kick_03.wav', 'loops/Gm_171_pluck_loop.wav'].map(
+        async (f) => (await stat(join(mixed, f))).size,
+      ),
+    );
+    expect(events.at(-1)).toEqual({
+      type: 'dry_run',
+      files: 7,
+      would_upload: 3,
+      would_upload_bytes: sizes.reduce((a, b) => a + b, 0),
+      duplicates_in_run: 1,
+      duplicates_in_library: 1,
+      skipped: 1,
+      failed: 1,
+    });
+    expect(pathsIn(events, 'would_upload')).toEqual([
+      'mixed/CLAP_808_24bit.wav',
+      'mixed/Kick_03.wav',
+      'mixed/loops/Gm_171_pluck_loop.wav',
+    ]);
+    expect(outcomes(events).get('mixed/bad/truncated.mp3')).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/truncated/),
+    });
+    expect(await jobList(token)).toEqual(jobsBefore);
+    expect(await libraryHashes(token)).toEqual([await contentHash(join(mixed, 'Piano_C4.aifc'))]);
+
+    // The real import then reuses the dry run's analyses, and its job has a status too.
+    const real = await runCli(['import', mixed, '--json'], env);
+    expect(real.code, shown(real)).toBe(1);
+    const realEvents = jsonLines(real.stdout);
+    expect(fileEvents(realEvents, 'analysed')).toEqual([]);
+    const final = jobStatusResponseSchema.parse(realEvents.at(-1));
+    expect(final.totals).toEqual({
+      queued: 0,
+      processing: 0,
+      completed: 3,
+      duplicates: 2,
+      failed: 1,
+    });
+    const jobStatus = await runCli(['status', final.job_id, '--json'], env);
+    expect(jobStatus.code).toBe(1); // a file of the job failed
+    expect(jobStatusResponseSchema.parse(JSON.parse(jobStatus.stdout))).toEqual(final);
+  });
+});
+
+describe('sm-import import without a server', () => {
+  it('a server that is down: exit code 2 and a message, after its retries', async () => {
+    const run = await downRun!.done;
+    expectNoCrash(run);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^sm-import: the server at http:\/\/127\.0\.0\.1:\d+ is not answering/,
+    );
+    expect(run.stderr).toMatch(/is sm-server running\?/);
+    // It said it was retrying, and did nothing else.
+    const events = jsonLines(run.stdout);
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e.type === 'note' && /retrying/.test(e.message))).toBe(true);
+  }, 120_000);
+});
