@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { DetailedError } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -11,6 +10,8 @@ import {
   tusUpload,
   type ApiAnswer,
   type TestServer,
+  listLibrary,
+  uploadRefusal,
 } from './harness.js';
 import {
   MAX_ENTRIES_PER_INGEST,
@@ -37,39 +38,14 @@ function expectError(answer: ApiAnswer, status: number, code: string, message: R
   expect(error.message).toMatch(message);
 }
 
-/** The status and error body of a refused tus upload; fails when the upload went through. */
-async function uploadRefusal(
-  run: Promise<unknown>,
-): Promise<{ status: number | null; code: string | null; message: string }> {
-  let failure: unknown = null;
-  try {
-    await run;
-  } catch (error) {
-    failure = error;
-  }
-  expect(failure, 'the upload should have been refused').toBeInstanceOf(Error);
-  const res = (failure as DetailedError).originalResponse;
-  const text = res?.getBody() ?? '';
-  try {
-    const { error } = apiErrorSchema.parse(JSON.parse(text));
-    return { status: res?.getStatus() ?? null, code: error.code, message: error.message };
-  } catch {
-    return { status: res?.getStatus() ?? null, code: null, message: text };
-  }
-}
-
 /** The user's library as the web app sees it (tRPC `library.list`). */
 async function libraryOf(baseUrl: string, token: string) {
-  const input = encodeURIComponent(JSON.stringify({ limit: 500 }));
-  const res = await fetch(`${baseUrl}/trpc/library.list?input=${input}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as {
-    result: { data: { id: string; path: string; content_hash: string }[] };
-  };
-  return body.result.data
-    .map((f) => ({ id: f.id, path: f.path, content_hash: f.content_hash }))
+  return (await listLibrary(baseUrl, token))
+    .map((f) => ({
+      id: f.id as string,
+      path: f.path as string,
+      content_hash: f.content_hash as string,
+    }))
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 

@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import xxhash from 'xxhash-wasm';
 import * as tus from 'tus-js-client';
+import { expect } from 'vitest';
+import { apiErrorSchema } from '../../shared/schemas/index.js';
 import { startServer, type RunningServer } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { analyseFile } from '../../cli/src/analysis/analyse-file.js';
@@ -241,4 +243,25 @@ export function tusUpload(
     upload.start();
   });
   return { promise, upload };
+}
+
+/** The status and error of a refused tus upload; fails the test when the upload went through. */
+export async function uploadRefusal(
+  run: Promise<unknown>,
+): Promise<{ status: number | null; code: string | null; message: string }> {
+  let failure: unknown = null;
+  try {
+    await run;
+  } catch (error) {
+    failure = error;
+  }
+  expect(failure, 'the upload should have been refused').toBeInstanceOf(Error);
+  const res = (failure as tus.DetailedError).originalResponse;
+  const text = res?.getBody() ?? '';
+  try {
+    const { error } = apiErrorSchema.parse(JSON.parse(text));
+    return { status: res?.getStatus() ?? null, code: error.code, message: error.message };
+  } catch {
+    return { status: res?.getStatus() ?? null, code: null, message: text };
+  }
 }

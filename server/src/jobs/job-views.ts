@@ -2,9 +2,15 @@ import type {
   BulkImportUpdate,
   FileUpdate,
   JobStatusResponse,
+  Totals,
 } from '../../../shared/schemas/index.js';
 import type { JobRow } from './import-job.repository.js';
 import type { EntryRow } from './import-entry.repository.js';
+
+function totalsOf(job: JobRow): Totals {
+  const { queued, processing, completed, duplicates, failed } = job;
+  return { queued, processing, completed, duplicates, failed };
+}
 
 /** The REST status shape of a job, with its failed entries and refused manifest items. */
 export function jobStatusView(
@@ -14,13 +20,7 @@ export function jobStatusView(
   return {
     job_id: job.id,
     status: job.status,
-    totals: {
-      queued: job.queued,
-      processing: job.processing,
-      completed: job.completed,
-      duplicates: job.duplicates,
-      failed: job.failed,
-    },
+    totals: totalsOf(job),
     errors: [...failures, ...job.errorLog.map(({ path, reason }) => ({ path, reason }))],
     source: job.source,
     on_duplicate: job.onDuplicate,
@@ -45,13 +45,7 @@ export function updateEvent(job: JobRow, entries: EntryRow[]): BulkImportUpdate 
     type: 'bulk_import.update',
     job_id: job.id,
     status: job.status,
-    totals: {
-      queued: job.queued,
-      processing: job.processing,
-      completed: job.completed,
-      duplicates: job.duplicates,
-      failed: job.failed,
-    },
+    totals: totalsOf(job),
     files: entries.map(fileUpdateView),
   };
 }

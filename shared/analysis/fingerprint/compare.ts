@@ -111,6 +111,8 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
 function spectrumMeasures(
   a: Pick<Fingerprint, 'profile'>,
   b: Pick<Fingerprint, 'profile'>,
+  /** Above this profile difference the pitch test (7× the cost) is not needed: pitchShift 0. */
+  enoughDb = Infinity,
 ): { profileDb: number; pitchShift: number } {
   const pa = bytesToDb(base64ToBytes(a.profile));
   const pb = bytesToDb(base64ToBytes(b.profile));
@@ -125,6 +127,7 @@ function spectrumMeasures(
     skipLastFrame: false,
   };
   const profile = levelDistance(pa, pb, profileOptions);
+  if (profile.global > enoughDb) return { profileDb: profile.global, pitchShift: 0 };
   const shifted = levelDistance(pa, pb, { ...profileOptions, maxLag: MAX_PITCH_LAG_BINS });
   const pitchShift = shifted.lag === 0 ? 0 : profile.global / Math.max(0.1, shifted.global);
   return { profileDb: profile.global, pitchShift };
@@ -193,7 +196,7 @@ export function quickSimilarity(a: FingerprintSummary, b: FingerprintSummary): n
   const t = SAME_SOUND_THRESHOLDS;
   const duration = score(durationScoreOf(a, b));
   if (duration < 0.5) return duration;
-  const { profileDb, pitchShift } = spectrumMeasures(a, b);
+  const { profileDb, pitchShift } = spectrumMeasures(a, b, t.profileDb);
   return Math.min(
     duration,
     score(profileDb / t.profileDb),
