@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Server as TusServer } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import { AppError, httpStatusOf } from '../errors.js';
+import type { AuthUser } from '../auth/auth.service.js';
 import type { Services } from '../services.js';
 
 export const UPLOAD_PATH = '/api/v1/uploads';
@@ -10,6 +11,9 @@ export const UPLOAD_PATH = '/api/v1/uploads';
 function headersOf(req: Request) {
   return { authorization: req.headers.get('authorization'), cookie: req.headers.get('cookie') };
 }
+
+/** Each request is authenticated once, though several hooks of tus see it. */
+const usersOfRequests = new WeakMap<Request, Promise<AuthUser>>();
 
 /** tus errors are `{ status_code, body }`; the body is the same JSON as the REST API's. */
 function asTusError(error: unknown): unknown {
@@ -35,6 +39,14 @@ export function createTusEndpoint(
     directory: options.directory,
     expirationPeriodInMilliseconds: options.expiryMs,
   });
+  const authenticate = (req: Request): Promise<AuthUser> => {
+    let user = usersOfRequests.get(req);
+    if (!user) {
+      user = services.auth.authenticate(headersOf(req));
+      usersOfRequests.set(req, user);
+    }
+    return user;
+  };
   const tus = new TusServer({
     path: UPLOAD_PATH,
     datastore,
@@ -45,7 +57,7 @@ export function createTusEndpoint(
     exposedHeaders: ['X-Entry-State', 'X-Asset-Id'],
     async onIncomingRequest(req, uploadId) {
       try {
-        const user = await services.auth.authenticate(headersOf(req));
+        const user = await authenticate(req);
         if (req.method !== 'POST' && req.method !== 'OPTIONS') {
           await services.uploads.assertOwnUpload(user, uploadId);
         }
@@ -55,7 +67,7 @@ export function createTusEndpoint(
     },
     async onUploadCreate(req, upload) {
       try {
-        const user = await services.auth.authenticate(headersOf(req));
+        const user = await authenticate(req);
         await services.uploads.begin(
           user,
           upload.metadata?.entry_id ?? null,
@@ -69,7 +81,7 @@ export function createTusEndpoint(
     },
     async onUploadFinish(req, upload) {
       try {
-        const user = await services.auth.authenticate(headersOf(req));
+        const user = await authenticate(req);
         const result = await services.uploads.finish(
           user,
           upload.id,
