@@ -107,6 +107,8 @@ export const importEntries = pgTable(
     /** The fingerprint's trimmed duration and edge uncertainty (ms), to filter candidates in SQL. */
     fpDurationMs: doublePrecision('fp_duration_ms'),
     fpEdgeMs: doublePrecision('fp_edge_ms'),
+    /** The fingerprint's long-term spectrum (base64, ~212 bytes), stored inline to screen candidates. */
+    fpProfile: text('fp_profile'),
     /** The analysis as the client sent it (kind, bpm, key, loudness, ...). */
     analysis: jsonb('analysis').$type<Record<string, unknown>>(),
     duplicateOfAssetId: uuid('duplicate_of_asset_id'),
@@ -148,6 +150,8 @@ export const audioFiles = pgTable(
     /** The fingerprint's trimmed duration and edge uncertainty (ms), to filter candidates in SQL. */
     fpDurationMs: doublePrecision('fp_duration_ms'),
     fpEdgeMs: doublePrecision('fp_edge_ms'),
+    /** The fingerprint's long-term spectrum (base64, ~212 bytes), stored inline to screen candidates. */
+    fpProfile: text('fp_profile'),
     durationS: doublePrecision('duration_s'),
     bpm: doublePrecision('bpm'),
     bpmConfidence: doublePrecision('bpm_confidence'),

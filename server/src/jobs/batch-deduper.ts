@@ -86,6 +86,7 @@ export class BatchDeduper {
       fingerprintKeys: keys,
       fpDurationMs: entry.fingerprint?.durationMs ?? null,
       fpEdgeMs: entry.fingerprint?.edgeMs ?? null,
+      fpProfile: entry.fingerprint?.profile ?? null,
       analysis: analysisOf(entry),
     };
     const duplicate = (

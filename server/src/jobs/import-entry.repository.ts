@@ -57,7 +57,7 @@ export class ImportEntryRepository {
         path: importEntries.path,
         durationMs: importEntries.fpDurationMs,
         edgeMs: importEntries.fpEdgeMs,
-        profile: sql<string | null>`${importEntries.fingerprint}->>'profile'`,
+        profile: importEntries.fpProfile,
       })
       .from(importEntries)
       .where(

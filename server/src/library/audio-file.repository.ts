@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, desc, eq, gte, inArray } from 'drizzle-orm';
 import type { CandidateSummary } from './sound-match.js';
 import type { FingerprintInput } from '../../../shared/schemas/index.js';
 import {
@@ -54,7 +54,7 @@ export class AudioFileRepository {
         objectKey: audioFiles.objectKey,
         durationMs: audioFiles.fpDurationMs,
         edgeMs: audioFiles.fpEdgeMs,
-        profile: sql<string | null>`${audioFiles.fingerprint}->>'profile'`,
+        profile: audioFiles.fpProfile,
       })
       .from(audioFiles)
       .where(and(...conditions))

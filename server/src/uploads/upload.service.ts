@@ -280,6 +280,7 @@ function assetRow(entry: EntryRow, objectKey: string) {
     fingerprintKeys: entry.fingerprintKeys ?? [],
     fpDurationMs: entry.fpDurationMs,
     fpEdgeMs: entry.fpEdgeMs,
+    fpProfile: entry.fpProfile,
     durationS: num('duration_s'),
     bpm: num('bpm'),
     bpmConfidence: num('bpm_confidence'),
