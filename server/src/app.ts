@@ -21,6 +21,8 @@ export interface RunningServer {
   url: string;
   services: Services;
   database: DatabaseHandle;
+  /** Removes expired unfinished uploads and puts their entries back in line (also every 15 min). */
+  cleanUpUploads(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -145,6 +147,7 @@ export async function startServer(
     url: `http://${host}:${port}`,
     services,
     database,
+    cleanUpUploads: cleanUp,
     async close() {
       clearInterval(timer);
       wsHandler.broadcastReconnectNotification();

@@ -199,3 +199,35 @@ describe.each(databaseKinds())('uploads on %s', (kind) => {
     expect(await listLibrary(t.url, token)).toHaveLength(2);
   });
 });
+
+describe('expired uploads', () => {
+  it('are removed, and their entries wait for a new upload', async () => {
+    // An expiry of 1.8 s: the upload below goes quiet, then the clean-up finds it expired.
+    const t = await startTestServer('pglite', { UPLOAD_EXPIRY_HOURS: '0.0005' });
+    try {
+      const token = await t.addUser('slow');
+      const [pad] = await fixtureEntries([PAD]);
+      const jobId = await newJob(t, token);
+      const answer = await ingest(t, token, jobId, [pad!.entry], true);
+      const bytes = await readFile(pad!.file);
+      const stopped = (await tusUpload(t.url, token, answer.items[0]!.entry_id!, bytes, {
+        chunkSize: 16 * 1024,
+        stopAfterBytes: 16 * 1024,
+      }).promise.catch((e: unknown) => e)) as { url?: string };
+      const uploadId = stopped.url!.split('/').pop()!;
+      expect(existsSync(join(t.dataDir, 'uploads', uploadId))).toBe(true);
+      expect((await api(t.url, token).status(jobId)).body.totals.processing).toBe(1);
+
+      await new Promise((r) => setTimeout(r, 2500));
+      await t.server.cleanUpUploads();
+      expect(existsSync(join(t.dataDir, 'uploads', uploadId))).toBe(false);
+      const status = (await api(t.url, token).status(jobId)).body;
+      expect(status.totals).toMatchObject({ queued: 1, processing: 0 });
+      // A new upload of the entry then completes the job.
+      const done = await tusUpload(t.url, token, answer.items[0]!.entry_id!, bytes).promise;
+      expect(done.state).toBe('done');
+    } finally {
+      await t.close();
+    }
+  });
+});
