@@ -59,7 +59,8 @@ export class ImportJobService {
   /**
    * Takes a batch of a job's manifest. Each entry is validated and answered on its own;
    * a path already sent with the same content is answered as before (idempotent), with
-   * other content it is refused (409). Entries are checked against earlier entries of the
+   * other content it is refused (409) unless it `supersedes` the content of an entry not yet
+   * stored (a file that changed on disk), which then takes the new content. Entries are checked against earlier entries of the
    * job and the user's library: identical bytes or the same sound become `duplicate` (by the
    * job's or the entry's `on_duplicate`), the rest wait for their upload.
    * @throws AppError 400 malformed request, 404 job not the caller's, 409 job ended,
@@ -133,6 +134,7 @@ export class ImportJobService {
           const decided = await deduper.decide(p.entry, before.id);
           if ('refused' in decided) {
             items.push(refusedItem(p.index, p.entry.path, decided.refused, 422));
+            refused.push({ path: p.entry.path, reason: decided.refused, at: now() });
             continue;
           }
           const updated = await repos.entries.replaceContent(before.id, decided.row);
