@@ -133,54 +133,58 @@ export async function runImport(
 
     for (const rel of work.send) sender.add(rel);
     try {
-      await Promise.all(
-        work.analyse.map(async (file) => {
-          const analysis = await pool.analyse(file.abs);
-          if (interrupted) return;
-          output.counts.analysed++;
-          const before = state.files.get(file.rel);
-          const entry = toManifestEntry(analysis, file.rel);
-          if (analysis.status === 'skipped') {
-            state.update(file.rel, {
-              ...fileFacts(file),
-              stage: 'skipped',
-              reason: analysis.error,
-              entry: null,
-            });
-            output.counts.skipped++;
-            output.event({
-              type: 'file',
-              path: file.rel,
-              state: 'skipped',
-              reason: analysis.error,
-            });
-            return;
-          }
-          if (
-            entry.status === 'ok' &&
-            before?.jobId === jobId &&
-            before.hash &&
-            before.hash !== entry.content_hash
-          ) {
-            entry.supersedes = before.hash; // the file changed since this job took it
-          }
+      // Results are recorded as they finish (a kill keeps every analysis done) but sent in
+      // name order, so that of two files of one sound the first in the folder is the one kept.
+      const analysed = work.analyse.map(async (file): Promise<string | null> => {
+        const analysis = await pool.analyse(file.abs);
+        if (interrupted) return null;
+        output.counts.analysed++;
+        const before = state.files.get(file.rel);
+        const entry = toManifestEntry(analysis, file.rel);
+        if (analysis.status === 'skipped') {
           state.update(file.rel, {
             ...fileFacts(file),
-            stage: 'analysed',
-            hash: analysis.contentHash,
-            entry,
-            jobId,
-            uploadUrl: before?.hash === analysis.contentHash ? (before?.uploadUrl ?? null) : null,
+            stage: 'skipped',
+            reason: analysis.error,
+            entry: null,
           });
+          output.counts.skipped++;
           output.event({
             type: 'file',
             path: file.rel,
-            state: 'analysed',
-            content_hash: analysis.contentHash,
+            state: 'skipped',
+            reason: analysis.error,
           });
-          sender.add(file.rel);
-        }),
-      );
+          return null;
+        }
+        if (
+          entry.status === 'ok' &&
+          before?.jobId === jobId &&
+          before.hash &&
+          before.hash !== entry.content_hash
+        ) {
+          entry.supersedes = before.hash; // the file changed since this job took it
+        }
+        state.update(file.rel, {
+          ...fileFacts(file),
+          stage: 'analysed',
+          hash: analysis.contentHash,
+          entry,
+          jobId,
+          uploadUrl: before?.hash === analysis.contentHash ? (before?.uploadUrl ?? null) : null,
+        });
+        output.event({
+          type: 'file',
+          path: file.rel,
+          state: 'analysed',
+          content_hash: analysis.contentHash,
+        });
+        return file.rel;
+      });
+      for (const result of analysed) {
+        const rel = await result;
+        if (rel && !interrupted) sender.add(rel);
+      }
     } finally {
       await pool.close();
     }
