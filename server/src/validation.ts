@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { badRequest } from './errors.js';
 
 /** A zod error as one line per problem: "entries.3.path: path must be relative". */
@@ -28,4 +28,9 @@ export function parseOrThrow<S extends z.ZodType>(
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw badRequest(`invalid ${what}: ${describeIssues(parsed.error)}`);
   return parsed.data;
+}
+
+/** Whether `value` is a UUID (ids of jobs, entries and files): anything else is not looked up. */
+export function isUuid(value: string): boolean {
+  return z.uuid().safeParse(value).success;
 }

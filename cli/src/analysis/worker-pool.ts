@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { ffmpegAvailable } from '../decode/ffmpeg.js';
 import { failedAnalysis, type FileAnalysis } from './file-analysis.js';
 import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 
@@ -22,10 +24,24 @@ export interface AnalysisPool {
 }
 
 /**
+ * A pool for a run of `fileCount` files: `concurrency` threads (default one per core), never
+ * more than there are files; ffmpeg is used when allowed (default) and on the PATH.
+ */
+export async function createAnalysisPoolFor(
+  fileCount: number,
+  options: { concurrency?: number; ffmpeg?: boolean },
+): Promise<AnalysisPool> {
+  const size = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), fileCount || 1));
+  return createAnalysisPool(size, {
+    ffmpeg: (options.ffmpeg ?? true) && (await ffmpegAvailable()),
+  });
+}
+
+/**
  * Starts `size` worker threads running the analysis. A worker that crashes (a decoder that
  * aborts, memory exhausted) fails only the file it held, and is replaced.
  */
-export function createAnalysisPool(size: number, options: { ffmpeg: boolean }): AnalysisPool {
+function createAnalysisPool(size: number, options: { ffmpeg: boolean }): AnalysisPool {
   const workerUrl = new URL('./analyse-worker.js', import.meta.url);
   const queue: Task[] = [];
   const slots: Slot[] = [];

@@ -1,6 +1,4 @@
-import { availableParallelism } from 'node:os';
-import { ffmpegAvailable } from '../decode/ffmpeg.js';
-import { createAnalysisPool } from '../analysis/worker-pool.js';
+import { createAnalysisPoolFor } from '../analysis/worker-pool.js';
 import { RunDeduplicator } from '../analysis/run-dedupe.js';
 import type { FileAnalysis } from '../analysis/file-analysis.js';
 import { toAnalysisLine } from '../output/analysis-line.js';
@@ -38,12 +36,7 @@ export async function analyzeCommand(
 ): Promise<AnalyzeSummary> {
   const started = Date.now();
   const { files, problems } = await scanPaths(options.paths);
-  const useFfmpeg = (options.ffmpeg ?? true) && (await ffmpegAvailable());
-  const workers = Math.max(
-    1,
-    Math.min(options.concurrency ?? availableParallelism(), files.length || 1),
-  );
-  const pool = createAnalysisPool(workers, { ffmpeg: useFfmpeg });
+  const pool = await createAnalysisPoolFor(files.length, options);
   const progress = createProgressBar(err);
   const dedupe = new RunDeduplicator();
   const summary: AnalyzeSummary = {

@@ -1,10 +1,8 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { createAnalysisPool } from '../analysis/worker-pool.js';
+import { createAnalysisPoolFor } from '../analysis/worker-pool.js';
 import { RunDeduplicator } from '../analysis/run-dedupe.js';
-import { ffmpegAvailable } from '../decode/ffmpeg.js';
 import { ApiClient } from './api-client.js';
-import { findFiles } from './file-set.js';
+import { fileFacts, findFiles } from './file-set.js';
 import type { Failure, ImportOutput } from './import-output.js';
 import type { ImportOptions } from './import-run.js';
 import { toManifestEntry } from './manifest-entry.js';
@@ -54,12 +52,7 @@ export async function dryRun(
     failed: 0,
   };
   const failures: Failure[] = [];
-  const pool = createAnalysisPool(
-    Math.max(1, Math.min(options.concurrency ?? availableParallelism(), files.length || 1)),
-    {
-      ffmpeg: (options.ffmpeg ?? true) && (await ffmpegAvailable()),
-    },
-  );
+  const pool = await createAnalysisPoolFor(files.length, options);
   try {
     // Analyse in parallel, decide in scan order (so "duplicate of" names the earlier file).
     const analysed = files.map(async (file) => {
@@ -71,9 +64,7 @@ export async function dryRun(
       output.draw();
       if (analysis.status === 'skipped') {
         state.update(file.rel, {
-          abs: file.abs,
-          size: file.size,
-          mtimeMs: file.mtimeMs,
+          ...fileFacts(file),
           stage: 'skipped',
           reason: analysis.error,
         });
@@ -81,9 +72,7 @@ export async function dryRun(
       }
       const entry = toManifestEntry(analysis, file.rel);
       state.update(file.rel, {
-        abs: file.abs,
-        size: file.size,
-        mtimeMs: file.mtimeMs,
+        ...fileFacts(file),
         stage: 'analysed',
         hash: analysis.contentHash,
         entry,

@@ -53,3 +53,8 @@ export async function unchangedSince(
     return false;
   }
 }
+
+/** What the run state records of a file to know, later, whether it changed. */
+export function fileFacts(file: FoundFile): { abs: string; size: number; mtimeMs: number } {
+  return { abs: file.abs, size: file.size, mtimeMs: file.mtimeMs };
+}

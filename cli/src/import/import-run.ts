@@ -1,14 +1,12 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { JobStatusResponse, OnDuplicate } from '../../../shared/schemas/index.js';
-import { createAnalysisPool } from '../analysis/worker-pool.js';
-import { ffmpegAvailable } from '../decode/ffmpeg.js';
+import { createAnalysisPoolFor } from '../analysis/worker-pool.js';
 import { ApiClient, ApiError } from './api-client.js';
-import { findFiles, type FoundFile } from './file-set.js';
+import { fileFacts, findFiles, type FoundFile } from './file-set.js';
 import type { ImportOutput, Failure } from './import-output.js';
 import { followJob, type LiveFeed } from './live-feed.js';
 import { toManifestEntry } from './manifest-entry.js';
-import { RunState, type FileState } from './run-state.js';
+import { RunState } from './run-state.js';
 import { stateDir, type Connection } from './settings.js';
 import type { UploadHandle } from './uploader.js';
 import { UploadQueue } from './upload-queue.js';
@@ -111,13 +109,7 @@ export async function runImport(
     }
     feed = followJob(client.server, client.token, jobId, (event) => output.event(event));
 
-    const pool = createAnalysisPool(
-      Math.max(
-        1,
-        Math.min(options.concurrency ?? availableParallelism(), work.analyse.length || 1),
-      ),
-      { ffmpeg: (options.ffmpeg ?? true) && (await ffmpegAvailable()) },
-    );
+    const pool = await createAnalysisPoolFor(work.analyse.length, options);
     const uploader = new UploadQueue(
       options,
       client,
@@ -210,10 +202,6 @@ export async function runImport(
 
 function toList(failures: Map<string, string>): Failure[] {
   return [...failures].map(([path, reason]) => ({ path, reason }));
-}
-
-function fileFacts(file: FoundFile): Pick<FileState, 'abs' | 'size' | 'mtimeMs'> {
-  return { abs: file.abs, size: file.size, mtimeMs: file.mtimeMs };
 }
 
 interface ContinuedJob {

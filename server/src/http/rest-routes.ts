@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services.js';
 import { badRequest, notFound } from '../errors.js';
 import { readJson, sendJson } from './respond.js';
+import { isUuid } from '../validation.js';
 import type { AuthUser } from '../auth/auth.service.js';
 
 const PREFIX = '/api/v1/audio/bulk-import';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Handler = (ctx: {
   user: AuthUser;
@@ -83,7 +83,7 @@ export function restRoutes(services: Services) {
       });
       // A UUID has nothing to percent-decode: anything else is refused as it came.
       const jobId = route.pattern.exec(rest)?.[1] ?? '';
-      if (jobId && !UUID.test(jobId)) {
+      if (jobId && !isUuid(jobId)) {
         throw badRequest(`job id "${jobId.slice(0, 100)}" is not a UUID`);
       }
       const [status, body] = await route.handler({ user, req, jobId });

@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, eq, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { importEntries } from '../db/schema.js';
 import type { EntryState, FingerprintInput } from '../../../shared/schemas/index.js';
@@ -168,13 +168,11 @@ export class ImportEntryRepository {
   }
 
   /** Entries of the job except those in `state`, for a reconnecting client's first picture. */
-  async listForJob(jobId: string, exceptState?: EntryState): Promise<EntryRow[]> {
-    const conditions = [eq(importEntries.jobId, jobId)];
-    if (exceptState) conditions.push(ne(importEntries.state, exceptState));
+  async listForJob(jobId: string): Promise<EntryRow[]> {
     return this.db
       .select()
       .from(importEntries)
-      .where(and(...conditions))
+      .where(eq(importEntries.jobId, jobId))
       .orderBy(importEntries.seq);
   }
 

@@ -9,6 +9,7 @@ import { updateEvent } from '../jobs/job-views.js';
 import { findSameSound } from '../library/sound-match.js';
 import { objectKeyFor, type ObjectStore } from '../objects/object-store.js';
 import type { OnDuplicate } from '../../../shared/schemas/index.js';
+import { isUuid } from '../validation.js';
 
 export interface CommitResult {
   state: 'done' | 'duplicate';
@@ -297,8 +298,4 @@ function assetRow(entry: EntryRow, objectKey: string) {
     objectKey,
     jobId: entry.jobId,
   };
-}
-
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
