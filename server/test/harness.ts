@@ -10,7 +10,7 @@ import { apiErrorSchema } from '../../shared/schemas/index.js';
 import { loadConfig, startServer, type RunningServer } from '../src/index.js';
 import { analyseFile } from '../../cli/src/analysis/analyse-file.js';
 import { loadEssentia } from '../../cli/src/analysis/essentia.js';
-import { toManifestEntry } from '../../cli/src/import/manifest-entry.js';
+import { toManifestEntry } from '../../shared/files/index.js';
 import type { ManifestEntry } from '../../shared/schemas/index.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';

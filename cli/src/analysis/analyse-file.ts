@@ -1,32 +1,28 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import type { XXHashAPI } from 'xxhash-wasm';
+import { analyseSound, type EssentiaKeyApi } from '../../../shared/analysis/index.js';
+import { DecodeError, sniffAudioFormat, type AudioFormat } from '../../../shared/decode/index.js';
 import {
-  analyseSound,
-  createPcmAccumulator,
-  type CanonicalPcm,
-  type EssentiaKeyApi,
-  type PcmAccumulator,
-  type StreamStats,
-} from '../../../shared/analysis/index.js';
-import {
-  createStreamDecoder,
-  DecodeError,
-  sniffAudioFormat,
-  type AudioFormat,
-  type PcmSink,
-  type StreamInfo,
-} from '../../../shared/decode/index.js';
+  AccumulatingSink,
+  claimsAudio,
+  decodeInProcess,
+  errorMessage,
+  failedAnalysis,
+  FLAC_LAST_BLOCK_FRAMES,
+  hex64,
+  missingFrames,
+  truncation,
+  WHOLE_READ_MAX_BYTES,
+  type Decoded,
+  type FileAnalysis,
+} from '../../../shared/files/index.js';
 import { decodeWithFfmpeg } from '../decode/ffmpeg.js';
 import { decodeCanonicalWithFfmpeg } from '../decode/ffmpeg-canonical.js';
-import { failedAnalysis, type FileAnalysis } from './file-analysis.js';
 import { readHints } from './file-hints.js';
 import { describeFsError } from './read-errors.js';
 
-/** Files up to this size are read into memory once; larger ones are streamed. */
-const WHOLE_READ_MAX_BYTES = 64 * 1024 * 1024;
-const DECODE_CHUNK_BYTES = 256 * 1024;
 const STREAM_CHUNK_BYTES = 1024 * 1024;
 const HEAD_BYTES = 4096;
 
@@ -44,72 +40,11 @@ const FFMPEG_FROM_BYTES: Record<AudioFormat, number> = {
   aiff: 10e6,
 };
 
-const AUDIO_EXTENSIONS = new Set([
-  '.wav',
-  '.wave',
-  '.bwf',
-  '.rf64',
-  '.aif',
-  '.aiff',
-  '.aifc',
-  '.flac',
-  '.mp3',
-  '.ogg',
-  '.oga',
-  '.opus',
-  '.m4a',
-  '.mp4',
-  '.aac',
-  '.alac',
-]);
-
 export interface AnalyseFileDeps {
   hasher: XXHashAPI;
   essentia: EssentiaKeyApi;
   /** Whether ffmpeg (on the PATH) may decode long files and what the WASM decoders cannot read. */
   ffmpeg: boolean;
-}
-
-/** What decoding hands to the analysis. */
-interface Decoded {
-  stats: StreamStats;
-  canonical: CanonicalPcm;
-  codec: string;
-  bitDepth: number | null;
-  /** Sample frames the container's header promises, where it says. */
-  declaredFrames: number | null;
-}
-
-function hex64(value: bigint): string {
-  return value.toString(16).padStart(16, '0');
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** A sink that builds the accumulator once the stream says its rate and channels. */
-class AccumulatingSink implements PcmSink {
-  stream: StreamInfo | null = null;
-  accumulator: PcmAccumulator | null = null;
-
-  info(info: StreamInfo): void {
-    this.stream = info;
-    this.accumulator = createPcmAccumulator(info.sampleRate, info.channels);
-  }
-
-  pcm(channels: Float32Array[]): void {
-    this.accumulator?.push(channels);
-  }
-
-  finish(format: AudioFormat): Decoded {
-    if (!this.stream || !this.accumulator) {
-      throw new DecodeError('corrupt', `no ${format} audio stream found`);
-    }
-    const { stats, canonical } = this.accumulator.finish();
-    const { codec, bitDepth, declaredFrames } = this.stream;
-    return { stats, canonical, codec, bitDepth, declaredFrames };
-  }
 }
 
 async function hashStream(path: string, hasher: XXHashAPI): Promise<string> {
@@ -129,42 +64,6 @@ async function readHead(path: string): Promise<Uint8Array> {
   } finally {
     await handle.close();
   }
-}
-
-/** Decodes bytes already in memory with the in-process decoders. */
-async function decodeBytes(format: AudioFormat, bytes: Uint8Array): Promise<Decoded> {
-  const sink = new AccumulatingSink();
-  const decoder = await createStreamDecoder(format, sink);
-  try {
-    for (let i = 0; i < bytes.length; i += DECODE_CHUNK_BYTES) {
-      await decoder.write(bytes.subarray(i, i + DECODE_CHUNK_BYTES));
-    }
-    await decoder.end();
-  } finally {
-    decoder.free();
-  }
-  return sink.finish(format);
-}
-
-/** Streams a large file once, feeding the hash and the in-process decoder chunk by chunk. */
-async function hashAndDecodeStream(
-  path: string,
-  format: AudioFormat,
-  hasher: XXHashAPI,
-): Promise<{ decoded: Decoded; contentHash: string }> {
-  const hash = hasher.create64();
-  const sink = new AccumulatingSink();
-  const decoder = await createStreamDecoder(format, sink);
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES })) {
-      hash.update(chunk as Buffer);
-      await decoder.write(chunk as Buffer);
-    }
-    await decoder.end();
-  } finally {
-    decoder.free();
-  }
-  return { decoded: sink.finish(format), contentHash: hex64(hash.digest()) };
 }
 
 /** Decodes through ffmpeg: the canonical fast path, or full PCM through the accumulator. */
@@ -189,31 +88,6 @@ async function decodeNatively(
 }
 
 /**
- * @wasm-audio-decoders/flac sometimes drops a file's last, shorter block (seen on ffmpeg-made
- * FLAC: 78,336 of 81,794 frames); a shortfall within one block is that, not a cut file.
- */
-const FLAC_LAST_BLOCK_FRAMES = 16384;
-
-/** Frames missing from what the header promises, when clearly more than rounding (1 %, 50 ms). */
-function missingFrames({ stats, declaredFrames }: Decoded): number {
-  if (declaredFrames === null) return 0;
-  const missing = declaredFrames - stats.frames;
-  return missing > Math.max(0.01 * declaredFrames, 0.05 * stats.sampleRate) ? missing : 0;
-}
-
-/**
- * Says why a file is truncated when its header promises clearly more audio than it holds,
- * else null: analysing the part that is there would report a wrong duration and match the
- * sound it was cut from.
- */
-function truncation(decoded: Decoded, declaredFrames: number | null): string | null {
-  const { stats } = decoded;
-  if (declaredFrames === null || missingFrames({ ...decoded, declaredFrames }) === 0) return null;
-  const s = (frames: number) => `${(frames / stats.sampleRate).toFixed(2)} s`;
-  return `truncated: the header declares ${s(declaredFrames)} of audio but the file holds ${s(stats.frames)} (an incomplete copy or download?)`;
-}
-
-/**
  * Hashes, decodes and analyses one file. Its bytes are read once (files over 64 MB are
  * streamed, so memory stays bounded); when ffmpeg is allowed, long files are decoded natively
  * (it reads them again, from the page cache), and a file the in-process decoders cannot read
@@ -221,7 +95,7 @@ function truncation(decoded: Decoded, declaredFrames: number | null): string | n
  */
 export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<FileAnalysis> {
   const fileName = basename(path);
-  const claimsAudio = AUDIO_EXTENSIONS.has(extname(fileName).toLowerCase());
+  const audioName = claimsAudio(fileName);
   let sizeBytes: number;
   try {
     const info = await stat(path);
@@ -231,7 +105,7 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
     return failedAnalysis(path, 'error', describeFsError(error));
   }
   if (sizeBytes === 0) {
-    return failedAnalysis(path, claimsAudio ? 'error' : 'skipped', 'empty file (0 bytes)', {
+    return failedAnalysis(path, audioName ? 'error' : 'skipped', 'empty file (0 bytes)', {
       sizeBytes,
     });
   }
@@ -259,10 +133,12 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
     }
     const format = sniffed.format;
     const inProcess = async (): Promise<Decoded> => {
-      if (bytes) return decodeBytes(format, bytes);
-      const streamed = await hashAndDecodeStream(path, format, deps.hasher);
-      contentHash = streamed.contentHash;
-      return streamed.decoded;
+      if (bytes) return decodeInProcess(format, bytes);
+      const hash = deps.hasher.create64();
+      const chunks = createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES });
+      const decoded = await decodeInProcess(format, chunks, (chunk) => hash.update(chunk));
+      contentHash = hex64(hash.digest());
+      return decoded;
     };
     const natively = async (canonical: boolean): Promise<Decoded> => {
       const [result, hash] = await Promise.all([
@@ -279,7 +155,7 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
     } catch (error) {
       const retry = deps.ffmpeg && error instanceof DecodeError && error.code !== 'empty';
       if (!retry) {
-        return failedAnalysis(path, 'error', `cannot decode ${format}: ${message(error)}`, {
+        return failedAnalysis(path, 'error', `cannot decode ${format}: ${errorMessage(error)}`, {
           sizeBytes,
           contentHash,
           format,
@@ -294,7 +170,7 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
         return failedAnalysis(
           path,
           'error',
-          `cannot decode ${format}: ${message(error)}; ${other} could not read it either: ${message(fallbackError)}`,
+          `cannot decode ${format}: ${errorMessage(error)}; ${other} could not read it either: ${errorMessage(fallbackError)}`,
           { sizeBytes, contentHash, format },
         );
       }

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import xxhash from 'xxhash-wasm';
 import { analyseFile } from './analyse-file.js';
 import { loadEssentia } from './essentia.js';
-import { failedAnalysis } from './file-analysis.js';
+import { failedAnalysis } from '../../../shared/files/index.js';
 import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 
 const port = parentPort;

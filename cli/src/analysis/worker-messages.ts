@@ -1,4 +1,4 @@
-import type { FileAnalysis } from './file-analysis.js';
+import type { FileAnalysis } from '../../../shared/files/index.js';
 
 export interface WorkerRequest {
   id: number;

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ffmpegAvailable } from '../decode/ffmpeg.js';
-import { failedAnalysis, type FileAnalysis } from './file-analysis.js';
+import { failedAnalysis, type FileAnalysis } from '../../../shared/files/index.js';
 import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 
 interface Task {

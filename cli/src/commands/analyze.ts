@@ -1,7 +1,5 @@
 import { createAnalysisPoolFor } from '../analysis/worker-pool.js';
-import { RunDeduplicator } from '../analysis/run-dedupe.js';
-import type { FileAnalysis } from '../analysis/file-analysis.js';
-import { toAnalysisLine } from '../output/analysis-line.js';
+import { RunDeduplicator, toAnalysisLine, type FileAnalysis } from '../../../shared/files/index.js';
 import { createProgressBar } from '../output/progress.js';
 import { tableHeader, tableRow } from '../output/table.js';
 import { scanPaths } from '../scan.js';

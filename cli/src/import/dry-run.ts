@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import { createAnalysisPoolFor } from '../analysis/worker-pool.js';
-import { RunDeduplicator } from '../analysis/run-dedupe.js';
+import { RunDeduplicator, toManifestEntry } from '../../../shared/files/index.js';
 import { ApiClient } from './api-client.js';
 import { fileFacts, findFiles } from './file-set.js';
 import type { Failure, ImportOutput } from './import-output.js';
 import type { ImportOptions } from './import-run.js';
-import { toManifestEntry } from './manifest-entry.js';
 import { RunState } from './run-state.js';
 import { stateDir } from './settings.js';
 

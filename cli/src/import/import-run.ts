@@ -5,7 +5,7 @@ import { ApiClient, ApiError } from './api-client.js';
 import { fileFacts, findFiles, type FoundFile } from './file-set.js';
 import type { ImportOutput, Failure } from './import-output.js';
 import { followJob, type LiveFeed } from './live-feed.js';
-import { toManifestEntry } from './manifest-entry.js';
+import { toManifestEntry } from '../../../shared/files/index.js';
 import { RunState } from './run-state.js';
 import { stateDir, type Connection } from './settings.js';
 import type { UploadHandle } from './uploader.js';

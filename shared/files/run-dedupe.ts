@@ -3,7 +3,7 @@ import {
   durationsCompatible,
   fingerprintIndexKeys,
   type Fingerprint,
-} from '../../../shared/analysis/index.js';
+} from '../analysis/index.js';
 import type { FileAnalysis } from './file-analysis.js';
 
 export interface DuplicateMatch {

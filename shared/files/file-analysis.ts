@@ -1,5 +1,5 @@
-import type { SoundAnalysis } from '../../../shared/analysis/index.js';
-import type { AudioFormat } from '../../../shared/decode/index.js';
+import type { SoundAnalysis } from '../analysis/index.js';
+import type { AudioFormat } from '../decode/index.js';
 
 /** What analysing one file produced; plain data, so it crosses worker_threads unchanged. */
 export interface FileAnalysis {

@@ -1,6 +1,6 @@
-import type { ManifestEntry } from '../../../shared/schemas/index.js';
-import type { FileAnalysis } from '../analysis/file-analysis.js';
-import { toAnalysisLine } from '../output/analysis-line.js';
+import type { ManifestEntry } from '../schemas/index.js';
+import type { FileAnalysis } from './file-analysis.js';
+import { toAnalysisLine } from './analysis-line.js';
 
 /**
  * The manifest entry (shared/schemas) of an analysed file, under `relativePath` (the path from

@@ -1,6 +1,6 @@
-import type { AnalysisLine } from '../../../shared/schemas/index.js';
-import type { FileAnalysis } from '../analysis/file-analysis.js';
-import type { DuplicateMatch } from '../analysis/run-dedupe.js';
+import type { AnalysisLine } from '../schemas/index.js';
+import type { FileAnalysis } from './file-analysis.js';
+import type { DuplicateMatch } from './run-dedupe.js';
 
 function round(value: number | null | undefined, digits: number): number | null {
   if (value === null || value === undefined || !Number.isFinite(value)) return null;

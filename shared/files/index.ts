@@ -1,0 +1,25 @@
+/**
+ * Files, as the importer sees them: one file's analysis (from bytes in memory or streamed),
+ * its `analyze --json` line, its manifest entry, and the same-sound check within one run.
+ * Platform-neutral: the browser's workers and the CLI both use it.
+ */
+export { analyseSource, WHOLE_READ_MAX_BYTES } from './analyse-source.js';
+export type { AnalyseSourceDeps, ByteSource } from './analyse-source.js';
+export {
+  AccumulatingSink,
+  claimsAudio,
+  decodeInProcess,
+  errorMessage,
+  FLAC_LAST_BLOCK_FRAMES,
+  hex64,
+  missingFrames,
+  truncation,
+} from './decoded.js';
+export type { Decoded } from './decoded.js';
+export { failedAnalysis } from './file-analysis.js';
+export type { FileAnalysis } from './file-analysis.js';
+export { toAnalysisLine } from './analysis-line.js';
+export { toManifestEntry } from './manifest-entry.js';
+export { RunDeduplicator } from './run-dedupe.js';
+export type { DuplicateMatch } from './run-dedupe.js';
+export { hintsFrom, hintsFromBytes, TAG_OPTIONS } from './tag-hints.js';
