@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { ServerConfig } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { AppError, notFound } from './errors.js';
+import { fileContentRoute } from './http/file-content.js';
 import { restRoutes } from './http/rest-routes.js';
 import { answerError, sendJson } from './http/respond.js';
 import { webApp } from './http/web-app.js';
@@ -58,6 +59,7 @@ export async function startServer(
   const database = await openDatabase(config);
   const services = await createServices(database.db, config);
   const rest = restRoutes(services);
+  const fileContent = fileContentRoute(services);
   const uploads = createTusEndpoint(services, {
     directory: join(config.dataDir, 'uploads'),
     expiryMs: config.uploadExpiryMs,
@@ -80,6 +82,8 @@ export async function startServer(
     try {
       if (uploads.matches(url.pathname)) return await uploads.handle(req, res);
       if (rest.matches(url.pathname)) return await rest.handle(req, res, url.pathname);
+      if (fileContent.matches(url.pathname))
+        return await fileContent.handle(req, res, url.pathname);
       if (url.pathname.startsWith('/trpc/')) return trpcHttp(req, res);
       if (url.pathname === '/healthz')
         return sendJson(res, 200, { ok: true, database: database.kind });

@@ -29,7 +29,7 @@ export async function createServices(db: Database, config: ServerConfig): Promis
       quotaFiles: config.defaultQuotaFiles,
     }),
     jobs: new ImportJobService(uow, events),
-    library: new LibraryService(uow),
+    library: new LibraryService(uow, objects),
     uploads: new UploadService(uow, events, objects, await xxhash(), config.maxUploadBytes),
     events,
   };

@@ -6,7 +6,12 @@ import pg from 'pg';
 import xxhash from 'xxhash-wasm';
 import * as tus from 'tus-js-client';
 import { expect } from 'vitest';
-import { apiErrorSchema } from '../../shared/schemas/index.js';
+import {
+  apiErrorSchema,
+  libraryListOutputSchema,
+  type LibraryListOutput,
+  type LibraryListRequest,
+} from '../../shared/schemas/index.js';
 import { loadConfig, startServer, type RunningServer } from '../src/index.js';
 import { analyseFile } from '../../cli/src/analysis/analyse-file.js';
 import { loadEssentia } from '../../cli/src/analysis/essentia.js';
@@ -92,15 +97,27 @@ export async function startTestServer(
   return handle;
 }
 
-/** The user's library as the web app sees it (tRPC `library.list` over HTTP). */
-export async function listLibrary(baseUrl: string, token: string): Promise<any[]> {
-  const input = encodeURIComponent(JSON.stringify({ limit: 500 }));
-  const res = await fetch(`${baseUrl}/trpc/library.list?input=${input}`, {
+/**
+ * One page of the user's library as the web app sees it (tRPC `library.list` over HTTP).
+ * @throws Error with the answer when the call is refused.
+ */
+export async function libraryPage(
+  baseUrl: string,
+  token: string,
+  input: LibraryListRequest = {},
+): Promise<LibraryListOutput> {
+  const query = encodeURIComponent(JSON.stringify(input));
+  const res = await fetch(`${baseUrl}/trpc/library.list?input=${query}`, {
     headers: { authorization: `Bearer ${token}` },
   });
   const body = await res.json();
   if (!res.ok) throw new Error(`library.list answered ${res.status}: ${JSON.stringify(body)}`);
-  return body.result.data as any[];
+  return libraryListOutputSchema.parse(body.result.data);
+}
+
+/** The user's library (its first 500 files, newest first): `library.list`'s items. */
+export async function listLibrary(baseUrl: string, token: string): Promise<any[]> {
+  return (await libraryPage(baseUrl, token, { limit: 500 })).items;
 }
 
 /** The database kinds to run the shared suites on: PostgreSQL only where a server is given. */

@@ -85,7 +85,7 @@ describe.each(databaseKinds())('isolation between users on %s', (kind) => {
   const libraryOf = async (token: string) => {
     const answer = await trpc(t.url, token, 'query', 'library.list', { limit: 500 });
     expect(answer.status).toBe(200);
-    return (answer.body.result.data as { id: string; path: string; content_hash: string }[])
+    return (answer.body.result.data.items as { id: string; path: string; content_hash: string }[])
       .map((f) => ({ id: f.id, path: f.path, content_hash: f.content_hash }))
       .sort((a, b) => a.path.localeCompare(b.path));
   };
@@ -305,7 +305,7 @@ describe.each(databaseKinds())('isolation between users on %s', (kind) => {
     expect(jobIdsOf(list.body.result.data)).not.toContain(jobA);
     const library = await trpc(t.url, tokenB, 'query', 'library.list', {});
     expect(library.status).toBe(200);
-    expect((library.body.result.data as { id: string }[]).map((f) => f.id)).not.toContain(
+    expect((library.body.result.data.items as { id: string }[]).map((f) => f.id)).not.toContain(
       kickAssetA,
     );
     expect(await statusOf(jobA, tokenA)).toEqual(before);

@@ -2,3 +2,4 @@
 export { analysisLineSchema } from './analysis-line.js';
 export type { AnalysisLine } from './analysis-line.js';
 export * from './bulk-import.js';
+export * from './library.js';

@@ -48,7 +48,14 @@ export function webApp(auth: AuthService, clientDir: string) {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const relative = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Malformed path.\n');
+      return;
+    }
+    const relative = normalize(pathname).replace(/^(\.\.[/\\])+/, '');
     let file = join(clientDir, relative);
     if (!file.startsWith(clientDir) || !(await isFile(file))) file = join(clientDir, 'index.html');
     if (!existsSync(file)) {

@@ -1,6 +1,6 @@
-import { and, arrayOverlaps, desc, eq, gte, inArray } from 'drizzle-orm';
+import { and, arrayOverlaps, count, eq, gte, inArray } from 'drizzle-orm';
 import type { CandidateSummary } from './sound-match.js';
-import type { FingerprintInput } from '../../../shared/schemas/index.js';
+import type { FingerprintInput, LibraryListInput } from '../../../shared/schemas/index.js';
 import {
   durationCompatible,
   MAX_SOUND_CANDIDATES,
@@ -8,6 +8,7 @@ import {
 } from './duration-filter.js';
 import type { Database } from '../db/database.js';
 import { audioFiles } from '../db/schema.js';
+import { libraryOrder, libraryWhere, type LibraryFilters } from './library-filters.js';
 
 export type AudioFileRow = typeof audioFiles.$inferSelect;
 export type NewAudioFileRow = typeof audioFiles.$inferInsert;
@@ -80,14 +81,24 @@ export class AudioFileRepository {
     return rows[0] ?? null;
   }
 
-  async listOwned(ownerId: string, limit: number, offset: number): Promise<AudioFileRow[]> {
+  /** One page of the owner's files that pass the input's filters, in its order. */
+  async listPage(ownerId: string, input: LibraryListInput): Promise<AudioFileRow[]> {
     return this.db
       .select()
       .from(audioFiles)
-      .where(eq(audioFiles.ownerId, ownerId))
-      .orderBy(desc(audioFiles.createdAt), audioFiles.id)
-      .limit(limit)
-      .offset(offset);
+      .where(libraryWhere(ownerId, input))
+      .orderBy(...libraryOrder(input.sort))
+      .limit(input.limit)
+      .offset(input.offset);
+  }
+
+  /** How many of the owner's files pass `filters`. */
+  async countMatching(ownerId: string, filters: LibraryFilters): Promise<number> {
+    const rows = await this.db
+      .select({ n: count() })
+      .from(audioFiles)
+      .where(libraryWhere(ownerId, filters));
+    return rows[0]?.n ?? 0;
   }
 
   async insert(row: NewAudioFileRow): Promise<AudioFileRow> {

@@ -1,13 +1,32 @@
-import { checkRequestSchema, type CheckResponse } from '../../../shared/schemas/index.js';
+import type { Readable } from 'node:stream';
+import {
+  checkRequestSchema,
+  type CheckResponse,
+  type LibraryListInput,
+  type LibraryListOutput,
+} from '../../../shared/schemas/index.js';
 import type { AuthUser } from '../auth/auth.service.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
-import { parseOrThrow } from '../validation.js';
-import type { AudioFileRow } from './audio-file.repository.js';
+import { notFound } from '../errors.js';
+import type { ByteRange, ObjectStore } from '../objects/object-store.js';
+import { isUuid, parseOrThrow } from '../validation.js';
+import { libraryItemView } from './library-views.js';
 import { findSameSound, indexKeysOf } from './sound-match.js';
+
+/** A library file's stored bytes, ready to be sent. */
+export interface StoredFile {
+  format: string | null;
+  contentHash: string;
+  sizeBytes: number;
+  read(range?: ByteRange): Readable;
+}
 
 /** The user's library: what it holds, and which sounds it already has. */
 export class LibraryService {
-  constructor(private readonly uow: UnitOfWork) {}
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly objects: ObjectStore,
+  ) {}
 
   /**
    * Preflight: for each item (content hash, optional fingerprint), whether the library holds
@@ -60,7 +79,33 @@ export class LibraryService {
     return { results };
   }
 
-  async list(user: AuthUser, limit: number, offset: number): Promise<AudioFileRow[]> {
-    return this.uow.repos.audioFiles.listOwned(user.id, limit, offset);
+  /**
+   * One page of the user's files that pass the input's filters, and how many pass in all.
+   * The input is parsed already (tRPC `.input(libraryListInputSchema)`).
+   */
+  async list(user: AuthUser, input: LibraryListInput): Promise<LibraryListOutput> {
+    const [rows, total] = await Promise.all([
+      this.uow.repos.audioFiles.listPage(user.id, input),
+      this.uow.repos.audioFiles.countMatching(user.id, input),
+    ]);
+    return { items: rows.map(libraryItemView), total };
+  }
+
+  /**
+   * The stored bytes of one of the user's files: their size, format and a way to read them.
+   * @throws AppError 404 for an id that is not a UUID, unknown, or another user's file.
+   * @throws Error when the library row has no object behind it (the store lost it).
+   */
+  async content(user: AuthUser, id: string): Promise<StoredFile> {
+    const row = isUuid(id) ? await this.uow.repos.audioFiles.findOwned(user.id, id) : null;
+    if (!row) throw notFound(`there is no audio file ${id.slice(0, 100)} in your library`);
+    const sizeBytes = await this.objects.size(row.objectKey);
+    if (sizeBytes === null) throw new Error(`the object ${row.objectKey} of file ${id} is missing`);
+    return {
+      format: row.format,
+      contentHash: row.contentHash,
+      sizeBytes,
+      read: (range) => this.objects.read(row.objectKey, range),
+    };
   }
 }

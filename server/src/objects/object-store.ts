@@ -1,11 +1,23 @@
-import { mkdir, rename, rm, copyFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, rename, rm, copyFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+
+/** Bytes `start` to `end` of an object, both inclusive (as in an HTTP Range). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
 
 /** Where the bytes of library files live. Keys are content-addressed: `OWNER/ab/abcdef...`. */
 export interface ObjectStore {
   /** Moves a finished upload into the store under `key` (replacing what was there). */
   putFile(key: string, sourcePath: string): Promise<void>;
   remove(key: string): Promise<void>;
+  /** The object's size in bytes, or null when there is no such object. */
+  size(key: string): Promise<number | null>;
+  /** Streams the object's bytes, or only those of `range`. */
+  read(key: string, range?: ByteRange): Readable;
   /** A local path to read the object from. */
   localPath(key: string): string;
 }
@@ -39,5 +51,18 @@ export class LocalObjectStore implements ObjectStore {
 
   async remove(key: string): Promise<void> {
     await rm(this.localPath(key), { force: true });
+  }
+
+  async size(key: string): Promise<number | null> {
+    try {
+      return (await stat(this.localPath(key))).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  read(key: string, range?: ByteRange): Readable {
+    return createReadStream(this.localPath(key), range);
   }
 }

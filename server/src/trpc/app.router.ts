@@ -5,6 +5,8 @@ import {
   checkRequestSchema,
   initRequestSchema,
   jobIdSchema,
+  libraryListInputSchema,
+  libraryListOutputSchema,
   type BulkImportUpdate,
 } from '../../../shared/schemas/index.js';
 import { router, toTrpcError, userProcedure } from './trpc.js';
@@ -72,28 +74,9 @@ export const appRouter = router({
   }),
   library: router({
     list: userProcedure
-      .input(
-        z.object({
-          limit: z.number().int().min(1).max(500).default(100),
-          offset: z.number().int().min(0).default(0),
-        }),
-      )
-      .query(async ({ ctx, input }) => {
-        const rows = await ctx.services.library.list(ctx.user, input.limit, input.offset);
-        return rows.map((r) => ({
-          id: r.id,
-          path: r.originalPath,
-          content_hash: r.contentHash,
-          kind: r.kind,
-          duration_s: r.durationS,
-          bpm: r.bpm,
-          key: r.key,
-          loudness_lufs: r.loudnessLufs,
-          format: r.format,
-          size_bytes: r.sizeBytes,
-          created_at: r.createdAt.toISOString(),
-        }));
-      }),
+      .input(libraryListInputSchema)
+      .output(libraryListOutputSchema)
+      .query(({ ctx, input }) => ctx.services.library.list(ctx.user, input)),
   }),
 });
 

@@ -1,0 +1,47 @@
+import { and, asc, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
+import type { LibraryListInput, LibrarySort } from '../../../shared/schemas/index.js';
+import { audioFiles } from '../db/schema.js';
+
+/** The filters of a library page, without its paging and order. */
+export type LibraryFilters = Pick<
+  LibraryListInput,
+  'search' | 'kind' | 'bpm_min' | 'bpm_max' | 'key' | 'format'
+>;
+
+/** `text` as a LIKE pattern that matches it literally (escape character `\`). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
+/** The SQL condition of an owner's files that pass `filters` (all of them, AND). */
+export function libraryWhere(ownerId: string, filters: LibraryFilters): SQL {
+  const f = audioFiles;
+  const conditions: SQL[] = [eq(f.ownerId, ownerId)];
+  if (filters.search) {
+    conditions.push(sql`${f.originalPath} ilike ${`%${escapeLike(filters.search)}%`} escape '\\'`);
+  }
+  if (filters.kind !== undefined) conditions.push(eq(f.kind, filters.kind));
+  if (filters.key !== undefined) conditions.push(eq(f.key, filters.key));
+  if (filters.format !== undefined) conditions.push(eq(f.format, filters.format));
+  if (filters.bpm_min !== undefined) conditions.push(gte(f.bpm, filters.bpm_min));
+  if (filters.bpm_max !== undefined) conditions.push(lte(f.bpm, filters.bpm_max));
+  return and(...conditions)!;
+}
+
+// Byte order, so that both databases (whatever their locale) page the same way.
+const pathOrder = sql`lower(${audioFiles.originalPath}) collate "C"`;
+
+/** The ORDER BY of a sort; the id breaks ties, so that pages never overlap or skip a file. */
+export function libraryOrder(sort: LibrarySort): SQL[] {
+  const f = audioFiles;
+  switch (sort) {
+    case 'newest':
+      return [desc(f.createdAt), asc(f.id)];
+    case 'name':
+      return [asc(pathOrder), asc(f.id)];
+    case 'bpm':
+      return [sql`${f.bpm} asc nulls last`, asc(pathOrder), asc(f.id)];
+    case 'duration':
+      return [sql`${f.durationS} asc nulls last`, asc(pathOrder), asc(f.id)];
+  }
+}

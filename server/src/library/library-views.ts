@@ -1,0 +1,19 @@
+import type { LibraryItem } from '../../../shared/schemas/index.js';
+import type { AudioFileRow } from './audio-file.repository.js';
+
+/** A library file as `library.list` answers it. */
+export function libraryItemView(row: AudioFileRow): LibraryItem {
+  return {
+    id: row.id,
+    path: row.originalPath,
+    content_hash: row.contentHash,
+    kind: row.kind,
+    duration_s: row.durationS,
+    bpm: row.bpm,
+    key: row.key,
+    loudness_lufs: row.loudnessLufs,
+    format: row.format,
+    size_bytes: row.sizeBytes,
+    created_at: row.createdAt.toISOString(),
+  };
+}
