@@ -1,9 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// One config for the web app build (client/, once it exists) and for Vitest.
+// Vitest. The web app has its own build config: client/vite.config.ts.
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'cli/**/*.test.ts', 'server/**/*.test.ts'],
+    include: [
+      'shared/**/*.test.ts',
+      'cli/**/*.test.ts',
+      'server/**/*.test.ts',
+      'client/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

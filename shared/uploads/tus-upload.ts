@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import * as tus from 'tus-js-client';
 
 /** Bytes per PATCH: large enough for throughput, small enough that little is lost on a cut. */
@@ -25,9 +24,12 @@ export interface UploadHandle {
  * backoff for about two minutes (a server restart), and resolves with the outcome (never rejects).
  */
 export function uploadFile(options: {
-  server: string;
-  token: string;
-  path: string;
+  /** The tus endpoint: `${server}/api/v1/uploads`. */
+  endpoint: string;
+  /** What to send: a browser File or Blob, or a Node readable stream of the file. */
+  input: tus.Upload['file'];
+  /** Authorization, when the session cookie does not carry it. */
+  headers: Record<string, string>;
   size: number;
   entryId: string;
   uploadUrl: string | null;
@@ -38,12 +40,12 @@ export function uploadFile(options: {
   let upload!: tus.Upload;
   const promise = new Promise<UploadResult>((resolve) => {
     let state: 'done' | 'duplicate' | null = null;
-    upload = new tus.Upload(createReadStream(options.path, { highWaterMark: 1 << 20 }), {
-      endpoint: `${options.server}/api/v1/uploads`,
+    upload = new tus.Upload(options.input, {
+      endpoint: options.endpoint,
       uploadUrl: options.uploadUrl,
       uploadSize: options.size,
       chunkSize: options.chunkBytes,
-      headers: { authorization: `Bearer ${options.token}` },
+      headers: options.headers,
       metadata: { entry_id: options.entryId },
       retryDelays: [0, 1000, 3000, 5000, 10000, 15000, 30000, 30000],
       removeFingerprintOnSuccess: true,

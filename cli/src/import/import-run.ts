@@ -8,7 +8,7 @@ import { followJob, type LiveFeed } from './live-feed.js';
 import { toManifestEntry } from '../../../shared/files/index.js';
 import { RunState } from './run-state.js';
 import { stateDir, type Connection } from './settings.js';
-import type { UploadHandle } from './uploader.js';
+import type { UploadHandle } from '../../../shared/uploads/tus-upload.js';
 import { UploadQueue } from './upload-queue.js';
 import { ManifestSender } from './manifest-sender.js';
 

@@ -1,9 +1,14 @@
+import { createReadStream } from 'node:fs';
 import type { ApiClient } from './api-client.js';
 import { TokenError } from './api-client.js';
 import { unchangedSince } from './file-set.js';
 import type { ImportOutput } from './import-output.js';
 import type { RunState } from './run-state.js';
-import { DEFAULT_CHUNK_BYTES, uploadFile, type UploadHandle } from './uploader.js';
+import {
+  DEFAULT_CHUNK_BYTES,
+  uploadFile,
+  type UploadHandle,
+} from '../../../shared/uploads/tus-upload.js';
 
 /** Uploads files a few at a time; a 401 stops everything, other failures stay with their file. */
 export class UploadQueue {
@@ -80,9 +85,9 @@ export class UploadQueue {
     });
     let sentBefore = 0;
     const handle = uploadFile({
-      server: this.client.server,
-      token: this.client.token,
-      path: file.abs,
+      endpoint: `${this.client.server}/api/v1/uploads`,
+      input: createReadStream(file.abs, { highWaterMark: 1 << 20 }),
+      headers: { authorization: `Bearer ${this.client.token}` },
       size: file.size,
       entryId: file.entryId!,
       uploadUrl: file.uploadUrl,

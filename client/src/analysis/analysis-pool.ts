@@ -1,0 +1,44 @@
+import * as Comlink from 'comlink';
+import { failedAnalysis, type FileAnalysis } from '../../../shared/files/index.js';
+import type { AnalysisWorkerApi } from './analysis.worker.js';
+import { createTaskPool, type PoolSlot, type TaskPool } from './task-pool.js';
+
+export interface AnalysisTask {
+  file: Blob;
+  path: string;
+}
+
+export type AnalysisPool = TaskPool<AnalysisTask, FileAnalysis>;
+
+/** One worker per core, less one for the page; at least one. */
+export function defaultPoolSize(): number {
+  return Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
+}
+
+function spawnWorker(): PoolSlot<AnalysisTask, FileAnalysis> {
+  const worker = new Worker(new URL('./analysis.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'analysis',
+  });
+  const api = Comlink.wrap<AnalysisWorkerApi>(worker);
+  return {
+    run: ({ file, path }) => api.analyse(file, path),
+    onCrash(listener) {
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        listener(event.message || 'the analysis worker stopped (out of memory?)');
+      });
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** The browser's analysis workers (Web Workers driven through Comlink). */
+export function createAnalysisPool(size = defaultPoolSize()): AnalysisPool {
+  return createTaskPool({
+    size,
+    spawn: spawnWorker,
+    crashed: ({ path }, reason) =>
+      failedAnalysis(path, 'error', `the analysis worker crashed on this file: ${reason}`),
+  });
+}

@@ -1,0 +1,156 @@
+import { useState, useSyncExternalStore } from 'react';
+import type { ImportStep } from '../../queue/queue-types.js';
+import { Chooser } from '../Chooser/Chooser.js';
+import type { ImportController } from '../controller/import-controller.js';
+import type { ImportView } from '../controller/import-store.js';
+import { DuplicateGroups } from '../DuplicateGroups/DuplicateGroups.js';
+import { FileDetail } from '../FileDetail/FileDetail.js';
+import { FileTable } from '../FileTable/FileTable.js';
+import { Progress } from '../Progress/Progress.js';
+import { Summary } from '../Summary/Summary.js';
+import { UploadPanel } from '../UploadPanel/UploadPanel.js';
+
+const STEPS: { step: ImportStep; label: string }[] = [
+  { step: 'choose', label: 'Choose' },
+  { step: 'analyse', label: 'Analyse' },
+  { step: 'duplicates', label: 'Duplicates' },
+  { step: 'upload', label: 'Upload' },
+  { step: 'summary', label: 'Summary' },
+];
+
+function Steps({ current }: { current: ImportStep }) {
+  const at = STEPS.findIndex((s) => s.step === current);
+  return (
+    <ol className="steps" data-testid="steps" data-step={current}>
+      {STEPS.map((s, i) => (
+        <li
+          key={s.step}
+          aria-current={s.step === current ? 'step' : undefined}
+          className={i < at ? 'past' : undefined}
+        >
+          {s.label}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** Shown after a reload: the page needs the folder again to read the files left to do. */
+function Reconnect({ view, controller }: { view: ImportView; controller: ImportController }) {
+  const roots = view.record?.roots.join(', ') ?? '';
+  return (
+    <section className="reconnect" data-testid="reconnect">
+      <p>
+        This import continues where it stopped: {view.missing} files still need to be read from{' '}
+        <strong>{roots}</strong>.
+      </p>
+      {view.canRegrant && (
+        <button
+          type="button"
+          className="primary"
+          data-testid="regrant"
+          onClick={() => void controller.regrant()}
+        >
+          Continue with {roots}
+        </button>
+      )}
+      <Chooser onPick={(pick) => controller.addPick(pick)} label={`Choose ${roots} again`} />
+    </section>
+  );
+}
+
+/** The import wizard: choose, analyse, resolve duplicates, upload, summary. */
+export function ImportPage({ controller }: { controller: ImportController }) {
+  const view = useSyncExternalStore(controller.store.subscribe, controller.store.getSnapshot);
+  const [selected, setSelected] = useState<string | null>(null);
+  const step = view.record?.step ?? 'choose';
+  const selectedFile = selected ? controller.store.get(selected) : undefined;
+  const newSounds = view.files.filter(
+    (f) =>
+      f.state === 'analysed' &&
+      (!f.duplicate ||
+        f.resolution === 'keep-both' ||
+        (f.resolution === 'replace' && view.groups.some((g) => g.best === f))),
+  ).length;
+  const needsFolder = view.missing > 0 && (step === 'analyse' || step === 'upload');
+  return (
+    <main className="import" data-testid="import-page">
+      <Steps current={step} />
+      {view.notice && (
+        <div className="banner error" role="alert" data-testid="import-notice">
+          {view.notice}
+        </div>
+      )}
+      {needsFolder && <Reconnect view={view} controller={controller} />}
+      {step === 'choose' && (
+        <section className="choose">
+          <Chooser
+            onPick={(pick) => controller.addPick(pick)}
+            label={view.files.length ? 'Add another folder' : 'Choose folder'}
+          />
+          {view.files.length > 0 && (
+            <div className="chosen">
+              <p data-testid="chosen-summary">
+                {view.files.length} files in <strong>{view.record?.roots.join(', ')}</strong>
+              </p>
+              <button
+                type="button"
+                className="primary"
+                data-testid="start-analysis"
+                onClick={() => void controller.startAnalysis()}
+              >
+                Analyse {view.files.length} files
+              </button>
+            </div>
+          )}
+        </section>
+      )}
+      {step === 'analyse' && <Progress view={view} />}
+      {step === 'duplicates' && (
+        <>
+          <Progress view={view} />
+          <DuplicateGroups
+            groups={view.groups}
+            onResolve={(group, r) => controller.resolve(group, r)}
+          />
+          <div className="next">
+            <button
+              type="button"
+              className="primary"
+              data-testid="start-upload"
+              onClick={() => void controller.startUpload()}
+            >
+              Upload {newSounds} new sounds
+            </button>
+          </div>
+        </>
+      )}
+      {step === 'upload' && (
+        <UploadPanel
+          view={view}
+          onPause={() => controller.pause()}
+          onResume={() => controller.resume()}
+        />
+      )}
+      {step === 'summary' && (
+        <Summary
+          view={view}
+          onRetry={() => void controller.retryFailed()}
+          onNew={() => void controller.newImport()}
+        />
+      )}
+      {step !== 'choose' && (
+        <div className="files">
+          <FileTable files={view.files} selected={selected} onSelect={setSelected} />
+          {selectedFile && (
+            <FileDetail
+              file={selectedFile}
+              blob={controller.store.blobs.get(selectedFile.path)}
+              onEdit={(edits) => controller.edit(selectedFile.path, edits)}
+            />
+          )}
+        </div>
+      )}
+    </main>
+  );
+}

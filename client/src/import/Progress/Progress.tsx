@@ -1,0 +1,45 @@
+import type { ImportView } from '../controller/import-store.js';
+import { formatEta } from '../format.js';
+
+/** Files analysed of all, the rate, the time left and how many files are in each state. */
+export function Progress({ view }: { view: ImportView }) {
+  const { analysis, counts, files } = view;
+  const done = files.length - counts.discovered;
+  const pct = files.length > 0 ? (100 * done) / files.length : 0;
+  return (
+    <section className="progress" data-testid="analysis-progress" aria-live="polite">
+      <div
+        className="bar"
+        role="progressbar"
+        aria-valuenow={Math.round(pct)}
+        aria-valuemin={0}
+        aria-valuemax={100}
+      >
+        <div style={{ width: `${pct}%` }} />
+      </div>
+      <p>
+        <strong>
+          <span data-testid="progress-done">{done}</span> of{' '}
+          <span data-testid="progress-total">{files.length}</span>
+        </strong>{' '}
+        files analysed
+        {analysis.running && (
+          <>
+            {' · '}
+            <span data-testid="progress-rate">{analysis.filesPerS.toFixed(1)}</span> files/s · about{' '}
+            <span data-testid="progress-eta">{formatEta(analysis.etaS)}</span> left
+          </>
+        )}
+      </p>
+      <ul className="counts">
+        <li data-testid="count-analysed">
+          {counts.analysed + counts.checked + counts.uploading + counts.done + counts.duplicate}{' '}
+          analysed
+        </li>
+        <li data-testid="count-skipped">{counts.skipped} skipped</li>
+        <li data-testid="count-failed">{counts.failed} failed</li>
+        <li data-testid="count-waiting">{counts.discovered} waiting</li>
+      </ul>
+    </section>
+  );
+}

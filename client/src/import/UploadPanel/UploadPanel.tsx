@@ -1,0 +1,79 @@
+import type { ImportView } from '../controller/import-store.js';
+import { formatBytes } from '../format.js';
+
+/** The upload as it goes: the server's job status and counters, bytes sent, pause and resume. */
+export function UploadPanel({
+  view,
+  onPause,
+  onResume,
+}: {
+  view: ImportView;
+  onPause: () => void;
+  onResume: () => void;
+}) {
+  const { upload, job, counts } = view;
+  const pct =
+    upload.totalBytes > 0 ? Math.min(100, (100 * upload.sentBytes) / upload.totalBytes) : 0;
+  const waiting = !view.online ? 'offline' : upload.paused ? 'paused' : null;
+  return (
+    <section className="upload-panel" data-testid="upload-panel" aria-live="polite">
+      <p>
+        Job{' '}
+        <span
+          className={`status status-${job?.status ?? 'none'}`}
+          data-testid="job-status"
+          data-status={job?.status ?? 'none'}
+        >
+          {job?.status ?? 'starting'}
+        </span>
+        {waiting && (
+          <span className="muted" data-testid="upload-waiting">
+            {' '}
+            · uploads {waiting === 'offline' ? 'wait for the connection' : 'paused'}
+          </span>
+        )}
+      </p>
+      <div
+        className="bar"
+        role="progressbar"
+        aria-valuenow={Math.round(pct)}
+        aria-valuemin={0}
+        aria-valuemax={100}
+      >
+        <div style={{ width: `${pct}%` }} />
+      </div>
+      <p>
+        {formatBytes(upload.sentBytes)} of {formatBytes(upload.totalBytes)} sent · {upload.active}{' '}
+        uploading now
+      </p>
+      <ul className="counts">
+        <li data-testid="upload-done">{counts.done} imported</li>
+        <li data-testid="upload-duplicates">{counts.duplicate} duplicates</li>
+        <li data-testid="upload-waiting-count">
+          {counts.checked + counts.uploading + counts.analysed} to go
+        </li>
+        <li data-testid="upload-failed">{counts.failed} failed</li>
+      </ul>
+      {job && (
+        <p className="muted" data-testid="job-totals">
+          Server: {job.totals.completed} stored, {job.totals.duplicates} duplicates,{' '}
+          {job.totals.failed} failed, {job.totals.queued + job.totals.processing} waiting
+        </p>
+      )}
+      {upload.paused ? (
+        <button type="button" className="primary" data-testid="resume-upload" onClick={onResume}>
+          Resume
+        </button>
+      ) : (
+        <button
+          type="button"
+          data-testid="pause-upload"
+          onClick={onPause}
+          disabled={!upload.running}
+        >
+          Pause
+        </button>
+      )}
+    </section>
+  );
+}

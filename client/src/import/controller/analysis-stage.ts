@@ -1,0 +1,126 @@
+import { RunDeduplicator, type FileAnalysis } from '../../../../shared/files/index.js';
+import { MAX_ITEMS_PER_CHECK } from '../../../../shared/schemas/index.js';
+import { api } from '../../api/trpc.js';
+import { moveFile } from '../../queue/file-state.js';
+import type { QueueFile } from '../../queue/queue-types.js';
+import type { AnalysisPool } from '../../analysis/analysis-pool.js';
+import type { ImportStore } from './import-store.js';
+import { retrying, yieldToPage } from './pacing.js';
+
+/** Items per preflight call: well under the server's limit, small enough to show progress. */
+const CHECK_BATCH = Math.min(500, MAX_ITEMS_PER_CHECK);
+
+/** The queue file after its analysis came back from a worker. */
+function analysed(file: QueueFile, result: FileAnalysis): QueueFile {
+  const facts = {
+    contentHash: result.contentHash,
+    format: result.format,
+    codec: result.codec,
+    bitDepth: result.bitDepth,
+  };
+  if (result.status === 'skipped') {
+    return moveFile(file, 'skipped', { ...facts, reason: result.error, retryable: false });
+  }
+  if (result.status === 'error' || !result.analysis) {
+    return moveFile(file, 'failed', {
+      ...facts,
+      reason: result.error ?? 'the file could not be analysed',
+      retryable: false,
+    });
+  }
+  const { fingerprint: _fingerprint, ...analysis } = result.analysis;
+  return moveFile(file, 'analysed', { ...facts, analysis, reason: null });
+}
+
+/**
+ * Analyses every discovered file this page holds the bytes of, a few more in flight than there
+ * are workers so that reading overlaps analysis. Updates the live figures as results arrive.
+ */
+export async function analyseAll(
+  store: ImportStore,
+  pool: AnalysisPool,
+  stopped: () => boolean,
+): Promise<void> {
+  const todo = [...store.files.values()].filter(
+    (f) => f.state === 'discovered' && store.blobs.has(f.path),
+  );
+  const total = [...store.files.values()].length;
+  const started = performance.now();
+  let doneHere = 0;
+  const doneBefore = () => [...store.files.values()].filter((f) => f.state !== 'discovered').length;
+  store.analysis = { running: true, done: doneBefore(), total, filesPerS: 0, etaS: null };
+  store.changed();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && !stopped()) {
+      const file = todo[next++]!;
+      const result = await pool.run({ file: store.blobs.get(file.path)!, path: file.path });
+      const current = store.get(file.path) ?? file;
+      if (current.state !== 'discovered') continue;
+      store.set(analysed(current, result), result.analysis?.fingerprint ?? null);
+      doneHere++;
+      const elapsedS = (performance.now() - started) / 1000;
+      const rate = doneHere / Math.max(elapsedS, 0.001);
+      const done = store.analysis.done + 1;
+      store.analysis = {
+        running: true,
+        done,
+        total,
+        filesPerS: rate,
+        etaS: rate > 0 ? (total - done) / rate : null,
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: pool.size * 2 }, worker));
+  store.analysis = { ...store.analysis, running: false, done: doneBefore() };
+  store.changed();
+  await store.flush();
+}
+
+/**
+ * Finds the sounds heard twice: within the selection (content hash, then fingerprint; in
+ * discovery order, so each points at the first file of its sound), then against the library
+ * with the server's preflight. Marks each file's `duplicate`; states stay `analysed` until the
+ * user has chosen and the server has answered.
+ */
+export async function findDuplicates(store: ImportStore): Promise<void> {
+  const record = store.record;
+  if (!record) return;
+  const prints = await store.queue.fingerprints(record.id);
+  const dedupe = new RunDeduplicator();
+  const originals: QueueFile[] = [];
+  let n = 0;
+  for (const file of store.files.values()) {
+    if (++n % 200 === 0) await yieldToPage();
+    if (file.state !== 'analysed' || !file.contentHash) continue;
+    const match = dedupe.checkSound(file.path, file.contentHash, prints.get(file.path) ?? null);
+    if (match) {
+      const match_ = match.by === 'content_hash' ? 'content' : 'sound';
+      store.set({ ...file, duplicate: { of: 'selection', ref: match.duplicateOf, match: match_ } });
+    } else {
+      if (file.duplicate) store.set({ ...file, duplicate: null });
+      originals.push(file);
+    }
+  }
+  for (let i = 0; i < originals.length; i += CHECK_BATCH) {
+    const batch = originals.slice(i, i + CHECK_BATCH);
+    const { results } = await retrying(store, () =>
+      api.bulkImport.check.mutate({
+        items: batch.map((f) => ({
+          id: f.path,
+          content_hash: f.contentHash!,
+          fingerprint: prints.get(f.path) ?? null,
+        })),
+      }),
+    );
+    for (const result of results) {
+      const file = store.get(result.id);
+      if (!file || result.action !== 'reject' || !result.asset_id) continue;
+      store.set({
+        ...file,
+        duplicate: { of: 'library', ref: result.asset_id, match: result.match ?? 'sound' },
+      });
+    }
+  }
+  await store.flush();
+}

@@ -1,0 +1,80 @@
+import type { OnDuplicate } from '../../../../shared/schemas/index.js';
+import type { QueueFile } from '../../queue/queue-types.js';
+
+/** Files of one sound: copies within the selection, and the library's asset when it has one. */
+export interface DuplicateGroup {
+  /** The path of the selection's first file of this sound. */
+  id: string;
+  members: QueueFile[];
+  /** The library asset of this sound, when the library has it. */
+  libraryAssetId: string | null;
+  /** The member kept (uploaded) when the group is resolved with 'skip' and the library lacks it. */
+  best: QueueFile;
+  resolution: OnDuplicate;
+}
+
+const LOSSLESS = new Set(['wav', 'aiff', 'flac']);
+
+/**
+ * Orders copies of one sound from best to worst: lossless before lossy, then higher sample
+ * rate, then greater bit depth, then more bytes (a higher bitrate), then discovery order.
+ */
+export function compareQuality(a: QueueFile, b: QueueFile): number {
+  const lossless = Number(LOSSLESS.has(b.format ?? '')) - Number(LOSSLESS.has(a.format ?? ''));
+  if (lossless !== 0) return lossless;
+  const rate = (b.analysis?.sampleRate ?? 0) - (a.analysis?.sampleRate ?? 0);
+  if (rate !== 0) return rate;
+  const depth = (b.bitDepth ?? 0) - (a.bitDepth ?? 0);
+  if (depth !== 0) return depth;
+  return b.sizeBytes - a.sizeBytes || a.seq - b.seq;
+}
+
+/**
+ * The duplicate groups of an import, from each file's `duplicate` (a selection duplicate points
+ * at the selection's first file of its sound; a library duplicate at the asset). Pure.
+ */
+export function duplicateGroups(files: readonly QueueFile[]): DuplicateGroup[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const groups = new Map<string, { members: QueueFile[]; asset: string | null }>();
+  // A copy may point at another copy (identical bytes of a file that is itself a copy by
+  // sound): follow the chain to the first file of the sound.
+  const rootOf = (file: QueueFile): QueueFile => {
+    let root = file;
+    for (let hops = 0; root.duplicate?.of === 'selection' && hops < files.length; hops++) {
+      const next = byPath.get(root.duplicate.ref);
+      if (!next || next === root) break;
+      root = next;
+    }
+    return root;
+  };
+  for (const file of files) {
+    if (!file.duplicate) continue;
+    const root = rootOf(file);
+    const group = groups.get(root.path) ?? { members: [root], asset: null };
+    if (file !== root) group.members.push(file);
+    if (root.duplicate?.of === 'library') group.asset = root.duplicate.ref;
+    groups.set(root.path, group);
+  }
+  return [...groups].map(([id, { members, asset }]) => {
+    const ordered = [...members].sort((a, b) => a.seq - b.seq);
+    const best = [...members].sort(compareQuality)[0]!;
+    return {
+      id,
+      members: ordered,
+      libraryAssetId: asset,
+      best,
+      resolution: ordered[0]!.resolution ?? 'skip',
+    };
+  });
+}
+
+/** What each file of a group sends to the server: whether to upload and its `on_duplicate`. */
+export function plannedEntries(group: DuplicateGroup): Map<string, OnDuplicate> {
+  const plan = new Map<string, OnDuplicate>();
+  for (const file of group.members) {
+    if (group.resolution === 'keep-both') plan.set(file.path, 'keep-both');
+    else if (group.resolution === 'replace' && file === group.best) plan.set(file.path, 'replace');
+    else plan.set(file.path, 'skip');
+  }
+  return plan;
+}

@@ -1,0 +1,221 @@
+import type { Fingerprint } from '../../../../shared/analysis/index.js';
+import type { JobStatusResponse } from '../../../../shared/schemas/index.js';
+import type { FileState } from '../../queue/file-state.js';
+import type { ImportQueue } from '../../queue/import-queue.js';
+import type { ImportRecord, QueueFile } from '../../queue/queue-types.js';
+import { duplicateGroups, type DuplicateGroup } from './duplicate-groups.js';
+
+export type StateCounts = Record<FileState, number>;
+
+/** Live figures of the analysis. */
+export interface AnalysisProgress {
+  running: boolean;
+  done: number;
+  total: number;
+  filesPerS: number;
+  etaS: number | null;
+}
+
+/** Live figures of the upload. */
+export interface UploadProgress {
+  running: boolean;
+  paused: boolean;
+  active: number;
+  sentBytes: number;
+  totalBytes: number;
+}
+
+/** Everything the wizard shows, as one immutable snapshot. */
+export interface ImportView {
+  record: ImportRecord | null;
+  files: readonly QueueFile[];
+  counts: StateCounts;
+  groups: readonly DuplicateGroup[];
+  analysis: AnalysisProgress;
+  upload: UploadProgress;
+  job: JobStatusResponse | null;
+  online: boolean;
+  /** Files whose bytes this page does not hold (after a reload): the folder must be reconnected. */
+  missing: number;
+  /** Whether kept folder handles can give the files back with one click. */
+  canRegrant: boolean;
+  /** What went wrong last, in words for a person; null when all is well. */
+  notice: string | null;
+}
+
+const EMPTY_COUNTS: StateCounts = {
+  discovered: 0,
+  analysed: 0,
+  checked: 0,
+  uploading: 0,
+  done: 0,
+  duplicate: 0,
+  skipped: 0,
+  failed: 0,
+};
+
+/** Writes go to IndexedDB at most this often; a closed tab loses at most this much progress. */
+const FLUSH_MS = 400;
+/** The page re-renders at most this often while files flow. */
+const EMIT_MS = 200;
+
+/**
+ * The open import in memory: its record, files (in discovery order), the File objects of this
+ * page, and the live figures. Changes are written to the queue in batches and announced to the
+ * page in throttled snapshots, so 5,000 files flowing never block the main thread.
+ */
+export class ImportStore {
+  record: ImportRecord | null = null;
+  readonly files = new Map<string, QueueFile>();
+  readonly blobs = new Map<string, File>();
+  readonly byEntry = new Map<string, string>();
+  job: JobStatusResponse | null = null;
+  notice: string | null = null;
+  online = navigator.onLine;
+  canRegrant = false;
+  analysis: AnalysisProgress = { running: false, done: 0, total: 0, filesPerS: 0, etaS: null };
+  upload: UploadProgress = {
+    running: false,
+    paused: false,
+    active: 0,
+    sentBytes: 0,
+    totalBytes: 0,
+  };
+
+  private readonly dirty = new Set<string>();
+  private readonly prints = new Map<string, Fingerprint>();
+  private recordDirty = false;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private emitTimer: ReturnType<typeof setTimeout> | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
+  private snapshot: ImportView | null = null;
+  private groupsCache: { files: readonly QueueFile[]; groups: DuplicateGroup[] } | null = null;
+
+  constructor(readonly queue: ImportQueue) {}
+
+  /** Replaces what the store holds (a new or reopened import). */
+  load(record: ImportRecord | null, files: QueueFile[]): void {
+    this.record = record;
+    this.files.clear();
+    this.byEntry.clear();
+    for (const file of files) this.put(file);
+    this.job = null;
+    this.notice = null;
+    this.changed();
+  }
+
+  get(path: string): QueueFile | undefined {
+    return this.files.get(path);
+  }
+
+  /** Records a file's new state; written to IndexedDB with the next batch. */
+  set(file: QueueFile, fingerprint?: Fingerprint | null): void {
+    this.put(file);
+    this.dirty.add(file.path);
+    if (fingerprint) this.prints.set(file.path, fingerprint);
+    this.scheduleFlush();
+    this.changed();
+  }
+
+  patchRecord(patch: Partial<ImportRecord>): void {
+    if (!this.record) return;
+    this.record = { ...this.record, ...patch };
+    this.recordDirty = true;
+    this.scheduleFlush();
+    this.changed();
+  }
+
+  /** Announces a change of the live figures (no write). */
+  changed(): void {
+    this.snapshot = null;
+    this.emitTimer ??= setTimeout(() => {
+      this.emitTimer = null;
+      for (const listener of this.listeners) listener();
+    }, EMIT_MS);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): ImportView => {
+    this.snapshot ??= this.view();
+    return this.snapshot;
+  };
+
+  /** Writes every pending change now (before a step that must survive a reload). */
+  flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const record = this.recordDirty ? this.record : null;
+    const files = [...this.dirty].map((p) => this.files.get(p)).filter((f) => f !== undefined);
+    const prints = new Map(this.prints);
+    this.recordDirty = false;
+    this.dirty.clear();
+    this.prints.clear();
+    this.flushing = this.flushing.then(async () => {
+      if (!this.record) return;
+      const importId = this.record.id;
+      await this.queue.saveFingerprints(importId, prints);
+      await this.queue.saveFiles(files);
+      if (record) await this.queue.saveRecord(record);
+    });
+    return this.flushing;
+  }
+
+  private put(file: QueueFile): void {
+    this.files.set(file.path, file);
+    if (file.entryId) this.byEntry.set(file.entryId, file.path);
+  }
+
+  private scheduleFlush(): void {
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = null;
+      void this.flush().catch((error: unknown) => {
+        this.notice = `Progress could not be saved in this browser: ${String(error)}`;
+        this.changed();
+      });
+    }, FLUSH_MS);
+  }
+
+  private view(): ImportView {
+    const files = [...this.files.values()];
+    const counts = { ...EMPTY_COUNTS };
+    let missing = 0;
+    for (const file of files) {
+      counts[file.state]++;
+      if (!this.blobs.has(file.path) && needsBytes(file)) missing++;
+    }
+    if (
+      this.groupsCache?.files.length !== files.length ||
+      this.groupsCache.files.some((f, i) => f !== files[i])
+    ) {
+      this.groupsCache = { files, groups: duplicateGroups(files) };
+    }
+    return {
+      record: this.record,
+      files,
+      counts,
+      groups: this.groupsCache.groups,
+      analysis: { ...this.analysis },
+      upload: { ...this.upload },
+      job: this.job,
+      online: this.online,
+      missing,
+      canRegrant: this.canRegrant,
+      notice: this.notice,
+    };
+  }
+}
+
+/** Whether the import still has to read this file's bytes (to analyse or to upload it). */
+export function needsBytes(file: QueueFile): boolean {
+  return (
+    file.state === 'discovered' ||
+    file.state === 'analysed' ||
+    file.state === 'checked' ||
+    file.state === 'uploading'
+  );
+}

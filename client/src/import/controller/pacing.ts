@@ -1,0 +1,46 @@
+import { describeApiError } from '../../api/trpc.js';
+import type { ImportStore } from './import-store.js';
+
+/** Lets the page paint and handle input between slices of long work. */
+export function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Resolves once the browser is online again (at once when it is). */
+export function whenOnline(): Promise<void> {
+  if (navigator.onLine) return Promise.resolve();
+  return new Promise((resolve) =>
+    window.addEventListener('online', () => resolve(), { once: true }),
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a server call until it answers: while the network or the server is down it shows why
+ * (the store's notice), waits (backoff up to 15 s, or until the browser is back online) and
+ * tries again, so nothing is lost. A refusal (4xx) is shown and thrown.
+ */
+export async function retrying<T>(store: ImportStore, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    await whenOnline();
+    try {
+      const result = await call();
+      if (store.notice) {
+        store.notice = null;
+        store.changed();
+      }
+      return result;
+    } catch (error) {
+      const { kind, message } = describeApiError(error);
+      store.notice = message;
+      store.changed();
+      if (kind !== 'network') throw error;
+      await Promise.race([sleep(Math.min(1000 * 2 ** attempt, 15_000)), whenOnlineAfterOffline()]);
+    }
+  }
+}
+
+function whenOnlineAfterOffline(): Promise<void> {
+  return navigator.onLine ? new Promise(() => undefined) : whenOnline();
+}

@@ -1,0 +1,120 @@
+/** A file picked by the user, with its path from the picked folder's parent ('/'-separated). */
+export interface PickedFile {
+  path: string;
+  file: File;
+}
+
+/** What one pick gave: its files, the names of its top folders, and the handles to keep. */
+export interface Pick {
+  files: PickedFile[];
+  roots: string[];
+  handles: FileSystemDirectoryHandle[];
+}
+
+/** Files macOS, Windows and DAWs leave beside audio that nobody means to import. */
+const HIDDEN = /(^|\/)(\.[^/]*|Thumbs\.db|desktop\.ini|__MACOSX)(\/|$)/i;
+
+function rootOf(path: string): string {
+  const slash = path.indexOf('/');
+  return slash < 0 ? 'Dropped files' : path.slice(0, slash);
+}
+
+function pickOf(files: PickedFile[], handles: FileSystemDirectoryHandle[] = []): Pick {
+  // Name order, as the CLI reads a folder: of two files of one sound the first is the original.
+  const kept = files
+    .filter((f) => !HIDDEN.test(f.path))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files: kept, roots: [...new Set(kept.map((f) => rootOf(f.path)))], handles };
+}
+
+/** The files of an `<input type=file webkitdirectory>` (or a plain multiple file input). */
+export function pickFromInput(list: FileList): Pick {
+  return pickOf(Array.from(list, (file) => ({ path: file.webkitRelativePath || file.name, file })));
+}
+
+/** Every entry of a directory: readEntries answers in batches (100 in Chrome) until empty. */
+async function readAll(dir: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> {
+  const reader = dir.createReader();
+  const out: FileSystemEntry[] = [];
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+      reader.readEntries(resolve, reject),
+    );
+    if (batch.length === 0) return out;
+    out.push(...batch);
+  }
+}
+
+async function walkEntry(entry: FileSystemEntry, prefix: string, out: PickedFile[]): Promise<void> {
+  const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+  if (entry.isFile) {
+    const file = await new Promise<File>((resolve, reject) =>
+      (entry as FileSystemFileEntry).file(resolve, reject),
+    );
+    out.push({ path, file });
+  } else if (entry.isDirectory) {
+    for (const child of await readAll(entry as FileSystemDirectoryEntry)) {
+      await walkEntry(child, path, out);
+    }
+  }
+}
+
+/** The files and folders dropped on the page, every level of every folder read. */
+export async function pickFromDrop(items: DataTransferItemList): Promise<Pick> {
+  // Entries must be taken synchronously, before the drop event's data goes away.
+  const entries = Array.from(items)
+    .map((item) => item.webkitGetAsEntry())
+    .filter((e): e is FileSystemEntry => e !== null);
+  const files: PickedFile[] = [];
+  for (const entry of entries) await walkEntry(entry, '', files);
+  return pickOf(files);
+}
+
+/** The files under a directory handle (from showDirectoryPicker or kept in IndexedDB). */
+export async function filesOfHandle(handle: FileSystemDirectoryHandle): Promise<PickedFile[]> {
+  const out: PickedFile[] = [];
+  async function walk(dir: FileSystemDirectoryHandle, prefix: string): Promise<void> {
+    for await (const child of dir.values()) {
+      const path = `${prefix}/${child.name}`;
+      if (HIDDEN.test(path)) continue;
+      if (child.kind === 'file')
+        out.push({ path, file: await (child as FileSystemFileHandle).getFile() });
+      else await walk(child as FileSystemDirectoryHandle, path);
+    }
+  }
+  await walk(handle, handle.name);
+  return out;
+}
+
+/** Whether this browser has the File System Access directory picker. */
+export function hasDirectoryPicker(): boolean {
+  return typeof window.showDirectoryPicker === 'function';
+}
+
+/** Opens the directory picker; null when the user closed it. */
+export async function pickDirectory(): Promise<Pick | null> {
+  let handle: FileSystemDirectoryHandle;
+  try {
+    if (!window.showDirectoryPicker) return null;
+    handle = await window.showDirectoryPicker({ id: 'sm-import', mode: 'read' });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') return null;
+    throw error;
+  }
+  return pickOf(await filesOfHandle(handle), [handle]);
+}
+
+/**
+ * Asks again for read access to kept handles (one click: this must run in a click handler).
+ * Returns the files of those the user granted.
+ */
+export async function regrant(handles: FileSystemDirectoryHandle[]): Promise<Pick> {
+  const granted: FileSystemDirectoryHandle[] = [];
+  for (const handle of handles) {
+    const state = await handle.requestPermission({ mode: 'read' });
+    if (state === 'granted') granted.push(handle);
+  }
+  const files: PickedFile[] = [];
+  for (const handle of granted) files.push(...(await filesOfHandle(handle)));
+  return pickOf(files);
+}

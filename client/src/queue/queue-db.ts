@@ -1,0 +1,20 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { ImportRecord, QueueFile, StoredFingerprint, StoredHandles } from './queue-types.js';
+
+/** The import queue in IndexedDB: survives reloads, closed tabs and app updates. */
+export class QueueDb extends Dexie {
+  imports!: EntityTable<ImportRecord, 'id'>;
+  files!: Dexie.Table<QueueFile, [string, string]>;
+  fingerprints!: Dexie.Table<StoredFingerprint, [string, string]>;
+  handles!: EntityTable<StoredHandles, 'importId'>;
+
+  constructor(name = 'sm-import-queue') {
+    super(name);
+    this.version(1).stores({
+      imports: 'id, createdAt',
+      files: '[importId+path], importId, [importId+seq], [importId+state]',
+      fingerprints: '[importId+path], importId',
+      handles: 'importId',
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import type { SoundAnalysis, SoundKind } from '../../../shared/analysis/index.js';
+import type { AudioFormat } from '../../../shared/decode/index.js';
+import type { OnDuplicate } from '../../../shared/schemas/index.js';
+import type { FileState } from './file-state.js';
+
+/** Where the import stands; the wizard's step follows from it. */
+export type ImportStep = 'choose' | 'analyse' | 'duplicates' | 'upload' | 'summary';
+
+export interface ImportRecord {
+  id: string;
+  createdAt: number;
+  /** Names of the folders (or "Dropped files") the import was made from. */
+  roots: string[];
+  step: ImportStep;
+  /** The server's job, once the manifest started going out. */
+  jobId: string | null;
+  /** Files whose entries the server has, so a resumed upload does not send them again. */
+  manifestClosed: boolean;
+  finishedAt: number | null;
+}
+
+/** A file found by the same-sound check: in the library, or earlier in this selection. */
+export interface DuplicateInfo {
+  of: 'library' | 'selection';
+  /** The path of the selection's file, or the library asset's id. */
+  ref: string;
+  match: 'content' | 'sound';
+}
+
+/** What the user corrected before upload. */
+export interface FileEdits {
+  bpm?: number | null;
+  key?: string | null;
+  kind?: SoundKind;
+}
+
+/** The analysis as the queue keeps it: the fingerprint lives in its own table. */
+export type QueueAnalysis = Omit<SoundAnalysis, 'fingerprint'>;
+
+/** One file of an import, as kept in IndexedDB. */
+export interface QueueFile {
+  importId: string;
+  /** '/'-separated from the picked folder's parent: "Drums/Kicks/Kick 01.wav". */
+  path: string;
+  /** Discovery order: the manifest goes out in it. */
+  seq: number;
+  sizeBytes: number;
+  lastModified: number;
+  state: FileState;
+  reason: string | null;
+  retryable: boolean;
+  contentHash: string | null;
+  format: AudioFormat | null;
+  codec: string | null;
+  bitDepth: number | null;
+  analysis: QueueAnalysis | null;
+  edits: FileEdits;
+  duplicate: DuplicateInfo | null;
+  /** How a duplicate is resolved; null = keep the library's or the best copy (skip this one). */
+  resolution: OnDuplicate | null;
+  /** Whether its entry went to the job (accepted or refused): it is not sent again. */
+  sent: boolean;
+  entryId: string | null;
+  uploadUrl: string | null;
+  uploadedBytes: number;
+}
+
+export interface StoredFingerprint {
+  importId: string;
+  path: string;
+  fingerprint: NonNullable<SoundAnalysis['fingerprint']>;
+}
+
+export interface StoredHandles {
+  importId: string;
+  handles: FileSystemDirectoryHandle[];
+}
