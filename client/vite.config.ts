@@ -1,14 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const server = process.env.SM_SERVER ?? 'http://127.0.0.1:8420';
+
+const repo = join(import.meta.dirname, '..');
+
+/**
+ * Ships the licence texts with the app: it is AGPL-3.0 because its analysis worker runs
+ * essentia.js (AGPL-3.0), whose notice must travel with it. Linked from the page's footer.
+ */
+function licences(): Plugin {
+  const files = {
+    'licenses/LICENSE.txt': join(repo, 'LICENSE'),
+    'licenses/essentia.js-LICENSE.txt': join(repo, 'node_modules/essentia.js/LICENSE'),
+  };
+  return {
+    name: 'sm-licences',
+    generateBundle() {
+      for (const [fileName, from] of Object.entries(files)) {
+        this.emitFile({ type: 'asset', fileName, source: readFileSync(from, 'utf8') });
+      }
+    },
+  };
+}
 
 /** The web app: built into client/dist, which `sm-server start` serves. */
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [
     react(),
+    licences(),
     VitePWA({
       // An update waits for the user (a banner), so a reload never cuts an import in progress.
       registerType: 'prompt',
@@ -35,6 +59,9 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,wasm,svg,png,webmanifest}'],
+        // Decoders of codecs producers rarely have (AC-3, DTS, E-AC-3, AMR inside MP4; Opus's
+        // optional neural decoder) load on demand instead of weighing on every install.
+        globIgnores: ['**/decode-{ac3,dts,eac3,amr}-*.js', '**/opus-ml-*.js'],
         // The analysis worker embeds essentia.js's WASM (about 2.5 MB).
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         navigateFallback: 'index.html',

@@ -10,8 +10,16 @@ export interface AnalysisTask {
 
 export type AnalysisPool = TaskPool<AnalysisTask, FileAnalysis>;
 
-/** One worker per core, less one for the page; at least one. */
+/** Where a user (or a benchmark) may set the number of analysis workers. */
+export const WORKERS_SETTING = 'sm-import:workers';
+
+/**
+ * One worker per core, less one for the page; at least one. A whole number from 1 to 16 in
+ * localStorage[WORKERS_SETTING] overrides it.
+ */
 export function defaultPoolSize(): number {
+  const chosen = Number(localStorage.getItem(WORKERS_SETTING));
+  if (Number.isInteger(chosen) && chosen >= 1 && chosen <= 16) return chosen;
   return Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
 }
 

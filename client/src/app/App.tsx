@@ -101,6 +101,10 @@ export function App() {
       ) : (
         <main className="loading">Opening your import queue…</main>
       )}
+      <footer className="foot">
+        Free software under the <a href="/licenses/LICENSE.txt">AGPL-3.0</a>; key detection by{' '}
+        <a href="/licenses/essentia.js-LICENSE.txt">essentia.js (AGPL-3.0)</a>.
+      </footer>
     </div>
   );
 }

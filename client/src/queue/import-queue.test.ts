@@ -188,28 +188,43 @@ describe('ImportQueue', () => {
     expect((await queue.open())?.record.id).toBe(kept.record.id);
   });
 
-  it('opens the newest unfinished import, else the newest one', async () => {
+  it('opens the newest unfinished import before any finished one', async () => {
     const oldest = await queue.create(['1'], [found('one.wav')]);
     const middle = await queue.create(['2'], [found('two.wav')]);
     const newest = await queue.create(['3'], [found('three.wav')]);
     // Date.now() may repeat within a test: give each import its own creation time.
     await queue.saveRecord({ ...oldest.record, createdAt: 1000 });
     await queue.saveRecord({ ...middle.record, createdAt: 2000 });
-    await queue.saveRecord({ ...newest.record, createdAt: 3000, finishedAt: 3500 });
+    await queue.saveRecord({
+      ...newest.record,
+      createdAt: 3000,
+      step: 'summary',
+      finishedAt: 3500,
+    });
 
     let opened = await queue.open();
     expect(opened?.record.id).toBe(middle.record.id);
     expect(opened?.files.map((f) => f.path)).toEqual(['two.wav']);
 
     await queue.saveRecord({ ...middle.record, createdAt: 2000, finishedAt: 2500 });
-    await queue.saveRecord({ ...oldest.record, createdAt: 1000, finishedAt: null });
     opened = await queue.open();
     expect(opened?.record.id).toBe(oldest.record.id);
+    expect(opened?.files.map((f) => f.path)).toEqual(['one.wav']);
+  });
 
-    await queue.saveRecord({ ...oldest.record, createdAt: 1000, finishedAt: 1500 });
-    opened = await queue.open();
-    expect(opened?.record.id).toBe(newest.record.id);
-    expect(opened?.record.finishedAt).toBe(3500);
-    expect(opened?.files.map((f) => f.path)).toEqual(['three.wav']);
+  it('with every import finished, opens the newest only while its summary is to be shown', async () => {
+    const older = await queue.create(['1'], [found('one.wav')]);
+    const newer = await queue.create(['2'], [found('two.wav')]);
+    await queue.saveRecord({ ...older.record, createdAt: 1000, step: 'summary', finishedAt: 1500 });
+    await queue.saveRecord({ ...newer.record, createdAt: 2000, step: 'summary', finishedAt: 2500 });
+
+    const opened = await queue.open();
+    expect(opened?.record.id).toBe(newer.record.id);
+    expect(opened?.record.finishedAt).toBe(2500);
+    expect(opened?.files.map((f) => f.path)).toEqual(['two.wav']);
+
+    // The newest one ended elsewhere than at its summary: an older summary is not brought back.
+    await queue.saveRecord({ ...newer.record, createdAt: 2000, step: 'upload', finishedAt: 2500 });
+    expect(await queue.open()).toBeNull();
   });
 });

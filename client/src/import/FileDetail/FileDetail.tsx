@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { SoundKind } from '../../../../shared/analysis/index.js';
-import { parseKey } from '../../../../shared/music/key-names.js';
+import { formatKey, parseKey } from '../../../../shared/music/key-names.js';
 import type { FileEdits, QueueFile } from '../../queue/queue-types.js';
 import { effective } from '../controller/queue-entry.js';
 import { formatBytes, formatDuration } from '../format.js';
@@ -55,7 +55,7 @@ export function FileDetail({
     if (key.trim() !== '' && !parsed)
       return setError(`"${key}" is not a key: write it like "A minor", "F# major" or "8A".`);
     edits.bpm = tempo;
-    edits.key = key.trim() === '' ? null : key.trim();
+    edits.key = parsed ? formatKey(parsed) : null;
     if (kind) edits.kind = kind as SoundKind;
     setError(null);
     onEdit(edits);

@@ -175,6 +175,29 @@ describe('duplicateGroups', () => {
     expect(duplicateGroups([root, copy])[0]!.resolution).toBe('keep-both');
   });
 
+  it('follows a copy of a copy to the first file of the sound', () => {
+    const original = file('Loop.wav', { seq: 0 });
+    const bySound = file('Loop.mp3', { seq: 1, format: 'mp3', duplicate: copyOf('Loop.wav') });
+    const sameBytes = file('Copy of Loop.mp3', {
+      seq: 2,
+      format: 'mp3',
+      duplicate: { of: 'selection', ref: 'Loop.mp3', match: 'content' },
+    });
+    const groups = duplicateGroups([original, bySound, sameBytes]);
+    expect(groups.map((g) => [g.id, g.members.map((f) => f.path)])).toEqual([
+      ['Loop.wav', ['Loop.wav', 'Loop.mp3', 'Copy of Loop.mp3']],
+    ]);
+    expect(groups[0]!.best.path).toBe('Loop.wav');
+  });
+
+  it('ends on copies that point at each other, each file in one group', () => {
+    const a = file('a.wav', { seq: 0, duplicate: copyOf('b.wav') });
+    const b = file('b.wav', { seq: 1, duplicate: copyOf('a.wav') });
+    const groups = duplicateGroups([a, b]);
+    const paths = groups.flatMap((g) => g.members.map((f) => f.path)).sort();
+    expect(paths).toEqual(['a.wav', 'b.wav']);
+  });
+
   it('groups a copy whose first file is missing on its own', () => {
     const orphan = file('b.wav', { seq: 1, duplicate: copyOf('gone.wav') });
     const groups = duplicateGroups([orphan]);

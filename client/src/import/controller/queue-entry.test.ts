@@ -138,6 +138,29 @@ describe('queueEntry', () => {
     expect(major.bpm_confidence).toBe(0.82);
   });
 
+  it('sends an edited key in its standard spelling, whatever the user typed', () => {
+    const cases: [string, string, string][] = [
+      ['Am', 'A minor', '8A'],
+      ['Bb minor', 'A# minor', '3A'],
+      ['8A', 'A minor', '8A'],
+      ['f# minor', 'F# minor', '11A'],
+      [' A minor ', 'A minor', '8A'],
+    ];
+    for (const [typed, key, camelot] of cases) {
+      const entry = ok(queueEntry(loop({ key: typed }), PRINT, null));
+      expect([entry.key, entry.camelot]).toEqual([key, camelot]);
+      expect(manifestEntrySchema.safeParse(entry).success).toBe(true);
+    }
+  });
+
+  it('sends no tempo for an edited bpm that is not a positive number', () => {
+    for (const bpm of [0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      const entry = ok(queueEntry(loop({ bpm }), null, null));
+      expect([entry.bpm, entry.bpm_confidence]).toEqual([null, 0]);
+      expect(manifestEntrySchema.safeParse(entry).success).toBe(true);
+    }
+  });
+
   it('turns a key that is not a key into none', () => {
     const entry = ok(queueEntry(loop({ key: 'H minor' }), PRINT, null));
     expect([entry.key, entry.camelot, entry.key_confidence]).toEqual([null, null, 0]);

@@ -1,6 +1,6 @@
 import type { Fingerprint } from '../../../../shared/analysis/index.js';
 import { toManifestEntry } from '../../../../shared/files/index.js';
-import { parseKey, toCamelot } from '../../../../shared/music/key-names.js';
+import { formatKey, parseKey, toCamelot } from '../../../../shared/music/key-names.js';
 import type { ManifestEntry, OnDuplicate } from '../../../../shared/schemas/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 
@@ -42,13 +42,15 @@ export function queueEntry(
     file.path,
   );
   if (entry.status !== 'ok') return entry;
-  const { bpm, key, kind } = effective(file);
+  const { bpm: edited, key, kind } = effective(file);
+  // A tempo is positive and finite; anything else the user typed means "no tempo".
+  const bpm = edited !== null && Number.isFinite(edited) && edited > 0 ? edited : null;
   const parsed = key ? parseKey(key) : null;
   return {
     ...entry,
     bpm,
     bpm_confidence: file.edits.bpm !== undefined ? (bpm === null ? 0 : 1) : entry.bpm_confidence,
-    key: parsed ? key : null,
+    key: parsed ? formatKey(parsed) : null,
     camelot: parsed ? toCamelot(parsed) : null,
     key_confidence: file.edits.key !== undefined ? (parsed ? 1 : 0) : entry.key_confidence,
     kind: (kind ?? entry.kind) as typeof entry.kind,
