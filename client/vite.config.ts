@@ -61,7 +61,16 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,wasm,svg,png,webmanifest}'],
         // Decoders of codecs producers rarely have (AC-3, DTS, E-AC-3, AMR inside MP4; Opus's
         // optional neural decoder) load on demand instead of weighing on every install.
-        globIgnores: ['**/decode-{ac3,dts,eac3,amr}-*.js', '**/opus-ml-*.js'],
+        // ffmpeg.wasm (32 MB) is the second decoder for odd files: fetched the first time one
+        // needs it, then kept by the runtime cache below.
+        globIgnores: ['**/decode-{ac3,dts,eac3,amr}-*.js', '**/opus-ml-*.js', '**/ffmpeg-core-*'],
+        runtimeCaching: [
+          {
+            urlPattern: /\/assets\/(ffmpeg-core|decode-[a-z0-9]+|opus-ml)-[\w-]+\.(js|wasm)$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'on-demand-decoders', expiration: { maxEntries: 16 } },
+          },
+        ],
         // The analysis worker embeds essentia.js's WASM (about 2.5 MB).
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         navigateFallback: 'index.html',

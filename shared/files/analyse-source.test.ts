@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -220,6 +221,75 @@ describe('analyseSource on fixtures', () => {
     const result = await analyseSource(source, deps);
     expect(result).toMatchObject({ status: 'error', sizeBytes: 1000, contentHash: null });
     expect(result.error).toContain('the file was moved');
+  });
+});
+
+describe('analyseSource with a second decoder', () => {
+  const odd = join(tmpdir(), `sm-adpcm-${process.pid}.wav`);
+  beforeAll(() => {
+    // Microsoft ADPCM: a WAV the in-process decoders refuse (format tag 0x2) and ffmpeg reads.
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:duration=2',
+      '-c:a',
+      'adpcm_ms',
+      odd,
+    ]);
+  });
+  afterAll(() => rm(odd, { force: true }));
+
+  /** What the browser's ffmpeg.wasm does, done here by native ffmpeg. */
+  const nativeTranscode = (bytes: Uint8Array): Promise<Uint8Array> =>
+    new Promise((resolve, reject) => {
+      const child = spawn('ffmpeg', [
+        '-v',
+        'error',
+        '-i',
+        'pipe:0',
+        '-c:a',
+        'pcm_f32le',
+        '-f',
+        'wav',
+        'pipe:1',
+      ]);
+      const out: Buffer[] = [];
+      child.stdout.on('data', (b: Buffer) => out.push(b));
+      child.on('error', reject);
+      child.on('close', (code) =>
+        code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`ffmpeg exited ${code}`)),
+      );
+      child.stdin.end(bytes);
+    });
+
+  it("analyses what the in-process decoders cannot read through it, keeping the file's hash", async () => {
+    const bytes = new Uint8Array(await readFile(odd));
+    const { source } = memorySource('Odd/adpcm.wav', bytes);
+    const without = await analyseSource(source, deps);
+    expect(without.status).toBe('error');
+    expect(without.error).toMatch(/format tag 0x2/);
+    const result = await analyseSource(source, { ...deps, transcodeToWav: nativeTranscode });
+    expect(result.status, result.error ?? '').toBe('ok');
+    expect(result.contentHash).toBe(without.contentHash);
+    expect(result.codec).toBe('ffmpeg');
+    expect(result.analysis?.durationS).toBeGreaterThan(1.95);
+    expect(result.analysis?.durationS).toBeLessThan(2.1);
+    expect(result.analysis?.kind).toBe('oneshot');
+  });
+
+  it('gives both reasons when the second decoder fails too', async () => {
+    const bytes = new Uint8Array(await readFile(odd));
+    const { source } = memorySource('Odd/adpcm.wav', bytes);
+    const result = await analyseSource(source, {
+      ...deps,
+      transcodeToWav: () => Promise.reject(new Error('Invalid data found when processing input')),
+    });
+    expect(result.status).toBe('error');
+    expect(result.error).toMatch(/format tag 0x2.*ffmpeg could not read it either: Invalid data/);
   });
 });
 

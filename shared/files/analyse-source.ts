@@ -30,6 +30,12 @@ export interface ByteSource {
 export interface AnalyseSourceDeps {
   hasher: XXHashAPI;
   essentia: EssentiaKeyApi;
+  /**
+   * A second decoder for what the in-process ones cannot read (ADPCM or µ-law WAV, odd MP4
+   * layouts): the file's bytes in, the same audio as a 32-bit float WAV out. Rejects with a
+   * reason when it cannot read the file either.
+   */
+  transcodeToWav?: (bytes: Uint8Array) => Promise<Uint8Array>;
 }
 
 /** Files up to this size are read into memory once; larger ones are streamed. */
@@ -84,11 +90,18 @@ export async function analyseSource(
       contentHash ??= await hashChunks(source, deps.hasher).catch(() => null);
       const reason =
         error instanceof DecodeError ? error.message : `decoder failed: ${errorMessage(error)}`;
-      return failedAnalysis(path, 'error', `cannot decode ${format}: ${reason}`, {
-        sizeBytes,
-        contentHash,
-        format,
-      });
+      const retry =
+        deps.transcodeToWav && !(error instanceof DecodeError && error.code === 'empty');
+      const second = retry ? await transcoded(source, whole, deps.transcodeToWav!) : null;
+      if (!second || 'reason' in second) {
+        const also = second ? `; ffmpeg could not read it either: ${second.reason}` : '';
+        return failedAnalysis(path, 'error', `cannot decode ${format}: ${reason}${also}`, {
+          sizeBytes,
+          contentHash,
+          format,
+        });
+      }
+      decoded = second;
     }
     const failed = { sizeBytes, contentHash, format, codec: decoded.codec };
     if (decoded.stats.frames === 0) {
@@ -127,6 +140,26 @@ export async function analyseSource(
       sizeBytes,
       contentHash,
     });
+  }
+}
+
+/** Files the second decoder takes (it holds the file and its decoded audio in memory). */
+const TRANSCODE_MAX_BYTES = 512 * 1024 * 1024;
+
+/** The file decoded by the second decoder, or why it could not be. */
+async function transcoded(
+  source: ByteSource,
+  whole: Uint8Array | null,
+  transcodeToWav: (bytes: Uint8Array) => Promise<Uint8Array>,
+): Promise<Decoded | { reason: string }> {
+  if (source.sizeBytes > TRANSCODE_MAX_BYTES) return { reason: 'the file is too large for it' };
+  try {
+    const wav = await transcodeToWav(whole ?? (await source.whole()));
+    const decoded = await decodeInProcess('wav', wav);
+    // Its header is ffmpeg's, not the file's: it says nothing of the source's codec or depth.
+    return { ...decoded, codec: 'ffmpeg', bitDepth: null, declaredFrames: null };
+  } catch (error) {
+    return { reason: errorMessage(error) };
   }
 }
 

@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import Essentia from 'essentia.js/dist/essentia.js-core.es.js';
 import { EssentiaWASM } from 'essentia.js/dist/essentia-wasm.es.js';
 import xxhash from 'xxhash-wasm';
+import { transcodeToWav } from './ffmpeg-transcoder.js';
 import type { EssentiaKeyApi } from '../../../shared/analysis/index.js';
 import {
   analyseSource,
@@ -20,6 +21,7 @@ const STREAM_CHUNK_BYTES = 4 * 1024 * 1024;
 const deps = (async () => ({
   hasher: await xxhash(),
   essentia: new Essentia(EssentiaWASM) as EssentiaKeyApi,
+  transcodeToWav,
 }))();
 
 async function* chunksOf(file: Blob): AsyncIterable<Uint8Array> {

@@ -103,7 +103,8 @@ export function App() {
       )}
       <footer className="foot">
         Free software under the <a href="/licenses/LICENSE.txt">AGPL-3.0</a>; key detection by{' '}
-        <a href="/licenses/essentia.js-LICENSE.txt">essentia.js (AGPL-3.0)</a>.
+        <a href="/licenses/essentia.js-LICENSE.txt">essentia.js (AGPL-3.0)</a>; odd files decoded by{' '}
+        <a href="https://github.com/ffmpegwasm/ffmpeg.wasm">ffmpeg.wasm</a> (GPL-2.0-or-later).
       </footer>
     </div>
   );

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { SESSION_COOKIE, type AuthService } from '../auth/auth.service.js';
 
 const TYPES: Record<string, string> = {
@@ -64,7 +64,11 @@ export function webApp(auth: AuthService, clientDir: string) {
     }
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'cache-control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
+      // Vite names what it puts in assets/ by content hash: those never change. Everything else
+      // (index.html, the service worker, the manifest) must be checked each time.
+      'cache-control': file.startsWith(join(clientDir, 'assets') + sep)
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache',
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { OnDuplicate } from '../../../../shared/schemas/index.js';
-import type { DuplicateGroup } from '../controller/duplicate-groups.js';
+import { isKept, type DuplicateGroup } from '../controller/duplicate-groups.js';
 import { formatBytes, splitPath } from '../format.js';
 import { Waveform } from '../Waveform/Waveform.js';
 
@@ -47,9 +47,7 @@ function Group({
         )}
         {group.members.map((file) => {
           const { folder, name } = splitPath(file.path);
-          const kept =
-            group.resolution === 'keep-both' ||
-            (file === group.best && (!library || group.resolution === 'replace'));
+          const kept = isKept(group, file);
           return (
             <div
               key={file.path}

@@ -1,6 +1,7 @@
-import { useState, useSyncExternalStore } from 'react';
+import { useMemo, useState, useSyncExternalStore } from 'react';
 import type { ImportStep } from '../../queue/queue-types.js';
 import { Chooser } from '../Chooser/Chooser.js';
+import { isKept } from '../controller/duplicate-groups.js';
 import type { ImportController } from '../controller/import-controller.js';
 import type { ImportView } from '../controller/import-store.js';
 import { DuplicateGroups } from '../DuplicateGroups/DuplicateGroups.js';
@@ -35,6 +36,15 @@ function Steps({ current }: { current: ImportStep }) {
   );
 }
 
+/** Files the upload step will send bytes for, as the duplicate choices stand. */
+function countNewSounds(view: ImportView): number {
+  const plan = new Map<string, boolean>();
+  for (const group of view.groups) {
+    for (const file of group.members) plan.set(file.path, isKept(group, file));
+  }
+  return view.files.filter((f) => f.state === 'analysed' && (plan.get(f.path) ?? true)).length;
+}
+
 /** Shown after a reload: the page needs the folder again to read the files left to do. */
 function Reconnect({ view, controller }: { view: ImportView; controller: ImportController }) {
   const roots = view.record?.roots.join(', ') ?? '';
@@ -65,13 +75,7 @@ export function ImportPage({ controller }: { controller: ImportController }) {
   const [selected, setSelected] = useState<string | null>(null);
   const step = view.record?.step ?? 'choose';
   const selectedFile = selected ? controller.store.get(selected) : undefined;
-  const newSounds = view.files.filter(
-    (f) =>
-      f.state === 'analysed' &&
-      (!f.duplicate ||
-        f.resolution === 'keep-both' ||
-        (f.resolution === 'replace' && view.groups.some((g) => g.best === f))),
-  ).length;
+  const newSounds = useMemo(() => countNewSounds(view), [view]);
   const needsFolder = view.missing > 0 && (step === 'analyse' || step === 'upload');
   return (
     <main className="import" data-testid="import-page">

@@ -31,6 +31,13 @@ export function Progress({ view }: { view: ImportView }) {
           </>
         )}
       </p>
+      {view.record?.step === 'analyse' && !analysis.running && counts.discovered === 0 && (
+        <p className="muted" data-testid="checking-library">
+          {view.online
+            ? 'Checking your library for these sounds…'
+            : 'Analysis is done. The check against your library waits for the connection.'}
+        </p>
+      )}
       <ul className="counts">
         <li data-testid="count-analysed">
           {counts.analysed + counts.checked + counts.uploading + counts.done + counts.duplicate}{' '}

@@ -68,6 +68,12 @@ export function duplicateGroups(files: readonly QueueFile[]): DuplicateGroup[] {
   });
 }
 
+/** Whether a member's bytes are uploaded, as the group is resolved. */
+export function isKept(group: DuplicateGroup, file: QueueFile): boolean {
+  if (group.resolution === 'keep-both') return true;
+  return file === group.best && (group.libraryAssetId === null || group.resolution === 'replace');
+}
+
 /** What each file of a group sends to the server: whether to upload and its `on_duplicate`. */
 export function plannedEntries(group: DuplicateGroup): Map<string, OnDuplicate> {
   const plan = new Map<string, OnDuplicate>();
