@@ -70,11 +70,12 @@ export function FileDetail({
         </p>
       )}
       <Waveform peaks={a?.waveform} width={480} height={64} />
-      {url ? (
-        <audio controls src={url} data-testid="play-file" preload="none" />
-      ) : (
-        <p className="muted">Reconnect the folder to listen to this file.</p>
-      )}
+      {file.analysis &&
+        (url ? (
+          <audio controls src={url} data-testid="play-file" preload="none" />
+        ) : (
+          <p className="muted">Reconnect the folder to listen to this file.</p>
+        ))}
       <dl>
         <dt>Format</dt>
         <dd>

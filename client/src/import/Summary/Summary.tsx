@@ -54,7 +54,7 @@ export function Summary({
       )}
       {skipped.length > 0 && (
         <details>
-          <summary>{skipped.length} files were not audio or were empty</summary>
+          <summary>{skipped.length} files were skipped: not audio</summary>
           <ul className="reasons">
             {skipped.map((f) => (
               <li key={f.path} data-testid="skipped-file">

@@ -11,9 +11,8 @@ export function UploadPanel({
   onPause: () => void;
   onResume: () => void;
 }) {
-  const { upload, job, counts } = view;
-  const pct =
-    upload.totalBytes > 0 ? Math.min(100, (100 * upload.sentBytes) / upload.totalBytes) : 0;
+  const { upload, bytes, job, counts } = view;
+  const pct = bytes.total > 0 ? Math.min(100, (100 * bytes.sent) / bytes.total) : 0;
   const waiting = !view.online ? 'offline' : upload.paused ? 'paused' : null;
   return (
     <section className="upload-panel" data-testid="upload-panel" aria-live="polite">
@@ -43,8 +42,7 @@ export function UploadPanel({
         <div style={{ width: `${pct}%` }} />
       </div>
       <p>
-        {formatBytes(upload.sentBytes)} of {formatBytes(upload.totalBytes)} sent · {upload.active}{' '}
-        uploading now
+        {formatBytes(bytes.sent)} of {formatBytes(bytes.total)} sent · {upload.active} uploading now
       </p>
       <ul className="counts">
         <li data-testid="upload-done">{counts.done} imported</li>

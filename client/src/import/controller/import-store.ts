@@ -16,13 +16,17 @@ export interface AnalysisProgress {
   etaS: number | null;
 }
 
-/** Live figures of the upload. */
+/** Live state of the upload. */
 export interface UploadProgress {
   running: boolean;
   paused: boolean;
   active: number;
-  sentBytes: number;
-  totalBytes: number;
+}
+
+/** Bytes of the files this import uploads, and how many of them the server holds. */
+export interface UploadBytes {
+  sent: number;
+  total: number;
 }
 
 /** Everything the wizard shows, as one immutable snapshot. */
@@ -33,6 +37,7 @@ export interface ImportView {
   groups: readonly DuplicateGroup[];
   analysis: AnalysisProgress;
   upload: UploadProgress;
+  bytes: UploadBytes;
   job: JobStatusResponse | null;
   online: boolean;
   /** Files whose bytes this page does not hold (after a reload): the folder must be reconnected. */
@@ -74,13 +79,7 @@ export class ImportStore {
   online = navigator.onLine;
   canRegrant = false;
   analysis: AnalysisProgress = { running: false, done: 0, total: 0, filesPerS: 0, etaS: null };
-  upload: UploadProgress = {
-    running: false,
-    paused: false,
-    active: 0,
-    sentBytes: 0,
-    totalBytes: 0,
-  };
+  upload: UploadProgress = { running: false, paused: false, active: 0 };
 
   private readonly dirty = new Set<string>();
   private readonly prints = new Map<string, Fingerprint>();
@@ -183,10 +182,16 @@ export class ImportStore {
   private view(): ImportView {
     const files = [...this.files.values()];
     const counts = { ...EMPTY_COUNTS };
+    const bytes = { sent: 0, total: 0 };
     let missing = 0;
     for (const file of files) {
       counts[file.state]++;
       if (!this.blobs.has(file.path) && needsBytes(file)) missing++;
+      // Files whose bytes go up: waiting for them, sending, or sent by this import.
+      if (file.state === 'checked' || file.state === 'uploading' || file.uploadUrl !== null) {
+        bytes.total += file.sizeBytes;
+        bytes.sent += file.state === 'done' ? file.sizeBytes : file.uploadedBytes;
+      }
     }
     if (
       this.groupsCache?.files.length !== files.length ||
@@ -201,6 +206,7 @@ export class ImportStore {
       groups: this.groupsCache.groups,
       analysis: { ...this.analysis },
       upload: { ...this.upload },
+      bytes,
       job: this.job,
       online: this.online,
       missing,

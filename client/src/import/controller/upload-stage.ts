@@ -198,13 +198,6 @@ export class UploadStage {
 
   private async uploadAll(): Promise<void> {
     const store = this.store;
-    const totalBytes = [...store.files.values()]
-      .filter(
-        (f) =>
-          f.state === 'checked' || f.state === 'uploading' || (f.state === 'done' && f.uploadUrl),
-      )
-      .reduce((sum, f) => sum + f.sizeBytes, 0);
-    store.upload = { ...store.upload, totalBytes };
     for (;;) {
       if (!navigator.onLine || store.upload.paused) {
         await new Promise<void>((resolve) => (this.wake = resolve));
@@ -223,7 +216,6 @@ export class UploadStage {
   private start(file: QueueFile): void {
     const store = this.store;
     const blob = store.blobs.get(file.path)!;
-    let sentBefore = file.uploadedBytes;
     store.set(moveFile(file, 'uploading'));
     const handle = uploadFile({
       endpoint: new URL('/api/v1/uploads', location.href).href,
@@ -239,11 +231,6 @@ export class UploadStage {
         void store.flush();
       },
       onProgress: (sent) => {
-        store.upload = {
-          ...store.upload,
-          sentBytes: store.upload.sentBytes + Math.max(0, sent - sentBefore),
-        };
-        sentBefore = sent;
         const now = store.get(file.path);
         if (now) store.set({ ...now, uploadedBytes: sent });
       },
