@@ -52,6 +52,8 @@ export interface AnalyseOptions {
   hints: Hints;
   /** essentia.js, loaded by the platform (Node worker or browser worker). */
   essentia: EssentiaKeyApi;
+  /** When given, receives how long the fingerprint took (ms), to report time by stage. */
+  timings?: { fingerprintMs: number };
 }
 
 /**
@@ -81,6 +83,9 @@ export function analyseSound(
     : { key: null, confidence: 0 };
   const key = keyEstimate.key;
   const hintKey = options.hints.key;
+  const fingerprintStart = performance.now();
+  const fingerprint = computeFingerprint(samples, sampleRate);
+  if (options.timings) options.timings.fingerprintMs = performance.now() - fingerprintStart;
   return {
     kind,
     durationS: stats.durationS,
@@ -103,7 +108,7 @@ export function analyseSound(
       keyAgreement: key && hintKey ? compareKey(key, hintKey) : null,
     },
     waveform: stats.waveform,
-    fingerprint: computeFingerprint(samples, sampleRate),
+    fingerprint,
     analysedS: samples.length / sampleRate,
   };
 }

@@ -127,6 +127,25 @@ describe('analyseSource on fixtures', () => {
 
       // A small file is read once, whole.
       expect(calls).toEqual({ head: 0, whole: 1, chunks: 0 });
+
+      // Its time by stage: each measured, none negative, together within the call's time.
+      const started = performance.now();
+      const again = await analyseSource((await fixtureSource(path)).source, deps);
+      const wallMs = performance.now() - started;
+      const stages = again.stageMs!;
+      expect(Object.keys(stages).sort()).toEqual([
+        'analyse',
+        'decode',
+        'fingerprint',
+        'hash',
+        'read',
+      ]);
+      for (const ms of Object.values(stages)) expect(ms).toBeGreaterThanOrEqual(0);
+      expect(stages.decode).toBeGreaterThan(0);
+      expect(stages.analyse).toBeGreaterThan(0);
+      expect(stages.fingerprint).toBeGreaterThan(0);
+      const sum = Object.values(stages).reduce((a, b) => a + b, 0);
+      expect(sum).toBeLessThanOrEqual(wallMs + 1);
     },
   );
 
@@ -408,5 +427,11 @@ describe('analyseSource on a file larger than WHOLE_READ_MAX_BYTES', () => {
     expect(result.analysis?.channels).toBe(CHANNELS);
     expect(result.analysis?.peakDbfs).toBeCloseTo(20 * Math.log10(0.5), 1);
     expect(result.analysis?.kind).toBe('track');
+    // Streamed, reading and hashing happen inside decoding's span: they are counted once each.
+    const stages = result.stageMs!;
+    for (const ms of Object.values(stages)) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(stages.read).toBeGreaterThan(0);
+    expect(stages.hash).toBeGreaterThan(0);
+    expect(stages.decode).toBeGreaterThan(0);
   });
 });

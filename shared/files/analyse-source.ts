@@ -12,6 +12,7 @@ import {
   type Decoded,
 } from './decoded.js';
 import { failedAnalysis, type FileAnalysis } from './file-analysis.js';
+import { StageClock } from './stage-times.js';
 import { hintsFromBytes } from './tag-hints.js';
 
 /** A file to analyse, wherever its bytes come from (a browser File, a test's buffer). */
@@ -64,10 +65,16 @@ export async function analyseSource(
     });
   }
   let contentHash: string | null = null;
+  const clock = new StageClock();
   try {
-    const whole = sizeBytes <= WHOLE_READ_MAX_BYTES ? await source.whole() : null;
-    if (whole) contentHash = hex64(deps.hasher.h64Raw(whole));
-    const head = whole ? whole.subarray(0, HEAD_BYTES) : await source.head(HEAD_BYTES);
+    const whole =
+      sizeBytes <= WHOLE_READ_MAX_BYTES
+        ? await clock.timeAsync('read', () => source.whole())
+        : null;
+    if (whole) contentHash = clock.time('hash', () => hex64(deps.hasher.h64Raw(whole)));
+    const head = whole
+      ? whole.subarray(0, HEAD_BYTES)
+      : await clock.timeAsync('read', () => source.head(HEAD_BYTES));
     const sniffed = sniffAudioFormat(head.subarray(0, 4096), fileName);
     if (!sniffed.ok) {
       contentHash ??= await hashChunks(source, deps.hasher);
@@ -80,10 +87,15 @@ export async function analyseSource(
     let decoded: Decoded;
     try {
       if (whole) {
-        decoded = await decodeInProcess(format, whole);
+        decoded = await clock.timeAsync('decode', () => decodeInProcess(format, whole));
       } else {
         const hash = deps.hasher.create64();
-        decoded = await decodeInProcess(format, source.chunks(), (chunk) => hash.update(chunk));
+        decoded = await clock.timeAsync('decode', () =>
+          decodeInProcess(format, clock.reads(source.chunks()), (chunk) =>
+            clock.time('hash', () => hash.update(chunk)),
+          ),
+        );
+        clock.settle('decode');
         contentHash = hex64(hash.digest());
       }
     } catch (error) {
@@ -102,6 +114,7 @@ export async function analyseSource(
         });
       }
       decoded = second;
+      clock.ms.decode += second.decodeMs;
     }
     const failed = { sizeBytes, contentHash, format, codec: decoded.codec };
     if (decoded.stats.frames === 0) {
@@ -119,11 +132,12 @@ export async function analyseSource(
         : decoded.declaredFrames;
     const cut = truncation(decoded, declared);
     if (cut) return failedAnalysis(path, 'error', cut, failed);
-    const hints = await hintsFromBytes(fileName, whole ?? head);
-    const analysis = analyseSound(decoded.stats, decoded.canonical, {
-      hints,
-      essentia: deps.essentia,
-    });
+    const timings = { fingerprintMs: 0 };
+    const hints = await clock.timeAsync('analyse', () => hintsFromBytes(fileName, whole ?? head));
+    const analysis = clock.time('analyse', () =>
+      analyseSound(decoded.stats, decoded.canonical, { hints, essentia: deps.essentia, timings }),
+    );
+    clock.move('analyse', 'fingerprint', timings.fingerprintMs);
     return {
       path,
       status: 'ok',
@@ -134,6 +148,7 @@ export async function analyseSource(
       codec: decoded.codec,
       bitDepth: decoded.bitDepth,
       analysis,
+      stageMs: clock.ms,
     };
   } catch (error) {
     return failedAnalysis(path, 'error', `cannot read the file: ${errorMessage(error)}`, {
@@ -151,13 +166,15 @@ async function transcoded(
   source: ByteSource,
   whole: Uint8Array | null,
   transcodeToWav: (bytes: Uint8Array) => Promise<Uint8Array>,
-): Promise<Decoded | { reason: string }> {
+): Promise<(Decoded & { decodeMs: number }) | { reason: string }> {
   if (source.sizeBytes > TRANSCODE_MAX_BYTES) return { reason: 'the file is too large for it' };
   try {
+    const start = performance.now();
     const wav = await transcodeToWav(whole ?? (await source.whole()));
     const decoded = await decodeInProcess('wav', wav);
+    const decodeMs = performance.now() - start;
     // Its header is ffmpeg's, not the file's: it says nothing of the source's codec or depth.
-    return { ...decoded, codec: 'ffmpeg', bitDepth: null, declaredFrames: null };
+    return { ...decoded, codec: 'ffmpeg', bitDepth: null, declaredFrames: null, decodeMs };
   } catch (error) {
     return { reason: errorMessage(error) };
   }

@@ -1,11 +1,24 @@
 import type { AnalysisLine } from '../schemas/index.js';
 import type { FileAnalysis } from './file-analysis.js';
+import type { StageTimes } from './stage-times.js';
 import type { DuplicateMatch } from './run-dedupe.js';
 
 function round(value: number | null | undefined, digits: number): number | null {
   if (value === null || value === undefined || !Number.isFinite(value)) return null;
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
+}
+
+/** Stage times to 0.01 ms. */
+export function roundedStages(ms: StageTimes): StageTimes {
+  const r = (v: number) => Math.round(v * 100) / 100;
+  return {
+    read: r(ms.read),
+    hash: r(ms.hash),
+    decode: r(ms.decode),
+    analyse: r(ms.analyse),
+    fingerprint: r(ms.fingerprint),
+  };
 }
 
 /** The `analyze --json` line of a file (the DESIGN.md contract, snake_case). */
@@ -38,5 +51,6 @@ export function toAnalysisLine(file: FileAnalysis, duplicate: DuplicateMatch | n
     key_hint: a?.hints.key ?? null,
     key_hint_agreement: a?.hints.keyAgreement ?? null,
     analysed_s: round(a?.analysedS, 3),
+    stage_ms: file.stageMs ? roundedStages(file.stageMs) : null,
   };
 }

@@ -1,5 +1,6 @@
 import type { SoundAnalysis } from '../analysis/index.js';
 import type { AudioFormat } from '../decode/index.js';
+import type { StageTimes } from './stage-times.js';
 
 /** What analysing one file produced; plain data, so it crosses worker_threads unchanged. */
 export interface FileAnalysis {
@@ -14,6 +15,8 @@ export interface FileAnalysis {
   codec: string | null;
   bitDepth: number | null;
   analysis: SoundAnalysis | null;
+  /** Where the time went, for files that got as far as analysis. */
+  stageMs?: StageTimes;
 }
 
 /** A result for a file that did not get as far as analysis. */

@@ -18,8 +18,10 @@ export {
 export type { Decoded } from './decoded.js';
 export { failedAnalysis } from './file-analysis.js';
 export type { FileAnalysis } from './file-analysis.js';
-export { toAnalysisLine } from './analysis-line.js';
+export { roundedStages, toAnalysisLine } from './analysis-line.js';
 export { toManifestEntry } from './manifest-entry.js';
 export { RunDeduplicator } from './run-dedupe.js';
 export type { DuplicateMatch } from './run-dedupe.js';
 export { hintsFrom, hintsFromBytes, TAG_OPTIONS } from './tag-hints.js';
+export { StageClock } from './stage-times.js';
+export type { StageTimes } from './stage-times.js';

@@ -42,6 +42,17 @@ export const analysisLineSchema = z.object({
   key_hint_agreement: z.enum(['agrees', 'relative', 'disagrees']).nullable(),
   /** Seconds that tempo, key and fingerprint were read from: less than duration_s for very long files. */
   analysed_s: z.number().nonnegative().nullable(),
+  /** ms this file took by stage (read, hash, decode, analyse, fingerprint); null when it failed early. */
+  stage_ms: z
+    .object({
+      read: z.number(),
+      hash: z.number(),
+      decode: z.number(),
+      analyse: z.number(),
+      fingerprint: z.number(),
+    })
+    .nullable()
+    .optional(),
 });
 
 export type AnalysisLine = z.infer<typeof analysisLineSchema>;

@@ -13,6 +13,7 @@ import {
   FLAC_LAST_BLOCK_FRAMES,
   hex64,
   missingFrames,
+  StageClock,
   truncation,
   WHOLE_READ_MAX_BYTES,
   type Decoded,
@@ -112,10 +113,12 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
 
   let bytes: Uint8Array | null = null;
   let contentHash: string | null = null;
+  const clock = new StageClock();
   try {
     if (sizeBytes <= WHOLE_READ_MAX_BYTES) {
-      bytes = await readFile(path);
-      contentHash = hex64(deps.hasher.h64Raw(bytes));
+      const read = await clock.timeAsync('read', () => readFile(path));
+      bytes = read;
+      contentHash = clock.time('hash', () => hex64(deps.hasher.h64Raw(read)));
     }
     const sniffed = sniffAudioFormat(
       bytes ? bytes.subarray(0, HEAD_BYTES) : await readHead(path),
@@ -133,16 +136,21 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
     }
     const format = sniffed.format;
     const inProcess = async (): Promise<Decoded> => {
-      if (bytes) return decodeInProcess(format, bytes);
+      const held = bytes;
+      if (held) return clock.timeAsync('decode', () => decodeInProcess(format, held));
       const hash = deps.hasher.create64();
-      const chunks = createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES });
-      const decoded = await decodeInProcess(format, chunks, (chunk) => hash.update(chunk));
+      const chunks = clock.reads(createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES }));
+      const decoded = await clock.timeAsync('decode', () =>
+        decodeInProcess(format, chunks, (chunk) => clock.time('hash', () => hash.update(chunk))),
+      );
+      clock.settle('decode');
       contentHash = hex64(hash.digest());
       return decoded;
     };
+    // ffmpeg decodes in its own process: this thread's time is the wait for it.
     const natively = async (canonical: boolean): Promise<Decoded> => {
       const [result, hash] = await Promise.all([
-        decodeNatively(path, format, canonical),
+        clock.timeAsync('decode', () => decodeNatively(path, format, canonical)),
         contentHash ?? hashStream(path, deps.hasher),
       ]);
       contentHash = hash;
@@ -200,12 +208,14 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
         codec: decoded.codec,
       });
     }
-    const hints = await readHints(path, fileName, bytes);
+    const held = bytes;
+    const hints = await clock.timeAsync('analyse', () => readHints(path, fileName, held));
     bytes = null;
-    const analysis = analyseSound(decoded.stats, decoded.canonical, {
-      hints,
-      essentia: deps.essentia,
-    });
+    const timings = { fingerprintMs: 0 };
+    const analysis = clock.time('analyse', () =>
+      analyseSound(decoded.stats, decoded.canonical, { hints, essentia: deps.essentia, timings }),
+    );
+    clock.move('analyse', 'fingerprint', timings.fingerprintMs);
     return {
       path,
       status: 'ok',
@@ -216,6 +226,7 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
       codec: decoded.codec,
       bitDepth: decoded.bitDepth,
       analysis,
+      stageMs: clock.ms,
     };
   } catch (error) {
     return failedAnalysis(path, 'error', describeFsError(error), { sizeBytes, contentHash });

@@ -5,7 +5,7 @@ import { ApiClient, ApiError } from './api-client.js';
 import { fileFacts, findFiles, type FoundFile } from './file-set.js';
 import type { ImportOutput, Failure } from './import-output.js';
 import { followJob, type LiveFeed } from './live-feed.js';
-import { toManifestEntry } from '../../../shared/files/index.js';
+import { roundedStages, toManifestEntry } from '../../../shared/files/index.js';
 import { RunState } from './run-state.js';
 import { stateDir, type Connection } from './settings.js';
 import type { UploadHandle } from '../../../shared/uploads/tus-upload.js';
@@ -170,6 +170,7 @@ export async function runImport(
           path: file.rel,
           state: 'analysed',
           content_hash: analysis.contentHash,
+          stage_ms: analysis.stageMs ? roundedStages(analysis.stageMs) : null,
         });
         return file.rel;
       });

@@ -24,6 +24,7 @@ function newFile(importId: string, found: FoundFile, seq: number): QueueFile {
     codec: null,
     bitDepth: null,
     analysis: null,
+    stageMs: null,
     edits: {},
     duplicate: null,
     resolution: null,

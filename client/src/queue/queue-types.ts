@@ -1,5 +1,6 @@
 import type { SoundAnalysis, SoundKind } from '../../../shared/analysis/index.js';
 import type { AudioFormat } from '../../../shared/decode/index.js';
+import type { StageTimes } from '../../../shared/files/index.js';
 import type { OnDuplicate } from '../../../shared/schemas/index.js';
 import type { FileState } from './file-state.js';
 
@@ -54,6 +55,8 @@ export interface QueueFile {
   codec: string | null;
   bitDepth: number | null;
   analysis: QueueAnalysis | null;
+  /** Where its analysis time went (ms by stage), once analysed. */
+  stageMs: StageTimes | null;
   edits: FileEdits;
   duplicate: DuplicateInfo | null;
   /** How a duplicate is resolved; null = keep the library's or the best copy (skip this one). */

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import type { FileState } from '../../queue/file-state.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 import { effective } from '../controller/queue-entry.js';
@@ -65,6 +65,57 @@ function stateText(file: QueueFile): string {
 }
 
 const ROW_PX = 34;
+
+/** One row; memoised, so a render re-draws only the rows whose file changed. */
+const FileRow = memo(function FileRow({
+  file,
+  top,
+  selected,
+  onSelect,
+}: {
+  file: QueueFile;
+  top: number;
+  selected: boolean;
+  onSelect: (path: string) => void;
+}) {
+  const e = effective(file);
+  const { folder, name } = splitPath(file.path);
+  return (
+    <div
+      role="row"
+      className={`grid row state-${file.state}${selected ? ' selected' : ''}`}
+      style={{ transform: `translateY(${top}px)`, height: ROW_PX }}
+      data-testid="file-row"
+      data-path={file.path}
+      data-state={file.state}
+      data-kind={e.kind ?? ''}
+      data-bpm={e.bpm ?? ''}
+      data-key={e.key ?? ''}
+      data-duration={file.analysis?.durationS.toFixed(3) ?? ''}
+      data-duplicate={file.duplicate ? file.duplicate.of : ''}
+      aria-selected={selected}
+      onClick={() => onSelect(file.path)}
+    >
+      <span className="col-path" title={file.path}>
+        <span className="name">{name}</span>
+        <span className="folder">{folder}</span>
+      </span>
+      <span className="col-kind">{e.kind ?? ''}</span>
+      <span className="col-duration">{formatDuration(file.analysis?.durationS)}</span>
+      <span className="col-bpm">{e.bpm !== null ? String(Number(e.bpm.toFixed(1))) : ''}</span>
+      <span className="col-key">{e.key ?? ''}</span>
+      <span className="col-loudness">{file.analysis?.loudnessLufs?.toFixed(1) ?? ''}</span>
+      <span className="col-format">{file.format ?? ''}</span>
+      <span className="col-size">{formatBytes(file.sizeBytes)}</span>
+      <span className="col-state" title={file.reason ?? undefined}>
+        {stateText(file)}
+      </span>
+      <span className="col-wave">
+        <Waveform peaks={file.analysis?.waveform} />
+      </span>
+    </div>
+  );
+});
 
 /**
  * The import's files as a sortable, filterable, virtualised table: only the rows in view are in
@@ -161,47 +212,14 @@ export function FileTable({
         <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {virtual.getVirtualItems().map((item) => {
             const file = rows[item.index]!;
-            const e = effective(file);
-            const { folder, name } = splitPath(file.path);
             return (
-              <div
+              <FileRow
                 key={file.path}
-                role="row"
-                className={`grid row state-${file.state}${selected === file.path ? ' selected' : ''}`}
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_PX }}
-                data-testid="file-row"
-                data-path={file.path}
-                data-state={file.state}
-                data-kind={e.kind ?? ''}
-                data-bpm={e.bpm ?? ''}
-                data-key={e.key ?? ''}
-                data-duration={file.analysis?.durationS.toFixed(3) ?? ''}
-                data-duplicate={file.duplicate ? file.duplicate.of : ''}
-                aria-selected={selected === file.path}
-                onClick={() => onSelect(file.path)}
-              >
-                <span className="col-path" title={file.path}>
-                  <span className="name">{name}</span>
-                  <span className="folder">{folder}</span>
-                </span>
-                <span className="col-kind">{e.kind ?? ''}</span>
-                <span className="col-duration">{formatDuration(file.analysis?.durationS)}</span>
-                <span className="col-bpm">
-                  {e.bpm !== null ? String(Number(e.bpm.toFixed(1))) : ''}
-                </span>
-                <span className="col-key">{e.key ?? ''}</span>
-                <span className="col-loudness">
-                  {file.analysis?.loudnessLufs?.toFixed(1) ?? ''}
-                </span>
-                <span className="col-format">{file.format ?? ''}</span>
-                <span className="col-size">{formatBytes(file.sizeBytes)}</span>
-                <span className="col-state" title={file.reason ?? undefined}>
-                  {stateText(file)}
-                </span>
-                <span className="col-wave">
-                  <Waveform peaks={file.analysis?.waveform} />
-                </span>
-              </div>
+                file={file}
+                top={item.start}
+                selected={selected === file.path}
+                onSelect={onSelect}
+              />
             );
           })}
         </div>

@@ -1,3 +1,4 @@
+import type { Fingerprint } from '../../../../shared/analysis/index.js';
 import { RunDeduplicator, type FileAnalysis } from '../../../../shared/files/index.js';
 import { MAX_ITEMS_PER_CHECK } from '../../../../shared/schemas/index.js';
 import { api } from '../../api/trpc.js';
@@ -5,14 +6,17 @@ import { moveFile } from '../../queue/file-state.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 import type { AnalysisPool } from '../../analysis/analysis-pool.js';
 import type { ImportStore } from './import-store.js';
-import { retrying, yieldToPage } from './pacing.js';
+import { pacer, retrying } from './pacing.js';
 
+/** Fingerprints read from IndexedDB at a time. */
+const PRINT_PAGE = 100;
 /** Items per preflight call: well under the server's limit, small enough to show progress. */
 const CHECK_BATCH = Math.min(500, MAX_ITEMS_PER_CHECK);
 
 /** The queue file after its analysis came back from a worker. */
 function analysed(file: QueueFile, result: FileAnalysis): QueueFile {
   const facts = {
+    stageMs: result.stageMs ?? null,
     contentHash: result.contentHash,
     format: result.format,
     codec: result.codec,
@@ -86,20 +90,30 @@ export async function analyseAll(
 export async function findDuplicates(store: ImportStore): Promise<void> {
   const record = store.record;
   if (!record) return;
-  const prints = await store.queue.fingerprints(record.id);
   const dedupe = new RunDeduplicator();
   const originals: QueueFile[] = [];
-  let n = 0;
-  for (const file of store.files.values()) {
-    if (++n % 200 === 0) await yieldToPage();
-    if (file.state !== 'analysed' || !file.contentHash) continue;
-    const match = dedupe.checkSound(file.path, file.contentHash, prints.get(file.path) ?? null);
-    if (match) {
-      const match_ = match.by === 'content_hash' ? 'content' : 'sound';
-      store.set({ ...file, duplicate: { of: 'selection', ref: match.duplicateOf, match: match_ } });
-    } else {
-      if (file.duplicate) store.set({ ...file, duplicate: null });
-      originals.push(file);
+  const prints = new Map<string, Fingerprint>();
+  const pace = pacer();
+  const analysed = [...store.files.values()].filter((f) => f.state === 'analysed' && f.contentHash);
+  // Fingerprints are read a page at a time: one read of thousands blocks the page for long.
+  for (let i = 0; i < analysed.length; i += PRINT_PAGE) {
+    const page = analysed.slice(i, i + PRINT_PAGE);
+    const stored = await store.queue.fingerprints(
+      record.id,
+      page.map((f) => f.path),
+    );
+    for (const file of page) {
+      await pace();
+      const print = stored.get(file.path) ?? null;
+      const match = dedupe.checkSound(file.path, file.contentHash!, print);
+      if (match) {
+        const how = match.by === 'content_hash' ? 'content' : 'sound';
+        store.set({ ...file, duplicate: { of: 'selection', ref: match.duplicateOf, match: how } });
+      } else {
+        if (file.duplicate) store.set({ ...file, duplicate: null });
+        originals.push(file);
+        if (print) prints.set(file.path, print);
+      }
     }
   }
   for (let i = 0; i < originals.length; i += CHECK_BATCH) {

@@ -47,6 +47,7 @@ function file(path: string, spec: Spec): QueueFile {
     codec: null,
     bitDepth: spec.bitDepth === undefined ? 16 : spec.bitDepth,
     analysis: analysis(spec.sampleRate ?? 44_100),
+    stageMs: null,
     edits: {},
     duplicate: spec.duplicate ?? null,
     resolution: spec.resolution ?? null,

@@ -6,6 +6,19 @@ export function yieldToPage(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * A function to await between the items of a long loop on the page: it yields (so the page
+ * paints and answers input) whenever the loop has run for `budgetMs` since the last yield.
+ */
+export function pacer(budgetMs = 8): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < budgetMs) return;
+    await yieldToPage();
+    since = performance.now();
+  };
+}
+
 /** Resolves once the browser is online again (at once when it is). */
 export function whenOnline(): Promise<void> {
   if (navigator.onLine) return Promise.resolve();

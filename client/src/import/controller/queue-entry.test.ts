@@ -46,6 +46,7 @@ function loop(edits: FileEdits = {}): QueueFile {
     codec: 'pcm_s16le',
     bitDepth: 16,
     analysis: ANALYSIS,
+    stageMs: null,
     edits,
     duplicate: null,
     resolution: null,
