@@ -15,6 +15,7 @@ export {
   durationsCompatible,
   quickSimilarity,
   fingerprintIndexKeys,
+  MAX_SOUND_CANDIDATES,
   SAME_SOUND_THRESHOLDS,
 } from './fingerprint/index.js';
 export type { Fingerprint, FingerprintSummary } from './fingerprint/index.js';

@@ -2,6 +2,7 @@ import {
   compareFingerprints,
   durationsCompatible,
   fingerprintIndexKeys,
+  MAX_SOUND_CANDIDATES,
   type Fingerprint,
 } from '../analysis/index.js';
 import type { FileAnalysis } from './file-analysis.js';
@@ -14,12 +15,22 @@ export interface DuplicateMatch {
 interface Known {
   path: string;
   fingerprint: Fingerprint;
+  /** Order of arrival: of two equally good candidates the earlier file is the original. */
+  seq: number;
 }
+
+/**
+ * Sounds of one index key looked at per check, the latest first. Copies share nearly all 16
+ * keys, so a copy is found through whichever of its keys is not crowded; the bound keeps a run
+ * of thousands of near-identical sounds (a folder of hi-hats) from costing time squared.
+ */
+const BUCKET_SCAN = 512;
 
 /**
  * Recognises files of one run that repeat an earlier one: identical bytes by content hash,
  * the same sound by fingerprint, looked up through the fingerprint's index keys and verified
- * with compareFingerprints (the same scheme the server's index uses).
+ * with compareFingerprints on the candidates that share the most keys (the same scheme, and
+ * the same cap, as the server's index).
  */
 export class RunDeduplicator {
   private readonly byHash = new Map<string, string>();
@@ -42,23 +53,35 @@ export class RunDeduplicator {
     this.byHash.set(contentHash, path);
     if (!fingerprint) return null;
     const keys = fingerprintIndexKeys(fingerprint);
-    const tried = new Set<Known>();
-    for (const key of keys) {
-      for (const known of this.byKey.get(key) ?? []) {
-        if (tried.has(known)) continue;
-        tried.add(known);
-        if (!durationsCompatible(known.fingerprint, fingerprint)) continue;
-        if (compareFingerprints(known.fingerprint, fingerprint).sameSound) {
-          return { duplicateOf: known.path, by: 'fingerprint' };
-        }
+    for (const known of this.candidates(keys, fingerprint)) {
+      if (compareFingerprints(known.fingerprint, fingerprint).sameSound) {
+        return { duplicateOf: known.path, by: 'fingerprint' };
       }
     }
-    const entry = { path, fingerprint };
+    const entry = { path, fingerprint, seq: this.byHash.size };
     for (const key of keys) {
       const list = this.byKey.get(key);
       if (list) list.push(entry);
       else this.byKey.set(key, [entry]);
     }
     return null;
+  }
+
+  /** Known sounds of a compatible length, most shared keys first, then earliest; capped. */
+  private candidates(keys: string[], fingerprint: Fingerprint): Known[] {
+    const shared = new Map<Known, number>();
+    for (const key of keys) {
+      const list = this.byKey.get(key) ?? [];
+      for (let i = list.length - 1; i >= Math.max(0, list.length - BUCKET_SCAN); i--) {
+        const known = list[i]!;
+        shared.set(known, (shared.get(known) ?? 0) + 1);
+      }
+    }
+    const ranked: [Known, number][] = [];
+    for (const [known, count] of shared) {
+      if (durationsCompatible(known.fingerprint, fingerprint)) ranked.push([known, count]);
+    }
+    ranked.sort((a, b) => b[1] - a[1] || a[0].seq - b[0].seq);
+    return ranked.slice(0, MAX_SOUND_CANDIDATES).map(([known]) => known);
   }
 }

@@ -76,10 +76,8 @@ export class ImportQueue {
       finishedAt: null,
     };
     const files = found.map((f, i) => newFile(record.id, f, i));
-    await this.db.transaction('rw', this.db.imports, this.db.files, async () => {
-      await this.db.imports.put(record);
-      await this.db.files.bulkPut(files);
-    });
+    await this.db.imports.put(record);
+    await this.putInSlices(files);
     return { record, files };
   }
 
@@ -93,11 +91,21 @@ export class ImportQueue {
     const files = found
       .filter((f) => !known.has(f.path))
       .map((f, i) => newFile(record.id, f, nextSeq + i));
-    await this.db.transaction('rw', this.db.imports, this.db.files, async () => {
-      await this.db.imports.put(record);
-      await this.db.files.bulkPut(files);
-    });
+    await this.db.imports.put(record);
+    await this.putInSlices(files);
     return files;
+  }
+
+  /**
+   * Writes new files a slice per transaction, letting the page breathe between slices: one
+   * transaction of 20,000 rows holds the main thread for seconds. A page closed midway keeps
+   * the slices written; picking the folder again adds the rest.
+   */
+  private async putInSlices(files: QueueFile[]): Promise<void> {
+    for (let i = 0; i < files.length; i += 1000) {
+      await this.db.files.bulkPut(files.slice(i, i + 1000));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
   }
 
   saveRecord(record: ImportRecord): Promise<string> {

@@ -3,11 +3,8 @@ import type { Database } from '../db/database.js';
 import { importEntries } from '../db/schema.js';
 import type { EntryState, FingerprintInput } from '../../../shared/schemas/index.js';
 import type { CandidateSummary } from '../library/sound-match.js';
-import {
-  durationCompatible,
-  MAX_SOUND_CANDIDATES,
-  mostSharedKeysFirst,
-} from '../library/duration-filter.js';
+import { MAX_SOUND_CANDIDATES } from '../../../shared/analysis/index.js';
+import { durationCompatible, mostSharedKeysFirst } from '../library/duration-filter.js';
 
 export type EntryRow = typeof importEntries.$inferSelect;
 export type NewEntryRow = typeof importEntries.$inferInsert;

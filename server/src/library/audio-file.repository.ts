@@ -1,11 +1,8 @@
 import { and, arrayOverlaps, count, eq, gte, inArray } from 'drizzle-orm';
 import type { CandidateSummary } from './sound-match.js';
 import type { FingerprintInput, LibraryListInput } from '../../../shared/schemas/index.js';
-import {
-  durationCompatible,
-  MAX_SOUND_CANDIDATES,
-  mostSharedKeysFirst,
-} from './duration-filter.js';
+import { MAX_SOUND_CANDIDATES } from '../../../shared/analysis/index.js';
+import { durationCompatible, mostSharedKeysFirst } from './duration-filter.js';
 import type { Database } from '../db/database.js';
 import { audioFiles } from '../db/schema.js';
 import { libraryOrder, libraryWhere, type LibraryFilters } from './library-filters.js';

@@ -17,13 +17,6 @@ export function durationCompatible(
   return sql`abs(${durationMs} - ${fp.durationMs}) <= ${t.durationMs} + ${t.durationRelative} * least(${durationMs}, ${fp.durationMs}) + ${t.durationEdge} * greatest(${edgeMs}, ${fp.edgeMs})`;
 }
 
-/**
- * Most candidates one same-sound check compares. Copies of a sound share nearly all 16 index
- * keys, unrelated sounds few, so candidates are taken most shared keys first; the cap bounds
- * the work when many sounds of one length and colour (a folder of kicks) share some key.
- */
-export const MAX_SOUND_CANDIDATES = 32;
-
 /** Orders rows by how many index keys they share with `keys`, most first. */
 export function mostSharedKeysFirst(keysColumn: PgColumn, keys: string[]): SQL {
   return desc(

@@ -40,4 +40,4 @@ export {
   SAME_SOUND_THRESHOLDS,
 } from './compare.js';
 export type { FingerprintComparison, FingerprintSummary } from './compare.js';
-export { fingerprintIndexKeys } from './index-keys.js';
+export { fingerprintIndexKeys, MAX_SOUND_CANDIDATES } from './index-keys.js';

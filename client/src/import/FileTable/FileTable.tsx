@@ -135,6 +135,7 @@ export function FileTable({
   const [stateFilter, setStateFilter] = useState<FileState | 'all'>('all');
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase();
+    if (!needle && stateFilter === 'all' && !sort) return files;
     let out = files.filter(
       (f) =>
         (stateFilter === 'all' || f.state === stateFilter) &&

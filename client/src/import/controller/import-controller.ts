@@ -5,7 +5,7 @@ import { isFinal, moveFile } from '../../queue/file-state.js';
 import { ImportQueue } from '../../queue/import-queue.js';
 import { QueueDb } from '../../queue/queue-db.js';
 import type { FileEdits, ImportStep, QueueFile } from '../../queue/queue-types.js';
-import { regrant, type Pick } from '../pick/picked-files.js';
+import { factsOf, regrant, type Pick } from '../pick/picked-files.js';
 import { analyseAll, findDuplicates } from './analysis-stage.js';
 import { ImportStore, needsBytes } from './import-store.js';
 import { retrying } from './pacing.js';
@@ -49,11 +49,7 @@ export class ImportController {
   /** Adds picked files: to a new import, to the one being chosen, or as the reconnected folder. */
   async addPick(pick: Pick): Promise<void> {
     const store = this.store;
-    const found = pick.files.map((p) => ({
-      path: p.path,
-      sizeBytes: p.file.size,
-      lastModified: p.file.lastModified,
-    }));
+    const found = await factsOf(pick.files);
     if (!store.record || store.record.finishedAt !== null) {
       const { record, files } = await store.queue.create(pick.roots, found);
       store.load(record, files);
@@ -68,7 +64,7 @@ export class ImportController {
       );
       for (const file of added) store.set(file);
     } else {
-      this.reconnect(pick);
+      this.reconnect(found);
     }
     for (const { path, file } of pick.files) {
       if (store.get(path)) store.blobs.set(path, file);
@@ -185,11 +181,11 @@ export class ImportController {
   }
 
   /** Gives the reopened import its files' bytes again, matching paths, sizes and dates. */
-  private reconnect(pick: Pick): void {
-    for (const { path, file } of pick.files) {
+  private reconnect(found: { path: string; sizeBytes: number; lastModified: number }[]): void {
+    for (const { path, sizeBytes, lastModified } of found) {
       const known = this.store.get(path);
       if (!known || !needsBytes(known)) continue;
-      if (known.sizeBytes === file.size && known.lastModified === file.lastModified) continue;
+      if (known.sizeBytes === sizeBytes && known.lastModified === lastModified) continue;
       this.store.set(changedOnDisk(known));
     }
   }

@@ -61,6 +61,8 @@ const EMPTY_COUNTS: StateCounts = {
 
 /** Writes go to IndexedDB at most this often; a closed tab loses at most this much progress. */
 const FLUSH_MS = 400;
+/** Rows written to IndexedDB per transaction. */
+const WRITE_SLICE = 500;
 /** The page re-renders at most this often while files flow. */
 const EMIT_MS = 200;
 
@@ -89,7 +91,9 @@ export class ImportStore {
   private flushing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
   private snapshot: ImportView | null = null;
-  private groupsCache: { files: readonly QueueFile[]; groups: DuplicateGroup[] } | null = null;
+  /** Bumped when a file's duplicate or resolution changes: the groups are rebuilt only then. */
+  private groupsVersion = 0;
+  private groupsCache: { version: number; groups: DuplicateGroup[] } | null = null;
 
   constructor(readonly queue: ImportQueue) {}
 
@@ -110,6 +114,10 @@ export class ImportStore {
 
   /** Records a file's new state; written to IndexedDB with the next batch. */
   set(file: QueueFile, fingerprint?: Fingerprint | null): void {
+    const before = this.files.get(file.path);
+    if (before?.duplicate !== file.duplicate || before.resolution !== file.resolution) {
+      this.groupsVersion++;
+    }
     this.put(file);
     this.dirty.add(file.path);
     if (fingerprint) this.prints.set(file.path, fingerprint);
@@ -158,13 +166,17 @@ export class ImportStore {
       if (!this.record) return;
       const importId = this.record.id;
       await this.queue.saveFingerprints(importId, prints);
-      await this.queue.saveFiles(files);
+      // In slices: one write of thousands of rows would hold the page for seconds.
+      for (let i = 0; i < files.length; i += WRITE_SLICE) {
+        await this.queue.saveFiles(files.slice(i, i + WRITE_SLICE));
+      }
       if (record) await this.queue.saveRecord(record);
     });
     return this.flushing;
   }
 
   private put(file: QueueFile): void {
+    if (!this.files.has(file.path)) this.groupsVersion++;
     this.files.set(file.path, file);
     if (file.entryId) this.byEntry.set(file.entryId, file.path);
   }
@@ -193,11 +205,8 @@ export class ImportStore {
         bytes.sent += file.state === 'done' ? file.sizeBytes : file.uploadedBytes;
       }
     }
-    if (
-      this.groupsCache?.files.length !== files.length ||
-      this.groupsCache.files.some((f, i) => f !== files[i])
-    ) {
-      this.groupsCache = { files, groups: duplicateGroups(files) };
+    if (this.groupsCache?.version !== this.groupsVersion) {
+      this.groupsCache = { version: this.groupsVersion, groups: duplicateGroups(files) };
     }
     return {
       record: this.record,

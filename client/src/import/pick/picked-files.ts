@@ -1,3 +1,4 @@
+import { pacer } from '../controller/pacing.js';
 /** A file picked by the user, with its path from the picked folder's parent ('/'-separated). */
 export interface PickedFile {
   path: string;
@@ -117,4 +118,21 @@ export async function regrant(handles: FileSystemDirectoryHandle[]): Promise<Pic
   const files: PickedFile[] = [];
   for (const handle of granted) files.push(...(await filesOfHandle(handle)));
   return pickOf(files);
+}
+
+/**
+ * The size and date of each picked file. Chrome stats a disk-backed File on the main thread the
+ * first time either is read (about 0.15 ms each: 3 s for 20,000 files), so this reads them in
+ * slices and lets the page paint in between.
+ */
+export async function factsOf(
+  files: readonly PickedFile[],
+): Promise<{ path: string; sizeBytes: number; lastModified: number }[]> {
+  const pace = pacer();
+  const out: { path: string; sizeBytes: number; lastModified: number }[] = [];
+  for (const { path, file } of files) {
+    await pace();
+    out.push({ path, sizeBytes: file.size, lastModified: file.lastModified });
+  }
+  return out;
 }
