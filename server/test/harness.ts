@@ -14,7 +14,7 @@ import {
 } from '../../shared/schemas/index.js';
 import { loadConfig, startServer, type RunningServer } from '../src/index.js';
 import { analyseFile } from '../../cli/src/analysis/analyse-file.js';
-import { loadEssentia } from '../../cli/src/analysis/essentia.js';
+import { loadEssentiaOnMainThread } from '../../cli/src/analysis/essentia.js';
 import { toManifestEntry } from '../../shared/files/index.js';
 import type { ManifestEntry } from '../../shared/schemas/index.js';
 
@@ -174,24 +174,6 @@ export function api(baseUrl: string, token: string | null) {
   };
 }
 
-/**
- * Runs `load` and removes the process-wide handlers it installed: essentia.js's Emscripten
- * runtime turns any unhandled rejection of the test process into an abort that dumps its
- * whole source, which would hide the real failure.
- */
-function withoutProcessHooks<T>(load: () => T): T {
-  const rejections = new Set(process.listeners('unhandledRejection'));
-  const exceptions = new Set(process.listeners('uncaughtException'));
-  const result = load();
-  for (const listener of process.listeners('unhandledRejection')) {
-    if (!rejections.has(listener)) process.off('unhandledRejection', listener);
-  }
-  for (const listener of process.listeners('uncaughtException')) {
-    if (!exceptions.has(listener)) process.off('uncaughtException', listener);
-  }
-  return result;
-}
-
 let analysisDeps: Promise<Parameters<typeof analyseFile>[1]> | null = null;
 
 /** Analyses fixture files (paths under fixtures/audio) exactly as sm-import does. */
@@ -200,7 +182,7 @@ export async function fixtureEntries(
 ): Promise<{ entry: ManifestEntry; file: string }[]> {
   analysisDeps ??= (async () => ({
     hasher: await xxhash(),
-    essentia: withoutProcessHooks(loadEssentia),
+    essentia: loadEssentiaOnMainThread(),
     ffmpeg: false,
   }))();
   const deps = await analysisDeps;

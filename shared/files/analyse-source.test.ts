@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import xxhash from 'xxhash-wasm';
 import { analyseFile } from '../../cli/src/analysis/analyse-file.js';
-import { loadEssentia } from '../../cli/src/analysis/essentia.js';
+import { loadEssentiaOnMainThread } from '../../cli/src/analysis/essentia.js';
 import {
   analyseSource,
   WHOLE_READ_MAX_BYTES,
@@ -28,29 +28,12 @@ interface Label {
 let labels: Map<string, Label>;
 let deps: AnalyseSourceDeps;
 
-/**
- * Loads essentia.js and removes the process-wide handlers its Emscripten runtime installs: they
- * turn any unhandled rejection of the test process into an abort that hides the real failure.
- */
-function withoutProcessHooks<T>(load: () => T): T {
-  const rejections = new Set(process.listeners('unhandledRejection'));
-  const exceptions = new Set(process.listeners('uncaughtException'));
-  const result = load();
-  for (const listener of process.listeners('unhandledRejection')) {
-    if (!rejections.has(listener)) process.off('unhandledRejection', listener);
-  }
-  for (const listener of process.listeners('uncaughtException')) {
-    if (!exceptions.has(listener)) process.off('uncaughtException', listener);
-  }
-  return result;
-}
-
 beforeAll(async () => {
   const json = JSON.parse(await readFile(join(FIXTURES, 'labels.json'), 'utf8')) as {
     files: Label[];
   };
   labels = new Map(json.files.map((l) => [l.path, l]));
-  deps = { hasher: await xxhash(), essentia: withoutProcessHooks(loadEssentia) };
+  deps = { hasher: await xxhash(), essentia: loadEssentiaOnMainThread() };
 });
 
 function label(path: string): Label {

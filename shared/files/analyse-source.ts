@@ -1,5 +1,5 @@
 import type { XXHashAPI } from 'xxhash-wasm';
-import { analyseSound, type EssentiaKeyApi } from '../analysis/index.js';
+import type { EssentiaKeyApi } from '../analysis/index.js';
 import { DecodeError, sniffAudioFormat } from '../decode/index.js';
 import {
   claimsAudio,
@@ -11,6 +11,7 @@ import {
   truncation,
   type Decoded,
 } from './decoded.js';
+import { analysedFile } from './analysed-file.js';
 import { failedAnalysis, type FileAnalysis } from './file-analysis.js';
 import { StageClock } from './stage-times.js';
 import { hintsFromBytes } from './tag-hints.js';
@@ -132,24 +133,9 @@ export async function analyseSource(
         : decoded.declaredFrames;
     const cut = truncation(decoded, declared);
     if (cut) return failedAnalysis(path, 'error', cut, failed);
-    const timings = { fingerprintMs: 0 };
     const hints = await clock.timeAsync('analyse', () => hintsFromBytes(fileName, whole ?? head));
-    const analysis = clock.time('analyse', () =>
-      analyseSound(decoded.stats, decoded.canonical, { hints, essentia: deps.essentia, timings }),
-    );
-    clock.move('analyse', 'fingerprint', timings.fingerprintMs);
-    return {
-      path,
-      status: 'ok',
-      error: null,
-      sizeBytes,
-      contentHash,
-      format,
-      codec: decoded.codec,
-      bitDepth: decoded.bitDepth,
-      analysis,
-      stageMs: clock.ms,
-    };
+    const facts = { path, sizeBytes, contentHash, format };
+    return analysedFile(facts, decoded, hints, deps.essentia, clock);
   } catch (error) {
     return failedAnalysis(path, 'error', `cannot read the file: ${errorMessage(error)}`, {
       sizeBytes,

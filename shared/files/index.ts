@@ -4,6 +4,7 @@
  * Platform-neutral: the browser's workers and the CLI both use it.
  */
 export { analyseSource, WHOLE_READ_MAX_BYTES } from './analyse-source.js';
+export { analysedFile } from './analysed-file.js';
 export type { AnalyseSourceDeps, ByteSource } from './analyse-source.js';
 export {
   AccumulatingSink,

@@ -2,10 +2,11 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { XXHashAPI } from 'xxhash-wasm';
-import { analyseSound, type EssentiaKeyApi } from '../../../shared/analysis/index.js';
+import type { EssentiaKeyApi } from '../../../shared/analysis/index.js';
 import { DecodeError, sniffAudioFormat, type AudioFormat } from '../../../shared/decode/index.js';
 import {
   AccumulatingSink,
+  analysedFile,
   claimsAudio,
   decodeInProcess,
   errorMessage,
@@ -211,23 +212,13 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
     const held = bytes;
     const hints = await clock.timeAsync('analyse', () => readHints(path, fileName, held));
     bytes = null;
-    const timings = { fingerprintMs: 0 };
-    const analysis = clock.time('analyse', () =>
-      analyseSound(decoded.stats, decoded.canonical, { hints, essentia: deps.essentia, timings }),
+    return analysedFile(
+      { path, sizeBytes, contentHash, format },
+      decoded,
+      hints,
+      deps.essentia,
+      clock,
     );
-    clock.move('analyse', 'fingerprint', timings.fingerprintMs);
-    return {
-      path,
-      status: 'ok',
-      error: null,
-      sizeBytes,
-      contentHash,
-      format,
-      codec: decoded.codec,
-      bitDepth: decoded.bitDepth,
-      analysis,
-      stageMs: clock.ms,
-    };
   } catch (error) {
     return failedAnalysis(path, 'error', describeFsError(error), { sizeBytes, contentHash });
   }

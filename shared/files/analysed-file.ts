@@ -1,0 +1,32 @@
+import { analyseSound, type EssentiaKeyApi, type Hints } from '../analysis/index.js';
+import type { AudioFormat } from '../decode/index.js';
+import type { Decoded } from './decoded.js';
+import type { FileAnalysis } from './file-analysis.js';
+import type { StageClock } from './stage-times.js';
+
+/**
+ * The result of a file whose audio decoded: its sound analysed (tempo, key, kind, fingerprint),
+ * the time of each part added to `clock`.
+ */
+export function analysedFile(
+  file: { path: string; sizeBytes: number; contentHash: string | null; format: AudioFormat },
+  decoded: Decoded,
+  hints: Hints,
+  essentia: EssentiaKeyApi,
+  clock: StageClock,
+): FileAnalysis {
+  const timings = { fingerprintMs: 0 };
+  const analysis = clock.time('analyse', () =>
+    analyseSound(decoded.stats, decoded.canonical, { hints, essentia, timings }),
+  );
+  clock.move('analyse', 'fingerprint', timings.fingerprintMs);
+  return {
+    ...file,
+    status: 'ok',
+    error: null,
+    codec: decoded.codec,
+    bitDepth: decoded.bitDepth,
+    analysis,
+    stageMs: clock.ms,
+  };
+}
