@@ -1,5 +1,6 @@
 import type { ImportView } from '../controller/import-store.js';
 import { formatEta } from '../format.js';
+import { ProgressBar } from '../ProgressBar/ProgressBar.js';
 
 /** Files analysed of all, the rate, the time left and how many files are in each state. */
 export function Progress({ view }: { view: ImportView }) {
@@ -8,15 +9,7 @@ export function Progress({ view }: { view: ImportView }) {
   const pct = files.length > 0 ? (100 * done) / files.length : 0;
   return (
     <section className="progress" data-testid="analysis-progress" aria-live="polite">
-      <div
-        className="bar"
-        role="progressbar"
-        aria-valuenow={Math.round(pct)}
-        aria-valuemin={0}
-        aria-valuemax={100}
-      >
-        <div style={{ width: `${pct}%` }} />
-      </div>
+      <ProgressBar percent={pct} />
       <p>
         <strong>
           <span data-testid="progress-done">{done}</span> of{' '}

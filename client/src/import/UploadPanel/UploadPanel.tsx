@@ -1,5 +1,6 @@
 import type { ImportView } from '../controller/import-store.js';
 import { formatBytes } from '../format.js';
+import { ProgressBar } from '../ProgressBar/ProgressBar.js';
 
 /** The upload as it goes: the server's job status and counters, bytes sent, pause and resume. */
 export function UploadPanel({
@@ -32,15 +33,7 @@ export function UploadPanel({
           </span>
         )}
       </p>
-      <div
-        className="bar"
-        role="progressbar"
-        aria-valuenow={Math.round(pct)}
-        aria-valuemin={0}
-        aria-valuemax={100}
-      >
-        <div style={{ width: `${pct}%` }} />
-      </div>
+      <ProgressBar percent={pct} />
       <p>
         {formatBytes(bytes.sent)} of {formatBytes(bytes.total)} sent · {upload.active} uploading now
       </p>
