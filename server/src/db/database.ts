@@ -36,6 +36,11 @@ export async function openDatabase(options: {
 }): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle connection the server closes (a restart, an administrator) errors on the pool;
+    // unheard, that error would end the process. The pool drops the client and opens another.
+    pool.on('error', (error) => {
+      console.error(`database connection lost: ${error.message}`);
+    });
     try {
       const db = drizzlePg(pool, { schema });
       await migratePg(db, { migrationsFolder: migrationsFolder() });
