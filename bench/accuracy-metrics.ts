@@ -99,23 +99,58 @@ export function scoreAccuracy(
 
   const ok = labelled.filter(({ line }) => line.status === 'ok');
   const byPath = new Map(ok.map(({ line }) => [line.path, line]));
-  const clusters = new Map(ok.map(({ line }) => [line.path, clusterOf(line, byPath)]));
-  for (let i = 0; i < ok.length; i++) {
-    for (let j = i + 1; j < ok.length; j++) {
-      const a = ok[i]!;
-      const b = ok[j]!;
-      const together = clusters.get(a.line.path) === clusters.get(b.line.path);
-      if (a.label.group === b.label.group) {
-        report.duplicatePairs.total++;
-        if (together) report.duplicatePairs.hit++;
-        else miss(b.label, `not recognised as the same sound as ${a.label.path}`);
+  const pairs = scoreDuplicatePairs(
+    ok.map(({ label, line }) => ({
+      path: label.path,
+      group: label.group,
+      cluster: clusterOf(line, byPath),
+    })),
+  );
+  report.duplicatePairs = pairs.duplicatePairs;
+  report.falseMerges = pairs.falseMerges;
+  report.misses.push(...pairs.misses);
+  return report;
+}
+
+/** A file, the label group it belongs to, and the cluster (same sound) an importer put it in. */
+export interface ClusteredFile {
+  path: string;
+  group: string;
+  cluster: string;
+}
+
+export interface PairScore {
+  /** Pairs of one label group, and how many of them share a cluster. */
+  duplicatePairs: Ratio;
+  /** Pairs of different label groups that share a cluster, with up to `examples` of them. */
+  falseMerges: { pairs: number; examples: string[] };
+  /** "path: not recognised as the same sound as other" for each pair of a group split apart. */
+  misses: string[];
+}
+
+/** Scores clusters against label groups pair by pair (all pairs of `files`). Pure. */
+export function scoreDuplicatePairs(files: readonly ClusteredFile[], examples = 20): PairScore {
+  const score: PairScore = {
+    duplicatePairs: ratio(),
+    falseMerges: { pairs: 0, examples: [] },
+    misses: [],
+  };
+  for (let i = 0; i < files.length; i++) {
+    for (let j = i + 1; j < files.length; j++) {
+      const a = files[i]!;
+      const b = files[j]!;
+      const together = a.cluster === b.cluster;
+      if (a.group === b.group) {
+        score.duplicatePairs.total++;
+        if (together) score.duplicatePairs.hit++;
+        else score.misses.push(`${b.path}: not recognised as the same sound as ${a.path}`);
       } else if (together) {
-        report.falseMerges.pairs++;
-        if (report.falseMerges.examples.length < 20) {
-          report.falseMerges.examples.push(`${a.label.path} ~ ${b.label.path}`);
+        score.falseMerges.pairs++;
+        if (score.falseMerges.examples.length < examples) {
+          score.falseMerges.examples.push(`${a.path} ~ ${b.path}`);
         }
       }
     }
   }
-  return report;
+  return score;
 }

@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { installProbe, PROBE, type LongFrame, type ProbeState } from './browser-probe.js';
-import { childrenOf, sampleTree } from './process-tree.js';
+import { childrenOf, sampleTree, type TreeSample } from './process-tree.js';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -37,6 +37,27 @@ export interface BrowserRunOptions {
   /** Fails the run when no file finishes for this long. */
   stallS: number;
   executablePath: string;
+  /**
+   * What to do in the page once the wizard reached its duplicates step, before the browser
+   * closes (the memory sampler still running): e.g. the upload and a second import.
+   */
+  afterAnalysis?: (session: BrowserSession) => Promise<void>;
+}
+
+/** The page of a run, for {@link BrowserRunOptions.afterAnalysis}. */
+export interface BrowserSession {
+  page: Page;
+  cdp: CDPSession;
+  /** Reads the Chromium process tree now (its peaks count in the run's); null off Linux. */
+  sample(): Promise<TreeSample | null>;
+  /** The page's JS heap in bytes (after a forced GC when `collect`). */
+  heap(collect: boolean): Promise<number>;
+  /** The highest RSS and PSS sums read since the run began or the last {@link resetPeaks}. */
+  peaks(): { rssBytes: number | null; pssBytes: number | null };
+  resetPeaks(): void;
+  /** Whether the page crashed, and its uncaught exceptions so far. */
+  crashed(): boolean;
+  uncaughtErrors: string[];
 }
 
 /** A long task after the click, with the script that ran longest in its frame. */
@@ -50,12 +71,18 @@ export interface LongTaskNote {
 export interface BrowserRunResult {
   chromium: string;
   files: number;
+  /** performance.now() (this process) when the folder was set on the folder input. */
+  pickStartedAt: number;
+  /** Setting the folder until "start analysis" shows (the page lists the files). */
+  pickMs: number;
   /** Click on "start analysis" to the first file analysed, to all, and to the duplicates step. */
   firstFileMs: number;
   wallMs: number;
   untilDuplicatesMs: number;
   /** CPU seconds of the Chromium processes from the click until every file was analysed. */
   cpuS: number | null;
+  /** CPU seconds the Chromium processes had used at the click on "start analysis". */
+  cpuAtClickS: number | null;
   peakRssBytes: number | null;
   peakPssBytes: number | null;
   /** Most analysis workers the page had at once. */
@@ -79,9 +106,16 @@ export interface BrowserRunResult {
   framesSupported: boolean;
   /** JSHeapUsedSize (bytes) at 25, 50, 75 and 100 % of the files, as sampled (no forced GC). */
   heapAtQuarters: number[];
+  /** RSS (bytes) summed over the Chromium processes at 25, 50, 75 and 100 % of the files. */
+  rssAtQuarters: (number | null)[];
   /** JSHeapUsedSize after a forced GC: before the click, and at the duplicates step. */
   heapAfterGc: { before: number; after: number };
+  /** Uncaught exceptions and console errors of the page. */
   pageErrors: string[];
+  /** Uncaught exceptions only (`pageerror`). */
+  uncaughtErrors: string[];
+  /** Whether the page crashed (`crash`). */
+  crashed: boolean;
 }
 
 /** Long tasks (over 50 ms) that started within a stretch of the run. */
@@ -141,11 +175,16 @@ export async function browserRun(options: BrowserRunOptions): Promise<BrowserRun
     const root = launched.length === 1 ? launched[0]!.pid : null;
     let peakRss: number | null = null;
     let peakPss: number | null = null;
+    // Peaks since the caller's last reset (the whole run's are kept apart).
+    let sinceRss: number | null = null;
+    let sincePss: number | null = null;
     const sample = async () => {
       const tree = root === null ? null : await sampleTree(root);
       if (tree) {
         peakRss = Math.max(peakRss ?? 0, tree.rssBytes);
         peakPss = Math.max(peakPss ?? 0, tree.pssBytes);
+        sinceRss = Math.max(sinceRss ?? 0, tree.rssBytes);
+        sincePss = Math.max(sincePss ?? 0, tree.pssBytes);
       }
       return tree;
     };
@@ -159,7 +198,16 @@ export async function browserRun(options: BrowserRunOptions): Promise<BrowserRun
     await context.addInitScript(installProbe);
     const page = await context.newPage();
     const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const uncaughtErrors: string[] = [];
+    let crashed = false;
+    page.on('pageerror', (e) => {
+      pageErrors.push(e.message);
+      uncaughtErrors.push(e.message);
+    });
+    page.on('crash', () => {
+      crashed = true;
+      pageErrors.push('the page crashed');
+    });
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(m.text());
     });
@@ -175,8 +223,10 @@ export async function browserRun(options: BrowserRunOptions): Promise<BrowserRun
         new Promise((resolve) => setTimeout(resolve, 60_000)),
       ]),
     );
+    const pickStartedAt = performance.now();
     await page.getByTestId('folder-input').setInputFiles(options.dir);
     await page.getByTestId('start-analysis').waitFor({ timeout: 300_000 });
+    const pickMs = performance.now() - pickStartedAt;
 
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
@@ -185,6 +235,7 @@ export async function browserRun(options: BrowserRunOptions): Promise<BrowserRun
     let cpuAfter: number | null = null;
     let workers = 0;
     const heapAtQuarters: number[] = [];
+    const rssAtQuarters: (number | null)[] = [];
 
     await page.getByTestId('start-analysis').click();
     let lastDone = -1;
@@ -201,12 +252,15 @@ export async function browserRun(options: BrowserRunOptions): Promise<BrowserRun
         done >= (total * (heapAtQuarters.length + 1)) / 4
       ) {
         const heap = await jsHeap(cdp, false);
+        const rss = (await sample())?.rssBytes ?? null;
         // One sample can cross several quarters at once (a fast burst): each gets it.
         heapAtQuarters.push(heap);
+        rssAtQuarters.push(rss);
       }
       if (total > 0 && done === total && cpuAfter === null)
         cpuAfter = (await sample())?.cpuS ?? null;
       if (step === 'duplicates') break;
+      if (crashed) throw new Error(`the page crashed at ${done}/${total} files (step ${step})`);
       if (done !== lastDone) {
         lastDone = done;
         lastChange = performance.now();
@@ -222,15 +276,34 @@ export async function browserRun(options: BrowserRunOptions): Promise<BrowserRun
       (name) => (window as unknown as Record<string, ProbeState>)[name]!,
       PROBE,
     );
+    await options.afterAnalysis?.({
+      page,
+      cdp,
+      sample,
+      heap: (collect) => jsHeap(cdp, collect),
+      peaks: () => ({ rssBytes: sinceRss, pssBytes: sincePss }),
+      resetPeaks: () => {
+        sinceRss = null;
+        sincePss = null;
+      },
+      crashed: () => crashed,
+      uncaughtErrors,
+    });
     return summarise(probe, {
       chromium: browser.version(),
+      pickStartedAt,
+      pickMs,
       cpuS: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+      cpuAtClickS: cpuBefore,
       peakRssBytes: peakRss,
       peakPssBytes: peakPss,
       workers,
       heapAtQuarters,
+      rssAtQuarters,
       heapAfterGc: { before: heapBefore, after: heapAfter },
       pageErrors,
+      uncaughtErrors,
+      crashed,
     });
   } finally {
     if (sampler) clearInterval(sampler);

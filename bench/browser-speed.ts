@@ -11,14 +11,15 @@
  * reused. Options: --workers N (2), --stall-seconds S (120: a run with no file finished for
  * that long fails), --chromium PATH (/usr/bin/chromium).
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { availableParallelism, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { browserRun, closeBrowsers, type BrowserRunResult } from './browser-run.js';
-import { pool } from './server-api.js';
+import { audioFilesIn, ffmpegDecodeAll, ffmpegStartMs } from './ffmpeg-reference.js';
+import { fmt, machine, MiB, note, table } from './report.js';
 import {
   addUser,
   createBenchDatabase,
@@ -53,26 +54,6 @@ const STALL_S = whole('stall-seconds', values['stall-seconds']);
 const ROOT = fileURLToPath(
   new URL(import.meta.url.includes('/dist/') ? '../../' : '../', import.meta.url),
 );
-/** What the ffmpeg reference decodes: the folder's files with an audio extension. */
-const AUDIO = new Set(['.wav', '.aif', '.aiff', '.aifc', '.flac', '.mp3', '.ogg', '.oga']);
-for (const ext of ['.opus', '.m4a', '.mp4', '.aac', '.caf', '.wma']) AUDIO.add(ext);
-const MiB = 2 ** 20;
-
-const fmt = (n: number | null, digits = 0) =>
-  n !== null && Number.isFinite(n)
-    ? n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : '-';
-
-function table(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    '  ' +
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-}
-
-const note = (text: string) => process.stderr.write(`${text}\n`);
 
 /** The library to analyse: DIR, or the generated one (made once: labels.json is written last). */
 async function libraryFolder(): Promise<string> {
@@ -142,42 +123,16 @@ async function cliRun(dir: string): Promise<Row & { counts: string }> {
 
 async function ffmpegRun(files: string[], parallel: number): Promise<Row & { failed: number }> {
   const load = loadavg()[0]!;
-  const started = performance.now();
-  const runs = await pool(files, parallel, (file) =>
-    timedCommand('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-']),
-  );
-  const known = runs.every((r) => r.cpuS !== null);
+  const r = await ffmpegDecodeAll(files, parallel);
   return {
     label: `ffmpeg -f null, ${parallel} at a time`,
-    files: files.length,
-    wallMs: performance.now() - started,
-    cpuS: known ? runs.reduce((sum, r) => sum + r.cpuS!, 0) : null,
-    rssBytes: known ? Math.max(...runs.map((r) => r.maxRssBytes!)) : null,
+    files: r.files,
+    wallMs: r.wallMs,
+    cpuS: r.cpuS,
+    rssBytes: r.maxRssBytes,
     load,
-    failed: runs.filter((r) => r.code !== 0).length,
+    failed: r.failed,
   };
-}
-
-/** Median wall time of ffmpeg starting and stopping on no input: its per-process overhead. */
-async function ffmpegStartMs(times = 15): Promise<number> {
-  const walls: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const r = await timedCommand('ffmpeg', [
-      '-v',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      'anullsrc',
-      '-t',
-      '0',
-      '-f',
-      'null',
-      '-',
-    ]);
-    walls.push(r.wallMs);
-  }
-  return walls.sort((a, b) => a - b)[Math.floor(times / 2)]!;
 }
 
 /** MiB in each quarter of the folder's files, in the order the app and the CLI take them. */
@@ -193,19 +148,6 @@ async function quarterSizes(dir: string): Promise<number[]> {
     (q) =>
       sizes.slice(q * quarter, q === 3 ? undefined : (q + 1) * quarter).reduce((a, b) => a + b, 0) /
       MiB,
-  );
-}
-
-function machine(): string {
-  let model = 'unknown CPU';
-  try {
-    model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? model;
-  } catch {
-    // not Linux
-  }
-  return (
-    `machine: ${model.trim()} × ${availableParallelism()} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, ` +
-    `${platform()} ${release()}, Node ${process.version}`
   );
 }
 
@@ -241,10 +183,7 @@ if (!hasGnuTime) console.log('/usr/bin/time is missing: CPU and RSS of the CLI a
 
 try {
   const dir = await libraryFolder();
-  const audio = (await readdir(dir, { recursive: true }))
-    .filter((p) => AUDIO.has(extname(p).toLowerCase()))
-    .sort()
-    .map((p) => join(dir, p));
+  const audio = await audioFilesIn(dir);
   console.log(`folder: ${dir} (${audio.length} files with an audio extension)`);
 
   note('CLI analysis…');

@@ -28,6 +28,7 @@ import {
 } from '../shared/schemas/index.js';
 import { BULK_IMPORT, benchClient, pool, tusUpload, type BenchClient } from './server-api.js';
 import { closedLoop, percentile, request, type LoadResult } from './server-load.js';
+import { fmt, table } from './report.js';
 import {
   addUser,
   createBenchDatabase,
@@ -87,20 +88,6 @@ if (MIX.length !== 3 || MIX.some((m) => !(m >= 0)) || MIX.reduce((a, b) => a + b
 const CHECK_BODIES = 8;
 
 const MiB = 2 ** 20;
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n)
-    ? n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-    : '-';
-
-function table(header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    '  ' +
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(header));
-  for (const row of rows) console.log(line(row));
-}
-
 /** A load result as table cells: requests, req/s, [items/s], p50, p99, failed, CPU shares. */
 function loadRow(
   r: LoadResult,
