@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { keepStatistics } from './pglite-statistics.js';
 import * as schema from './schema.js';
 
 /** The database as repositories see it: the same type over PGlite, PostgreSQL or a transaction. */
@@ -55,6 +56,11 @@ export async function openDatabase(options: {
   const dir = join(options.dataDir, 'db');
   await mkdir(dir, { recursive: true });
   const client = await PGlite.create(dir);
+  // PGlite's pages live in memory, so a random read costs what a sequential one does; at the
+  // default (4) the planner scanned every file for the fingerprint candidates rather than use
+  // the GIN index, 15 ms a search against 0.9 ms at 5,000 files (bench:import).
+  await client.exec('SET random_page_cost = 1.1');
+  keepStatistics(client, (error) => console.error(`ANALYZE failed: ${error.message}`));
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsFolder() });
   return { db: db as unknown as Database, kind: 'pglite', close: () => client.close() };
