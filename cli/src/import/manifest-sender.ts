@@ -3,13 +3,24 @@ import type { ApiClient } from './api-client.js';
 import type { ImportOutput } from './import-output.js';
 import type { RunState } from './run-state.js';
 
-/** Entries per ingest call (the server takes up to 1,000). */
+/** Entries per ingest call at most (the server takes up to 1,000). */
 const BATCH = 500;
+/** How long the first waiting entry waits for others before a call goes without them. */
+const GATHER_MS = 1000;
 
-/** Sends entries in batches of 500, one call at a time, the last one closing the manifest. */
+/**
+ * Sends entries one ingest call at a time, the last one closing the manifest. A call takes
+ * whatever waits when the one before it is answered (up to BATCH), so the first uploads begin
+ * about a second after the first file is analysed, and the batches grow only as large as the
+ * server is slow: a fixed batch of 500 left uploads idle while it filled, and ended the run
+ * with 500 files still to upload after the last analysis.
+ */
 export class ManifestSender {
-  private batch: string[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  private waiting: string[] = [];
+  private sending: Promise<void> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private failure: Error | null = null;
+  private closing = false;
 
   constructor(
     private readonly client: ApiClient,
@@ -21,19 +32,52 @@ export class ManifestSender {
   ) {}
 
   add(rel: string): void {
-    this.batch.push(rel);
-    if (this.batch.length >= BATCH) this.flush(false);
+    this.waiting.push(rel);
+    this.schedule();
   }
 
+  /** Sends what still waits, the last call closing the manifest. @throws what a call threw. */
   async finish(): Promise<void> {
-    this.flush(true);
-    await this.chain;
+    this.closing = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.sending;
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const rels = this.waiting.splice(0, BATCH);
+      const last = this.waiting.length === 0;
+      await this.send(rels, last);
+      if (last) return;
+    }
   }
 
-  private flush(last: boolean): void {
-    const rels = this.batch;
-    this.batch = [];
-    this.chain = this.chain.then(() => this.send(rels, last));
+  private schedule(): void {
+    if (this.sending || this.closing || this.failure || this.waiting.length === 0) return;
+    if (this.waiting.length >= BATCH) {
+      this.sendWaiting();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        if (!this.sending && !this.closing) this.sendWaiting();
+      }, GATHER_MS);
+    }
+  }
+
+  private sendWaiting(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const rels = this.waiting.splice(0, BATCH);
+    this.sending = this.send(rels, false).then(
+      () => {
+        this.sending = null;
+        // What gathered during the call goes at once: the server was the wait.
+        if (this.waiting.length > 0 && !this.closing) this.sendWaiting();
+      },
+      (error: unknown) => {
+        this.sending = null;
+        this.failure = error instanceof Error ? error : new Error(String(error));
+      },
+    );
   }
 
   private async send(rels: string[], last: boolean): Promise<void> {

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { IngestResponse, ManifestEntry } from '../../../shared/schemas/index.js';
+import type { ApiClient } from './api-client.js';
+import type { ImportOutput } from './import-output.js';
+import { ManifestSender } from './manifest-sender.js';
+import type { RunState } from './run-state.js';
+
+// The sender against a fake server whose answers the test releases one by one: what each
+// ingest call carries, and when it goes.
+
+interface Call {
+  paths: string[];
+  last: boolean;
+  answer: () => void;
+}
+
+function fakeRun() {
+  const calls: Call[] = [];
+  const uploaded: string[] = [];
+  const entries = new Map<string, { entry: ManifestEntry }>();
+  const client = {
+    ingest(jobId: string, sent: ManifestEntry[], last: boolean): Promise<IngestResponse> {
+      return new Promise((resolve) => {
+        calls.push({
+          paths: sent.map((e) => e.path),
+          last,
+          answer: () =>
+            resolve({
+              job_id: jobId,
+              accepted: sent.length,
+              rejected: 0,
+              items: sent.map((e, index) => ({
+                index,
+                path: e.path,
+                ok: true,
+                entry_id: randomUUID(),
+                state: 'pending_upload',
+                upload: true,
+                duplicate_of: null,
+                reason: null,
+                status_code: null,
+              })),
+            } as IngestResponse),
+        });
+      });
+    },
+  } as unknown as ApiClient;
+  const state = { files: entries, update: () => {} } as unknown as RunState;
+  const output = { counts: { failed: 0, duplicates: 0, uploaded: 0 }, event: () => {} };
+  const sender = new ManifestSender(
+    client,
+    state,
+    randomUUID(),
+    output as unknown as ImportOutput,
+    new Map(),
+    (rel) => uploaded.push(rel),
+  );
+  const add = (...paths: string[]) => {
+    for (const path of paths) {
+      entries.set(path, { entry: { path } as ManifestEntry });
+      sender.add(path);
+    }
+  };
+  return { calls, uploaded, sender, add };
+}
+
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+describe('ManifestSender', () => {
+  it('sends the first files within about a second, and what gathers during a call in the next', async () => {
+    const { calls, uploaded, sender, add } = fakeRun();
+    add('a.wav', 'b.wav');
+    await tick(200);
+    expect(calls).toHaveLength(0); // gathering
+    await tick(1100);
+    expect(calls.map((c) => c.paths)).toEqual([['a.wav', 'b.wav']]);
+
+    add('c.wav', 'd.wav', 'e.wav'); // while the server works on the first call
+    await tick(1200);
+    expect(calls).toHaveLength(1); // one call at a time
+    calls[0]!.answer();
+    await tick();
+    expect(uploaded).toEqual(['a.wav', 'b.wav']);
+    expect(calls.map((c) => c.paths)).toEqual([
+      ['a.wav', 'b.wav'],
+      ['c.wav', 'd.wav', 'e.wav'],
+    ]);
+
+    calls[1]!.answer();
+    add('f.wav');
+    const finished = sender.finish(); // no gathering once the run is over
+    await tick();
+    expect(calls[2]).toMatchObject({ paths: ['f.wav'], last: true });
+    calls[2]!.answer();
+    await finished;
+    expect(calls.map((c) => c.last)).toEqual([false, false, true]);
+    expect(uploaded).toEqual(['a.wav', 'b.wav', 'c.wav', 'd.wav', 'e.wav', 'f.wav']);
+  });
+
+  it('keeps calls to 500 entries, in name order, and closes the manifest once', async () => {
+    const { calls, sender, add } = fakeRun();
+    const paths = Array.from({ length: 1200 }, (_, i) => `${String(i).padStart(4, '0')}.wav`);
+    add(...paths);
+    expect(calls).toHaveLength(1); // a full batch goes at once
+    const finished = sender.finish();
+    for (let i = 0; i < 10 && !calls.at(-1)!.last; i++) {
+      calls.at(-1)!.answer();
+      await tick();
+    }
+    calls.at(-1)!.answer();
+    await finished;
+    expect(calls.map((c) => c.paths.length)).toEqual([500, 500, 200]);
+    expect(calls.map((c) => c.last)).toEqual([false, false, true]);
+    expect(calls.flatMap((c) => c.paths)).toEqual(paths);
+  });
+
+  it('an empty run still closes the manifest', async () => {
+    const { calls, sender } = fakeRun();
+    const finished = sender.finish();
+    await tick();
+    expect(calls).toEqual([expect.objectContaining({ paths: [], last: true })]);
+    calls[0]!.answer();
+    await finished;
+  });
+});
