@@ -15,7 +15,7 @@ export const WORKERS_SETTING = 'sm-import:workers';
 
 /**
  * One worker per core, less one for the page, but at least two: on a 2-core machine one worker
- * left a core idle and took 1.8× the CLI's time for 5,000 files, while two kept the page
+ * left a core idle and took 1.7× the CLI's time for 5,000 files, while two kept the page
  * free of long tasks (bench:browser, bench:import). A whole number from 1 to 16 in
  * localStorage[WORKERS_SETTING] overrides it.
  */
