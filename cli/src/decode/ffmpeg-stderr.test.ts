@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeFfmpegStream } from './ffmpeg-stderr.js';
+import { describeFfmpegStream, ffmpegErrorText } from './ffmpeg-stderr.js';
 
 describe('describeFfmpegStream', () => {
   it('reads codec, rate, channels and bit depth of the input, not the output', () => {
@@ -40,5 +40,16 @@ Output #0, f32le, to 'pipe:':
 
   it('returns null when there is no audio stream', () => {
     expect(describeFfmpegStream('x.png: Invalid data found when processing input')).toBeNull();
+  });
+});
+
+describe('ffmpegErrorText', () => {
+  it('keeps what went wrong on one line, without the path or the demuxer address', () => {
+    const path = '/tmp/lib/Loops/Bass 157bpm (1).m4a';
+    const stderr = `[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55ee3e1e7180] moov atom not found\n${path}: Invalid data found when processing input\n`;
+    expect(ffmpegErrorText(stderr, path)).toBe(
+      'moov atom not found; Invalid data found when processing input',
+    );
+    expect(ffmpegErrorText('', path)).toBe('');
   });
 });

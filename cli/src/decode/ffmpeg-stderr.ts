@@ -54,3 +54,22 @@ export function describeFfmpegStream(stderr: string): FfmpegStream | null {
   }
   return { codec, sampleRate: Number(rate), channels, bitDepth };
 }
+
+/**
+ * ffmpeg's or ffprobe's error output as one line for a person: without the file's path (the
+ * reason is shown beside it), the demuxer's `[mov,mp4,… @ 0x55…]` prefixes, and repeated lines.
+ */
+export function ffmpegErrorText(stderr: string, path: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((line) =>
+      line
+        .split(path)
+        .join('')
+        .replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/, '')
+        .replace(/^:\s*/, '')
+        .trim(),
+    )
+    .filter((line) => line.length > 0);
+  return [...new Set(lines)].join('; ');
+}

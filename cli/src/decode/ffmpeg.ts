@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { wholeFrames } from './whole-frames.js';
+import { ffmpegErrorText } from './ffmpeg-stderr.js';
 import { DecodeError, type AudioFormat, type PcmSink } from '../../../shared/decode/index.js';
 
 let available: Promise<boolean> | null = null;
@@ -116,11 +117,11 @@ async function probe(path: string): Promise<ProbedStream> {
     path,
   ]);
   if (code !== 0) {
-    const text = stderr.trim();
     if (await isEmpty(path)) {
       throw new DecodeError('empty', 'empty file (0 bytes)');
     }
-    throw new DecodeError('corrupt', `ffprobe failed on ${path}: ${text || `exit code ${code}`}`);
+    const text = ffmpegErrorText(stderr, path);
+    throw new DecodeError('corrupt', `ffprobe: ${text || `exit code ${code}`}`);
   }
   const json = JSON.parse(stdout) as {
     streams?: Record<string, unknown>[];
