@@ -27,6 +27,7 @@ import {
   type BenchDatabase,
   type ServerProcess,
 } from './server-process.js';
+import { wholeOption } from './options.js';
 import { hasGnuTime, killRunningCommands, timedCommand } from './timed-command.js';
 
 const { values, positionals } = parseArgs({
@@ -40,15 +41,10 @@ const { values, positionals } = parseArgs({
   },
 });
 
-function whole(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a whole number above 0`);
-  return n;
-}
-const COUNT = whole('count', values.count);
-const SEED = whole('seed', values.seed);
-const WORKERS = whole('workers', values.workers);
-const STALL_S = whole('stall-seconds', values['stall-seconds']);
+const COUNT = wholeOption('count', values.count);
+const SEED = wholeOption('seed', values.seed);
+const WORKERS = wholeOption('workers', values.workers);
+const STALL_S = wholeOption('stall-seconds', values['stall-seconds']);
 
 /** The project folder, from dist/bench (node) and from bench (tsx) alike. */
 const ROOT = fileURLToPath(

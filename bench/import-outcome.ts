@@ -130,27 +130,26 @@ export function scoreImport(
   for (const o of outcomes) states.set(o.state, (states.get(o.state) ?? 0) + 1);
   const stateOf = (path: string) => byPath.get(path)?.state ?? 'not reported';
 
-  const failedOnes = outcomes.filter((o) => o.state === 'failed');
-  const skippedOnes = outcomes.filter((o) => o.state === 'skipped');
+  /** Files that ended `state`: how many, those not expected to, and those expected that did not. */
+  const endedAs = (state: 'failed' | 'skipped', wanted: Set<string>) => {
+    const ones = outcomes.filter((o) => o.state === state);
+    return {
+      count: ones.length,
+      extra: ones
+        .filter((o) => !wanted.has(o.path))
+        .map((o) => ({ path: o.path, reason: o.reason ?? '(no reason)' })),
+      missing: [...wanted]
+        .filter((p) => stateOf(p) !== state)
+        .map((p) => ({ path: p, reason: `ended ${stateOf(p)}` })),
+    };
+  };
   const failed: ImportScore['failed'] = {
-    count: failedOnes.length,
-    extra: failedOnes
-      .filter((o) => !expected.errors.has(o.path))
-      .map((o) => ({ path: o.path, reason: o.reason ?? '(no reason)' })),
-    missing: [...expected.errors]
-      .filter((p) => stateOf(p) !== 'failed')
-      .map((p) => ({ path: p, reason: `ended ${stateOf(p)}` })),
-    withoutReason: failedOnes.filter((o) => !o.reason?.trim()).map((o) => o.path),
+    ...endedAs('failed', expected.errors),
+    withoutReason: outcomes
+      .filter((o) => o.state === 'failed' && !o.reason?.trim())
+      .map((o) => o.path),
   };
-  const skipped: ImportScore['skipped'] = {
-    count: skippedOnes.length,
-    extra: skippedOnes
-      .filter((o) => !expected.skipped.has(o.path))
-      .map((o) => ({ path: o.path, reason: o.reason ?? '(no reason)' })),
-    missing: [...expected.skipped]
-      .filter((p) => stateOf(p) !== 'skipped')
-      .map((p) => ({ path: p, reason: `ended ${stateOf(p)}` })),
-  };
+  const skipped: ImportScore['skipped'] = endedAs('skipped', expected.skipped);
 
   // A file's sound: the library asset it ended as or repeats, else the file it repeats.
   const assetOfPath = new Map(library.map((item) => [item.path, item.id]));

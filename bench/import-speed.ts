@@ -38,6 +38,7 @@ import {
 import { wizardImport } from './import-wizard.js';
 import { readLabels } from './labels.js';
 import { fmt, note } from './report.js';
+import { wholeOption } from './options.js';
 import { hasGnuTime, killRunningCommands, timedCommand } from './timed-command.js';
 import { meterTree } from './tree-meter.js';
 
@@ -54,16 +55,11 @@ const { values, positionals } = parseArgs({
   },
 });
 
-function whole(name: string, text: string, min = 1): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a whole number ≥ ${min}`);
-  return n;
-}
-const FILES = whole('files', values.files);
-const SEED = whole('seed', values.seed);
-const WORKERS = whole('workers', values.workers, 0);
-const STALL_S = whole('stall-seconds', values['stall-seconds']);
-const FFMPEG_PARALLEL = whole('ffmpeg-parallel', values['ffmpeg-parallel']);
+const FILES = wholeOption('files', values.files);
+const SEED = wholeOption('seed', values.seed);
+const WORKERS = wholeOption('workers', values.workers, 0);
+const STALL_S = wholeOption('stall-seconds', values['stall-seconds']);
+const FFMPEG_PARALLEL = wholeOption('ffmpeg-parallel', values['ffmpeg-parallel']);
 const RUNS = new Set(values.runs.split(',').map((r) => r.trim()));
 for (const r of RUNS) {
   if (!['reference', 'cli', 'wizard'].includes(r))
