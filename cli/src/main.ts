@@ -119,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
         json: values.json || !process.stdout.isTTY,
         chunkBytes: positiveEnv('SM_IMPORT_CHUNK_BYTES'),
         uploads: positiveEnv('SM_IMPORT_UPLOADS'),
+        manifestBatch: positiveEnv('SM_IMPORT_MANIFEST_BATCH'),
       });
     }
     case 'status':

@@ -28,6 +28,8 @@ export interface RunningServer {
 }
 
 const CLEANUP_INTERVAL_MS = 15 * 60_000;
+/** The periodic clean-up leaves uploads touched this recently to the requests on them. */
+const RECONCILE_QUIET_MS = 5 * 60_000;
 
 function clientDist(): string {
   const here = fileURLToPath(new URL('.', import.meta.url));
@@ -60,10 +62,10 @@ export async function startServer(
   const services = await createServices(database.db, config);
   const rest = restRoutes(services);
   const fileContent = fileContentRoute(services);
-  const uploads = createTusEndpoint(services, {
-    directory: join(config.dataDir, 'uploads'),
-    expiryMs: config.uploadExpiryMs,
-  });
+  const uploads = createTusEndpoint(services, { expiryMs: config.uploadExpiryMs });
+  // Uploads a crash left complete but uncommitted are committed before any client asks.
+  const settled = await services.uploads.reconcileUploads();
+  if (settled > 0) log(`committed ${settled} uploads that were complete but not yet committed`);
   const web = webApp(services.auth, clientDist());
   const trpcHttp = createHTTPHandler({
     router: appRouter,
@@ -121,6 +123,7 @@ export async function startServer(
 
   const cleanUp = async () => {
     try {
+      await services.uploads.reconcileUploads(RECONCILE_QUIET_MS);
       const expired = await uploads.cleanUpExpired();
       const released = await services.uploads.releaseStale(
         new Date(Date.now() - config.uploadExpiryMs),

@@ -30,7 +30,14 @@ export async function createServices(db: Database, config: ServerConfig): Promis
     }),
     jobs: new ImportJobService(uow, events),
     library: new LibraryService(uow, objects),
-    uploads: new UploadService(uow, events, objects, await xxhash(), config.maxUploadBytes),
+    uploads: new UploadService(
+      uow,
+      events,
+      objects,
+      await xxhash(),
+      config.maxUploadBytes,
+      join(config.dataDir, 'uploads'),
+    ),
     events,
   };
 }

@@ -40,6 +40,33 @@ export interface TestServer {
 }
 
 /**
+ * A fresh database of the kind: PGlite needs nothing (the server makes it in its DATA_DIR); on
+ * PostgreSQL a new database on TEST_DATABASE_URL's server, and how to drop it.
+ */
+export async function createTestDatabase(
+  kind: DatabaseKind,
+): Promise<{ databaseUrl: string | undefined; dropDatabase: () => Promise<void> }> {
+  if (kind === 'pglite') return { databaseUrl: undefined, dropDatabase: async () => {} };
+  if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `sm_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    databaseUrl: url.toString(),
+    async dropDatabase() {
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/**
  * Starts the real server on a free loopback port over a fresh database: PGlite in a temporary
  * DATA_DIR, or a new database on TEST_DATABASE_URL's server (dropped at close).
  */
@@ -48,25 +75,7 @@ export async function startTestServer(
   env: Record<string, string> = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sm-server-test-'));
-  let databaseUrl: string | undefined;
-  let dropDatabase = async () => {};
-  if (kind === 'postgres') {
-    if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set');
-    const name = `sm_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(TEST_DATABASE_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
-  }
+  const { databaseUrl, dropDatabase } = await createTestDatabase(kind);
   const config = loadConfig({
     HOST: '127.0.0.1',
     PORT: '0',

@@ -4,6 +4,7 @@ import * as tus from 'tus-js-client';
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
 export interface UploadResult {
+  /** True only when the server said the bytes are committed: stored, or a duplicate. */
   ok: boolean;
   /** The entry's state the server reported when the bytes were committed. */
   state: 'done' | 'duplicate' | null;
@@ -22,6 +23,9 @@ export interface UploadHandle {
  * Uploads one file with tus: resumes `uploadUrl` from the server's offset when given (a new
  * upload is made if the server no longer has it), retries network failures and 5xx with
  * backoff for about two minutes (a server restart), and resolves with the outcome (never rejects).
+ * Success means the server said the file is committed (`X-Entry-State` on the last PATCH, or on
+ * the HEAD of a resumed upload it already holds whole); all bytes sent without that word is not
+ * success: the upload's HEAD is asked once more, and without an answer the file stays unconfirmed.
  */
 export function uploadFile(options: {
   /** The tus endpoint: `${server}/api/v1/uploads`. */
@@ -61,7 +65,10 @@ export function uploadFile(options: {
         const header = res.getHeader('x-entry-state');
         if (header === 'done' || header === 'duplicate') state = header;
       },
-      onSuccess: () => resolve({ ok: true, state, reason: null, status: null }),
+      onSuccess: () => {
+        if (state) resolve({ ok: true, state, reason: null, status: null });
+        else void confirmCommitted(upload.url, options.headers).then(resolve);
+      },
       onError: (error) => {
         const res = (error as tus.DetailedError).originalResponse;
         const status = res?.getStatus() ?? null;
@@ -82,6 +89,35 @@ export function uploadFile(options: {
     upload.start();
   });
   return { promise, abort: () => upload.abort() };
+}
+
+/**
+ * Asks the server, by a HEAD of the upload, whether the bytes it holds whole are committed
+ * (the server commits them first if a crash stopped it between the last byte and the commit).
+ */
+async function confirmCommitted(
+  url: string | null,
+  headers: Record<string, string>,
+): Promise<UploadResult> {
+  const unconfirmed = (why: string): UploadResult => ({
+    ok: false,
+    state: null,
+    reason: `every byte was sent but the server did not confirm storing the file (${why}); run the import again`,
+    status: null,
+  });
+  if (!url) return unconfirmed('no upload URL');
+  try {
+    const res = await fetch(url, {
+      method: 'HEAD',
+      headers: { ...headers, 'tus-resumable': '1.0.0' },
+    });
+    const state = res.headers.get('x-entry-state');
+    if (state === 'done' || state === 'duplicate')
+      return { ok: true, state, reason: null, status: null };
+    return unconfirmed(`HEAD answered ${res.status}`);
+  } catch (error) {
+    return unconfirmed(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function parseErrorBody(body: string | undefined): { entry_state?: string } | null {

@@ -1,24 +1,32 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import xxhash from 'xxhash-wasm';
 import { encodeWav } from '../../../fixtures/lib/wav.js';
 import { jobStatusResponseSchema } from '../../../shared/schemas/index.js';
 import {
   api,
   databaseKinds,
-  FIXTURES,
   listLibrary,
   startTestServer,
   type TestServer,
 } from '../../../server/test/harness.js';
+import {
+  CliRun,
+  contentHash,
+  expectNoCrash,
+  fileEvents,
+  jsonLines,
+  makeFolder,
+  outcomes,
+  pathsIn,
+  runCli,
+  shown,
+} from '../../test/cli-process.js';
 
 // Drives the built CLI (`npm test` builds first) as a child process against the real server,
 // as a user would: every run is `sm-import import FOLDER --json` with SM_SERVER / SM_TOKEN.
-const CLI = join(import.meta.dirname, '../../../bin/sm-import.js');
 
 /** Bytes per tus PATCH in the runs that upload a large file: many PATCHes, time to interrupt. */
 const SMALL_CHUNKS = '262144';
@@ -26,141 +34,6 @@ const SMALL_CHUNKS = '262144';
 const LARGE_BYTES = 40 * 1000 * 1000;
 
 let work = '';
-
-interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** One `sm-import` child process; its output is readable while it runs. */
-class CliRun {
-  readonly child: ChildProcess;
-  readonly done: Promise<CliResult>;
-  stdout = '';
-  stderr = '';
-  private exited = false;
-
-  constructor(args: string[], env: Record<string, string>, timeoutMs = 45_000) {
-    this.child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child.stdout!.setEncoding('utf8').on('data', (s: string) => (this.stdout += s));
-    this.child.stderr!.setEncoding('utf8').on('data', (s: string) => (this.stderr += s));
-    this.done = new Promise<CliResult>((resolve, reject) => {
-      // A run that hangs is a failure of its own, not a test timeout without output.
-      const timer = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        reject(
-          new Error(
-            `sm-import ${args.join(' ')} did not end within ${timeoutMs / 1000} s\n` +
-              `stdout:\n${this.stdout.slice(-4000)}\nstderr:\n${this.stderr.slice(-4000)}`,
-          ),
-        );
-      }, timeoutMs);
-      this.child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        this.exited = true;
-        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr });
-      });
-    });
-    this.done.catch(() => {}); // a test that stops waiting early is failed already
-  }
-
-  /** The JSON events written so far (complete lines only). */
-  events(): any[] {
-    const end = this.stdout.lastIndexOf('\n');
-    return end < 0 ? [] : jsonLines(this.stdout.slice(0, end));
-  }
-
-  /** Polls `ready` until it holds; fails if the run ends first or it takes too long. */
-  async waitFor(what: string, ready: () => boolean | Promise<boolean>, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (await ready()) return;
-      if (this.exited || Date.now() > deadline) {
-        this.child.kill('SIGKILL');
-        throw new Error(
-          `${this.exited ? 'sm-import ended' : 'timed out'} before ${what}\n` +
-            `stdout:\n${this.stdout.slice(-4000)}\nstderr:\n${this.stderr.slice(-4000)}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  return new CliRun(args, env).done;
-}
-
-/** Every line of `--json` output parsed: each one must be a JSON object. */
-function jsonLines(stdout: string): any[] {
-  return stdout
-    .trim()
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((line) => {
-      try {
-        return JSON.parse(line);
-      } catch {
-        throw new Error(`not a JSON line in the --json output: ${line}`);
-      }
-    });
-}
-
-const fileEvents = (events: any[], state?: string): any[] =>
-  events.filter((e) => e.type === 'file' && (state === undefined || e.state === state));
-
-const pathsIn = (events: any[], state: string): string[] =>
-  fileEvents(events, state)
-    .map((e) => e.path as string)
-    .sort();
-
-/** The last file event of each path: its outcome in the run. */
-function outcomes(events: any[]): Map<string, any> {
-  const map = new Map<string, any>();
-  for (const e of fileEvents(events)) map.set(e.path, e);
-  return map;
-}
-
-/** A run's output for an assertion message: its stderr and its events but the live ones. */
-function shown(result: CliResult): string {
-  const events = result.stdout.split('\n').filter((l) => !l.includes('"bulk_import.update"'));
-  return `stderr: ${result.stderr}\nstdout (without bulk_import.update):\n${events.join('\n')}`;
-}
-
-/** No stack trace, no "unexpected failure": a run reports problems as messages. */
-function expectNoCrash(result: CliResult): void {
-  expect(result.stderr).not.toMatch(/unexpected failure|\n\s+at .+:\d+:\d+/);
-  expect(result.stdout).not.toMatch(/\n\s+at .+:\d+:\d+/);
-}
-
-let hasher: Awaited<ReturnType<typeof xxhash>> | null = null;
-
-/** The content hash the library keeps for a file: xxh64 of its bytes, 16 hex digits. */
-async function contentHash(file: string): Promise<string> {
-  hasher ??= await xxhash();
-  return hasher
-    .h64Raw(await readFile(file))
-    .toString(16)
-    .padStart(16, '0');
-}
-
-/**
- * A fresh folder named `name` (the root of the import's relative paths) holding fixture files:
- * `files` maps a path in the folder to a path under fixtures/audio.
- */
-async function makeFolder(name: string, files: Record<string, string>): Promise<string> {
-  const folder = join(await mkdtemp(join(work, 'src-')), name);
-  for (const [to, from] of Object.entries(files)) {
-    await mkdir(dirname(join(folder, to)), { recursive: true });
-    await copyFile(join(FIXTURES, from), join(folder, to));
-  }
-  return folder;
-}
 
 /** A WAV of `bytes` bytes of quiet stereo noise, different on every call. */
 async function writeLargeWav(file: string, bytes: number): Promise<void> {
@@ -197,7 +70,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sm-import-test-'));
   // The run against a server that is down retries for about a minute before it gives up; it
   // is started here so that minute passes while the other suites run, and checked at the end.
-  const downFolder = await makeFolder('down', { 'Kick_03.wav': 'oneshots/Kick_03.wav' });
+  const downFolder = await makeFolder(work, 'down', { 'Kick_03.wav': 'oneshots/Kick_03.wav' });
   downRun = new CliRun(
     ['import', downFolder, '--json'],
     {
@@ -249,7 +122,7 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
 
   /** Imports a folder holding Piano_C4.aifc, so that the library has it before the test. */
   async function preloadPiano(env: Record<string, string>) {
-    const pre = await makeFolder('pre', { 'Piano_C4.aifc': 'oneshots/Piano_C4.aifc' });
+    const pre = await makeFolder(work, 'pre', { 'Piano_C4.aifc': 'oneshots/Piano_C4.aifc' });
     const run = await runCli(['import', pre, '--json'], env);
     expect(run.code, shown(run)).toBe(0);
     return jobStatusResponseSchema.parse(jsonLines(run.stdout).at(-1));
@@ -277,7 +150,7 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
   it('imports a mixed folder: duplicates in it and in the library, a bad file and a text file', async () => {
     const { token, env } = await newUser();
     const pre = await preloadPiano(env);
-    const mixed = await makeFolder('mixed', MIXED);
+    const mixed = await makeFolder(work, 'mixed', MIXED);
 
     const run = await runCli(['import', mixed, '--json'], env);
     expectNoCrash(run);
@@ -351,7 +224,7 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
   it('running the same import again analyses nothing and uploads nothing', async () => {
     const { token, env } = await newUser();
     await preloadPiano(env);
-    const mixed = await makeFolder('mixed', MIXED);
+    const mixed = await makeFolder(work, 'mixed', MIXED);
     const first = await runCli(['import', mixed, '--json'], env);
     expect(first.code, shown(first)).toBe(1);
     const firstFinal = jobStatusResponseSchema.parse(jsonLines(first.stdout).at(-1));
@@ -380,7 +253,7 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
 
   it('a run killed mid-upload is continued by the next run: same job, upload resumed', async () => {
     const { token, env } = await newUser();
-    const folder = await makeFolder('killed', {
+    const folder = await makeFolder(work, 'killed', {
       'Kick_03.wav': 'oneshots/Kick_03.wav',
       'CLAP_808_24bit.wav': 'oneshots/CLAP_808_24bit.wav',
       'Piano_C4.aifc': 'oneshots/Piano_C4.aifc',
@@ -461,7 +334,7 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
 
   it('a server restarted during an upload: the run still completes', async () => {
     const { token, env } = await newUser();
-    const folder = await makeFolder('restart', {
+    const folder = await makeFolder(work, 'restart', {
       'Kick_03.wav': 'oneshots/Kick_03.wav',
       'CLAP_808_24bit.wav': 'oneshots/CLAP_808_24bit.wav',
       'loops/Gm_171_pluck_loop.wav': 'loops/Gm_171_pluck_loop.wav',
@@ -496,7 +369,7 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
 
   it('a refused token: exit code 2, a message naming the token, no job', async () => {
     const { token, env } = await newUser();
-    const folder = await makeFolder('token', { 'Kick_03.wav': 'oneshots/Kick_03.wav' });
+    const folder = await makeFolder(work, 'token', { 'Kick_03.wav': 'oneshots/Kick_03.wav' });
     const run = await runCli(['import', folder, '--json'], { ...env, SM_TOKEN: `${token}x` });
     expectNoCrash(run);
     expect(run.code).toBe(2);
@@ -521,7 +394,7 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
       totals: { completed: 1, duplicates: 0, failed: 0 },
     });
 
-    const mixed = await makeFolder('mixed', MIXED);
+    const mixed = await makeFolder(work, 'mixed', MIXED);
     const jobsBefore = await jobList(token);
     const dry = await runCli(['import', mixed, '--dry-run', '--json'], env);
     expectNoCrash(dry);

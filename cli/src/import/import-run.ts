@@ -11,6 +11,7 @@ import { stateDir, type Connection } from './settings.js';
 import type { UploadHandle } from '../../../shared/uploads/tus-upload.js';
 import { UploadQueue } from './upload-queue.js';
 import { ManifestSender } from './manifest-sender.js';
+import { failpoint } from '../../../shared/node/failpoints.js';
 
 export interface ImportOptions {
   paths: string[];
@@ -22,6 +23,8 @@ export interface ImportOptions {
   /** Files uploaded at once. */
   uploads?: number;
   chunkBytes?: number;
+  /** Entries per ingest call at most (default 500). */
+  manifestBatch?: number;
   stateDir?: string;
 }
 
@@ -119,8 +122,14 @@ export async function runImport(
       uploads,
       () => interrupted,
     );
-    const sender = new ManifestSender(client, state, jobId, output, failures, (rel) =>
-      uploader.add(rel),
+    const sender = new ManifestSender(
+      client,
+      state,
+      jobId,
+      output,
+      failures,
+      (rel) => uploader.add(rel),
+      options.manifestBatch,
     );
 
     for (const rel of work.send) sender.add(rel);
@@ -172,6 +181,7 @@ export async function runImport(
           content_hash: analysis.contentHash,
           stage_ms: analysis.stageMs ? roundedStages(analysis.stageMs) : null,
         });
+        failpoint('cli:analysed');
         return file.rel;
       });
       for (const result of analysed) {
@@ -250,10 +260,27 @@ async function finishUploads(
   const feed = followJob(client.server, client.token, job.jobId, (event) => output.event(event));
   try {
     const uploader = new UploadQueue({}, client, state, output, failures, handles, stopped);
+    const unanswered: string[] = [];
     for (const [rel, file] of state.files) {
-      if (file.jobId !== job.jobId || !file.entryId) continue;
+      if (file.jobId !== job.jobId) continue;
+      // Sent in the batch that closed the manifest, whose answer the interrupted run never
+      // recorded: the server answers the same batch again as it did then.
+      if (file.stage === 'analysed' && file.entry) unanswered.push(rel);
+      if (!file.entryId) continue;
       const waiting = file.stage === 'sent' || file.stage === 'uploading';
       if (waiting || (file.stage === 'failed' && job.retried.has(file.entryId))) uploader.add(rel);
+    }
+    if (unanswered.length > 0) {
+      const sender = new ManifestSender(client, state, job.jobId, output, failures, (rel) =>
+        uploader.add(rel),
+      );
+      for (const rel of unanswered) sender.add(rel);
+      try {
+        await sender.finish();
+      } catch (error) {
+        // Not in the closed manifest after all: they go to a new job with the files left.
+        if (!(error instanceof ApiError && error.status === 409)) throw error;
+      }
     }
     await uploader.drain();
     if (stopped()) return null;

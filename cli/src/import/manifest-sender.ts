@@ -2,15 +2,16 @@ import type { IngestItem, ManifestEntry } from '../../../shared/schemas/index.js
 import type { ApiClient } from './api-client.js';
 import type { ImportOutput } from './import-output.js';
 import type { RunState } from './run-state.js';
+import { failpoint } from '../../../shared/node/failpoints.js';
 
-/** Entries per ingest call at most (the server takes up to 1,000). */
+/** Entries per ingest call at most by default (the server takes up to 1,000). */
 const BATCH = 500;
 /** How long the first waiting entry waits for others before a call goes without them. */
 const GATHER_MS = 1000;
 
 /**
  * Sends entries one ingest call at a time, the last one closing the manifest. A call takes
- * whatever waits when the one before it is answered (up to BATCH), so the first uploads begin
+ * whatever waits when the one before it is answered (up to its batch size), so the first uploads begin
  * about a second after the first file is analysed, and the batches grow only as large as the
  * server is slow: a fixed batch of 500 left uploads idle while it filled, and ended the run
  * with 500 files still to upload after the last analysis.
@@ -29,6 +30,7 @@ export class ManifestSender {
     private readonly output: ImportOutput,
     private readonly failures: Map<string, string>,
     private readonly upload: (rel: string) => void,
+    private readonly batch = BATCH,
   ) {}
 
   add(rel: string): void {
@@ -44,7 +46,7 @@ export class ManifestSender {
     await this.sending;
     for (;;) {
       if (this.failure) throw this.failure;
-      const rels = this.waiting.splice(0, BATCH);
+      const rels = this.waiting.splice(0, this.batch);
       const last = this.waiting.length === 0;
       await this.send(rels, last);
       if (last) return;
@@ -53,7 +55,7 @@ export class ManifestSender {
 
   private schedule(): void {
     if (this.sending || this.closing || this.failure || this.waiting.length === 0) return;
-    if (this.waiting.length >= BATCH) {
+    if (this.waiting.length >= this.batch) {
       this.sendWaiting();
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
@@ -66,7 +68,7 @@ export class ManifestSender {
   private sendWaiting(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const rels = this.waiting.splice(0, BATCH);
+    const rels = this.waiting.splice(0, this.batch);
     this.sending = this.send(rels, false).then(
       () => {
         this.sending = null;
@@ -85,6 +87,7 @@ export class ManifestSender {
     const entries = rels.map((rel) => this.state.files.get(rel)!.entry as ManifestEntry);
     const answer = await this.client.ingest(this.jobId, entries, last);
     for (const item of answer.items) this.record(rels[item.index]!, item);
+    failpoint(last ? 'cli:manifest-closed' : 'cli:batch-answered');
   }
 
   private record(rel: string, item: IngestItem): void {

@@ -9,6 +9,7 @@ import {
   uploadFile,
   type UploadHandle,
 } from '../../../shared/uploads/tus-upload.js';
+import { failpoint } from '../../../shared/node/failpoints.js';
 
 /** Uploads files a few at a time; a 401 stops everything, other failures stay with their file. */
 export class UploadQueue {
@@ -104,6 +105,8 @@ export class UploadQueue {
     this.handles.delete(handle);
     if (this.stopped()) return;
     if (result.ok) {
+      // ok means the server said the file is stored (or a duplicate), never just "bytes sent".
+      failpoint('cli:upload-confirmed');
       const stage = result.state ?? 'done';
       this.state.update(rel, { stage, uploadUrl: null, reason: null });
       if (stage === 'duplicate') counts.duplicates++;

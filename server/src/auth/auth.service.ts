@@ -11,7 +11,7 @@ export interface AuthUser {
 
 const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
-function toAuthUser(row: UserRow): AuthUser {
+export function toAuthUser(row: UserRow): AuthUser {
   return { id: row.id, name: row.name, quotaBytes: row.quotaBytes, quotaFiles: row.quotaFiles };
 }
 

@@ -15,6 +15,7 @@ import { conflict, notFound, notImplemented, payloadTooLarge } from '../errors.j
 import type { EventBus } from '../events/event-bus.js';
 import { BatchDeduper } from './batch-deduper.js';
 import { describeIssues, parseOrThrow } from '../validation.js';
+import { failpoint } from '../../../shared/node/failpoints.js';
 import type { EntryRow, NewEntryRow } from './import-entry.repository.js';
 import type { JobRow } from './import-job.repository.js';
 import { jobStatusView, updateEvent } from './job-views.js';
@@ -92,9 +93,6 @@ export class ImportJobService {
       if (current.status === 'cancelled') {
         throw conflict(`job ${current.id} was cancelled: start a new job with init`);
       }
-      if (current.manifestClosed) {
-        throw conflict(`job ${current.id} took its last manifest batch: start a new job with init`);
-      }
       const items: (IngestItem | { index: number; insertedId: string })[] = [];
       const rows: NewEntryRow[] = [];
       const refused: JobErrorLogItem[] = [];
@@ -106,6 +104,19 @@ export class ImportJobService {
           )
         ).map((e) => [e.path, e]),
       );
+      if (current.manifestClosed) {
+        // A batch sent again (its answer was lost) is answered as before; new files are not taken.
+        const known = parsed.map((p) => {
+          const before = p.entry ? existing.get(p.entry.path) : undefined;
+          return before && sameContent(before, p.entry!) ? entryItem(p.index, before) : null;
+        });
+        if (known.some((item) => item === null)) {
+          throw conflict(
+            `job ${current.id} took its last manifest batch: start a new job with init for files not in it`,
+          );
+        }
+        return { job: current, items: known as IngestItem[], changed: [] as EntryRow[] };
+      }
       const deduper = await BatchDeduper.load(
         repos,
         current,
@@ -164,6 +175,8 @@ export class ImportJobService {
       return { job: await repos.jobs.refresh(current.id), items: answered, changed };
     });
 
+    failpoint('server:ingest-committed');
+    if (request.last) failpoint('server:manifest-closed');
     this.events.publish(user.id, updateEvent(job, changed));
     const accepted = items.filter((i) => i.ok).length;
     return {

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, copyFile, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { copyFile, link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -11,7 +12,11 @@ export interface ByteRange {
 
 /** Where the bytes of library files live. Keys are content-addressed: `OWNER/ab/abcdef...`. */
 export interface ObjectStore {
-  /** Moves a finished upload into the store under `key` (replacing what was there). */
+  /**
+   * Puts a finished upload's bytes in the store under `key` (replacing what was there), durably
+   * and atomically: a crash leaves the old object or the new one, never part of one. The source
+   * stays where it is, so a commit that does not complete can be made again from it.
+   */
   putFile(key: string, sourcePath: string): Promise<void>;
   remove(key: string): Promise<void>;
   /** The object's size in bytes, or null when there is no such object. */
@@ -40,12 +45,27 @@ export class LocalObjectStore implements ObjectStore {
   async putFile(key: string, sourcePath: string): Promise<void> {
     const target = this.localPath(key);
     await mkdir(dirname(target), { recursive: true });
+    // tus wrote the upload without fsync: the object must survive a power cut once committed.
+    const source = await open(sourcePath, 'r');
     try {
-      await rename(sourcePath, target);
+      await source.datasync();
+    } finally {
+      await source.close();
+    }
+    const staged = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await link(sourcePath, staged);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-      await copyFile(sourcePath, target);
-      await rm(sourcePath, { force: true });
+      await copyFile(sourcePath, staged);
+      const copy = await open(staged, 'r');
+      await copy.datasync().finally(() => copy.close());
+    }
+    try {
+      await rename(staged, target);
+    } catch (error) {
+      await rm(staged, { force: true });
+      throw error;
     }
   }
 

@@ -1,10 +1,10 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Server as TusServer } from '@tus/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EVENTS, Server as TusServer } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import { AppError, httpStatusOf } from '../errors.js';
 import type { AuthUser } from '../auth/auth.service.js';
 import type { Services } from '../services.js';
+import type { CommitResult } from './upload.service.js';
 
 export const UPLOAD_PATH = '/api/v1/uploads';
 
@@ -26,17 +26,23 @@ function asTusError(error: unknown): unknown {
   return error;
 }
 
+/** The headers that tell a client its entry's bytes are committed, and as what. */
+function outcomeHeaders(result: CommitResult): Record<string, string> {
+  return { 'x-entry-state': result.state, 'x-asset-id': result.assetId };
+}
+
 /**
  * The tus endpoint (creation, resumable PATCH, HEAD, termination) on a local file store.
  * Only an entry of the caller's own job that waits for its bytes may be uploaded; unfinished
- * uploads expire after `expiryMs`.
+ * uploads expire after the store's expiry. A file is committed when its last byte arrives; a
+ * HEAD of an upload whose every byte is on disk answers only once the commit is done (making
+ * it first, if a crash stopped it), with the entry's outcome in `X-Entry-State`: a client is
+ * never told "complete" about bytes the library does not hold.
  */
-export function createTusEndpoint(
-  services: Services,
-  options: { directory: string; expiryMs: number },
-) {
+export function createTusEndpoint(services: Services, options: { expiryMs: number }) {
+  const uploads = services.uploads;
   const datastore = new FileStore({
-    directory: options.directory,
+    directory: uploads.uploadsDir,
     expirationPeriodInMilliseconds: options.expiryMs,
   });
   const authenticate = (req: Request): Promise<AuthUser> => {
@@ -59,7 +65,7 @@ export function createTusEndpoint(
       try {
         const user = await authenticate(req);
         if (req.method !== 'POST' && req.method !== 'OPTIONS') {
-          await services.uploads.assertOwnUpload(user, uploadId);
+          await uploads.assertOwnUpload(user, uploadId);
         }
       } catch (error) {
         throw asTusError(error);
@@ -68,7 +74,7 @@ export function createTusEndpoint(
     async onUploadCreate(req, upload) {
       try {
         const user = await authenticate(req);
-        await services.uploads.begin(
+        await uploads.begin(
           user,
           upload.metadata?.entry_id ?? null,
           upload.size ?? null,
@@ -82,25 +88,65 @@ export function createTusEndpoint(
     async onUploadFinish(req, upload) {
       try {
         const user = await authenticate(req);
-        const result = await services.uploads.finish(
-          user,
-          upload.id,
-          join(options.directory, upload.id),
-        );
-        return { headers: { 'x-entry-state': result.state, 'x-asset-id': result.assetId } };
+        const result = await uploads.finish(user, upload.id);
+        // The upload is discarded once tus has answered (POST_FINISH): tus still reads its
+        // record after this hook when the creation request carried every byte.
+        return { headers: outcomeHeaders(result) };
       } catch (error) {
+        // Refused for good (hash, quota, a cancelled entry): the bytes are of no use. Any other
+        // failure keeps them, to be committed when the client resumes or the server starts.
+        if (error instanceof AppError) await uploads.discardUpload(upload.id);
         throw asTusError(error);
-      } finally {
-        // The bytes moved into the object store, or are refused: either way the upload is over.
-        await rm(join(options.directory, upload.id), { force: true });
-        await rm(join(options.directory, `${upload.id}.json`), { force: true });
       }
     },
   });
+  tus.on(EVENTS.POST_FINISH, (_req, _res, upload) => void uploads.discardUpload(upload.id));
+
+  /** HEAD of an upload whose entry is committed (or can be now): answered here, not by tus. */
+  async function answerSettledHead(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const uploadId = decodeURIComponent(
+      new URL(req.url ?? '/', 'http://localhost').pathname.slice(UPLOAD_PATH.length + 1),
+    );
+    if (!uploadId || uploadId.includes('/')) return false;
+    let result: (CommitResult & { sizeBytes: number }) | null;
+    try {
+      const user = await services.auth.authenticate({
+        authorization: req.headers.authorization ?? null,
+        cookie: req.headers.cookie ?? null,
+      });
+      result = await uploads.settleOnResume(user, uploadId);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'UNAUTHORIZED' || error.code === 'NOT_FOUND') return false; // tus says so
+      res.writeHead(httpStatusOf(error.code), {
+        'tus-resumable': '1.0.0',
+        'cache-control': 'no-store',
+        'content-type': 'application/json',
+      });
+      res.end(JSON.stringify(error.toBody()));
+      return true;
+    }
+    if (!result) return false;
+    const size = String(result.sizeBytes);
+    res.writeHead(200, {
+      'tus-resumable': '1.0.0',
+      'cache-control': 'no-store',
+      'upload-offset': size,
+      'upload-length': size,
+      'access-control-expose-headers': 'X-Entry-State, X-Asset-Id, Upload-Offset, Upload-Length',
+      ...outcomeHeaders(result),
+    });
+    res.end();
+    return true;
+  }
+
   return {
     matches: (pathname: string) =>
       pathname === UPLOAD_PATH || pathname.startsWith(`${UPLOAD_PATH}/`),
-    handle: tus.handle.bind(tus),
+    async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      if (req.method === 'HEAD' && (await answerSettledHead(req, res))) return;
+      await tus.handle(req, res);
+    },
     /** Removes expired unfinished uploads; returns how many. */
     cleanUpExpired: () => tus.cleanUpExpiredUploads(),
   };

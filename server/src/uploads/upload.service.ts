@@ -1,8 +1,17 @@
 import { createReadStream } from 'node:fs';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { XXHashAPI } from 'xxhash-wasm';
-import type { AuthUser } from '../auth/auth.service.js';
+import { toAuthUser, type AuthUser } from '../auth/auth.service.js';
 import type { Repositories, UnitOfWork } from '../db/unit-of-work.js';
-import { conflict, notFound, payloadTooLarge, unprocessable, badRequest } from '../errors.js';
+import {
+  AppError,
+  badRequest,
+  conflict,
+  notFound,
+  payloadTooLarge,
+  unprocessable,
+} from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { EntryRow } from '../jobs/import-entry.repository.js';
 import { updateEvent } from '../jobs/job-views.js';
@@ -10,10 +19,19 @@ import { findSameSound } from '../library/sound-match.js';
 import { objectKeyFor, type ObjectStore } from '../objects/object-store.js';
 import type { OnDuplicate } from '../../../shared/schemas/index.js';
 import { isUuid } from '../validation.js';
+import { failpoint } from '../../../shared/node/failpoints.js';
 
 export interface CommitResult {
   state: 'done' | 'duplicate';
   assetId: string;
+}
+
+/** The outcome of an entry whose bytes were committed, or null while they are not. */
+function committedOutcome(entry: EntryRow): CommitResult | null {
+  if (entry.state === 'done' && entry.assetId) return { state: 'done', assetId: entry.assetId };
+  if (entry.state === 'duplicate' && entry.duplicateOfAssetId)
+    return { state: 'duplicate', assetId: entry.duplicateOfAssetId };
+  return null;
 }
 
 /**
@@ -27,7 +45,19 @@ export class UploadService {
     private readonly objects: ObjectStore,
     private readonly hasher: XXHashAPI,
     private readonly maxUploadBytes: number,
+    /** Where tus keeps uploads in progress: `ID` (the bytes) and `ID.json` (its record). */
+    readonly uploadsDir: string,
   ) {}
+
+  uploadPath(uploadId: string): string {
+    return join(this.uploadsDir, uploadId);
+  }
+
+  /** Forgets an upload's bytes and record (its bytes are in the object store, or refused). */
+  async discardUpload(uploadId: string): Promise<void> {
+    await rm(this.uploadPath(uploadId), { force: true });
+    await rm(`${this.uploadPath(uploadId)}.json`, { force: true });
+  }
 
   /**
    * Allows an upload for an entry of the caller's own job that waits for its bytes, of the
@@ -48,7 +78,7 @@ export class UploadService {
         `the file has ${size} bytes; this server takes at most ${this.maxUploadBytes} per file`,
       );
     }
-    const { job, entry } = await this.uow.forUser(user.id, async (repos) => {
+    const { job, entry, superseded } = await this.uow.forUser(user.id, async (repos) => {
       const entry = isUuid(entryId) ? await repos.entries.findOwned(user.id, entryId) : null;
       if (!entry)
         throw notFound(`there is no import entry ${entryId} (or it belongs to another user)`);
@@ -56,7 +86,8 @@ export class UploadService {
       if (job?.status === 'cancelled')
         throw conflict(`job ${entry.jobId} was cancelled; its files take no uploads`);
       if (entry.state !== 'pending_upload' && entry.state !== 'uploading') {
-        throw conflict(`${entry.path} needs no upload: it is ${entry.state}`, {
+        const why = entry.state === 'failed' && entry.reason ? ` (${entry.reason})` : '';
+        throw conflict(`${entry.path} needs no upload: it is ${entry.state}${why}`, {
           entry_state: entry.state,
         });
       }
@@ -71,8 +102,14 @@ export class UploadService {
         uploadId,
         reason: null,
       });
-      return { job: await repos.jobs.refresh(entry.jobId), entry: updated };
+      return {
+        job: await repos.jobs.refresh(entry.jobId),
+        entry: updated,
+        superseded: entry.uploadId,
+      };
     });
+    // A client that lost its upload URL starts another: the bytes of the first are of no use.
+    if (superseded && superseded !== uploadId) await this.discardUpload(superseded);
     this.events.publish(user.id, updateEvent(job, [entry]));
   }
 
@@ -101,43 +138,128 @@ export class UploadService {
   }
 
   /**
-   * Called once all bytes are in `filePath`: checks their xxh64 against the declared content
-   * hash, then commits under the user's lock. Identical bytes already in the library, or the
-   * same sound under `skip`, end as a duplicate; under `replace` the library file is
-   * replaced; otherwise a new library file is made. The bytes move into the object store.
-   * @throws AppError 404 not the caller's upload, 409 the job was cancelled, 413 quota,
+   * Called once all bytes of the upload are on disk: checks their xxh64 against the declared
+   * content hash, then commits under the user's lock. Identical bytes already in the library, or
+   * the same sound under `skip`, end as a duplicate; under `replace` the library file is
+   * replaced; otherwise a new library file is made. The bytes are linked into the object store;
+   * the upload itself is left for the caller to discard once its answer is out. Idempotent: an
+   * upload already committed answers its outcome again.
+   * @throws AppError 404 not the caller's upload, 409 its entry no longer waits for these bytes
+   *   (cancelled, failed, or given another upload; the entry is left as it is), 413 quota,
    *   422 bytes that do not match their hash (the entry fails, retryable).
    */
-  async finish(user: AuthUser, uploadId: string, filePath: string): Promise<CommitResult> {
+  async finish(user: AuthUser, uploadId: string): Promise<CommitResult> {
     const entry = await this.uow.repos.entries.findByUploadId(uploadId);
     if (!entry || entry.ownerId !== user.id) {
       throw notFound(`there is no upload ${uploadId} (or it belongs to another user)`);
     }
-    const actual = await this.hashFile(filePath);
+    const committed = committedOutcome(entry);
+    if (committed) return committed;
+    if (entry.state !== 'uploading') throw noLongerWaiting(entry);
+    const actual = await this.hashFile(this.uploadPath(uploadId));
     if (actual !== entry.contentHash) {
       const reason = `the uploaded bytes have xxh64 ${actual}, not the declared content_hash ${entry.contentHash}: the file changed or was damaged in transit; upload it again`;
-      await this.fail(user, entry.id, reason, true);
+      await this.failUpload(user, entry.id, uploadId, reason);
       throw unprocessable(reason);
     }
     try {
-      return await this.commit(user, entry.id, uploadId, filePath);
+      return await this.commit(user, entry.id, uploadId);
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === 'PAYLOAD_TOO_LARGE')
-        await this.fail(user, entry.id, (error as Error).message, true);
+        await this.failUpload(user, entry.id, uploadId, (error as Error).message);
       throw error;
     }
   }
 
-  private async commit(
+  /**
+   * What a client resuming `uploadId` must be told before tus looks at its bytes: the entry's
+   * outcome once its bytes are committed, committing them first when every byte arrived but the
+   * commit never ran (the server was stopped between the last byte and the commit). null while
+   * bytes are still to come: tus answers with the offset.
+   * @throws AppError 409 (with `entry_state`) when the entry takes no more bytes (cancelled),
+   *   or what `finish` throws.
+   */
+  async settleOnResume(
     user: AuthUser,
-    entryId: string,
     uploadId: string,
-    filePath: string,
-  ): Promise<CommitResult> {
+  ): Promise<(CommitResult & { sizeBytes: number }) | null> {
+    const entry = await this.uow.repos.entries.findByUploadId(uploadId);
+    if (!entry || entry.ownerId !== user.id) return null; // tus answers 404
+    const sizeBytes = entry.sizeBytes ?? 0;
+    const committed = committedOutcome(entry);
+    if (committed) return { ...committed, sizeBytes };
+    if (entry.state !== 'uploading') {
+      await this.discardUpload(uploadId);
+      throw noLongerWaiting(entry);
+    }
+    if (!(await this.holdsEveryByte(uploadId, entry.sizeBytes))) return null;
+    try {
+      return { ...(await this.finish(user, uploadId)), sizeBytes };
+    } finally {
+      await this.discardUpload(uploadId);
+    }
+  }
+
+  /**
+   * Run at start and with the periodic clean-up: every upload whose bytes all arrived but whose
+   * commit never ran (a crash, a kill, a power cut between the last byte and the commit) is
+   * committed or failed now, and uploads of entries that no longer wait for them are removed.
+   * Uploads written to within `quietMs` are left alone (a request may still be on them).
+   * Returns how many entries it settled.
+   */
+  async reconcileUploads(quietMs = 0): Promise<number> {
+    let settled = 0;
+    const names = await readdir(this.uploadsDir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue;
+      const uploadId = name.slice(0, -'.json'.length);
+      const touched = await stat(join(this.uploadsDir, name)).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      );
+      const bytesTouched = await stat(this.uploadPath(uploadId)).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      );
+      if (Date.now() - Math.max(touched, bytesTouched) < quietMs) continue;
+      const entry = await this.uow.repos.entries.findByUploadId(uploadId);
+      if (!entry || entry.state !== 'uploading') {
+        await this.discardUpload(uploadId); // committed, failed, cancelled or released: over
+        continue;
+      }
+      if (!(await this.holdsEveryByte(uploadId, entry.sizeBytes))) continue;
+      const row = await this.uow.repos.users.findById(entry.ownerId);
+      if (!row) continue;
+      try {
+        await this.finish(toAuthUser(row), uploadId);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        // A refusal (hash, quota) is recorded on the entry by finish; the bytes are of no use.
+      }
+      await this.discardUpload(uploadId);
+      settled++;
+    }
+    return settled;
+  }
+
+  private async holdsEveryByte(uploadId: string, size: number | null): Promise<boolean> {
+    const held = await stat(this.uploadPath(uploadId)).then(
+      (s) => s.size,
+      () => -1,
+    );
+    return size !== null && held === size;
+  }
+
+  private async commit(user: AuthUser, entryId: string, uploadId: string): Promise<CommitResult> {
+    failpoint('server:upload-complete');
+    const filePath = this.uploadPath(uploadId);
     const removeAfter: string[] = [];
     const result = await this.uow.forUser(user.id, async (repos) => {
       const entry = await repos.entries.lock(entryId);
+      const committed = entry?.uploadId === uploadId ? committedOutcome(entry) : null;
+      // Two finishers of one upload (its last PATCH and a resuming HEAD): the second answers.
+      if (committed) return { job: null, entry, outcome: committed };
       if (!entry || entry.uploadId !== uploadId || entry.state !== 'uploading') {
         throw conflict(
           `this upload no longer belongs to a waiting entry (${entry?.state ?? 'gone'}); it was discarded`,
@@ -196,10 +318,12 @@ export class UploadService {
       await assertQuota(repos, user, entry.sizeBytes ?? 0);
       await this.objects.putFile(key, filePath);
       const inserted = await repos.audioFiles.insert({ ...row, ownerId: user.id });
+      failpoint('server:commit');
       return this.settle(repos, entry, { state: 'done', assetId: inserted.id });
     });
+    failpoint('server:committed');
     for (const key of removeAfter) await this.objects.remove(key);
-    this.events.publish(user.id, updateEvent(result.job, [result.entry]));
+    if (result.job) this.events.publish(user.id, updateEvent(result.job, [result.entry]));
     return result.outcome;
   }
 
@@ -229,17 +353,25 @@ export class UploadService {
     return { job, entry: updated, outcome: { state: outcome.state, assetId: outcome.assetId } };
   }
 
-  private async fail(
+  /**
+   * Fails the entry with `reason` if it still waits for this upload; an entry cancelled or given
+   * another upload meanwhile is left as it is.
+   * @throws AppError 409 when it no longer waits for this upload.
+   */
+  private async failUpload(
     user: AuthUser,
     entryId: string,
+    uploadId: string,
     reason: string,
-    retryable: boolean,
   ): Promise<void> {
     const { job, entry } = await this.uow.forUser(user.id, async (repos) => {
+      const current = await repos.entries.lock(entryId);
+      if (!current || current.uploadId !== uploadId || current.state !== 'uploading')
+        throw noLongerWaiting(current);
       const entry = await repos.entries.update(entryId, {
         state: 'failed',
         reason,
-        retryable,
+        retryable: true,
         uploadId: null,
       });
       return { job: await repos.jobs.refresh(entry.jobId), entry };
@@ -254,6 +386,14 @@ export class UploadService {
     }
     return hash.digest().toString(16).padStart(16, '0');
   }
+}
+
+function noLongerWaiting(entry: EntryRow | null) {
+  const state = entry?.state ?? 'gone';
+  return conflict(
+    `this upload no longer belongs to a waiting entry (${entry ? `${entry.path} is ${state}` : 'gone'}); its bytes were discarded`,
+    { entry_state: state },
+  );
 }
 
 async function assertQuota(repos: Repositories, user: AuthUser, addBytes: number): Promise<void> {

@@ -21,6 +21,11 @@ export class UserRepository {
     return rows[0] ?? null;
   }
 
+  async findById(id: string): Promise<UserRow | null> {
+    const rows = await this.db.select().from(users).where(eq(users.id, id));
+    return rows[0] ?? null;
+  }
+
   async findByName(name: string): Promise<UserRow | null> {
     const rows = await this.db.select().from(users).where(eq(users.name, name));
     return rows[0] ?? null;
