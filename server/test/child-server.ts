@@ -75,8 +75,8 @@ export async function startChildServer(
           resolve({ url, token });
         }
       };
-      proc.stdout!.on('data', read);
-      proc.stderr!.on('data', read);
+      proc.stdout.on('data', read);
+      proc.stderr.on('data', read);
       void exit.then(({ code, signal }) => {
         clearTimeout(timer);
         reject(new Error(`sm-server exited (${code ?? signal}) before it listened:\n${output}`));
