@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ const START_TIMEOUT_MS = 60_000;
 export interface ChildServer {
   /** http://127.0.0.1:PORT, the same across restarts. */
   url: string;
-  /** The local user's token (printed at start). */
+  /** A user's token: the local user's (printed at start) on PGlite, one made with `user add` on PostgreSQL. */
   token: string;
   dataDir: string;
   /** Resolves when the current process exits (by itself, a failpoint, or a kill). */
@@ -42,18 +43,29 @@ export async function startChildServer(
     signal: null,
   });
   let port = '0';
+  const baseEnv = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    SM_FAILPOINT: '',
+  };
+  // PostgreSQL has no local user: make one, as an operator would.
+  const madeToken = databaseUrl
+    ? (
+        JSON.parse(
+          (
+            await promisify(execFile)(process.execPath, [BIN, 'user', 'add', 'faults', '--json'], {
+              env: baseEnv,
+            })
+          ).stdout,
+        ) as { token: string }
+      ).token
+    : null;
 
   const launch = async (extra: Record<string, string>) => {
     const proc = spawn(process.execPath, [BIN, 'start'], {
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PORT: port,
-        DATA_DIR: dataDir,
-        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-        SM_FAILPOINT: '',
-        ...extra,
-      },
+      env: { ...baseEnv, PORT: port, ...extra },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -61,15 +73,15 @@ export async function startChildServer(
     const from = output.length;
     output += `--- sm-server start ${JSON.stringify(extra)}\n`;
     return new Promise<{ url: string; token: string }>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`sm-server did not start:\n${output.slice(from)}`)),
-        START_TIMEOUT_MS,
-      );
+      const timer = setTimeout(() => {
+        proc.kill('SIGKILL');
+        reject(new Error(`sm-server did not start:\n${output.slice(from)}`));
+      }, START_TIMEOUT_MS);
       const read = (chunk: Buffer) => {
         output += chunk.toString();
         const mine = output.slice(from);
         const url = /listening on (http:\/\/\S+)/.exec(mine)?.[1];
-        const token = /\?token=(smt_[A-Za-z0-9_-]+)/.exec(mine)?.[1];
+        const token = madeToken ?? /\?token=(smt_[A-Za-z0-9_-]+)/.exec(mine)?.[1];
         if (url && token) {
           clearTimeout(timer);
           resolve({ url, token });
@@ -92,7 +104,11 @@ export async function startChildServer(
     }
   };
 
-  const first = await launch(env);
+  const first = await launch(env).catch(async (error: unknown) => {
+    await dropDatabase();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   port = new URL(first.url).port;
   return {
     url: first.url,

@@ -22,6 +22,9 @@ const KICK = 'oneshots/Kick_03.wav';
 const PAD = 'loops/DarkPad Am 90 BPM.wav';
 const LOOP = 'loops/Bass+Drums 140 Abm.wav';
 
+/** xxh64 of no bytes at all. */
+const XXH64_EMPTY = 'ef46db3751d8e999';
+
 /** The same bytes but the last, as a file damaged in transit. */
 function flipLastByte(bytes: Buffer): Buffer {
   const copy = Buffer.from(bytes);
@@ -212,12 +215,46 @@ describe.each(databaseKinds())('crash recovery on %s', (kind) => {
     expect(res.status).toBe(201);
     expect(res.headers.get('x-entry-state')).toBe('done');
     expect(res.headers.get('upload-offset')).toBe(String(bytes.length));
+    // Once answered, the upload is removed: its bytes are in the library.
+    const uploadId = res.headers.get('location')!.split('/').pop()!;
+    await expect
+      .poll(async () =>
+        (await readdir(join(t.dataDir, 'uploads'))).filter((n) => n.startsWith(uploadId)),
+      )
+      .toEqual([]);
     expect((await client.status(jobId)).body).toMatchObject({
       status: 'completed',
       totals: { completed: 1 },
     });
     const asset = (await listLibrary(t.url, token))[0]!;
     expect((await libraryBytes(token, asset.id)).equals(bytes)).toBe(true);
+  });
+
+  it('a 0-byte upload is committed at its creation and answered 201', async () => {
+    const token = await t.addUser('empty');
+    const client = api(t.url, token);
+    const jobId = (await client.init()).body.job_id as string;
+    // A client may declare an empty file; its one request carries every byte there is.
+    const entry = {
+      ...fx[KICK]!.entry,
+      path: 'empty.wav',
+      size_bytes: 0,
+      content_hash: XXH64_EMPTY,
+    };
+    const res = await client.ingest({ job_id: jobId, entries: [entry], last: true });
+    const entryId = ingestResponseSchema.parse(res.body).items[0]!.entry_id!;
+    const created = await fetch(`${t.url}/api/v1/uploads`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'tus-resumable': '1.0.0',
+        'upload-length': '0',
+        'upload-metadata': `entry_id ${Buffer.from(entryId).toString('base64')}`,
+      },
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('x-entry-state')).toBe('done');
+    expect((await client.status(jobId)).body.totals.completed).toBe(1);
   });
 
   it('a manifest batch sent again after it closed the manifest is answered as before; a new file is refused', async () => {
