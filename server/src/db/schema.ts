@@ -132,6 +132,10 @@ export const importEntries = pgTable(
     index('import_entries_fp_duration_idx').on(t.jobId, t.fpDurationMs),
     index('import_entries_fp_edge_idx').on(t.jobId, t.fpEdgeMs),
     uniqueIndex('import_entries_upload_key').on(t.uploadId),
+    // A user's uploads in progress, counted against the quota at each new upload.
+    index('import_entries_owner_uploading_idx')
+      .on(t.ownerId)
+      .where(sql`${t.state} = 'uploading'`),
   ],
 );
 

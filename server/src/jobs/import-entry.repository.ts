@@ -1,4 +1,4 @@
-import { and, arrayOverlaps, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, arrayOverlaps, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { importEntries } from '../db/schema.js';
 import type { EntryState, FingerprintInput } from '../../../shared/schemas/index.js';
@@ -105,6 +105,27 @@ export class ImportEntryRepository {
       .from(importEntries)
       .where(and(eq(importEntries.id, entryId), eq(importEntries.ownerId, ownerId)));
     return rows[0] ?? null;
+  }
+
+  /** The user's uploads in progress but `exceptEntryId`'s: how many, and their bytes. */
+  async uploadsInProgress(
+    ownerId: string,
+    exceptEntryId: string,
+  ): Promise<{ count: number; bytes: number }> {
+    const rows = await this.db
+      .select({
+        count: sql<number>`count(*)::int`,
+        bytes: sql<string>`coalesce(sum(${importEntries.sizeBytes}), 0)`,
+      })
+      .from(importEntries)
+      .where(
+        and(
+          eq(importEntries.ownerId, ownerId),
+          eq(importEntries.state, 'uploading'),
+          ne(importEntries.id, exceptEntryId),
+        ),
+      );
+    return { count: Number(rows[0]?.count ?? 0), bytes: Number(rows[0]?.bytes ?? 0) };
   }
 
   async findByUploadId(uploadId: string): Promise<EntryRow | null> {

@@ -14,6 +14,7 @@ export type NewAudioFileRow = typeof audioFiles.$inferInsert;
 export interface SoundCandidate extends CandidateSummary {
   originalPath: string;
   objectKey: string;
+  sizeBytes: number;
 }
 
 /** The per-user library: one row per sound, unique on (owner, content hash). */
@@ -50,6 +51,7 @@ export class AudioFileRepository {
         id: audioFiles.id,
         originalPath: audioFiles.originalPath,
         objectKey: audioFiles.objectKey,
+        sizeBytes: audioFiles.sizeBytes,
         durationMs: audioFiles.fpDurationMs,
         edgeMs: audioFiles.fpEdgeMs,
         profile: audioFiles.fpProfile,

@@ -26,6 +26,9 @@ export interface CommitResult {
   assetId: string;
 }
 
+/** Uploads one user may have in progress at once (the CLI runs 4, the web app 3). */
+const MAX_UPLOADS_IN_PROGRESS = 32;
+
 /** The outcome of an entry whose bytes were committed, or null while they are not. */
 function committedOutcome(entry: EntryRow): CommitResult | null {
   if (entry.state === 'done' && entry.assetId) return { state: 'done', assetId: entry.assetId };
@@ -96,7 +99,24 @@ export class UploadService {
           `the upload has ${size} bytes but ${entry.path} was declared with ${entry.sizeBytes}`,
         );
       }
-      await assertQuota(repos, user, size);
+      const inProgress = await repos.entries.uploadsInProgress(user.id, entry.id);
+      if (inProgress.count >= MAX_UPLOADS_IN_PROGRESS) {
+        throw payloadTooLarge(
+          `${inProgress.count} uploads of yours are in progress; finish or cancel some before starting more (at most ${MAX_UPLOADS_IN_PROGRESS} at once)`,
+        );
+      }
+      // Bytes on their way count against the quota too: parked uploads cannot exceed it. A
+      // replacement of a sound found at ingest frees that file's bytes.
+      const replaces =
+        (entry.onDuplicate ?? job?.onDuplicate) === 'replace' && entry.duplicateOfAssetId
+          ? await repos.audioFiles.findOwned(user.id, entry.duplicateOfAssetId)
+          : null;
+      await assertQuota(repos, user, {
+        addBytes: size,
+        reservedBytes: inProgress.bytes,
+        freedBytes: replaces?.sizeBytes ?? 0,
+        addsFile: !replaces,
+      });
       const updated = await repos.entries.update(entry.id, {
         state: 'uploading',
         uploadId,
@@ -310,12 +330,18 @@ export class UploadService {
       const key = objectKeyFor(user.id, hash);
       const row = assetRow(entry, key);
       if (same && policy === 'replace') {
+        // The new bytes are stored and the replaced ones freed: the library must fit after.
+        await assertQuota(repos, user, {
+          addBytes: entry.sizeBytes ?? 0,
+          freedBytes: same.sizeBytes,
+          addsFile: false,
+        });
         await this.objects.putFile(key, filePath);
         const replaced = await repos.audioFiles.replace(same.id, row);
         if (same.objectKey !== key) removeAfter.push(same.objectKey);
         return this.settle(repos, entry, { state: 'done', assetId: replaced.id });
       }
-      await assertQuota(repos, user, entry.sizeBytes ?? 0);
+      await assertQuota(repos, user, { addBytes: entry.sizeBytes ?? 0 });
       await this.objects.putFile(key, filePath);
       const inserted = await repos.audioFiles.insert({ ...row, ownerId: user.id });
       failpoint('server:commit');
@@ -396,17 +422,32 @@ function noLongerWaiting(entry: EntryRow | null) {
   );
 }
 
-async function assertQuota(repos: Repositories, user: AuthUser, addBytes: number): Promise<void> {
+/**
+ * Refuses a change that would take the user's library past its quota: `addBytes` more (a new
+ * file unless `addsFile` is false), `freedBytes` fewer (a replaced file), with `reservedBytes` of
+ * other uploads in progress counted as if stored.
+ * @throws AppError 413 saying which quota and by how much.
+ */
+async function assertQuota(
+  repos: Repositories,
+  user: AuthUser,
+  change: { addBytes: number; freedBytes?: number; reservedBytes?: number; addsFile?: boolean },
+): Promise<void> {
   if (user.quotaBytes === null && user.quotaFiles === null) return;
   const usage = await repos.users.usage(user.id);
-  if (user.quotaFiles !== null && usage.files + 1 > user.quotaFiles) {
+  const addsFile = change.addsFile ?? true;
+  if (user.quotaFiles !== null && addsFile && usage.files + 1 > user.quotaFiles) {
     throw payloadTooLarge(
       `file quota reached: the library holds ${usage.files} of ${user.quotaFiles} files`,
     );
   }
-  if (user.quotaBytes !== null && usage.bytes + addBytes > user.quotaBytes) {
+  const reserved = change.reservedBytes ?? 0;
+  const after = usage.bytes + reserved - (change.freedBytes ?? 0) + change.addBytes;
+  if (user.quotaBytes !== null && after > user.quotaBytes) {
+    const inFlight = reserved > 0 ? `, ${reserved} more are being uploaded` : '';
+    const freed = change.freedBytes ? ` (replacing a file of ${change.freedBytes})` : '';
     throw payloadTooLarge(
-      `byte quota exceeded: ${usage.bytes} of ${user.quotaBytes} bytes used, and this file has ${addBytes}`,
+      `byte quota exceeded: ${usage.bytes} of ${user.quotaBytes} bytes used${inFlight}, and this file has ${change.addBytes}${freed}`,
     );
   }
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "import_entries_owner_uploading_idx" ON "import_entries" USING btree ("owner_id") WHERE "import_entries"."state" = 'uploading';
