@@ -12,10 +12,16 @@ import { fileContentRoute } from './http/file-content.js';
 import { restRoutes } from './http/rest-routes.js';
 import { answerError, sendJson } from './http/respond.js';
 import { webApp } from './http/web-app.js';
+import { assertNotCrossSite, foreignOrigin, isHttps } from './http/cross-site.js';
+import { sessionRoutes } from './http/session-routes.js';
+import { liveConnections } from './auth/live-connections.js';
+import { clearedSessionCookie } from './auth/session-cookie.js';
 import { createServices, type Services } from './services.js';
 import { appRouter } from './trpc/app.router.js';
 import type { TrpcContext } from './trpc/trpc.js';
 import { createTusEndpoint } from './uploads/tus-endpoint.js';
+import { requestBounds } from './http/request-bounds.js';
+import { retryAfterMeta } from './http/trpc-bounds.js';
 
 export interface RunningServer {
   /** http://HOST:PORT */
@@ -41,11 +47,18 @@ function clientDist(): string {
 async function trpcContext(
   services: Services,
   headers: { authorization?: string | null; cookie?: string | null },
+  clearSessionCookie: (() => void) | null = null,
 ): Promise<TrpcContext> {
+  const session = { credentials: headers, clearSessionCookie };
   try {
-    return { services, user: await services.auth.authenticate(headers), authError: null };
+    return {
+      services,
+      user: await services.auth.authenticate(headers),
+      authError: null,
+      ...session,
+    };
   } catch (error) {
-    if (error instanceof AppError) return { services, user: null, authError: error };
+    if (error instanceof AppError) return { services, user: null, authError: error, ...session };
     throw error;
   }
 }
@@ -62,31 +75,44 @@ export async function startServer(
   const services = await createServices(database.db, config);
   const rest = restRoutes(services);
   const fileContent = fileContentRoute(services);
-  const uploads = createTusEndpoint(services, { expiryMs: config.uploadExpiryMs });
+  const uploads = createTusEndpoint(services, { expiryMs: config.uploadExpiryMs, log });
+  const bounds = requestBounds(config, log);
   // Uploads a crash left complete but uncommitted are committed before any client asks.
   const settled = await services.uploads.reconcileUploads();
   if (settled > 0) log(`committed ${settled} uploads that were complete but not yet committed`);
-  const web = webApp(services.auth, clientDist());
+  const session = sessionRoutes(services.auth, { trustProxy: config.trustProxy });
+  const web = webApp(session, clientDist());
   const trpcHttp = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
-    createContext: ({ req }) =>
-      trpcContext(services, {
-        authorization: req.headers.authorization ?? null,
-        cookie: req.headers.cookie ?? null,
-      }),
+    responseMeta: retryAfterMeta,
+    onError: bounds.logTrpcFailure,
+    createContext: ({ req, res }) =>
+      trpcContext(
+        services,
+        { authorization: req.headers.authorization ?? null, cookie: req.headers.cookie ?? null },
+        () => res.appendHeader('set-cookie', clearedSessionCookie(isHttps(req, config.trustProxy))),
+      ),
   });
+  const trpcDoor = bounds.trpcHttp(trpcHttp, services.auth);
   const logError = (error: unknown) =>
-    log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    typeof error === 'string'
+      ? log(error)
+      : log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const refused = bounds.admit(req, res, url); // an address past its token failures: 429
     try {
+      if (refused && !url.pathname.startsWith('/trpc/')) throw refused;
+      // Cookie-signed state changes only from this server's own pages (CSRF).
+      assertNotCrossSite(req, config.trustProxy);
+      if (session.matches(url.pathname)) return await session.handle(req, res, url.pathname);
       if (uploads.matches(url.pathname)) return await uploads.handle(req, res);
       if (rest.matches(url.pathname)) return await rest.handle(req, res, url.pathname);
       if (fileContent.matches(url.pathname))
         return await fileContent.handle(req, res, url.pathname);
-      if (url.pathname.startsWith('/trpc/')) return trpcHttp(req, res);
+      if (url.pathname.startsWith('/trpc/')) return await trpcDoor(req, res, refused);
       if (url.pathname === '/healthz')
         return sendJson(res, 200, { ok: true, database: database.kind });
       if (url.pathname.startsWith('/api/'))
@@ -96,26 +122,44 @@ export async function startServer(
       answerError(req, res, error, logError);
     }
   };
-  const server: Server = createServer((req, res) => void handle(req, res));
-  server.requestTimeout = 0; // long uploads; the tus client resumes if a connection drops
+  const server: Server = createServer(bounds.serverOptions, (req, res) => void handle(req, res));
+  bounds.watch(server);
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.maxWsMessageBytes });
+  const connections = liveConnections(services.auth);
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
-    createContext: ({ req, info }) => {
+    createContext: async ({ req, res: socket, info }) => {
       const params = info.connectionParams ?? {};
       const token = typeof params.token === 'string' ? params.token : null;
-      return trpcContext(services, {
+      const credentials = {
         authorization: token ? `Bearer ${token}` : (req.headers.authorization ?? null),
         cookie: req.headers.cookie ?? null,
-      });
+      };
+      const context: TrpcContext = {
+        ...(await trpcContext(services, credentials)),
+        reauthenticate: () => services.auth.authenticate(credentials),
+      };
+      if (context.user) connections.track(credentials, socket); // closed when it is revoked
+      return bounds.admitLive(context, req, socket);
     },
+    maxBatchSize: config.limits.maxTrpcBatchCalls,
+    onError: bounds.logTrpcFailure,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
   });
   server.on('upgrade', (req, socket, head) => {
     if (!(req.url ?? '').startsWith('/trpc')) {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    if (bounds.refuseUpgrade(req, socket)) return; // an address past its token failures: 429
+    // A browser always sends its page's Origin: another site's page may not use the cookie.
+    if (foreignOrigin(req, config.trustProxy) !== null) {
+      socket.end(
+        'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n' +
+          'refused: this WebSocket was opened by a page of another site than this server\n',
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

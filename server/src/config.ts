@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { limitsEnvShape, limitsFromEnv, type ServerLimits } from './limits.js';
 
 const positiveInt = (name: string) =>
   z.coerce
@@ -27,6 +28,8 @@ const envSchema = z.object({
     .default(24),
   DEFAULT_QUOTA_BYTES: positiveInt('DEFAULT_QUOTA_BYTES').optional(),
   DEFAULT_QUOTA_FILES: positiveInt('DEFAULT_QUOTA_FILES').optional(),
+  ...limitsEnvShape,
+  TRUST_PROXY: z.enum(['0', '1'], { error: 'TRUST_PROXY must be 0 or 1' }).default('0'),
 });
 
 export interface ServerConfig {
@@ -40,6 +43,10 @@ export interface ServerConfig {
   uploadExpiryMs: number;
   defaultQuotaBytes: number | null;
   defaultQuotaFiles: number | null;
+  /** Body sizes, timeouts, live connections and rate limits (limits.ts). */
+  limits: ServerLimits;
+  /** Whether X-Forwarded-Proto and X-Forwarded-Host are believed (a reverse proxy sets them). */
+  trustProxy: boolean;
 }
 
 /** A start-up setting that is wrong; its message names the variable and what it must be. */
@@ -71,5 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     uploadExpiryMs: e.UPLOAD_EXPIRY_HOURS * 3600_000,
     defaultQuotaBytes: e.DEFAULT_QUOTA_BYTES ?? null,
     defaultQuotaFiles: e.DEFAULT_QUOTA_FILES ?? null,
+    limits: limitsFromEnv(e),
+    trustProxy: e.TRUST_PROXY === '1',
   };
 }

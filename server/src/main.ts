@@ -11,8 +11,13 @@ const USAGE = `usage:
   sm-server start                 start the server (HOST, PORT, DATA_DIR, DATABASE_URL, ...)
   sm-server user add NAME [--json] [--quota-bytes N] [--quota-files N]
                                   create a user and print its first token
-  sm-server user token NAME [--json]
-                                  print a new token for an existing user
+  sm-server user token NAME [--label LABEL] [--json]
+                                  print a new token for an existing user (a label replaces
+                                  the user's token of that label)
+  sm-server user token list NAME [--json]
+                                  list the user's tokens: labels and dates, never values
+  sm-server user token revoke NAME LABEL | sm-server user token revoke NAME --all
+                                  revoke the user's token of that label (or all of them)
 Settings come from the environment; see INGEST_GUIDE.md.`;
 
 class UsageError extends Error {}
@@ -51,6 +56,28 @@ function quota(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+type UserCommand =
+  | { action: 'add' | 'token' | 'list'; name: string }
+  | { action: 'revoke'; name: string; label: string | null };
+
+/** What `sm-server user …` was asked to do (the words after `user`). */
+function userCommand(positionals: string[], options: { all: boolean }): UserCommand {
+  const [action, ...rest] = positionals;
+  if (action === 'add' && rest.length === 1) return { action, name: rest[0]! };
+  if (action === 'token') {
+    const [first, name, label, ...extra] = rest;
+    if (first === 'list' && name && !label) return { action: 'list', name };
+    if (first === 'revoke' && name && extra.length === 0 && !label === options.all) {
+      return { action: 'revoke', name, label: label ?? null };
+    }
+    if (first && !name) return { action: 'token', name: first };
+  }
+  throw new UsageError(
+    'expected `sm-server user add NAME`, `user token NAME`, `user token list NAME` or ' +
+      '`user token revoke NAME LABEL` (or `--all` instead of LABEL)',
+  );
+}
+
 async function user(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
@@ -59,11 +86,21 @@ async function user(args: string[]): Promise<void> {
       json: { type: 'boolean', default: false },
       'quota-bytes': { type: 'string' },
       'quota-files': { type: 'string' },
+      label: { type: 'string' },
+      all: { type: 'boolean', default: false },
     },
   });
-  const [action, name, ...extra] = positionals;
-  if (!name || extra.length > 0 || (action !== 'add' && action !== 'token')) {
-    throw new UsageError('expected `sm-server user add NAME` or `sm-server user token NAME`');
+  const command = userCommand(positionals, { all: values.all });
+  const { name, action } = command;
+  if (values.label !== undefined && action !== 'token') {
+    throw new UsageError('--label goes with `sm-server user token NAME`');
+  }
+  if (values.all && action !== 'revoke') {
+    throw new UsageError('--all goes with `sm-server user token revoke NAME`');
+  }
+  const hasQuota = values['quota-bytes'] !== undefined || values['quota-files'] !== undefined;
+  if (hasQuota && action !== 'add') {
+    throw new UsageError('--quota-bytes and --quota-files go with `sm-server user add NAME`');
   }
   const config = loadConfig();
   await mkdir(config.dataDir, { recursive: true });
@@ -78,10 +115,27 @@ async function user(args: string[]): Promise<void> {
       if (values.json)
         console.log(JSON.stringify({ user: { id: user.id, name: user.name }, token }));
       else console.log(`created user ${user.name}\ntoken (shown once): ${token}`);
-    } else {
-      const token = await services.auth.issueToken(name, `token ${new Date().toISOString()}`);
-      if (values.json) console.log(JSON.stringify({ user: { name }, token }));
-      else console.log(`new token for ${name} (shown once): ${token}`);
+    } else if (action === 'token') {
+      const label = values.label ?? `token ${new Date().toISOString()}`;
+      const token = await services.auth.issueToken(name, label);
+      if (values.json) console.log(JSON.stringify({ user: { name }, label, token }));
+      else console.log(`new token for ${name}, labelled "${label}" (shown once): ${token}`);
+    } else if (action === 'list') {
+      const tokens = await services.auth.listTokens(name);
+      if (values.json) {
+        const list = tokens.map((t) => ({ label: t.label, created_at: t.createdAt.toISOString() }));
+        console.log(JSON.stringify({ user: { name }, tokens: list }));
+      } else if (tokens.length === 0) {
+        console.log(`${name} has no tokens: \`sm-server user token ${name}\` makes one`);
+      } else {
+        console.log(`tokens of ${name} (created, label):`);
+        for (const t of tokens) console.log(`  ${t.createdAt.toISOString()}  ${t.label}`);
+      }
+    } else if (command.action === 'revoke') {
+      const revoked = await services.auth.revokeTokens(name, command.label);
+      const which = command.label === null ? 'all tokens' : `the token labelled "${command.label}"`;
+      if (values.json) console.log(JSON.stringify({ user: { name }, revoked }));
+      else console.log(`revoked ${which} of ${name} (${revoked})`);
     }
   } finally {
     await database.close();

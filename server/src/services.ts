@@ -8,6 +8,7 @@ import { ImportJobService } from './jobs/import-job.service.js';
 import { LibraryService } from './library/library.service.js';
 import { LocalObjectStore } from './objects/object-store.js';
 import { UploadService } from './uploads/upload.service.js';
+import { RateLimiter } from './http/rate-limit.js';
 import { join } from 'node:path';
 
 /** The one service layer that REST, tRPC and tus all call. */
@@ -28,7 +29,7 @@ export async function createServices(db: Database, config: ServerConfig): Promis
       quotaBytes: config.defaultQuotaBytes,
       quotaFiles: config.defaultQuotaFiles,
     }),
-    jobs: new ImportJobService(uow, events),
+    jobs: new ImportJobService(uow, events, new RateLimiter(config.limits.jobStarts)),
     library: new LibraryService(uow, objects),
     uploads: new UploadService(
       uow,

@@ -68,12 +68,15 @@ export async function createTestDatabase(
 
 /**
  * Starts the real server on a free loopback port over a fresh database: PGlite in a temporary
- * DATA_DIR, or a new database on TEST_DATABASE_URL's server (dropped at close).
+ * DATA_DIR, or a new database on TEST_DATABASE_URL's server (dropped at close). The server's
+ * log lines go to `options.log` (nowhere by default).
  */
 export async function startTestServer(
   kind: DatabaseKind,
   env: Record<string, string> = {},
+  options: { log?: (line: string) => void } = {},
 ): Promise<TestServer> {
+  const log = options.log ?? (() => {});
   const dataDir = await mkdtemp(join(tmpdir(), 'sm-server-test-'));
   const { databaseUrl, dropDatabase } = await createTestDatabase(kind);
   const config = loadConfig({
@@ -83,7 +86,7 @@ export async function startTestServer(
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  let server = await startServer(config, () => {});
+  let server = await startServer(config, log);
   const port = new URL(server.url).port;
   const handle: TestServer = {
     url: server.url,
@@ -91,7 +94,7 @@ export async function startTestServer(
     dataDir,
     async restart() {
       await server.close();
-      server = await startServer({ ...config, port: Number(port) }, () => {});
+      server = await startServer({ ...config, port: Number(port) }, log);
       handle.server = server;
     },
     async addUser(name, quotas) {

@@ -6,6 +6,7 @@ import { ImportPage } from '../import/ImportPage/ImportPage.js';
 import { LibraryPage } from '../library/LibraryPage/LibraryPage.js';
 import { navigate, useRoute, type Route } from './route.js';
 import { SignIn } from './SignIn/SignIn.js';
+import { SignOutButton } from './SignOut/SignOut.js';
 import { UpdateBanner } from './UpdateBanner/UpdateBanner.js';
 import { useOnline } from './useOnline.js';
 
@@ -81,6 +82,15 @@ export function App() {
         <span className="user" data-testid="user-name">
           {user?.name ?? ''}
         </span>
+        {user && (
+          <SignOutButton
+            onSignedOut={() => {
+              localStorage.removeItem(LAST_USER);
+              // A fresh page: no connection or cached answer of the old session lives on.
+              location.replace(location.pathname);
+            }}
+          />
+        )}
       </header>
       {!online && (
         <div className="banner offline" data-testid="offline-banner" role="status">

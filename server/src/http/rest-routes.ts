@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../services.js';
 import { badRequest, notFound } from '../errors.js';
 import { readJson, sendJson } from './respond.js';
+import { assertJsonOrEmptyBody } from './cross-site.js';
 import { isUuid } from '../validation.js';
 import type { AuthUser } from '../auth/auth.service.js';
 
@@ -77,6 +78,8 @@ export function restRoutes(services: Services) {
         });
         return;
       }
+      // No HTML form can send JSON: a POST's body must be JSON, or empty (`…/cancel`, `…/retry`).
+      if (route.method === 'POST') assertJsonOrEmptyBody(req);
       const user = await services.auth.authenticate({
         authorization: req.headers.authorization ?? null,
         cookie: req.headers.cookie ?? null,

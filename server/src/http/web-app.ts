@@ -2,7 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { SESSION_COOKIE, type AuthService } from '../auth/auth.service.js';
+import type { SessionRoutes } from './session-routes.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,31 +23,18 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>sm-server</title>
 
 /**
  * Serves the built web app (client/dist) with an index.html fallback for its routes, and
- * turns `?token=TOKEN` into a session cookie (the sign-in link `sm-server start` prints).
+ * turns `?token=TOKEN` into a session cookie (the sign-in link `sm-server start` prints; see
+ * sessionRoutes). A session cookie that cannot be read is answered 401 and removed.
  */
-export function webApp(auth: AuthService, clientDir: string) {
+export function webApp(session: SessionRoutes, clientDir: string) {
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const token = url.searchParams.get('token');
-    if (token !== null) {
-      const user = await auth.userForToken(token);
-      url.searchParams.delete('token');
-      const location = url.pathname + (url.search || '');
-      if (!user) {
-        res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('This sign-in link is not valid (unknown or revoked token). Ask for a new one.\n');
-        return;
-      }
-      res.writeHead(303, {
-        location,
-        'set-cookie': `${SESSION_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=31536000`,
-      });
-      res.end();
-      return;
-    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
+    const token = url.searchParams.get('token');
+    if (token !== null) return session.signInLink(req, res, url, token);
+    if (session.refuseMalformedCookie(req, res)) return;
     let pathname: string;
     try {
       pathname = decodeURIComponent(url.pathname);

@@ -11,7 +11,8 @@ import {
 import type { AuthUser } from '../auth/auth.service.js';
 import type { Repositories, UnitOfWork } from '../db/unit-of-work.js';
 import type { JobErrorLogItem } from '../db/schema.js';
-import { conflict, notFound, notImplemented, payloadTooLarge } from '../errors.js';
+import { conflict, notFound, notImplemented, payloadTooLarge, tooManyRequests } from '../errors.js';
+import { describeRate, type RateLimiter } from '../http/rate-limit.js';
 import type { EventBus } from '../events/event-bus.js';
 import { BatchDeduper } from './batch-deduper.js';
 import { describeIssues, parseOrThrow } from '../validation.js';
@@ -28,10 +29,24 @@ export class ImportJobService {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly events: EventBus,
+    /** New jobs per user (null: no limit). */
+    private readonly jobStarts: RateLimiter | null = null,
   ) {}
 
+  /**
+   * Starts a job for the user.
+   * @throws AppError 400 malformed request, 429 when the user starts jobs faster than the limit.
+   */
   async init(user: AuthUser, body: unknown): Promise<{ job_id: string }> {
     const input = parseOrThrow(initRequestSchema, body ?? {}, 'init request');
+    const wait = this.jobStarts?.take(user.id) ?? 0;
+    if (wait > 0) {
+      throw tooManyRequests(
+        `too many new import jobs (the limit is ${describeRate(this.jobStarts!.settings)} per user): ` +
+          `try again in ${wait} s, or send more files to a job you started (ingest)`,
+        wait,
+      );
+    }
     const job = await this.uow.repos.jobs.create({
       ownerId: user.id,
       source: input.source ?? null,

@@ -10,6 +10,7 @@ import {
   type BulkImportUpdate,
 } from '../../../shared/schemas/index.js';
 import { router, toTrpcError, userProcedure } from './trpc.js';
+import { liveProcedure } from './live-limits.js';
 
 const jobInput = z.object({ job_id: jobIdSchema });
 
@@ -20,6 +21,14 @@ const jobInput = z.object({ job_id: jobIdSchema });
  */
 export const appRouter = router({
   me: userProcedure.query(({ ctx }) => ({ id: ctx.user.id, name: ctx.user.name })),
+  auth: router({
+    /** Revokes the token the caller is signed in with (cookie or Bearer) and removes the cookie. */
+    signOut: userProcedure.mutation(async ({ ctx }) => {
+      await ctx.services.auth.signOut(ctx.credentials);
+      ctx.clearSessionCookie?.();
+      return { signed_out: true as const };
+    }),
+  }),
   bulkImport: router({
     init: userProcedure
       .input(initRequestSchema)
@@ -41,7 +50,7 @@ export const appRouter = router({
     retry: userProcedure
       .input(jobInput)
       .mutation(({ ctx, input }) => ctx.services.jobs.retry(ctx.user, input.job_id)),
-    updates: userProcedure
+    updates: liveProcedure
       .input(z.object({ job_id: jobIdSchema.optional() }))
       .subscription(async function* ({ ctx, input, signal }) {
         // Listen before reading the current state, so nothing between the two is lost.

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENTS, Server as TusServer } from '@tus/server';
-import { FileStore } from '@tus/file-store';
+import { UploadFileStore } from './upload-file-store.js';
+import { tusFailureAnswer } from './tus-failures.js';
 import { AppError, httpStatusOf } from '../errors.js';
 import type { AuthUser } from '../auth/auth.service.js';
 import type { Services } from '../services.js';
@@ -12,8 +13,15 @@ function headersOf(req: Request) {
   return { authorization: req.headers.get('authorization'), cookie: req.headers.get('cookie') };
 }
 
-/** Each request is authenticated once, though several hooks of tus see it. */
-const usersOfRequests = new WeakMap<Request, Promise<AuthUser>>();
+/**
+ * Each request is authenticated once, before tus reads any of it, though several hooks of tus
+ * see it: keyed by its Node request, which tus's web Request carries.
+ */
+const usersOfRequests = new WeakMap<object, Promise<AuthUser>>();
+
+function nodeRequestOf(req: Request): object {
+  return (req as { runtime?: { node?: { req?: object } } }).runtime?.node?.req ?? req;
+}
 
 /** tus errors are `{ status_code, body }`; the body is the same JSON as the REST API's. */
 function asTusError(error: unknown): unknown {
@@ -39,16 +47,31 @@ function outcomeHeaders(result: CommitResult): Record<string, string> {
  * it first, if a crash stopped it), with the entry's outcome in `X-Entry-State`: a client is
  * never told "complete" about bytes the library does not hold.
  */
-export function createTusEndpoint(services: Services, options: { expiryMs: number }) {
+export function createTusEndpoint(
+  services: Services,
+  options: { expiryMs: number; log?: (line: string) => void },
+) {
   const uploads = services.uploads;
-  const datastore = new FileStore({
+  const datastore = new UploadFileStore({
     directory: uploads.uploadsDir,
     expirationPeriodInMilliseconds: options.expiryMs,
   });
   const authenticate = (req: Request): Promise<AuthUser> => {
-    let user = usersOfRequests.get(req);
+    const key = nodeRequestOf(req);
+    let user = usersOfRequests.get(key);
     if (!user) {
       user = services.auth.authenticate(headersOf(req));
+      usersOfRequests.set(key, user);
+    }
+    return user;
+  };
+  const authenticateNode = (req: IncomingMessage): Promise<AuthUser> => {
+    let user = usersOfRequests.get(req);
+    if (!user) {
+      user = services.auth.authenticate({
+        authorization: req.headers.authorization ?? null,
+        cookie: req.headers.cookie ?? null,
+      });
       usersOfRequests.set(req, user);
     }
     return user;
@@ -61,6 +84,9 @@ export function createTusEndpoint(services: Services, options: { expiryMs: numbe
     respectForwardedHeaders: false,
     relativeLocation: true,
     exposedHeaders: ['X-Entry-State', 'X-Asset-Id'],
+    onResponseError: tusFailureAnswer(options.log ?? (() => {}), async (req) =>
+      usersOfRequests.has(nodeRequestOf(req)) ? (await authenticate(req)).name : null,
+    ),
     async onIncomingRequest(req, uploadId) {
       try {
         const user = await authenticate(req);
@@ -110,10 +136,7 @@ export function createTusEndpoint(services: Services, options: { expiryMs: numbe
     if (!uploadId || uploadId.includes('/')) return false;
     let result: (CommitResult & { sizeBytes: number }) | null;
     try {
-      const user = await services.auth.authenticate({
-        authorization: req.headers.authorization ?? null,
-        cookie: req.headers.cookie ?? null,
-      });
+      const user = await authenticateNode(req);
       result = await uploads.settleOnResume(user, uploadId);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -144,6 +167,23 @@ export function createTusEndpoint(services: Services, options: { expiryMs: numbe
     matches: (pathname: string) =>
       pathname === UPLOAD_PATH || pathname.startsWith(`${UPLOAD_PATH}/`),
     async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      if (req.method !== 'OPTIONS') {
+        try {
+          await authenticateNode(req);
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          // Refused before tus reads the body, which is then never read: the connection closes,
+          // so a slow body without a valid token is not waited for.
+          if (!req.complete) res.setHeader('connection', 'close');
+          res.writeHead(httpStatusOf(error.code), {
+            'tus-resumable': '1.0.0',
+            'cache-control': 'no-store',
+            'content-type': 'application/json',
+          });
+          res.end(JSON.stringify(error.toBody()));
+          return;
+        }
+      }
       if (req.method === 'HEAD' && (await answerSettledHead(req, res))) return;
       await tus.handle(req, res);
     },

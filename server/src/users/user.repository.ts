@@ -35,10 +35,40 @@ export class UserRepository {
     await this.db.insert(apiTokens).values({ userId, name, tokenHash });
   }
 
-  async deleteTokensNamed(userId: string, name: string): Promise<void> {
-    await this.db
+  /** Deletes the user's tokens of that name (label); returns the hashes of those deleted. */
+  async deleteTokensNamed(userId: string, name: string): Promise<string[]> {
+    const rows = await this.db
       .delete(apiTokens)
-      .where(and(eq(apiTokens.userId, userId), eq(apiTokens.name, name)));
+      .where(and(eq(apiTokens.userId, userId), eq(apiTokens.name, name)))
+      .returning({ tokenHash: apiTokens.tokenHash });
+    return rows.map((r) => r.tokenHash);
+  }
+
+  /** Deletes every token of the user; returns the hashes of those deleted. */
+  async deleteAllTokens(userId: string): Promise<string[]> {
+    const rows = await this.db
+      .delete(apiTokens)
+      .where(eq(apiTokens.userId, userId))
+      .returning({ tokenHash: apiTokens.tokenHash });
+    return rows.map((r) => r.tokenHash);
+  }
+
+  /** Deletes the token of that hash; returns whether there was one. */
+  async deleteTokenByHash(tokenHash: string): Promise<boolean> {
+    const rows = await this.db
+      .delete(apiTokens)
+      .where(eq(apiTokens.tokenHash, tokenHash))
+      .returning({ id: apiTokens.id });
+    return rows.length > 0;
+  }
+
+  /** The user's tokens' names (labels) and creation times, oldest first; never their hashes. */
+  async listTokens(userId: string): Promise<{ name: string; createdAt: Date }[]> {
+    return this.db
+      .select({ name: apiTokens.name, createdAt: apiTokens.createdAt })
+      .from(apiTokens)
+      .where(eq(apiTokens.userId, userId))
+      .orderBy(apiTokens.createdAt, apiTokens.name);
   }
 
   async findByTokenHash(tokenHash: string): Promise<UserRow | null> {
