@@ -7,6 +7,10 @@ import { startTestServer, type TestServer } from './server.js';
 export interface E2eFixtures {
   /** A fresh server of this test, stopped (and its data removed) after it. */
   server: TestServer;
+  /** Extra environment of the test's server when it starts (e.g. `SM_FAILPOINT`). */
+  serverEnv: Record<string, string>;
+  /** Whether the test's server starts from a copy of a fresh server's data (faster; same state). */
+  serverFromTemplate: boolean;
   /** Whether `page` is signed in (through the server's sign-in link) before the test starts. */
   signIn: boolean;
   /** Uncaught errors of the page (`pageerror`), collected over the whole test. */
@@ -21,10 +25,11 @@ export interface E2eFixtures {
 
 export const test = base.extend<E2eFixtures>({
   signIn: [true, { option: true }],
+  serverEnv: [{}, { option: true }],
+  serverFromTemplate: [false, { option: true }],
 
-  // eslint-disable-next-line no-empty-pattern
-  server: async ({}, use, testInfo) => {
-    const server = await startTestServer();
+  server: async ({ serverEnv, serverFromTemplate }, use, testInfo) => {
+    const server = await startTestServer({ env: serverEnv, fromTemplate: serverFromTemplate });
     try {
       await use(server);
     } finally {

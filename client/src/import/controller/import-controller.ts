@@ -21,10 +21,12 @@ export class ImportController {
   private pool: AnalysisPool | null = null;
   private readonly uploads: UploadStage;
   private busy = false;
+  /** Whether `continue` was asked for while it ran: it runs once more when it is done. */
+  private again = false;
 
   private constructor(queue: ImportQueue) {
     this.store = new ImportStore(queue);
-    this.uploads = new UploadStage(this.store);
+    this.uploads = new UploadStage(this.store, () => void this.continue());
     const online = () => {
       this.store.online = navigator.onLine;
       this.store.changed();
@@ -150,8 +152,13 @@ export class ImportController {
   /** Takes the import from where it stands as far as the page can without the user. */
   private async continue(): Promise<void> {
     const store = this.store;
-    if (this.busy || !store.record || store.record.finishedAt !== null) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    if (!store.record || store.record.finishedAt !== null) return;
     this.busy = true;
+    this.again = false;
     try {
       if (store.record.step === 'analyse') {
         this.pool ??= createAnalysisPool();
@@ -178,6 +185,7 @@ export class ImportController {
       store.changed();
       await store.flush();
     }
+    if (this.again) await this.continue();
   }
 
   /** Gives the reopened import its files' bytes again, matching paths, sizes and dates. */

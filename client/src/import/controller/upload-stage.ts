@@ -47,7 +47,14 @@ export class UploadStage {
   private live: { unsubscribe(): void } | null = null;
   private wake: (() => void) | null = null;
 
-  constructor(private readonly store: ImportStore) {
+  /**
+   * @param settled called when the live feed ends the last files while no upload runs (a
+   *   reopened import whose files the server stored before the page heard): the import can end.
+   */
+  constructor(
+    private readonly store: ImportStore,
+    private readonly settled: () => void = () => undefined,
+  ) {
     window.addEventListener('offline', () => void this.abortActive());
     window.addEventListener('online', () => this.wake?.());
   }
@@ -199,6 +206,12 @@ export class UploadStage {
     }
     if (!store.job) void this.refreshJob();
     store.changed();
+    if (
+      !store.upload.running &&
+      store.record.step === 'upload' &&
+      [...store.files.values()].every((f) => isFinal(f.state))
+    )
+      this.settled();
   }
 
   private waiting(): QueueFile[] {
