@@ -10,6 +10,7 @@ import {
   fixtureEntries,
   listLibrary,
   startTestServer,
+  tusCreate,
   tusUpload,
   type TestServer,
 } from './harness.js';
@@ -67,15 +68,7 @@ describe.each(databaseKinds())('crash recovery on %s', (kind) => {
    * before the process died would have.
    */
   async function uploadLeftUncommitted(token: string, entryId: string, bytes: Buffer) {
-    const created = await fetch(`${t.url}/api/v1/uploads`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'tus-resumable': '1.0.0',
-        'upload-length': String(bytes.length),
-        'upload-metadata': `entry_id ${Buffer.from(entryId).toString('base64')}`,
-      },
-    });
+    const created = await tusCreate(t.url, token, entryId, bytes.length);
     expect(created.status).toBe(201);
     const url = new URL(created.headers.get('location')!, t.url).href;
     const uploadId = url.split('/').pop()!;
@@ -201,17 +194,7 @@ describe.each(databaseKinds())('crash recovery on %s', (kind) => {
   it('an upload that carries every byte in its creation request is committed and answered 201', async () => {
     const { token, client, jobId, entryId } = await waitingEntry(KICK, 'one-request');
     const bytes = fx[KICK]!.bytes;
-    const res = await fetch(`${t.url}/api/v1/uploads`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'tus-resumable': '1.0.0',
-        'upload-length': String(bytes.length),
-        'upload-metadata': `entry_id ${Buffer.from(entryId).toString('base64')}`,
-        'content-type': 'application/offset+octet-stream',
-      },
-      body: new Uint8Array(bytes),
-    });
+    const res = await tusCreate(t.url, token, entryId, bytes.length, bytes);
     expect(res.status).toBe(201);
     expect(res.headers.get('x-entry-state')).toBe('done');
     expect(res.headers.get('upload-offset')).toBe(String(bytes.length));
@@ -243,15 +226,7 @@ describe.each(databaseKinds())('crash recovery on %s', (kind) => {
     };
     const res = await client.ingest({ job_id: jobId, entries: [entry], last: true });
     const entryId = ingestResponseSchema.parse(res.body).items[0]!.entry_id!;
-    const created = await fetch(`${t.url}/api/v1/uploads`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'tus-resumable': '1.0.0',
-        'upload-length': '0',
-        'upload-metadata': `entry_id ${Buffer.from(entryId).toString('base64')}`,
-      },
-    });
+    const created = await tusCreate(t.url, token, entryId, 0);
     expect(created.status).toBe(201);
     expect(created.headers.get('x-entry-state')).toBe('done');
     expect((await client.status(jobId)).body.totals.completed).toBe(1);

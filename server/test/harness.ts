@@ -208,6 +208,30 @@ export async function fixtureEntries(
 }
 
 /**
+ * A raw tus creation request (POST) for an entry, as any tus client sends it: `size` declared
+ * and, with `body`, every byte in the same request (creation-with-upload).
+ */
+export function tusCreate(
+  baseUrl: string,
+  token: string,
+  entryId: string,
+  size: number,
+  body?: Buffer,
+): Promise<Response> {
+  return fetch(`${baseUrl}/api/v1/uploads`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'tus-resumable': '1.0.0',
+      'upload-length': String(size),
+      'upload-metadata': `entry_id ${Buffer.from(entryId).toString('base64')}`,
+      ...(body ? { 'content-type': 'application/offset+octet-stream' } : {}),
+    },
+    body: body ? new Uint8Array(body) : undefined,
+  });
+}
+
+/**
  * Uploads a file with tus-js-client as a client would. Resolves with the server's answer
  * headers of the last PATCH; rejects with the tus error (its message carries the status).
  */

@@ -13,6 +13,7 @@ import {
   databaseKinds,
   fixtureEntries,
   startTestServer,
+  tusCreate,
   tusUpload,
   type TestServer,
 } from './harness.js';
@@ -294,18 +295,7 @@ describe('bounded doors (PGlite)', () => {
       entryId = ingestResponseSchema.parse(answer.body).items[0]!.entry_id!;
     });
 
-    const createUpload = async () => {
-      const res = await fetch(`${t.url}/api/v1/uploads`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'tus-resumable': '1.0.0',
-          'upload-length': String(bytes.length),
-          'upload-metadata': `entry_id ${Buffer.from(entryId).toString('base64')}`,
-        },
-      });
-      return res;
-    };
+    const createUpload = () => tusCreate(t.url, token, entryId, bytes.length);
     const patch = (location: string, body: Buffer) =>
       fetch(new URL(location, t.url), {
         method: 'PATCH',

@@ -10,6 +10,7 @@ import {
   fixtureEntries,
   listLibrary,
   startTestServer,
+  tusCreate,
   tusUpload,
   uploadRefusal,
   type TestServer,
@@ -47,15 +48,7 @@ describe.each(databaseKinds())('quotas on %s', (kind) => {
 
   /** A tus creation request for the entry, with no bytes yet; the answer's status and upload id. */
   async function createUpload(token: string, entryId: string, size: number) {
-    const res = await fetch(`${t.url}/api/v1/uploads`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'tus-resumable': '1.0.0',
-        'upload-length': String(size),
-        'upload-metadata': `entry_id ${Buffer.from(entryId).toString('base64')}`,
-      },
-    });
+    const res = await tusCreate(t.url, token, entryId, size);
     return {
       status: res.status,
       body: await res.text(),
