@@ -78,7 +78,11 @@ export async function startServer(
   const uploads = createTusEndpoint(services, { expiryMs: config.uploadExpiryMs, log });
   const bounds = requestBounds(config, log);
   // Uploads a crash left complete but uncommitted are committed before any client asks.
-  const settled = await services.uploads.reconcileUploads();
+  const unsettled = (uploadId: string, error: unknown) =>
+    log(
+      `upload ${uploadId} is complete but could not be committed now (kept for the next try): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  const settled = await services.uploads.reconcileUploads(0, unsettled);
   if (settled > 0) log(`committed ${settled} uploads that were complete but not yet committed`);
   const session = sessionRoutes(services.auth, { trustProxy: config.trustProxy });
   const web = webApp(session, clientDist());
@@ -167,7 +171,7 @@ export async function startServer(
 
   const cleanUp = async () => {
     try {
-      await services.uploads.reconcileUploads(RECONCILE_QUIET_MS);
+      await services.uploads.reconcileUploads(RECONCILE_QUIET_MS, unsettled);
       const expired = await uploads.cleanUpExpired();
       const released = await services.uploads.releaseStale(
         new Date(Date.now() - config.uploadExpiryMs),

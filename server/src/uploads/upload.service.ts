@@ -225,10 +225,14 @@ export class UploadService {
    * Run at start and with the periodic clean-up: every upload whose bytes all arrived but whose
    * commit never ran (a crash, a kill, a power cut between the last byte and the commit) is
    * committed or failed now, and uploads of entries that no longer wait for them are removed.
-   * Uploads written to within `quietMs` are left alone (a request may still be on them).
-   * Returns how many entries it settled.
+   * Uploads written to within `quietMs` are left alone (a request may still be on them). An
+   * upload that cannot be settled now (the database or the store failing) is kept for the next
+   * try and reported to `onError`. Returns how many entries it settled.
    */
-  async reconcileUploads(quietMs = 0): Promise<number> {
+  async reconcileUploads(
+    quietMs = 0,
+    onError: (uploadId: string, error: unknown) => void = () => {},
+  ): Promise<number> {
     let settled = 0;
     const names = await readdir(this.uploadsDir).catch(() => [] as string[]);
     for (const name of names) {
@@ -254,8 +258,12 @@ export class UploadService {
       try {
         await this.finish(toAuthUser(row), uploadId);
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
         // A refusal (hash, quota) is recorded on the entry by finish; the bytes are of no use.
+        // Anything else may pass: the bytes stay, to be settled at the next try.
+        if (!(error instanceof AppError)) {
+          onError(uploadId, error);
+          continue;
+        }
       }
       await this.discardUpload(uploadId);
       settled++;
