@@ -17,5 +17,6 @@ export {
   fingerprintIndexKeys,
   MAX_SOUND_CANDIDATES,
   SAME_SOUND_THRESHOLDS,
+  SIMILAR_MIN_SIMILARITY,
 } from './fingerprint/index.js';
-export type { Fingerprint, FingerprintSummary } from './fingerprint/index.js';
+export type { Fingerprint, FingerprintSummary, SoundVerdict } from './fingerprint/index.js';

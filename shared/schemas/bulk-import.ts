@@ -58,7 +58,7 @@ export const relativePathSchema = z
 
 /** The perceptual fingerprint as `computeFingerprint` returns it (shared/analysis). */
 export const fingerprintSchema = z.strictObject({
-  v: z.literal(1),
+  v: z.union([z.literal(1), z.literal(2)]),
   durationMs: z.number().nonnegative().max(1e8),
   edgeMs: z.number().nonnegative().max(1e8),
   frameMs: z.number().positive().max(1e6),
@@ -71,6 +71,11 @@ export const fingerprintSchema = z.strictObject({
     .string()
     .max(400)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'profile must be base64'),
+  detail: z
+    .string()
+    .max(8000)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'detail must be base64')
+    .optional(),
 });
 export type FingerprintInput = z.infer<typeof fingerprintSchema>;
 

@@ -40,6 +40,16 @@ const SMEAR_MS = 40;
 /** Lag search span in ms: absorbs codec offsets and edge detection jitter. */
 const MAX_LAG_MS = 45;
 
+/**
+ * What two fingerprints say of two files: `same` (a copy: re-encoded, resampled, gain-changed,
+ * down-mixed, padded; safe to merge), `similar` (close but not certainly a copy, such as two
+ * recordings of one hit or an edit of it: both are kept and linked) or `distinct`.
+ */
+export type SoundVerdict = 'same' | 'similar' | 'distinct';
+
+/** Pairs that are not certainly the same sound but score at least this are `similar`. */
+export const SIMILAR_MIN_SIMILARITY = 0.3;
+
 /** The measures behind a comparison, for diagnostics and tuning. */
 export interface FingerprintComparison {
   /** 0..1; 0.5 or more exactly when `sameSound`. */
@@ -172,14 +182,21 @@ export function durationsCompatible(
 export function compareFingerprints(
   a: Fingerprint,
   b: Fingerprint,
-): { similarity: number; sameSound: boolean } {
-  // The cheap measures first: a pair that fails one of them is not the same sound, and the
+): { similarity: number; sameSound: boolean; verdict: SoundVerdict } {
+  // The cheap measures first: a pair that fails one of them is not similar, and the
   // band-matrix alignment (most of the cost) is skipped. The similarity is then the lowest
-  // score seen so far: below 0.5, though perhaps above the full comparison's.
+  // score seen so far: below the bound, though perhaps above the full comparison's.
   const quick = quickSimilarity(a, b);
-  if (quick < 0.5) return { similarity: quick, sameSound: false };
+  if (quick < SIMILAR_MIN_SIMILARITY) {
+    return { similarity: quick, sameSound: false, verdict: 'distinct' };
+  }
   const { similarity, sameSound } = compareFingerprintsDetailed(a, b);
-  return { similarity, sameSound };
+  const verdict: SoundVerdict = sameSound
+    ? 'same'
+    : similarity >= SIMILAR_MIN_SIMILARITY
+      ? 'similar'
+      : 'distinct';
+  return { similarity, sameSound, verdict };
 }
 
 /** What {@link quickSimilarity} reads of a fingerprint: its duration and long-term spectrum. */

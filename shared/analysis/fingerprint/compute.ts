@@ -23,7 +23,7 @@ export function computeFingerprint(samples: Float32Array, sampleRate: number): F
   const profile = computeSpectrumProfile(samples, sampleRate, region);
   const frameS = baseFrameS(sampleRate) * 2 ** matrix.level;
   return {
-    v: 1,
+    v: 2,
     durationMs: Math.round(((region.endSample - region.startSample) / sampleRate) * 1e4) / 10,
     edgeMs: Math.round(region.edgeS * 1e4) / 10,
     frameMs: Math.round(frameS * 1e7) / 1e4,

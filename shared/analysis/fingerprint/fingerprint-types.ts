@@ -3,7 +3,11 @@
  * (256 frames × 18 bands + 159 profile bytes, base64).
  */
 export interface Fingerprint {
-  v: 1;
+  /**
+   * Version of the scheme. 2 adds `detail`; a version-1 fingerprint (stored by an earlier
+   * release) is never taken for a certain copy of anything (see compareFingerprints).
+   */
+  v: 1 | 2;
   /** Duration of the sound between its trimmed edges (30 dB below its own maximum), in ms. */
   durationMs: number;
   /**
@@ -22,4 +26,9 @@ export interface Fingerprint {
   matrix: string;
   /** Long-term spectrum, base64 of 159 bytes: quarter-tone bins from 50 Hz, same scale. */
   profile: string;
+  /**
+   * Version 2: the fine structure of the sound's start at the source's own rate (base64),
+   * which tells a codec copy from another recording of the same hit; absent for silence.
+   */
+  detail?: string;
 }

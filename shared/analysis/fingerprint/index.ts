@@ -38,6 +38,7 @@ export {
   durationsCompatible,
   quickSimilarity,
   SAME_SOUND_THRESHOLDS,
+  SIMILAR_MIN_SIMILARITY,
 } from './compare.js';
-export type { FingerprintComparison, FingerprintSummary } from './compare.js';
+export type { FingerprintComparison, FingerprintSummary, SoundVerdict } from './compare.js';
 export { fingerprintIndexKeys, MAX_SOUND_CANDIDATES } from './index-keys.js';
