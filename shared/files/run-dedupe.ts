@@ -12,6 +12,20 @@ export interface DuplicateMatch {
   by: 'content_hash' | 'fingerprint';
 }
 
+/** What the run knows of a file: the earlier file it copies, and earlier files close to it. */
+export interface RunMatch {
+  /** The earlier file this one is a copy of (never on a guess); null when none. */
+  duplicate: DuplicateMatch | null;
+  /**
+   * Earlier files that sound close without being certainly the same (two recordings of one hit,
+   * an edit of it): both are kept. Best first, at most {@link MAX_SIMILAR}; empty for a copy.
+   */
+  similarTo: string[];
+}
+
+/** At most this many similar earlier files are named for one file. */
+export const MAX_SIMILAR = 5;
+
 interface Known {
   path: string;
   fingerprint: Fingerprint;
@@ -36,35 +50,36 @@ export class RunDeduplicator {
   private readonly byHash = new Map<string, string>();
   private readonly byKey = new Map<string, Known[]>();
 
-  /** Returns the earlier file this one repeats, or null; then remembers this one. */
-  check(file: FileAnalysis): DuplicateMatch | null {
-    if (file.status !== 'ok' || !file.contentHash) return null;
+  /** Returns the earlier file this one repeats and those close to it; then remembers this one. */
+  check(file: FileAnalysis): RunMatch {
+    if (file.status !== 'ok' || !file.contentHash) return { duplicate: null, similarTo: [] };
     return this.checkSound(file.path, file.contentHash, file.analysis?.fingerprint ?? null);
   }
 
   /** The same, from a file's content hash and fingerprint (as a manifest entry holds them). */
-  checkSound(
-    path: string,
-    contentHash: string,
-    fingerprint: Fingerprint | null,
-  ): DuplicateMatch | null {
+  checkSound(path: string, contentHash: string, fingerprint: Fingerprint | null): RunMatch {
     const sameBytes = this.byHash.get(contentHash);
-    if (sameBytes) return { duplicateOf: sameBytes, by: 'content_hash' };
+    if (sameBytes)
+      return { duplicate: { duplicateOf: sameBytes, by: 'content_hash' }, similarTo: [] };
     this.byHash.set(contentHash, path);
-    if (!fingerprint) return null;
+    if (!fingerprint) return { duplicate: null, similarTo: [] };
     const keys = fingerprintIndexKeys(fingerprint);
+    const similar: { path: string; similarity: number }[] = [];
     for (const known of this.candidates(keys, fingerprint)) {
-      if (compareFingerprints(known.fingerprint, fingerprint).sameSound) {
-        return { duplicateOf: known.path, by: 'fingerprint' };
+      const { verdict, similarity } = compareFingerprints(known.fingerprint, fingerprint);
+      if (verdict === 'same') {
+        return { duplicate: { duplicateOf: known.path, by: 'fingerprint' }, similarTo: [] };
       }
+      if (verdict === 'similar') similar.push({ path: known.path, similarity });
     }
+    similar.sort((x, y) => y.similarity - x.similarity);
     const entry = { path, fingerprint, seq: this.byHash.size };
     for (const key of keys) {
       const list = this.byKey.get(key);
       if (list) list.push(entry);
       else this.byKey.set(key, [entry]);
     }
-    return null;
+    return { duplicate: null, similarTo: similar.slice(0, MAX_SIMILAR).map((s) => s.path) };
   }
 
   /** Known sounds of a compatible length, most shared keys first, then earliest; capped. */

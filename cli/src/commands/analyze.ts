@@ -68,7 +68,7 @@ export async function analyzeCommand(
   try {
     for (const promise of pending) {
       const file: FileAnalysis = await promise;
-      const duplicate = dedupe.check(file);
+      const duplicate = dedupe.check(file).duplicate;
       const line = toAnalysisLine(file, duplicate);
       if (file.status === 'ok') summary.ok++;
       else if (file.status === 'skipped') summary.skipped++;

@@ -96,7 +96,7 @@ export async function dryRun(
         output.event({ type: 'file', path: file.rel, state: 'failed', reason: entry.error });
       } else {
         const fingerprint = entry.fingerprint ?? null;
-        const same = dedupe.checkSound(file.rel, entry.content_hash, fingerprint);
+        const same = dedupe.checkSound(file.rel, entry.content_hash, fingerprint).duplicate;
         if (same) {
           summary.duplicates_in_run++;
           output.event({

@@ -105,7 +105,7 @@ export async function findDuplicates(store: ImportStore): Promise<void> {
     for (const file of page) {
       await pace();
       const print = stored.get(file.path) ?? null;
-      const match = dedupe.checkSound(file.path, file.contentHash!, print);
+      const match = dedupe.checkSound(file.path, file.contentHash!, print).duplicate;
       if (match) {
         const how = match.by === 'content_hash' ? 'content' : 'sound';
         store.set({ ...file, duplicate: { of: 'selection', ref: match.duplicateOf, match: how } });
