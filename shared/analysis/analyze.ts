@@ -84,7 +84,7 @@ export function analyseSound(
   const key = keyEstimate.key;
   const hintKey = options.hints.key;
   const fingerprintStart = performance.now();
-  const fingerprint = computeFingerprint(samples, sampleRate);
+  const fingerprint = computeFingerprint(samples, sampleRate, canonical.detail);
   if (options.timings) options.timings.fingerprintMs = performance.now() - fingerprintStart;
   return {
     kind,

@@ -6,6 +6,11 @@ export interface CanonicalPcm {
   sampleRate: number;
   /** False when the stream was longer than MAX_ANALYSIS_WINDOW_S and only its start was kept. */
   complete: boolean;
+  /**
+   * The first DETAIL_WINDOW_S of the same mono sound at DETAIL_SAMPLE_RATE, for the
+   * fingerprint's detail excerpt; null when the decoder gave none.
+   */
+  detail: Float32Array | null;
 }
 
 export interface CanonicalWindow {
@@ -72,7 +77,7 @@ class BlockWindow implements CanonicalWindow {
       }
       samples.set(block.subarray(0, used), at);
     }
-    return { samples, sampleRate: ANALYSIS_SAMPLE_RATE, complete };
+    return { samples, sampleRate: ANALYSIS_SAMPLE_RATE, complete, detail: null };
   }
 }
 

@@ -1,5 +1,10 @@
 /** The analysis core: pure functions from PCM to plain objects, shared by browser, CLI and server. */
-export { ANALYSIS_SAMPLE_RATE, MAX_ANALYSIS_WINDOW_S } from './constants.js';
+export {
+  ANALYSIS_SAMPLE_RATE,
+  DETAIL_SAMPLE_RATE,
+  DETAIL_WINDOW_S,
+  MAX_ANALYSIS_WINDOW_S,
+} from './constants.js';
 export { createPcmAccumulator } from './pcm-accumulator.js';
 export type { PcmAccumulator, StreamStats } from './pcm-accumulator.js';
 export { createCanonicalWindow } from './canonical-window.js';

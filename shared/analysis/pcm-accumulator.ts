@@ -1,5 +1,6 @@
 import { createCanonicalWindow, type CanonicalPcm } from './canonical-window.js';
 import { ANALYSIS_SAMPLE_RATE } from './constants.js';
+import { createDetailWindow } from './detail-window.js';
 import { createLoudnessMeter } from './loudness.js';
 import { createResampler } from './resample.js';
 import { createWaveformBuilder } from './waveform.js';
@@ -39,6 +40,7 @@ export function createPcmAccumulator(sampleRate: number, channels: number): PcmA
   const waveform = createWaveformBuilder();
   const resampler = createResampler(sampleRate, ANALYSIS_SAMPLE_RATE);
   const window = createCanonicalWindow();
+  const detail = createDetailWindow(sampleRate);
   let frames = 0;
 
   return {
@@ -57,6 +59,7 @@ export function createPcmAccumulator(sampleRate: number, channels: number): PcmA
         for (const channel of data) for (let i = 0; i < n; i++) mono[i]! += channel[i]! * scale;
       }
       window.push(resampler.push(mono));
+      detail.push(mono);
     },
     finish() {
       if (!window.full) window.push(resampler.end());
@@ -71,7 +74,7 @@ export function createPcmAccumulator(sampleRate: number, channels: number): PcmA
           loudnessLufs: loudness.integratedLufs(),
           waveform: waveform.finish(),
         },
-        canonical: window.finish(),
+        canonical: { ...window.finish(), detail: detail.finish() },
       };
     },
   };

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import {
   ANALYSIS_SAMPLE_RATE,
+  DETAIL_SAMPLE_RATE,
+  DETAIL_WINDOW_S,
   createCanonicalWindow,
   createWaveformBuilder,
   type CanonicalPcm,
@@ -18,10 +20,21 @@ export interface FfmpegCanonical {
 
 // Stereo to mono as (L + R) / 2, like the in-process path: swresample's own mono matrix
 // weighs each channel by 1/√2, so its rematrix volume is scaled by 1/√2 to match.
+// The third branch is the fingerprint's detail-rate start of the sound (see CanonicalPcm.detail).
 const FILTER =
-  '[0:a:0]asplit=2[meter][mono];' +
+  '[0:a:0]asplit=3[meter][mono][start];' +
   '[meter]ebur128=peak=sample:framelog=verbose,anullsink;' +
-  `[mono]aresample=${ANALYSIS_SAMPLE_RATE}:rmvol=${Math.SQRT1_2},aformat=sample_fmts=flt:channel_layouts=mono[out]`;
+  `[mono]aresample=${ANALYSIS_SAMPLE_RATE}:rmvol=${Math.SQRT1_2},aformat=sample_fmts=flt:channel_layouts=mono[out];` +
+  `[start]atrim=end=${DETAIL_WINDOW_S},aresample=${DETAIL_SAMPLE_RATE}:rmvol=${Math.SQRT1_2},aformat=sample_fmts=flt:channel_layouts=mono[detail]`;
+
+/** Reads a pipe of float32 samples whole (the detail output: at most DETAIL_WINDOW_S of it). */
+async function readFloats(pipe: AsyncIterable<Buffer>): Promise<Float32Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of pipe) chunks.push(chunk);
+  const bytes = Buffer.concat(chunks);
+  const whole = bytes.length - (bytes.length % 4);
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + whole));
+}
 
 /**
  * The first `length` bytes (a multiple of 4) as float32 samples: a view when they are aligned,
@@ -78,12 +91,19 @@ export async function decodeCanonicalWithFfmpeg(path: string): Promise<FfmpegCan
       '-f',
       'f32le',
       '-',
+      '-map',
+      '[detail]',
+      '-f',
+      'f32le',
+      'pipe:3',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
   );
+  // Read at once with the main output, or ffmpeg would block on a full pipe.
+  const detail = readFloats(child.stdio[3] as unknown as AsyncIterable<Buffer>);
   let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text: string) => (stderr += text));
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (text: string) => (stderr += text));
   const done = new Promise<number>((resolve, reject) => {
     child.on('error', (error) =>
       reject(new DecodeError('unsupported', `ffmpeg could not start: ${error.message}`)),
@@ -104,6 +124,7 @@ export async function decodeCanonicalWithFfmpeg(path: string): Promise<FfmpegCan
     if (child.exitCode === null) child.kill('SIGKILL');
   }
   const code = await done;
+  const detailPcm = await detail.catch(() => null);
   const stream = describeFfmpegStream(stderr);
   if (code !== 0 || !stream) {
     const message = stderr
@@ -126,6 +147,6 @@ export async function decodeCanonicalWithFfmpeg(path: string): Promise<FfmpegCan
       loudnessLufs,
       waveform: waveform.finish(),
     },
-    canonical: window.finish(),
+    canonical: { ...window.finish(), detail: detailPcm },
   };
 }

@@ -1,6 +1,7 @@
 import { MATRIX_BANDS } from './band-matrix.js';
 import { base64ToBytes } from './base64.js';
 import type { Fingerprint } from './fingerprint-types.js';
+import { DETAIL_MAX_MS, detailCoherence } from './detail.js';
 import { levelDistance } from './level-distance.js';
 import { bytesToDb } from './quantise.js';
 import { rebinLevels } from './rebin.js';
@@ -50,9 +51,33 @@ export type SoundVerdict = 'same' | 'similar' | 'distinct';
 /** Pairs that are not certainly the same sound but score at least this are `similar`. */
 export const SIMILAR_MIN_SIMILARITY = 0.3;
 
+/**
+ * Short sounds are copies only when their attacks' fine structure agrees at least this much
+ * (see detailCoherence): codec copies score 0.75-1.0, other recordings of one hit mostly below.
+ */
+export const DETAIL_COHERENCE_MIN = 0.7;
+
+/**
+ * Whether the fine structure shows two fingerprints to be one recording: always for long sounds
+ * (which carry none), never when a short sound lacks its detail or is of version 1.
+ */
+function sameRecording(
+  a: Fingerprint,
+  b: Fingerprint,
+): { same: boolean; coherence: number | null } {
+  if (a.v !== 2 || b.v !== 2) return { same: false, coherence: null };
+  if (Math.min(a.durationMs, b.durationMs) > DETAIL_MAX_MS) return { same: true, coherence: null };
+  if (!a.detail || !b.detail) return { same: false, coherence: null };
+  const coherence = detailCoherence(a.detail, b.detail);
+  return { same: coherence !== null && coherence >= DETAIL_COHERENCE_MIN, coherence };
+}
+
 /** The measures behind a comparison, for diagnostics and tuning. */
 export interface FingerprintComparison {
-  /** 0..1; 0.5 or more exactly when `sameSound`. */
+  /**
+   * 0..1 from the coarse measures (level envelope, spectrum, duration); a certain copy scores
+   * 0.5 or more and also passes the fine-structure test of short sounds.
+   */
   similarity: number;
   sameSound: boolean;
   matrixDb: number;
@@ -64,13 +89,20 @@ export interface FingerprintComparison {
   pitchShift: number;
   /** |Δduration| over its allowance (≤ 1 passes). */
   durationScore: number;
+  /** Fine-structure coherence of the attacks (short sounds of version 2), else null. */
+  detailCoherence: number | null;
+  /** The verdict: `sameSound` is `verdict === 'same'`. */
+  verdict: SoundVerdict;
 }
 
 /**
  * Decides whether two fingerprints are of the same sound. Similarity is the lowest of six
  * scores (duration; band matrix aligned over ±45 ms: overall, worst local window, lasting
  * per-band bias; long-term spectrum: difference, better fit when shifted in pitch), each 1 at
- * identity and 0.5 at its threshold; `sameSound` is similarity ≥ 0.5.
+ * identity and 0.5 at its threshold. A pair scoring 0.5 or more is the `same` sound when it is
+ * also one recording: for sounds up to DETAIL_MAX_MS, the fine structure of both attacks
+ * agrees (DETAIL_COHERENCE_MIN); version-1 fingerprints never are. Otherwise a pair scoring
+ * SIMILAR_MIN_SIMILARITY or more is `similar` (kept, linked), the rest `distinct`.
  * Symmetric up to rounding. Fingerprints with different frame lengths are compared at the
  * longer one.
  * @throws Error when a fingerprint's packed fields are not valid base64.
@@ -102,9 +134,18 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
     score(profileDb / t.profileDb),
     score(Math.max(0, pitchShift - 1) / (t.pitchShift - 1)),
   );
+  const recording = similarity >= 0.5 ? sameRecording(a, b) : { same: false, coherence: null };
+  const verdict: SoundVerdict =
+    similarity >= 0.5 && recording.same
+      ? 'same'
+      : similarity >= SIMILAR_MIN_SIMILARITY
+        ? 'similar'
+        : 'distinct';
   return {
     similarity,
-    sameSound: similarity >= 0.5,
+    sameSound: verdict === 'same',
+    verdict,
+    detailCoherence: recording.coherence,
     matrixDb: matrix.global,
     localDb: matrix.local,
     profileDb,
@@ -175,8 +216,8 @@ export function durationsCompatible(
 }
 
 /**
- * Whether `a` and `b` are the same sound (see {@link compareFingerprintsDetailed}), with a
- * similarity in 0..1 that is ≥ 0.5 exactly when `sameSound` is true.
+ * The verdict on `a` and `b` (see {@link compareFingerprintsDetailed}), with its similarity;
+ * `sameSound` is `verdict === 'same'`.
  * @throws Error when a fingerprint's packed fields are not valid base64.
  */
 export function compareFingerprints(
@@ -190,12 +231,7 @@ export function compareFingerprints(
   if (quick < SIMILAR_MIN_SIMILARITY) {
     return { similarity: quick, sameSound: false, verdict: 'distinct' };
   }
-  const { similarity, sameSound } = compareFingerprintsDetailed(a, b);
-  const verdict: SoundVerdict = sameSound
-    ? 'same'
-    : similarity >= SIMILAR_MIN_SIMILARITY
-      ? 'similar'
-      : 'distinct';
+  const { similarity, sameSound, verdict } = compareFingerprintsDetailed(a, b);
   return { similarity, sameSound, verdict };
 }
 

@@ -1,5 +1,6 @@
 import { baseFrameS, computeBandMatrix } from './band-matrix.js';
 import { bytesToBase64 } from './base64.js';
+import { computeDetail, DETAIL_COMPUTE_MAX_MS } from './detail.js';
 import type { Fingerprint } from './fingerprint-types.js';
 import { powersToBytes } from './quantise.js';
 import { computeSpectrumProfile } from './spectrum-profile.js';
@@ -10,10 +11,17 @@ import { findTrimmedRegion } from './trim.js';
  * practice, and fingerprints are compared best at one rate). Leading and trailing silence is
  * ignored relative to the sound's own level, and levels are stored relative to the sound's
  * loudest cell, so gain changes and added silence do not change the result.
+ * `detailPcm` is the same sound's start at DETAIL_SAMPLE_RATE (see CanonicalPcm.detail): sounds
+ * up to ~8.8 s get their attack's fine structure from it (`detail`), without which they are
+ * never taken for a certain copy.
  * Returns null when the input is silent (its loudest ~3 ms block is below -80 dBFS RMS).
  * @throws RangeError when `sampleRate` is not a positive finite number.
  */
-export function computeFingerprint(samples: Float32Array, sampleRate: number): Fingerprint | null {
+export function computeFingerprint(
+  samples: Float32Array,
+  sampleRate: number,
+  detailPcm: Float32Array | null = null,
+): Fingerprint | null {
   if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) {
     throw new RangeError(`sampleRate must be a positive number of Hz, got ${sampleRate}`);
   }
@@ -22,13 +30,19 @@ export function computeFingerprint(samples: Float32Array, sampleRate: number): F
   const matrix = computeBandMatrix(samples, sampleRate, region);
   const profile = computeSpectrumProfile(samples, sampleRate, region);
   const frameS = baseFrameS(sampleRate) * 2 ** matrix.level;
+  const durationMs = Math.round(((region.endSample - region.startSample) / sampleRate) * 1e4) / 10;
+  const detail =
+    detailPcm && durationMs <= DETAIL_COMPUTE_MAX_MS
+      ? computeDetail(detailPcm, region.startSample / sampleRate)
+      : null;
   return {
     v: 2,
-    durationMs: Math.round(((region.endSample - region.startSample) / sampleRate) * 1e4) / 10,
+    durationMs,
     edgeMs: Math.round(region.edgeS * 1e4) / 10,
     frameMs: Math.round(frameS * 1e7) / 1e4,
     frames: matrix.frames,
     matrix: bytesToBase64(powersToBytes(matrix.powers)),
     profile: bytesToBase64(powersToBytes(profile)),
+    ...(detail ? { detail } : {}),
   };
 }

@@ -8,12 +8,10 @@ import {
 import { SOUND_CASES } from './test-cases.js';
 import { kick } from './test-signals.js';
 import { gain } from './test-transforms.js';
-import { RATE, SAME_SOUND_VARIANTS, original } from './test-variants.js';
+import { fingerprintOfPcm, original, RATE, SAME_SOUND_VARIANTS } from './test-variants.js';
 
-function fingerprintOf(samples: Float32Array): Fingerprint {
-  const fp = computeFingerprint(samples, RATE);
-  if (!fp) throw new Error('expected a fingerprint, got null (silent)');
-  return fp;
+function fingerprintOf(samples: Float32Array, rate = RATE): Fingerprint {
+  return fingerprintOfPcm({ samples, rate });
 }
 
 function sharesKey(a: Fingerprint, b: Fingerprint): boolean {
@@ -21,12 +19,12 @@ function sharesKey(a: Fingerprint, b: Fingerprint): boolean {
   return fingerprintIndexKeys(b).some((k) => keys.has(k));
 }
 
-describe.each(SOUND_CASES)('$name', ({ sourceRate, make, nearMisses }) => {
+describe.each(SOUND_CASES)('$name', ({ sourceRate, make, nearMisses, otherRecordings }) => {
   const source = make(sourceRate);
-  const reference = fingerprintOf(original(source, sourceRate));
+  const reference = fingerprintOfPcm(original(source, sourceRate));
 
   it.each(Object.entries(SAME_SOUND_VARIANTS))('is the same sound after %s', (_, variant) => {
-    const fp = fingerprintOf(variant(source, sourceRate));
+    const fp = fingerprintOfPcm(variant(source, sourceRate));
     const result = compareFingerprints(reference, fp);
     expect(result.sameSound).toBe(true);
     expect(result.similarity).toBeGreaterThanOrEqual(0.5);
@@ -34,10 +32,36 @@ describe.each(SOUND_CASES)('$name', ({ sourceRate, make, nearMisses }) => {
   });
 
   it.each(Object.entries(nearMisses))('is another sound with %s', (_, makeMiss) => {
-    const fp = fingerprintOf(original(makeMiss(sourceRate), sourceRate));
+    const fp = fingerprintOfPcm(original(makeMiss(sourceRate), sourceRate));
     const result = compareFingerprints(reference, fp);
     expect(result.sameSound).toBe(false);
     expect(result.similarity).toBeLessThan(0.5);
+  });
+
+  const recordings = Object.entries(otherRecordings ?? {});
+  if (recordings.length > 0) {
+    it.each(recordings)('is never taken for %s', (_, makeOther) => {
+      const fp = fingerprintOfPcm(original(makeOther(sourceRate), sourceRate));
+      expect(compareFingerprints(reference, fp).verdict).not.toBe('same');
+      // Nor for a lossy-like copy of it.
+      const copy = SAME_SOUND_VARIANTS['all at once']!(makeOther(sourceRate), sourceRate);
+      expect(compareFingerprints(reference, fingerprintOfPcm(copy)).verdict).not.toBe('same');
+    });
+  }
+});
+
+describe('fingerprint versions', () => {
+  it('never takes a version-1 fingerprint for a certain copy, even of itself', () => {
+    const fp = fingerprintOf(kick(RATE));
+    const v1 = { ...fp, v: 1 as const, detail: undefined };
+    expect(compareFingerprints(fp, v1).verdict).toBe('similar');
+    expect(compareFingerprints(v1, v1).verdict).toBe('similar');
+  });
+
+  it('never takes a short sound without its detail excerpt for a certain copy', () => {
+    const fp = fingerprintOf(kick(RATE));
+    expect(fp.detail).toBeDefined();
+    expect(compareFingerprints(fp, { ...fp, detail: undefined }).verdict).toBe('similar');
   });
 });
 
@@ -67,7 +91,11 @@ describe('computeFingerprint', () => {
     const json = JSON.stringify(fp);
     expect(json.length).toBeLessThan(8192);
     const parsed = JSON.parse(json) as Fingerprint;
-    expect(compareFingerprints(fp, parsed)).toEqual({ similarity: 1, sameSound: true });
+    expect(compareFingerprints(fp, parsed)).toEqual({
+      similarity: 1,
+      sameSound: true,
+      verdict: 'same',
+    });
     expect(fp.durationMs).toBeGreaterThan(599_000);
   });
 

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { computeFingerprint, fingerprintIndexKeys, type Fingerprint } from './index.js';
+import { fingerprintIndexKeys, type Fingerprint } from './index.js';
 import { groove } from './test-arrangements.js';
 import { hat, kick, note, pad, snare } from './test-signals.js';
-import { RATE } from './test-variants.js';
+import { fingerprintOfPcm, RATE } from './test-variants.js';
 
 function fp(samples: Float32Array): Fingerprint {
-  const result = computeFingerprint(samples, RATE);
-  if (!result) throw new Error('expected a fingerprint');
-  return result;
+  return fingerprintOfPcm({ samples, rate: RATE });
 }
 
 /** Sounds that are all different from each other (one-shots, notes, chords, grooves). */

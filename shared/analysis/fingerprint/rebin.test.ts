@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MATRIX_BANDS } from './band-matrix.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
-import { compareFingerprints, computeFingerprint } from './index.js';
+import { compareFingerprints } from './index.js';
 import { bytesToDb } from './quantise.js';
 import { rebinLevels } from './rebin.js';
 import { groove } from './test-arrangements.js';
-import { RATE } from './test-variants.js';
+import { fingerprintOfPcm, RATE } from './test-variants.js';
 
 describe('rebinLevels', () => {
   it('averages power over the longer frames', () => {
@@ -15,7 +15,7 @@ describe('rebinLevels', () => {
   });
 
   it('lets a fingerprint match itself stored at twice the frame length', () => {
-    const fp = computeFingerprint(groove(RATE, { bars: 2 }), RATE)!;
+    const fp = fingerprintOfPcm({ samples: groove(RATE, { bars: 2 }), rate: RATE });
     const levels = rebinLevels(
       bytesToDb(base64ToBytes(fp.matrix)),
       MATRIX_BANDS,

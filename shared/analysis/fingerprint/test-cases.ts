@@ -11,6 +11,11 @@ export interface SoundCase {
   sourceRate: number;
   make: Make;
   nearMisses: Record<string, Make>;
+  /**
+   * Other recordings of the same hit (another noise realisation: a round robin): alike in level
+   * envelope and spectrum, so `similar`, never the `same`.
+   */
+  otherRecordings?: Record<string, Make>;
 }
 
 const repitch =
@@ -40,6 +45,10 @@ export const SOUND_CASES: SoundCase[] = [
       'body +1 semitone': (sr) => snare(sr, 2, 185 * SEMITONE),
       'pitch +1 semitone (resampled)': repitch((sr) => snare(sr)),
     },
+    otherRecordings: {
+      'another strike': (sr) => snare(sr, 5),
+      'another strike, 1 dB softer': (sr) => snare(sr, 6).map((x) => x * 0.89),
+    },
   },
   {
     name: 'hat',
@@ -48,6 +57,9 @@ export const SOUND_CASES: SoundCase[] = [
     nearMisses: {
       'longer decay': (sr) => hat(sr, 3, 0.035),
       'pitch +1 semitone (resampled)': repitch((sr) => hat(sr)),
+    },
+    otherRecordings: {
+      'another strike': (sr) => hat(sr, 4),
     },
   },
   {
