@@ -17,11 +17,12 @@ export type { EssentiaKeyApi } from './key.js';
 export {
   compareFingerprints,
   computeFingerprint,
-  durationsCompatible,
+  durationsMayBeSimilar,
   quickSimilarity,
   fingerprintIndexKeys,
   MAX_SOUND_CANDIDATES,
   SAME_SOUND_THRESHOLDS,
+  SIMILAR_DURATION_ALLOWANCES,
   SIMILAR_MIN_SIMILARITY,
 } from './fingerprint/index.js';
 export type { Fingerprint, FingerprintSummary, SoundVerdict } from './fingerprint/index.js';

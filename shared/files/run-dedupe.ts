@@ -1,6 +1,6 @@
 import {
   compareFingerprints,
-  durationsCompatible,
+  durationsMayBeSimilar,
   fingerprintIndexKeys,
   MAX_SOUND_CANDIDATES,
   type Fingerprint,
@@ -82,7 +82,7 @@ export class RunDeduplicator {
     return { duplicate: null, similarTo: similar.slice(0, MAX_SIMILAR).map((s) => s.path) };
   }
 
-  /** Known sounds of a compatible length, most shared keys first, then earliest; capped. */
+  /** Known sounds of a length that may be similar, most shared keys first, then earliest; capped. */
   private candidates(keys: string[], fingerprint: Fingerprint): Known[] {
     const shared = new Map<Known, number>();
     for (const key of keys) {
@@ -94,7 +94,7 @@ export class RunDeduplicator {
     }
     const ranked: [Known, number][] = [];
     for (const [known, count] of shared) {
-      if (durationsCompatible(known.fingerprint, fingerprint)) ranked.push([known, count]);
+      if (durationsMayBeSimilar(known.fingerprint, fingerprint)) ranked.push([known, count]);
     }
     ranked.sort((a, b) => b[1] - a[1] || a[0].seq - b[0].seq);
     return ranked.slice(0, MAX_SOUND_CANDIDATES).map(([known]) => known);

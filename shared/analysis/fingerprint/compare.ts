@@ -58,16 +58,35 @@ export const SIMILAR_MIN_SIMILARITY = 0.3;
 export const DETAIL_COHERENCE_MIN = 0.7;
 
 /**
+ * Short sounds are copies only when their trimmed durations agree within this share of the
+ * allowance (SAME_SOUND_THRESHOLDS): the attack of an edit (the same hit trimmed or faded) is
+ * the copy's, its length is not. Codec copies stay under 0.4.
+ */
+export const COPY_DURATION_SCORE_MAX = 0.5;
+
+/**
+ * ... and their band matrices within this RMS difference in dB (the threshold of all sounds is
+ * SAME_SOUND_THRESHOLDS.matrixDb): two edits of one hit (a fade-out, a cut at 75 %) differ by
+ * 1 dB and more, codec copies by under 0.85.
+ */
+export const COPY_MATRIX_DB_MAX = 0.95;
+
+/**
  * Whether the fine structure shows two fingerprints to be one recording: always for long sounds
  * (which carry none), never when a short sound lacks its detail or is of version 1.
  */
 function sameRecording(
   a: Fingerprint,
   b: Fingerprint,
+  { durationScore, matrixDb }: { durationScore: number; matrixDb: number },
 ): { same: boolean; coherence: number | null } {
   if (a.v !== 2 || b.v !== 2) return { same: false, coherence: null };
   if (Math.min(a.durationMs, b.durationMs) > DETAIL_MAX_MS) return { same: true, coherence: null };
-  if (!a.detail || !b.detail) return { same: false, coherence: null };
+  // One recording at another length or envelope (trimmed, faded): an edit, not a copy.
+  const edited = durationScore > COPY_DURATION_SCORE_MAX || matrixDb > COPY_MATRIX_DB_MAX;
+  if (!a.detail || !b.detail || edited) {
+    return { same: false, coherence: null };
+  }
   const coherence = detailCoherence(a.detail, b.detail);
   return { same: coherence !== null && coherence >= DETAIL_COHERENCE_MIN, coherence };
 }
@@ -134,7 +153,10 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
     score(profileDb / t.profileDb),
     score(Math.max(0, pitchShift - 1) / (t.pitchShift - 1)),
   );
-  const recording = similarity >= 0.5 ? sameRecording(a, b) : { same: false, coherence: null };
+  const recording =
+    similarity >= 0.5
+      ? sameRecording(a, b, { durationScore, matrixDb: matrix.global })
+      : { same: false, coherence: null };
   const verdict: SoundVerdict =
     similarity >= 0.5 && recording.same
       ? 'same'
@@ -203,16 +225,20 @@ function durationScoreOf(
 }
 
 /**
- * Whether two fingerprints' durations allow them to be the same sound: a cheap test that
- * {@link compareFingerprints} would answer `sameSound: false` when it fails, so candidates can
- * be dropped before the full comparison (a database can apply the same rule: see
- * SAME_SOUND_THRESHOLDS).
+ * How many duration allowances apart two similar sounds can be: the duration scores
+ * 1 / (1 + r²) for r allowances, and a pair below SIMILAR_MIN_SIMILARITY is distinct.
  */
-export function durationsCompatible(
+export const SIMILAR_DURATION_ALLOWANCES = Math.sqrt(1 / SIMILAR_MIN_SIMILARITY - 1);
+
+/**
+ * Whether two fingerprints' durations allow them to be similar at least: a cheap test that
+ * {@link compareFingerprints} would answer `distinct` when it fails.
+ */
+export function durationsMayBeSimilar(
   a: Pick<Fingerprint, 'durationMs' | 'edgeMs'>,
   b: Pick<Fingerprint, 'durationMs' | 'edgeMs'>,
 ): boolean {
-  return durationScoreOf(a, b) <= 1;
+  return durationScoreOf(a, b) <= SIMILAR_DURATION_ALLOWANCES;
 }
 
 /**

@@ -24,12 +24,12 @@ const MU = 255;
 
 /**
  * The detail excerpt of the sound starting at `startS` seconds in `pcm` (mono at
- * DETAIL_SAMPLE_RATE), normalised to its peak and µ-law coded, base64; null when the excerpt is
- * silent or the window does not reach the onset.
+ * DETAIL_SAMPLE_RATE), normalised to its peak and µ-law coded, base64 (what follows the end of
+ * `pcm` counts as silence); null when the excerpt is silent or `pcm` ends before the onset.
  */
 export function computeDetail(pcm: Float32Array, startS: number): string | null {
+  if (startS * DETAIL_SAMPLE_RATE >= pcm.length) return null;
   const from = Math.round((startS - LEAD_S) * DETAIL_SAMPLE_RATE);
-  if (from + DETAIL_SAMPLES / 2 > pcm.length) return null;
   let peak = 0;
   for (let i = 0; i < DETAIL_SAMPLES; i++) {
     const j = from + i;

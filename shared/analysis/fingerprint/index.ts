@@ -35,9 +35,10 @@ export { computeFingerprint } from './compute.js';
 export {
   compareFingerprints,
   compareFingerprintsDetailed,
-  durationsCompatible,
+  durationsMayBeSimilar,
   quickSimilarity,
   SAME_SOUND_THRESHOLDS,
+  SIMILAR_DURATION_ALLOWANCES,
   SIMILAR_MIN_SIMILARITY,
 } from './compare.js';
 export type { FingerprintComparison, FingerprintSummary, SoundVerdict } from './compare.js';
