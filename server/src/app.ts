@@ -9,7 +9,9 @@ import type { ServerConfig } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { AppError, notFound } from './errors.js';
 import { fileContentRoute } from './http/file-content.js';
+import { refingerprintRoute } from './http/refingerprint-route.js';
 import { restRoutes } from './http/rest-routes.js';
+import { similarFilesRoute } from './http/similar-files.js';
 import { answerError, sendJson } from './http/respond.js';
 import { webApp } from './http/web-app.js';
 import { assertNotCrossSite, foreignOrigin, isHttps } from './http/cross-site.js';
@@ -75,6 +77,8 @@ export async function startServer(
   const services = await createServices(database.db, config);
   const rest = restRoutes(services);
   const fileContent = fileContentRoute(services);
+  const similarFiles = similarFilesRoute(services);
+  const refingerprint = refingerprintRoute(services);
   const uploads = createTusEndpoint(services, { expiryMs: config.uploadExpiryMs, log });
   const bounds = requestBounds(config, log);
   // Uploads a crash left complete but uncommitted are committed before any client asks.
@@ -116,6 +120,9 @@ export async function startServer(
       if (rest.matches(url.pathname)) return await rest.handle(req, res, url.pathname);
       if (fileContent.matches(url.pathname))
         return await fileContent.handle(req, res, url.pathname);
+      if (similarFiles.matches(url.pathname))
+        return await similarFiles.handle(req, res, url.pathname);
+      if (refingerprint.matches(url.pathname)) return await refingerprint.handle(req, res);
       if (url.pathname.startsWith('/trpc/')) return await trpcDoor(req, res, refused);
       if (url.pathname === '/healthz')
         return sendJson(res, 200, { ok: true, database: database.kind });
@@ -195,6 +202,8 @@ export async function startServer(
     throw error;
   }
   void cleanUp();
+  // Files stored with an outdated fingerprint get a new one from their bytes, in the background.
+  services.refingerprint.start(log);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -210,6 +219,7 @@ export async function startServer(
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.refingerprint.stop();
       await database.close();
     },
   };

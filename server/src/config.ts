@@ -30,6 +30,9 @@ const envSchema = z.object({
   DEFAULT_QUOTA_FILES: positiveInt('DEFAULT_QUOTA_FILES').optional(),
   ...limitsEnvShape,
   TRUST_PROXY: z.enum(['0', '1'], { error: 'TRUST_PROXY must be 0 or 1' }).default('0'),
+  SM_REFINGERPRINT: z
+    .enum(['on', 'off'], { error: 'SM_REFINGERPRINT must be on or off' })
+    .default('on'),
 });
 
 export interface ServerConfig {
@@ -47,6 +50,8 @@ export interface ServerConfig {
   limits: ServerLimits;
   /** Whether X-Forwarded-Proto and X-Forwarded-Host are believed (a reverse proxy sets them). */
   trustProxy: boolean;
+  /** Whether stored files with an outdated fingerprint are re-fingerprinted after start. */
+  refingerprint: boolean;
 }
 
 /** A start-up setting that is wrong; its message names the variable and what it must be. */
@@ -80,5 +85,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     defaultQuotaFiles: e.DEFAULT_QUOTA_FILES ?? null,
     limits: limitsFromEnv(e),
     trustProxy: e.TRUST_PROXY === '1',
+    refingerprint: e.SM_REFINGERPRINT === 'on',
   };
 }

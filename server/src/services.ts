@@ -6,6 +6,9 @@ import { createUnitOfWork } from './db/unit-of-work.js';
 import { EventBus } from './events/event-bus.js';
 import { ImportJobService } from './jobs/import-job.service.js';
 import { LibraryService } from './library/library.service.js';
+import { createStoredFileAnalyser } from './library/refingerprint-analyser.js';
+import { RefingerprintRepository } from './library/refingerprint.repository.js';
+import { RefingerprintService } from './library/refingerprint.service.js';
 import { LocalObjectStore } from './objects/object-store.js';
 import { UploadService } from './uploads/upload.service.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -18,6 +21,7 @@ export interface Services {
   library: LibraryService;
   uploads: UploadService;
   events: EventBus;
+  refingerprint: RefingerprintService;
 }
 
 export async function createServices(db: Database, config: ServerConfig): Promise<Services> {
@@ -40,5 +44,11 @@ export async function createServices(db: Database, config: ServerConfig): Promis
       join(config.dataDir, 'uploads'),
     ),
     events,
+    refingerprint: new RefingerprintService(
+      new RefingerprintRepository(db),
+      objects,
+      createStoredFileAnalyser(),
+      config.refingerprint,
+    ),
   };
 }

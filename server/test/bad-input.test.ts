@@ -368,6 +368,7 @@ describe.each(databaseKinds())('bad input on %s', (kind) => {
         completed: 0,
         duplicates: 0,
         failed: 0,
+        similar: 0,
       });
       // The refused entries are in the job's error list, each with its reason.
       const status = await statusOf(jobId);
@@ -644,6 +645,7 @@ describe.each(databaseKinds())('bad input on %s', (kind) => {
         completed: 0,
         duplicates: 0,
         failed: 1,
+        similar: 0,
       });
       expect(failed.status).toBe('failed');
       expect(failed.errors).toHaveLength(1);

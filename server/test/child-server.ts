@@ -20,8 +20,15 @@ export interface ChildServer {
   /** A user's token: the local user's (printed at start) on PGlite, one made with `user add` on PostgreSQL. */
   token: string;
   dataDir: string;
+  /** Its PostgreSQL database; null on PGlite (under `dataDir`). */
+  databaseUrl: string | null;
   /** Resolves when the current process exits (by itself, a failpoint, or a kill). */
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Stops it with `signal` (SIGKILL by default; SIGTERM asks it to stop cleanly) and waits for
+   * it to exit, leaving its data and database for a restart or a look.
+   */
+  stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts the server again (after it exited, or stopping it first) with these extra env vars. */
   restart(env?: Record<string, string>): Promise<void>;
   /** Everything every process of it wrote, for failure messages. */
@@ -96,10 +103,10 @@ export async function startChildServer(
     });
   };
 
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = 'SIGKILL') => {
     const proc = child;
     if (proc && proc.exitCode === null && proc.signalCode === null) {
-      proc.kill('SIGKILL');
+      proc.kill(signal);
       await exit;
     }
   };
@@ -114,7 +121,9 @@ export async function startChildServer(
     url: first.url,
     token: first.token,
     dataDir,
+    databaseUrl: databaseUrl ?? null,
     exited: () => exit,
+    stop,
     async restart(extra = {}) {
       await stop();
       await launch(extra);

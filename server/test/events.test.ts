@@ -105,6 +105,7 @@ describe.each(databaseKinds())('live bulk_import.update events on %s', (kind) =>
       completed: 0,
       duplicates: 1,
       failed: 0,
+      similar: 0,
     });
     expect(feed.events[0]!.files.map((f) => f.state)).toEqual(['pending_upload', 'duplicate']);
     feed.unsubscribe();

@@ -180,6 +180,8 @@ export function api(baseUrl: string, token: string | null) {
     init: (body: unknown = {}) => call('POST', `${base}/init`, body),
     ingest: (body: unknown) => call('POST', `${base}/ingest`, body),
     check: (body: unknown) => call('POST', `${base}/check`, body),
+    events: (jobId: string) => call('GET', `${base}/${jobId}/events`),
+    similarFiles: (assetId: string) => call('GET', `/api/v1/audio/files/${assetId}/similar`),
     status: (jobId: string) => call('GET', `${base}/${jobId}/status`),
     cancel: (jobId: string) => call('POST', `${base}/${jobId}/cancel`),
     retry: (jobId: string) => call('POST', `${base}/${jobId}/retry`),
@@ -188,9 +190,13 @@ export function api(baseUrl: string, token: string | null) {
 
 let analysisDeps: Promise<Parameters<typeof analyseFile>[1]> | null = null;
 
-/** Analyses fixture files (paths under fixtures/audio) exactly as sm-import does. */
+/**
+ * Analyses fixture files (paths under `root`, fixtures/audio by default) exactly as sm-import
+ * does; each entry's path is relative to `root`.
+ */
 export async function fixtureEntries(
   paths: string[],
+  root = FIXTURES,
 ): Promise<{ entry: ManifestEntry; file: string }[]> {
   analysisDeps ??= (async () => ({
     hasher: await xxhash(),
@@ -200,9 +206,9 @@ export async function fixtureEntries(
   const deps = await analysisDeps;
   const out = [];
   for (const p of paths) {
-    const file = join(FIXTURES, p);
+    const file = join(root, p);
     const analysis = await analyseFile(file, deps);
-    out.push({ entry: toManifestEntry(analysis, relative(FIXTURES, file)), file });
+    out.push({ entry: toManifestEntry(analysis, relative(root, file)), file });
   }
   return out;
 }

@@ -202,6 +202,7 @@ describe.each(databaseKinds())('isolation between users on %s', (kind) => {
       completed: 2,
       duplicates: 0,
       failed: 0,
+      similar: 0,
     });
     expect((await libraryOf(tokenA)).map((f) => f.path)).toEqual([PIANO, KICK].sort());
     expect(await libraryOf(tokenB)).toEqual([]);
@@ -219,21 +220,36 @@ describe.each(databaseKinds())('isolation between users on %s', (kind) => {
       (await api(t.url, tokenA).check({ items: [item, sameSound] })).body,
     );
     expect(checkA.results).toEqual([
-      { id: 'kick', action: 'reject', reason: 'duplicate', asset_id: kickAssetA, match: 'content' },
+      {
+        id: 'kick',
+        action: 'reject',
+        reason: 'duplicate',
+        asset_id: kickAssetA,
+        match: 'content',
+        similar_to: [],
+      },
       {
         id: 'kick-mp3',
         action: 'reject',
         reason: 'duplicate',
         asset_id: kickAssetA,
         match: 'sound',
+        similar_to: [],
       },
     ]);
     // ... for B it is not.
     const b = api(t.url, tokenB);
     const checkB = checkResponseSchema.parse((await b.check({ items: [item, sameSound] })).body);
     expect(checkB.results).toEqual([
-      { id: 'kick', action: 'accept', reason: null, asset_id: null, match: null },
-      { id: 'kick-mp3', action: 'accept', reason: null, asset_id: null, match: null },
+      { id: 'kick', action: 'accept', reason: null, asset_id: null, match: null, similar_to: [] },
+      {
+        id: 'kick-mp3',
+        action: 'accept',
+        reason: null,
+        asset_id: null,
+        match: null,
+        similar_to: [],
+      },
     ]);
 
     const jobB = (await b.init({ source: 'bob' })).body.job_id as string;

@@ -62,6 +62,7 @@ describe.each(databaseKinds())('import job lifecycle on %s', (kind) => {
       completed: 0,
       duplicates: 1,
       failed: 0,
+      similar: 0,
     });
 
     for (const [item, fixture] of [
@@ -81,6 +82,7 @@ describe.each(databaseKinds())('import job lifecycle on %s', (kind) => {
       completed: 2,
       duplicates: 1,
       failed: 0,
+      similar: 0,
     });
     expect(status.errors).toEqual([]);
   });

@@ -21,7 +21,7 @@ export { failedAnalysis } from './file-analysis.js';
 export type { FileAnalysis } from './file-analysis.js';
 export { roundedStages, toAnalysisLine } from './analysis-line.js';
 export { toManifestEntry } from './manifest-entry.js';
-export { MAX_SIMILAR, RunDeduplicator } from './run-dedupe.js';
+export { RunDeduplicator } from './run-dedupe.js';
 export type { DuplicateMatch, RunMatch } from './run-dedupe.js';
 export { hintsFrom, hintsFromBytes, TAG_OPTIONS } from './tag-hints.js';
 export { StageClock } from './stage-times.js';

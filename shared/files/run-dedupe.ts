@@ -5,6 +5,7 @@ import {
   MAX_SOUND_CANDIDATES,
   type Fingerprint,
 } from '../analysis/index.js';
+import { MAX_SIMILAR_TO } from '../schemas/index.js';
 import type { FileAnalysis } from './file-analysis.js';
 
 export interface DuplicateMatch {
@@ -18,13 +19,10 @@ export interface RunMatch {
   duplicate: DuplicateMatch | null;
   /**
    * Earlier files that sound close without being certainly the same (two recordings of one hit,
-   * an edit of it): both are kept. Best first, at most {@link MAX_SIMILAR}; empty for a copy.
+   * an edit of it): both are kept. Best first, at most {@link MAX_SIMILAR_TO}; empty for a copy.
    */
   similarTo: string[];
 }
-
-/** At most this many similar earlier files are named for one file. */
-export const MAX_SIMILAR = 5;
 
 interface Known {
   path: string;
@@ -79,7 +77,7 @@ export class RunDeduplicator {
       if (list) list.push(entry);
       else this.byKey.set(key, [entry]);
     }
-    return { duplicate: null, similarTo: similar.slice(0, MAX_SIMILAR).map((s) => s.path) };
+    return { duplicate: null, similarTo: similar.slice(0, MAX_SIMILAR_TO).map((s) => s.path) };
   }
 
   /** Known sounds of a length that may be similar, most shared keys first, then earliest; capped. */

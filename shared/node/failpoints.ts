@@ -12,6 +12,7 @@ export type FailpointName =
   | 'server:committed' // the commit is durable; the answer to the last PATCH is not sent
   | 'server:ingest-committed' // a manifest batch is committed; its answer is not sent
   | 'server:manifest-closed' // the batch that closes the manifest is committed; its answer is not sent
+  | 'server:refingerprinted' // a stored file's new fingerprint is committed; the next is not begun
   // sm-import
   | 'cli:analysed' // a file's analysis is recorded in the run file
   | 'cli:batch-answered' // a manifest batch's answer is recorded

@@ -53,6 +53,11 @@ export const analysisLineSchema = z.object({
     })
     .nullable()
     .optional(),
+  /**
+   * Earlier files of the run that sound close without being certainly the same (two recordings
+   * of one hit, an edit of it): both are kept. Best first, at most 5; empty for a duplicate.
+   */
+  similar_to: z.array(z.string()),
 });
 
 export type AnalysisLine = z.infer<typeof analysisLineSchema>;

@@ -163,6 +163,24 @@ export const duplicateOfSchema = z.object({
   match: z.enum(['content', 'sound']),
 });
 
+/** At most this many similar sounds are named for one entry or preflight item. */
+export const MAX_SIMILAR_TO = 5;
+
+/**
+ * A sound close to this one without being certainly the same (another recording of one hit,
+ * an edit of it): both are kept, and linked. `entry_id`: an earlier entry of the same job;
+ * `asset_id`: the library file (for an entry, once it is stored); `path`: its original path.
+ */
+export const similarToSchema = z.object({
+  asset_id: z.uuid().nullable(),
+  entry_id: z.uuid().nullable(),
+  path: z.string(),
+});
+export type SimilarTo = z.infer<typeof similarToSchema>;
+
+/** Best first; empty for a duplicate. Defaults to empty in answers of servers before it. */
+const similarToListSchema = z.array(similarToSchema).max(MAX_SIMILAR_TO).default([]);
+
 export const ingestItemSchema = z.object({
   index: z.number().int().nonnegative(),
   path: z.string().nullable(),
@@ -172,6 +190,8 @@ export const ingestItemSchema = z.object({
   /** True when the client should upload this entry's bytes (tus, metadata `entry_id`). */
   upload: z.boolean(),
   duplicate_of: duplicateOfSchema.nullable(),
+  /** Earlier entries of the job and library files this kept entry is similar to. */
+  similar_to: similarToListSchema,
   /** Why the entry was refused or failed. */
   reason: z.string().nullable(),
   /** HTTP-like status of a refused entry: 409 for a path re-sent with other bytes, 422 invalid. */
@@ -185,6 +205,8 @@ export const totalsSchema = z.object({
   completed: z.number().int().nonnegative(),
   duplicates: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
+  /** Entries kept (waiting, uploading or stored) that are similar to at least one sound. */
+  similar: z.number().int().nonnegative().default(0),
 });
 export type Totals = z.infer<typeof totalsSchema>;
 
@@ -232,6 +254,8 @@ export const checkResultSchema = z.object({
   reason: z.enum(['duplicate']).nullable(),
   asset_id: z.uuid().nullable(),
   match: z.enum(['content', 'sound']).nullable(),
+  /** Library files close to an accepted item (`entry_id` null). */
+  similar_to: similarToListSchema,
 });
 export const checkResponseSchema = z.object({ results: z.array(checkResultSchema) });
 export type CheckResponse = z.infer<typeof checkResponseSchema>;
@@ -243,6 +267,7 @@ export const fileUpdateSchema = z.object({
   state: entryStateSchema,
   reason: z.string().nullable(),
   asset_id: z.uuid().nullable(),
+  similar_to: similarToListSchema,
 });
 export type FileUpdate = z.infer<typeof fileUpdateSchema>;
 

@@ -3,3 +3,4 @@ export { analysisLineSchema } from './analysis-line.js';
 export type { AnalysisLine } from './analysis-line.js';
 export * from './bulk-import.js';
 export * from './library.js';
+export * from './similar-sounds.js';

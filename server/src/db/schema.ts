@@ -3,11 +3,14 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   doublePrecision,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -74,6 +77,8 @@ export const importJobs = pgTable(
     completed: integer('completed').notNull().default(0),
     duplicates: integer('duplicates').notNull().default(0),
     failed: integer('failed').notNull().default(0),
+    /** Entries kept (waiting, uploading or done) with at least one similar link. */
+    similar: integer('similar').notNull().default(0),
     /** Manifest entries refused at ingest (they never became entries), newest last, capped. */
     errorLog: jsonb('error_log').$type<JobErrorLogItem[]>().notNull().default([]),
     createdAt: createdAt(),
@@ -158,6 +163,8 @@ export const audioFiles = pgTable(
     fpEdgeMs: doublePrecision('fp_edge_ms'),
     /** The fingerprint's long-term spectrum (base64, ~212 bytes), stored inline to screen candidates. */
     fpProfile: text('fp_profile'),
+    /** The fingerprint's version, kept by the database: read without loading the fingerprint. */
+    fpVersion: smallint('fp_version').generatedAlwaysAs(sql`("fingerprint" ->> 'v')::smallint`),
     durationS: doublePrecision('duration_s'),
     bpm: doublePrecision('bpm'),
     bpmConfidence: doublePrecision('bpm_confidence'),
@@ -184,5 +191,70 @@ export const audioFiles = pgTable(
     index('audio_files_owner_created_idx').on(t.ownerId, t.createdAt),
     // The check at commit looks only at files stored or replaced since the entry's ingest.
     index('audio_files_owner_updated_idx').on(t.ownerId, t.updatedAt),
+    // Files whose fingerprint is older than version 2, for the re-fingerprinting task: empty
+    // once it is done.
+    index('audio_files_fp_outdated_idx')
+      .on(t.id)
+      .where(sql`${t.fpVersion} <> 2`),
+  ],
+);
+
+/**
+ * What a kept entry is similar to (close, not certainly the same: both kept): an earlier entry
+ * of its job or a library file, exactly one of the two. Made at ingest, and at commit for files
+ * stored since; becomes links between library files as both ends are stored.
+ */
+export const importEntrySimilar = pgTable(
+  'import_entry_similar',
+  {
+    entryId: uuid('entry_id')
+      .notNull()
+      .references(() => importEntries.id, { onDelete: 'cascade' }),
+    similarEntryId: uuid('similar_entry_id').references(() => importEntries.id, {
+      onDelete: 'cascade',
+    }),
+    similarAssetId: uuid('similar_asset_id').references(() => audioFiles.id, {
+      onDelete: 'cascade',
+    }),
+    /** compareFingerprints' similarity, 0..1. */
+    similarity: doublePrecision('similarity').notNull(),
+  },
+  (t) => [
+    uniqueIndex('import_entry_similar_entry_key').on(t.entryId, t.similarEntryId),
+    uniqueIndex('import_entry_similar_asset_key').on(t.entryId, t.similarAssetId),
+    // The entries linked to one that is being stored, or whose content changed.
+    index('import_entry_similar_target_idx').on(t.similarEntryId),
+    index('import_entry_similar_asset_idx').on(t.similarAssetId),
+    check(
+      'import_entry_similar_one_target',
+      sql`num_nonnulls(${t.similarEntryId}, ${t.similarAssetId}) = 1`,
+    ),
+  ],
+);
+
+/**
+ * Library files that are similar, one row per direction (both written together), so either
+ * file lists the other; removed with either file.
+ */
+export const audioFileSimilar = pgTable(
+  'audio_file_similar',
+  {
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => audioFiles.id, { onDelete: 'cascade' }),
+    similarAssetId: uuid('similar_asset_id')
+      .notNull()
+      .references(() => audioFiles.id, { onDelete: 'cascade' }),
+    /** compareFingerprints' similarity, 0..1. */
+    similarity: doublePrecision('similarity').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.assetId, t.similarAssetId] }),
+    index('audio_file_similar_similar_idx').on(t.similarAssetId),
+    check('audio_file_similar_not_self', sql`${t.assetId} <> ${t.similarAssetId}`),
   ],
 );

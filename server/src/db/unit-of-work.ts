@@ -4,12 +4,14 @@ import { UserRepository } from '../users/user.repository.js';
 import { ImportJobRepository } from '../jobs/import-job.repository.js';
 import { ImportEntryRepository } from '../jobs/import-entry.repository.js';
 import { AudioFileRepository } from '../library/audio-file.repository.js';
+import { SimilarLinkRepository } from '../library/similar-link.repository.js';
 
 export interface Repositories {
   users: UserRepository;
   jobs: ImportJobRepository;
   entries: ImportEntryRepository;
   audioFiles: AudioFileRepository;
+  similar: SimilarLinkRepository;
 }
 
 function repositoriesOf(db: Database): Repositories {
@@ -18,6 +20,7 @@ function repositoriesOf(db: Database): Repositories {
     jobs: new ImportJobRepository(db),
     entries: new ImportEntryRepository(db),
     audioFiles: new AudioFileRepository(db),
+    similar: new SimilarLinkRepository(db),
   };
 }
 

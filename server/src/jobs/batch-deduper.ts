@@ -1,22 +1,43 @@
 import { randomUUID } from 'node:crypto';
-import type { ManifestEntry, OnDuplicate } from '../../../shared/schemas/index.js';
+import {
+  MAX_SIMILAR_TO,
+  type FingerprintInput,
+  type ManifestEntry,
+  type OnDuplicate,
+} from '../../../shared/schemas/index.js';
+import { MAX_SOUND_CANDIDATES } from '../../../shared/analysis/index.js';
 import type { Repositories } from '../db/unit-of-work.js';
-import { findSameSound, firstSameSound, indexKeysOf } from '../library/sound-match.js';
+import {
+  findSounds,
+  indexKeysOf,
+  matchSounds,
+  type SoundMatch,
+  type SoundMatches,
+} from '../library/sound-match.js';
 import type { AudioFileRow } from '../library/audio-file.repository.js';
+import type { NewEntryLink } from '../library/similar-link.repository.js';
 import type { NewEntryRow } from './import-entry.repository.js';
 import { storable, type JobRow } from './import-job.repository.js';
 
-type Decision = { row: NewEntryRow & { id: string } } | { refused: string };
+type DecidedRow = NewEntryRow & { id: string };
+type BatchRow = DecidedRow & { fingerprintKeys: string[] };
+/** What an entry becomes, and the sounds it is similar to (empty unless it is kept). */
+type Decision = { row: DecidedRow; similar: NewEntryLink[] } | { refused: string };
+/** An entry of the job as a match: `assetId` once its file is stored. */
+type JobSound = { id: string; path: string; assetId?: string | null };
 
 /**
  * Decides what each new entry of one ingest batch becomes: a duplicate of a library file or
  * of an earlier entry of the job (identical bytes, or the same sound unless `keep-both`), or an
- * entry waiting for its upload. Content hashes are looked up once for the whole batch; entries
- * of the batch itself are matched in memory, so one call makes few round trips.
+ * entry waiting for its upload, linked to the earlier entries and library files it is similar
+ * to (under `keep-both`, a same sound kept is linked as similar too). Content hashes are looked
+ * up once for the whole batch; entries of the batch itself are matched in memory, so one call
+ * makes few round trips.
  */
 export class BatchDeduper {
-  private readonly batchByHash = new Map<string, NewEntryRow & { id: string }>();
-  private readonly batchLive: (NewEntryRow & { id: string; fingerprintKeys: string[] })[] = [];
+  private readonly batchByHash = new Map<string, DecidedRow>();
+  /** Entries of this batch that stand for a sound, by id. */
+  private readonly batchLive = new Map<string, BatchRow>();
 
   private constructor(
     private readonly repos: Repositories,
@@ -47,11 +68,9 @@ export class BatchDeduper {
 
   /**
    * @param replacingId the entry whose content this entry replaces (a changed file): it keeps
-   *   that id and is never taken for a duplicate of itself.
+   *   that id and is never taken for a duplicate of itself, nor similar to itself.
    */
   async decide(entry: ManifestEntry, replacingId?: string): Promise<Decision> {
-    const notSelf = <T extends { id: string }>(rows: T[]) =>
-      rows.filter((r) => r.id !== replacingId);
     const base = {
       id: replacingId ?? randomUUID(),
       jobId: this.job.id,
@@ -59,7 +78,8 @@ export class BatchDeduper {
       path: entry.path,
     };
     if (entry.status === 'error') {
-      return { row: { ...base, state: 'failed', reason: storable(entry.error), retryable: false } };
+      const reason = storable(entry.error);
+      return { row: { ...base, state: 'failed', reason, retryable: false }, similar: [] };
     }
     const keys = entry.fingerprint ? indexKeysOf(entry.fingerprint) : [];
     if (keys === null) {
@@ -101,6 +121,7 @@ export class BatchDeduper {
         duplicateOfPath: of.path,
         duplicateMatch: match,
       },
+      similar: [],
     });
 
     const inLibrary = this.libraryByHash.get(entry.content_hash);
@@ -109,44 +130,110 @@ export class BatchDeduper {
     const inJob =
       this.jobByHash.get(entry.content_hash) ?? this.batchByHash.get(entry.content_hash);
     if (inJob) return duplicate({ entryId: inJob.id, path: inJob.path }, 'content');
-    if (!entry.fingerprint || policy === 'keep-both') return this.accept(row);
+    if (!entry.fingerprint) return this.accept(row, []);
 
-    const sameInJob =
-      firstSameSound(
-        entry.fingerprint,
-        this.batchLive.filter((e) => e.fingerprintKeys.some((k) => keys.includes(k))),
-      ) ??
-      (await findSameSound(
-        entry.fingerprint,
-        notSelf(
-          await this.repos.entries.findLiveSoundCandidates(this.job.id, entry.fingerprint, keys),
-        ),
-        (ids) => this.repos.entries.fingerprintsOf(ids),
-      ));
-    if (sameInJob) return duplicate({ entryId: sameInJob.id, path: sameInJob.path }, 'sound');
-    const sameInLibrary = await findSameSound(
+    const keepBoth = policy === 'keep-both';
+    const job = await this.soundsInJob(entry.fingerprint, keys, keepBoth, replacingId);
+    if (job.same && !keepBoth) {
+      return duplicate({ entryId: job.same.candidate.id, path: job.same.candidate.path }, 'sound');
+    }
+    const library = await findSounds(
       entry.fingerprint,
       await this.repos.audioFiles.findSoundCandidates(this.job.ownerId, entry.fingerprint, keys),
       (ids) => this.repos.audioFiles.fingerprintsOf(ids),
     );
-    if (!sameInLibrary) return this.accept(row);
-    if (policy === 'replace') {
-      // Uploaded, then it takes the place of the library's file when committed.
-      return this.accept({
+    const sameInLibrary = keepBoth ? null : library.same?.candidate;
+    if (sameInLibrary && policy === 'skip') {
+      return duplicate({ assetId: sameInLibrary.id, path: sameInLibrary.originalPath }, 'sound');
+    }
+    const similar = similarLinks(row.id, kept(job, keepBoth), kept(library, keepBoth));
+    if (!sameInLibrary) return this.accept(row, similar);
+    // `replace`: uploaded, then it takes the place of the library's file when committed.
+    return this.accept(
+      {
         ...row,
         duplicateOfAssetId: sameInLibrary.id,
         duplicateOfPath: sameInLibrary.originalPath,
         duplicateMatch: 'sound',
-      });
-    }
-    return duplicate({ assetId: sameInLibrary.id, path: sameInLibrary.originalPath }, 'sound');
+      },
+      similar,
+    );
   }
 
-  private accept(row: NewEntryRow & { id: string; fingerprintKeys: string[] }): Decision {
-    this.batchByHash.set(row.contentHash!, row);
-    this.batchLive.push(row);
-    return { row };
+  /**
+   * The job's entries (this batch's in memory, the earlier ones from the database) that are
+   * the same sound as `fingerprint` or similar to it; the database is not asked when this
+   * batch holds the same sound and only that is wanted.
+   */
+  private async soundsInJob(
+    fingerprint: FingerprintInput,
+    keys: string[],
+    wantAll: boolean,
+    replacingId: string | undefined,
+  ): Promise<SoundMatches<JobSound>> {
+    const batch = matchSounds(fingerprint, this.batchCandidates(keys, replacingId));
+    if (batch.same && !wantAll) return batch;
+    const candidates = await this.repos.entries.findLiveSoundCandidates(
+      this.job.id,
+      fingerprint,
+      keys,
+    );
+    const earlier = await findSounds(
+      fingerprint,
+      candidates.filter((c) => c.id !== replacingId && !this.batchLive.has(c.id)),
+      (ids) => this.repos.entries.fingerprintsOf(ids),
+    );
+    return {
+      same: batch.same ?? earlier.same,
+      similar: [...batch.similar, ...earlier.similar].sort((a, b) => b.similarity - a.similarity),
+    };
   }
+
+  /**
+   * This batch's entries that share an index key with `keys`, most shared first (then in
+   * arrival order), at most MAX_SOUND_CANDIDATES: the database's rule for earlier entries.
+   */
+  private batchCandidates(keys: string[], replacingId: string | undefined): BatchRow[] {
+    const wanted = new Set(keys);
+    const ranked: [BatchRow, number][] = [];
+    for (const row of this.batchLive.values()) {
+      const shared = row.fingerprintKeys.filter((k) => wanted.has(k)).length;
+      if (shared > 0 && row.id !== replacingId) ranked.push([row, shared]);
+    }
+    // A stable sort: equal counts keep the arrival order.
+    ranked.sort((a, b) => b[1] - a[1]);
+    return ranked.slice(0, MAX_SOUND_CANDIDATES).map(([row]) => row);
+  }
+
+  private accept(row: BatchRow, similar: NewEntryLink[]): Decision {
+    this.batchByHash.set(row.contentHash!, row);
+    this.batchLive.set(row.id, row);
+    return { row, similar };
+  }
+}
+
+/** The matches an entry that is kept is linked to: under `keep-both`, its same sound too. */
+function kept<T>(matches: SoundMatches<T>, keepBoth: boolean): SoundMatch<T>[] {
+  return keepBoth && matches.same ? [matches.same, ...matches.similar] : matches.similar;
+}
+
+/**
+ * The links of entry `entryId`, closest first, at most MAX_SIMILAR_TO. A library file that is a
+ * matched entry's stored file is named once, through the entry.
+ */
+function similarLinks(
+  entryId: string,
+  job: SoundMatch<JobSound>[],
+  library: SoundMatch<{ id: string }>[],
+): NewEntryLink[] {
+  const stored = new Set(job.flatMap((m) => (m.candidate.assetId ? [m.candidate.assetId] : [])));
+  const links: NewEntryLink[] = [
+    ...job.map((m) => ({ entryId, similarEntryId: m.candidate.id, similarity: m.similarity })),
+    ...library
+      .filter((m) => !stored.has(m.candidate.id))
+      .map((m) => ({ entryId, similarAssetId: m.candidate.id, similarity: m.similarity })),
+  ];
+  return links.sort((a, b) => b.similarity - a.similarity).slice(0, MAX_SIMILAR_TO);
 }
 
 function analysisOf(entry: Extract<ManifestEntry, { status: 'ok' }>): Record<string, unknown> {

@@ -4,7 +4,7 @@ import { importEntries } from '../db/schema.js';
 import type { EntryState, FingerprintInput } from '../../../shared/schemas/index.js';
 import type { CandidateSummary } from '../library/sound-match.js';
 import { MAX_SOUND_CANDIDATES } from '../../../shared/analysis/index.js';
-import { durationCompatible, mostSharedKeysFirst } from '../library/duration-filter.js';
+import { durationMayMatch, mostSharedKeysFirst } from '../library/duration-filter.js';
 
 export type EntryRow = typeof importEntries.$inferSelect;
 export type NewEntryRow = typeof importEntries.$inferInsert;
@@ -39,19 +39,20 @@ export class ImportEntryRepository {
   }
 
   /**
-   * Live entries of the job that could be the same sound as `fp`: sharing an index key with
-   * `keys` and of a compatible duration.
+   * Live entries of the job that could be the same sound as `fp` or a similar one: sharing an
+   * index key with `keys` and of a duration within reach. `assetId`: its file, once stored.
    */
   async findLiveSoundCandidates(
     jobId: string,
     fp: FingerprintInput,
     keys: string[],
-  ): Promise<(CandidateSummary & { path: string })[]> {
+  ): Promise<(CandidateSummary & { path: string; assetId: string | null })[]> {
     if (keys.length === 0) return [];
     return this.db
       .select({
         id: importEntries.id,
         path: importEntries.path,
+        assetId: importEntries.assetId,
         durationMs: importEntries.fpDurationMs,
         edgeMs: importEntries.fpEdgeMs,
         profile: importEntries.fpProfile,
@@ -62,7 +63,7 @@ export class ImportEntryRepository {
           eq(importEntries.jobId, jobId),
           arrayOverlaps(importEntries.fingerprintKeys, keys),
           inArray(importEntries.state, LIVE_STATES),
-          durationCompatible(importEntries.fpDurationMs, importEntries.fpEdgeMs, fp),
+          durationMayMatch(importEntries.fpDurationMs, importEntries.fpEdgeMs, fp),
         ),
       )
       .orderBy(mostSharedKeysFirst(importEntries.fingerprintKeys, keys))

@@ -1,6 +1,11 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { importEntries, importJobs, type JobErrorLogItem } from '../db/schema.js';
+import {
+  importEntries,
+  importEntrySimilar,
+  importJobs,
+  type JobErrorLogItem,
+} from '../db/schema.js';
 import type { JobStatus, OnDuplicate } from '../../../shared/schemas/index.js';
 
 export type JobRow = typeof importJobs.$inferSelect;
@@ -70,9 +75,9 @@ export class ImportJobRepository {
   }
 
   /**
-   * Recounts the job's entries by state into its counters, moves a job whose manifest is
-   * closed and whose entries have all ended to completed (or failed, when every one failed),
-   * and returns the job as it now is.
+   * Recounts the job's entries by state (and the kept ones with similar links) into its
+   * counters, moves a job whose manifest is closed and whose entries have all ended to
+   * completed (or failed, when every one failed), and returns the job as it now is.
    */
   async refresh(jobId: string): Promise<JobRow> {
     const count = (state: string) =>
@@ -85,6 +90,9 @@ export class ImportJobRepository {
         completed: count('done'),
         duplicates: count('duplicate'),
         failed: count('failed'),
+        similar: sql`(select count(*)::int from ${importEntries} where ${importEntries.jobId} = ${jobId}
+          and ${importEntries.state} in ('pending_upload', 'uploading', 'done')
+          and exists (select 1 from ${importEntrySimilar} where ${importEntrySimilar.entryId} = ${importEntries.id}))`,
         updatedAt: sql`now()`,
       })
       .where(eq(importJobs.id, jobId))

@@ -19,7 +19,8 @@ import { describeIssues, parseOrThrow } from '../validation.js';
 import { failpoint } from '../../../shared/node/failpoints.js';
 import type { EntryRow, NewEntryRow } from './import-entry.repository.js';
 import type { JobRow } from './import-job.repository.js';
-import { jobStatusView, updateEvent } from './job-views.js';
+import { jobStatusView, loadUpdateEvent, updateEvent, type SimilarRefs } from './job-views.js';
+import type { NewEntryLink } from '../library/similar-link.repository.js';
 
 /** Most failures a status answer lists. */
 const STATUS_ERROR_LIMIT = 1000;
@@ -69,7 +70,7 @@ export class ImportJobService {
   async snapshot(user: AuthUser, jobId: string) {
     const job = await this.ownedJob(user, jobId);
     const entries = await this.uow.repos.entries.listForJob(job.id);
-    return updateEvent(job, entries);
+    return loadUpdateEvent(this.uow.repos, job, entries);
   }
 
   /**
@@ -78,7 +79,8 @@ export class ImportJobService {
    * other content it is refused (409) unless it `supersedes` the content of an entry not yet
    * stored (a file that changed on disk), which then takes the new content. Entries are checked against earlier entries of the
    * job and the user's library: identical bytes or the same sound become `duplicate` (by the
-   * job's or the entry's `on_duplicate`), the rest wait for their upload.
+   * job's or the entry's `on_duplicate`), the rest wait for their upload, each answered with
+   * the sounds it is similar to (`similar_to`).
    * @throws AppError 400 malformed request, 404 job not the caller's, 409 job ended,
    *   413 too many entries, 501 an S3 source.
    */
@@ -102,14 +104,16 @@ export class ImportJobService {
         : { index, invalid: describeIssues(result.error), path: pathOf(entry) };
     });
 
-    const { job, items, changed } = await this.uow.forUser(user.id, async (repos) => {
+    const { job, items, changed, similar } = await this.uow.forUser(user.id, async (repos) => {
       const current = await repos.jobs.findOwned(user.id, request.job_id);
       if (!current) throw jobNotFound(request.job_id);
       if (current.status === 'cancelled') {
         throw conflict(`job ${current.id} was cancelled: start a new job with init`);
       }
-      const items: (IngestItem | { index: number; insertedId: string })[] = [];
+      // Kept entries are answered once they are written, with what they are similar to.
+      const items: (IngestItem | { index: number; entryId: string })[] = [];
       const rows: NewEntryRow[] = [];
+      let links: NewEntryLink[] = [];
       const refused: JobErrorLogItem[] = [];
       const existing = new Map(
         (
@@ -123,14 +127,16 @@ export class ImportJobService {
         // A batch sent again (its answer was lost) is answered as before; new files are not taken.
         const known = parsed.map((p) => {
           const before = p.entry ? existing.get(p.entry.path) : undefined;
-          return before && sameContent(before, p.entry!) ? entryItem(p.index, before) : null;
+          return before && sameContent(before, p.entry!) ? before : null;
         });
-        if (known.some((item) => item === null)) {
+        if (known.some((entry) => entry === null)) {
           throw conflict(
             `job ${current.id} took its last manifest batch: start a new job with init for files not in it`,
           );
         }
-        return { job: current, items: known as IngestItem[], changed: [] as EntryRow[] };
+        const similar = await repos.similar.refsOf(known.map((e) => e!.id));
+        const items = known.map((e, i) => entryItem(parsed[i]!.index, e!, similar));
+        return { job: current, items, changed: [] as EntryRow[], similar };
       }
       const deduper = await BatchDeduper.load(
         repos,
@@ -146,7 +152,7 @@ export class ImportJobService {
         }
         const before = existing.get(p.entry.path);
         if (before && sameContent(before, p.entry)) {
-          items.push(entryItem(p.index, before));
+          items.push({ index: p.index, entryId: before.id });
           continue;
         }
         if (before && !supersedes(before, p.entry)) {
@@ -164,9 +170,12 @@ export class ImportJobService {
             continue;
           }
           const updated = await repos.entries.replaceContent(before.id, decided.row);
+          // What was similar to the old content is not known to be similar to the new.
+          await repos.similar.clearEntry(before.id);
+          links = [...links.filter((l) => l.similarEntryId !== before.id), ...decided.similar];
           existing.set(updated.path, updated);
           replaced.push(updated);
-          items.push(entryItem(p.index, updated));
+          items.push({ index: p.index, entryId: updated.id });
           continue;
         }
         const decided = await deduper.decide(p.entry);
@@ -177,22 +186,27 @@ export class ImportJobService {
         }
         existing.set(p.entry.path, decided.row as EntryRow);
         rows.push(decided.row);
-        items.push({ index: p.index, insertedId: decided.row.id });
+        links.push(...decided.similar);
+        items.push({ index: p.index, entryId: decided.row.id });
       }
       const changed = [...replaced, ...(await repos.entries.insertMany(rows))];
-      const byId = new Map(changed.map((e) => [e.id, e]));
+      await repos.similar.addEntryLinks(links);
+      const byId = new Map([...existing.values(), ...changed].map((e) => [e.id, e]));
       await repos.jobs.appendErrors(current.id, refused);
       if (current.status === 'queued') await repos.jobs.update(current.id, { status: 'running' });
       if (request.last) await repos.jobs.update(current.id, { manifestClosed: true });
+      const similar = await repos.similar.refsOf([
+        ...new Set(items.flatMap((item) => ('entryId' in item ? [item.entryId] : []))),
+      ]);
       const answered = items.map((item) =>
-        'insertedId' in item ? entryItem(item.index, byId.get(item.insertedId)!) : item,
+        'entryId' in item ? entryItem(item.index, byId.get(item.entryId)!, similar) : item,
       );
-      return { job: await repos.jobs.refresh(current.id), items: answered, changed };
+      return { job: await repos.jobs.refresh(current.id), items: answered, changed, similar };
     });
 
     failpoint('server:ingest-committed');
     if (request.last) failpoint('server:manifest-closed');
-    this.events.publish(user.id, updateEvent(job, changed));
+    this.events.publish(user.id, updateEvent(job, changed, similar));
     const accepted = items.filter((i) => i.ok).length;
     return {
       job_id: job.id,
@@ -223,7 +237,7 @@ export class ImportJobService {
       await repos.jobs.update(jobId, { status: 'cancelled' });
       return { job: await repos.jobs.refresh(jobId), changed };
     });
-    this.events.publish(user.id, updateEvent(job, changed));
+    this.events.publish(user.id, await loadUpdateEvent(this.uow.repos, job, changed));
     return this.view(this.uow.repos, job);
   }
 
@@ -248,7 +262,7 @@ export class ImportJobService {
       if (changed.length > 0) await repos.jobs.update(jobId, { status: 'running' });
       return { job: await repos.jobs.refresh(jobId), changed };
     });
-    this.events.publish(user.id, updateEvent(job, changed));
+    this.events.publish(user.id, await loadUpdateEvent(this.uow.repos, job, changed));
     return {
       retried: changed.map((e) => ({ entry_id: e.id, path: e.path })),
       job: await this.view(this.uow.repos, job),
@@ -298,7 +312,7 @@ function sameContent(before: EntryRow, entry: ManifestEntry): boolean {
   return before.contentHash === entry.content_hash;
 }
 
-function entryItem(index: number, entry: EntryRow): IngestItem {
+function entryItem(index: number, entry: EntryRow, similar: SimilarRefs): IngestItem {
   const duplicateOf =
     entry.duplicateMatch && entry.state === 'duplicate'
       ? {
@@ -316,6 +330,7 @@ function entryItem(index: number, entry: EntryRow): IngestItem {
     state: entry.state,
     upload: entry.state === 'pending_upload' || entry.state === 'uploading',
     duplicate_of: duplicateOf,
+    similar_to: similar.get(entry.id) ?? [],
     reason: entry.reason,
     status_code: null,
   };
@@ -335,6 +350,7 @@ function refusedItem(
     state: null,
     upload: false,
     duplicate_of: null,
+    similar_to: [],
     reason,
     status_code: statusCode,
   };

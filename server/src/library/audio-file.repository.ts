@@ -2,7 +2,7 @@ import { and, arrayOverlaps, count, eq, gte, inArray } from 'drizzle-orm';
 import type { CandidateSummary } from './sound-match.js';
 import type { FingerprintInput, LibraryListInput } from '../../../shared/schemas/index.js';
 import { MAX_SOUND_CANDIDATES } from '../../../shared/analysis/index.js';
-import { durationCompatible, mostSharedKeysFirst } from './duration-filter.js';
+import { durationMayMatch, mostSharedKeysFirst } from './duration-filter.js';
 import type { Database } from '../db/database.js';
 import { audioFiles } from '../db/schema.js';
 import { libraryOrder, libraryWhere, type LibraryFilters } from './library-filters.js';
@@ -10,11 +10,13 @@ import { libraryOrder, libraryWhere, type LibraryFilters } from './library-filte
 export type AudioFileRow = typeof audioFiles.$inferSelect;
 export type NewAudioFileRow = typeof audioFiles.$inferInsert;
 
-/** What a same-sound check needs of a library file (its fingerprint comes later if needed). */
+/** What a sound check needs of a library file (its fingerprint comes later if needed). */
 export interface SoundCandidate extends CandidateSummary {
   originalPath: string;
   objectKey: string;
   sizeBytes: number;
+  /** The job that stored it (or last replaced it). */
+  jobId: string | null;
 }
 
 /** The per-user library: one row per sound, unique on (owner, content hash). */
@@ -30,8 +32,8 @@ export class AudioFileRepository {
   }
 
   /**
-   * The owner's files that could be the same sound as `fp`: sharing an index key with `keys`
-   * and of a compatible duration; only those changed since `since` when it is given.
+   * The owner's files that could be the same sound as `fp` or a similar one: sharing an index
+   * key with `keys` and of a duration within reach; only those changed since `since` when given.
    */
   async findSoundCandidates(
     ownerId: string,
@@ -43,7 +45,7 @@ export class AudioFileRepository {
     const conditions = [
       eq(audioFiles.ownerId, ownerId),
       arrayOverlaps(audioFiles.fingerprintKeys, keys),
-      durationCompatible(audioFiles.fpDurationMs, audioFiles.fpEdgeMs, fp),
+      durationMayMatch(audioFiles.fpDurationMs, audioFiles.fpEdgeMs, fp),
     ];
     if (since) conditions.push(gte(audioFiles.updatedAt, since));
     return this.db
@@ -52,6 +54,7 @@ export class AudioFileRepository {
         originalPath: audioFiles.originalPath,
         objectKey: audioFiles.objectKey,
         sizeBytes: audioFiles.sizeBytes,
+        jobId: audioFiles.jobId,
         durationMs: audioFiles.fpDurationMs,
         edgeMs: audioFiles.fpEdgeMs,
         profile: audioFiles.fpProfile,

@@ -1,20 +1,23 @@
 import { desc, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
-import { SAME_SOUND_THRESHOLDS } from '../../../shared/analysis/index.js';
+import {
+  SAME_SOUND_THRESHOLDS,
+  SIMILAR_DURATION_ALLOWANCES,
+} from '../../../shared/analysis/index.js';
 import type { FingerprintInput } from '../../../shared/schemas/index.js';
 
 /**
- * The SQL form of `durationsCompatible` (shared/analysis): rows whose fingerprint's trimmed
- * duration could be that of `fp`. Index keys find candidates; this drops most of them in the
- * database before any fingerprint is read or compared.
+ * Rows whose fingerprint's trimmed duration could be that of the same sound as `fp`, or of a
+ * similar one (the SQL form of `durationsMayBeSimilar`, shared/analysis). Index keys find candidates; this drops most of them in the database
+ * before any fingerprint is read or compared.
  */
-export function durationCompatible(
+export function durationMayMatch(
   durationMs: PgColumn,
   edgeMs: PgColumn,
   fp: FingerprintInput,
 ): SQL {
   const t = SAME_SOUND_THRESHOLDS;
-  return sql`abs(${durationMs} - ${fp.durationMs}) <= ${t.durationMs} + ${t.durationRelative} * least(${durationMs}, ${fp.durationMs}) + ${t.durationEdge} * greatest(${edgeMs}, ${fp.edgeMs})`;
+  return sql`abs(${durationMs} - ${fp.durationMs}) <= ${SIMILAR_DURATION_ALLOWANCES} * (${t.durationMs} + ${t.durationRelative} * least(${durationMs}, ${fp.durationMs}) + ${t.durationEdge} * greatest(${edgeMs}, ${fp.edgeMs}))`;
 }
 
 /** Orders rows by how many index keys they share with `keys`, most first. */

@@ -1,5 +1,6 @@
-import type { LibraryItem } from '../../../shared/schemas/index.js';
+import type { LibraryItem, SimilarFile } from '../../../shared/schemas/index.js';
 import type { AudioFileRow } from './audio-file.repository.js';
+import type { SimilarAssetRow } from './similar-link.repository.js';
 
 /** A library file as `library.list` answers it. */
 export function libraryItemView(row: AudioFileRow): LibraryItem {
@@ -15,5 +16,16 @@ export function libraryItemView(row: AudioFileRow): LibraryItem {
     format: row.format,
     size_bytes: row.sizeBytes,
     created_at: row.createdAt.toISOString(),
+  };
+}
+
+/** A file linked to another as similar, as `library.similar` answers it. */
+export function similarFileView(row: SimilarAssetRow): SimilarFile {
+  return {
+    id: row.id,
+    path: row.originalPath,
+    kind: row.kind,
+    duration_s: row.durationS,
+    similarity: row.similarity,
   };
 }

@@ -1,17 +1,21 @@
 import type { Readable } from 'node:stream';
 import {
   checkRequestSchema,
+  MAX_SIMILAR_LISTED,
+  MAX_SIMILAR_TO,
   type CheckResponse,
   type LibraryListInput,
   type LibraryListOutput,
+  type LibrarySimilarOutput,
 } from '../../../shared/schemas/index.js';
 import type { AuthUser } from '../auth/auth.service.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import { notFound } from '../errors.js';
 import type { ByteRange, ObjectStore } from '../objects/object-store.js';
 import { isUuid, parseOrThrow } from '../validation.js';
-import { libraryItemView } from './library-views.js';
-import { findSameSound, indexKeysOf } from './sound-match.js';
+import type { AudioFileRow } from './audio-file.repository.js';
+import { libraryItemView, similarFileView } from './library-views.js';
+import { findSounds, indexKeysOf, NO_MATCHES } from './sound-match.js';
 
 /** A library file's stored bytes, ready to be sent. */
 export interface StoredFile {
@@ -30,7 +34,8 @@ export class LibraryService {
 
   /**
    * Preflight: for each item (content hash, optional fingerprint), whether the library holds
-   * it already, by identical bytes or as the same sound. Answers per item, in order.
+   * it already, by identical bytes or as the same sound, and else the library files it is
+   * similar to (`similar_to`, closest first). Answers per item, in order.
    * @throws AppError 400 a malformed request (more than MAX_ITEMS_PER_CHECK items among them).
    */
   async check(user: AuthUser, body: unknown): Promise<CheckResponse> {
@@ -44,36 +49,43 @@ export class LibraryService {
     );
     const results: CheckResponse['results'] = [];
     for (const item of items) {
+      const reject = (assetId: string, match: 'content' | 'sound') => ({
+        id: item.id,
+        action: 'reject' as const,
+        reason: 'duplicate' as const,
+        asset_id: assetId,
+        match,
+        similar_to: [],
+      });
       const same = byHash.get(item.content_hash);
       if (same) {
-        results.push({
-          id: item.id,
-          action: 'reject',
-          reason: 'duplicate',
-          asset_id: same.id,
-          match: 'content',
-        });
+        results.push(reject(same.id, 'content'));
         continue;
       }
       const keys = item.fingerprint ? indexKeysOf(item.fingerprint) : null;
-      const sound =
+      const sounds =
         item.fingerprint && keys && keys.length > 0
-          ? await findSameSound(
+          ? await findSounds(
               item.fingerprint,
               await this.uow.repos.audioFiles.findSoundCandidates(user.id, item.fingerprint, keys),
               (ids) => this.uow.repos.audioFiles.fingerprintsOf(ids),
             )
-          : null;
+          : NO_MATCHES;
       results.push(
-        sound
-          ? {
+        sounds.same
+          ? reject(sounds.same.candidate.id, 'sound')
+          : {
               id: item.id,
-              action: 'reject',
-              reason: 'duplicate',
-              asset_id: sound.id,
-              match: 'sound',
-            }
-          : { id: item.id, action: 'accept', reason: null, asset_id: null, match: null },
+              action: 'accept',
+              reason: null,
+              asset_id: null,
+              match: null,
+              similar_to: sounds.similar.slice(0, MAX_SIMILAR_TO).map(({ candidate }) => ({
+                asset_id: candidate.id,
+                entry_id: null,
+                path: candidate.originalPath,
+              })),
+            },
       );
     }
     return { results };
@@ -92,13 +104,23 @@ export class LibraryService {
   }
 
   /**
+   * The user's files linked to one of theirs as similar (both ways alike), closest first, at
+   * most MAX_SIMILAR_LISTED.
+   * @throws AppError 404 for an id that is not a UUID, unknown, or another user's file.
+   */
+  async similar(user: AuthUser, id: string): Promise<LibrarySimilarOutput> {
+    const row = await this.ownedFile(user, id);
+    const similar = await this.uow.repos.similar.similarAssets(user.id, row.id, MAX_SIMILAR_LISTED);
+    return { items: similar.map(similarFileView) };
+  }
+
+  /**
    * The stored bytes of one of the user's files: their size, format and a way to read them.
    * @throws AppError 404 for an id that is not a UUID, unknown, or another user's file.
    * @throws Error when the library row has no object behind it (the store lost it).
    */
   async content(user: AuthUser, id: string): Promise<StoredFile> {
-    const row = isUuid(id) ? await this.uow.repos.audioFiles.findOwned(user.id, id) : null;
-    if (!row) throw notFound(`there is no audio file ${id.slice(0, 100)} in your library`);
+    const row = await this.ownedFile(user, id);
     const sizeBytes = await this.objects.size(row.objectKey);
     if (sizeBytes === null) throw new Error(`the object ${row.objectKey} of file ${id} is missing`);
     return {
@@ -107,5 +129,11 @@ export class LibraryService {
       sizeBytes,
       read: (range) => this.objects.read(row.objectKey, range),
     };
+  }
+
+  private async ownedFile(user: AuthUser, id: string): Promise<AudioFileRow> {
+    const row = isUuid(id) ? await this.uow.repos.audioFiles.findOwned(user.id, id) : null;
+    if (!row) throw notFound(`there is no audio file ${id.slice(0, 100)} in your library`);
+    return row;
   }
 }

@@ -1,8 +1,8 @@
 import {
   compareFingerprints,
-  durationsCompatible,
   fingerprintIndexKeys,
   quickSimilarity,
+  SIMILAR_MIN_SIMILARITY,
 } from '../../../shared/analysis/index.js';
 import type { FingerprintInput } from '../../../shared/schemas/index.js';
 
@@ -18,22 +18,43 @@ export function indexKeysOf(fingerprint: FingerprintInput): string[] | null {
   }
 }
 
-/** The first candidate that is the same sound as `fingerprint`, or null. */
-export function firstSameSound<T extends { fingerprint?: FingerprintInput | null }>(
+/** A candidate and compareFingerprints' similarity to it (0..1). */
+export interface SoundMatch<T> {
+  candidate: T;
+  similarity: number;
+}
+
+/**
+ * What the candidates are to a sound, by compareFingerprints' verdict alone: the first that is
+ * the same sound (a certain copy; never a version-1 fingerprint, compareFingerprints sees to
+ * that), and those that are similar (close, not certainly the same), closest first.
+ */
+export interface SoundMatches<T> {
+  same: SoundMatch<T> | null;
+  similar: SoundMatch<T>[];
+}
+
+export const NO_MATCHES: SoundMatches<never> = { same: null, similar: [] };
+
+/** Compares `fingerprint` with every candidate (in the given order) that has a fingerprint. */
+export function matchSounds<T extends { fingerprint?: FingerprintInput | null }>(
   fingerprint: FingerprintInput,
   candidates: readonly T[],
-): T | null {
+): SoundMatches<T> {
+  let same: SoundMatch<T> | null = null;
+  const similar: SoundMatch<T>[] = [];
   for (const candidate of candidates) {
-    if (!candidate.fingerprint || !durationsCompatible(candidate.fingerprint, fingerprint))
-      continue;
+    if (!candidate.fingerprint) continue;
     try {
-      const result = compareFingerprints(candidate.fingerprint, fingerprint);
-      if (result.sameSound) return candidate;
+      const { verdict, similarity } = compareFingerprints(candidate.fingerprint, fingerprint);
+      if (verdict === 'same') same ??= { candidate, similarity };
+      else if (verdict === 'similar') similar.push({ candidate, similarity });
     } catch {
       // A stored fingerprint that no longer decodes matches nothing.
     }
   }
-  return null;
+  similar.sort((a, b) => b.similarity - a.similarity);
+  return { same, similar };
 }
 
 /** What a database candidate carries before its fingerprint is loaded whole. */
@@ -46,29 +67,33 @@ export interface CandidateSummary {
 }
 
 /**
- * The first candidate (in the given order) that is the same sound as `fingerprint`, or null.
- * Candidates are screened by duration and long-term spectrum (`quickSimilarity`), and only
- * the few that pass have their whole fingerprint loaded, through `load`, and compared.
+ * {@link matchSounds} over database candidates: they are screened by duration and long-term
+ * spectrum (`quickSimilarity`, an upper bound of the similarity), and only those that could be
+ * similar have their whole fingerprint loaded, through `load`, and compared.
  */
-export async function findSameSound<T extends CandidateSummary>(
+export async function findSounds<T extends CandidateSummary>(
   fingerprint: FingerprintInput,
   candidates: readonly T[],
   load: (ids: string[]) => Promise<Map<string, FingerprintInput>>,
-): Promise<T | null> {
+): Promise<SoundMatches<T>> {
   const survivors = candidates.filter((c) => {
     if (c.durationMs === null || c.edgeMs === null || !c.profile) return false;
     try {
       const summary = { durationMs: c.durationMs, edgeMs: c.edgeMs, profile: c.profile };
-      return quickSimilarity(summary, fingerprint) >= 0.5;
+      return quickSimilarity(summary, fingerprint) >= SIMILAR_MIN_SIMILARITY;
     } catch {
       return false;
     }
   });
-  if (survivors.length === 0) return null;
+  if (survivors.length === 0) return NO_MATCHES;
   const full = await load(survivors.map((c) => c.id));
-  for (const candidate of survivors) {
-    const stored = full.get(candidate.id);
-    if (stored && firstSameSound(fingerprint, [{ fingerprint: stored }])) return candidate;
-  }
-  return null;
+  const matches = matchSounds(
+    fingerprint,
+    survivors.map((candidate) => ({ candidate, fingerprint: full.get(candidate.id) })),
+  );
+  const unwrap = (m: SoundMatch<{ candidate: T }>) => ({
+    candidate: m.candidate.candidate,
+    similarity: m.similarity,
+  });
+  return { same: matches.same && unwrap(matches.same), similar: matches.similar.map(unwrap) };
 }

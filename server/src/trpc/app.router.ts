@@ -7,6 +7,8 @@ import {
   jobIdSchema,
   libraryListInputSchema,
   libraryListOutputSchema,
+  librarySimilarInputSchema,
+  librarySimilarOutputSchema,
   type BulkImportUpdate,
 } from '../../../shared/schemas/index.js';
 import { router, toTrpcError, userProcedure } from './trpc.js';
@@ -86,6 +88,11 @@ export const appRouter = router({
       .input(libraryListInputSchema)
       .output(libraryListOutputSchema)
       .query(({ ctx, input }) => ctx.services.library.list(ctx.user, input)),
+    /** The files linked to one of the caller's as similar, closest first (REST: `…/files/{id}/similar`). */
+    similar: userProcedure
+      .input(librarySimilarInputSchema)
+      .output(librarySimilarOutputSchema)
+      .query(({ ctx, input }) => ctx.services.library.similar(ctx.user, input.id)),
   }),
 });
 

@@ -14,11 +14,12 @@ import {
 } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { EntryRow } from '../jobs/import-entry.repository.js';
-import { updateEvent } from '../jobs/job-views.js';
-import { findSameSound } from '../library/sound-match.js';
+import { loadUpdateEvent } from '../jobs/job-views.js';
+import { linkStoredEntry } from '../library/similar-links.js';
 import { objectKeyFor, type ObjectStore } from '../objects/object-store.js';
 import type { OnDuplicate } from '../../../shared/schemas/index.js';
 import { isUuid } from '../validation.js';
+import { matchesAtCommit } from './commit-matches.js';
 import { failpoint } from '../../../shared/node/failpoints.js';
 
 export interface CommitResult {
@@ -130,7 +131,7 @@ export class UploadService {
     });
     // A client that lost its upload URL starts another: the bytes of the first are of no use.
     if (superseded && superseded !== uploadId) await this.discardUpload(superseded);
-    this.events.publish(user.id, updateEvent(job, [entry]));
+    this.events.publish(user.id, await loadUpdateEvent(this.uow.repos, job, [entry]));
   }
 
   /**
@@ -144,7 +145,7 @@ export class UploadService {
       byJob.set(entry.jobId, [...(byJob.get(entry.jobId) ?? []), entry]);
     for (const [jobId, entries] of byJob) {
       const job = await this.uow.repos.jobs.refresh(jobId);
-      this.events.publish(job.ownerId, updateEvent(job, entries));
+      this.events.publish(job.ownerId, await loadUpdateEvent(this.uow.repos, job, entries));
     }
     return released.length;
   }
@@ -161,9 +162,10 @@ export class UploadService {
    * Called once all bytes of the upload are on disk: checks their xxh64 against the declared
    * content hash, then commits under the user's lock. Identical bytes already in the library, or
    * the same sound under `skip`, end as a duplicate; under `replace` the library file is
-   * replaced; otherwise a new library file is made. The bytes are linked into the object store;
-   * the upload itself is left for the caller to discard once its answer is out. Idempotent: an
-   * upload already committed answers its outcome again.
+   * replaced; otherwise a new library file is made. A stored file is linked, in the same
+   * transaction, to the library files it is similar to (linkStoredEntry). The bytes are linked
+   * into the object store; the upload itself is left for the caller to discard once its answer
+   * is out. Idempotent: an upload already committed answers its outcome again.
    * @throws AppError 404 not the caller's upload, 409 its entry no longer waits for these bytes
    *   (cancelled, failed, or given another upload; the entry is left as it is), 413 quota,
    *   422 bytes that do not match their hash (the entry fails, retryable).
@@ -287,7 +289,7 @@ export class UploadService {
       const entry = await repos.entries.lock(entryId);
       const committed = entry?.uploadId === uploadId ? committedOutcome(entry) : null;
       // Two finishers of one upload (its last PATCH and a resuming HEAD): the second answers.
-      if (committed) return { job: null, entry, outcome: committed };
+      if (committed) return { event: null, outcome: committed };
       if (!entry || entry.uploadId !== uploadId || entry.state !== 'uploading') {
         throw conflict(
           `this upload no longer belongs to a waiting entry (${entry?.state ?? 'gone'}); it was discarded`,
@@ -306,27 +308,7 @@ export class UploadService {
           match: 'content',
         });
       }
-      // The ingest compared the entry with the library as it was then: only files stored or
-      // replaced since can be new matches; a match found then is kept for `replace`.
-      const candidates =
-        entry.fingerprint && entry.fingerprintKeys && policy !== 'keep-both'
-          ? await repos.audioFiles.findSoundCandidates(
-              user.id,
-              entry.fingerprint,
-              entry.fingerprintKeys,
-              entry.createdAt,
-            )
-          : [];
-      const matchedAtIngest =
-        policy === 'replace' && entry.duplicateOfAssetId
-          ? await repos.audioFiles.findOwned(user.id, entry.duplicateOfAssetId)
-          : null;
-      const same =
-        (entry.fingerprint
-          ? await findSameSound(entry.fingerprint, candidates, (ids) =>
-              repos.audioFiles.fingerprintsOf(ids),
-            )
-          : null) ?? matchedAtIngest;
+      const { same, similar } = await matchesAtCommit(repos, entry, policy);
       if (same && policy === 'skip') {
         return this.settle(repos, entry, {
           state: 'duplicate',
@@ -346,18 +328,20 @@ export class UploadService {
         });
         await this.objects.putFile(key, filePath);
         const replaced = await repos.audioFiles.replace(same.id, row);
+        await linkStoredEntry(repos, user.id, entry.id, replaced.id, similar);
         if (same.objectKey !== key) removeAfter.push(same.objectKey);
         return this.settle(repos, entry, { state: 'done', assetId: replaced.id });
       }
       await assertQuota(repos, user, { addBytes: entry.sizeBytes ?? 0 });
       await this.objects.putFile(key, filePath);
       const inserted = await repos.audioFiles.insert({ ...row, ownerId: user.id });
+      await linkStoredEntry(repos, user.id, entry.id, inserted.id, similar);
       failpoint('server:commit');
       return this.settle(repos, entry, { state: 'done', assetId: inserted.id });
     });
     failpoint('server:committed');
     for (const key of removeAfter) await this.objects.remove(key);
-    if (result.job) this.events.publish(user.id, updateEvent(result.job, [result.entry]));
+    if (result.event) this.events.publish(user.id, result.event);
     return result.outcome;
   }
 
@@ -384,7 +368,10 @@ export class UploadService {
           },
     );
     const job = await repos.jobs.refresh(entry.jobId);
-    return { job, entry: updated, outcome: { state: outcome.state, assetId: outcome.assetId } };
+    return {
+      event: await loadUpdateEvent(repos, job, [updated]),
+      outcome: { state: outcome.state, assetId: outcome.assetId },
+    };
   }
 
   /**
@@ -410,7 +397,7 @@ export class UploadService {
       });
       return { job: await repos.jobs.refresh(entry.jobId), entry };
     });
-    this.events.publish(user.id, updateEvent(job, [entry]));
+    this.events.publish(user.id, await loadUpdateEvent(this.uow.repos, job, [entry]));
   }
 
   private async hashFile(path: string): Promise<string> {

@@ -1,0 +1,2 @@
+ALTER TABLE "audio_files" ADD COLUMN "fp_version" smallint GENERATED ALWAYS AS (("fingerprint" ->> 'v')::smallint) STORED;--> statement-breakpoint
+CREATE INDEX "audio_files_fp_outdated_idx" ON "audio_files" USING btree ("id") WHERE "audio_files"."fp_version" <> 2;
