@@ -1,7 +1,7 @@
 import type { AnalysisLine } from '../schemas/index.js';
 import type { FileAnalysis } from './file-analysis.js';
 import type { StageTimes } from './stage-times.js';
-import type { DuplicateMatch } from './run-dedupe.js';
+import type { RunMatch } from './run-dedupe.js';
 
 function round(value: number | null | undefined, digits: number): number | null {
   if (value === null || value === undefined || !Number.isFinite(value)) return null;
@@ -21,9 +21,13 @@ export function roundedStages(ms: StageTimes): StageTimes {
   };
 }
 
-/** The `analyze --json` line of a file (the DESIGN.md contract, snake_case). */
-export function toAnalysisLine(file: FileAnalysis, duplicate: DuplicateMatch | null): AnalysisLine {
+/**
+ * The `analyze --json` line of a file (the DESIGN.md contract, snake_case), with what the run's
+ * de-duplicator found of it (`match`; null when it was not checked).
+ */
+export function toAnalysisLine(file: FileAnalysis, match: RunMatch | null): AnalysisLine {
   const a = file.analysis;
+  const duplicate = match?.duplicate ?? null;
   return {
     path: file.path,
     status: file.status,
@@ -52,5 +56,6 @@ export function toAnalysisLine(file: FileAnalysis, duplicate: DuplicateMatch | n
     key_hint_agreement: a?.hints.keyAgreement ?? null,
     analysed_s: round(a?.analysedS, 3),
     stage_ms: file.stageMs ? roundedStages(file.stageMs) : null,
+    similar_to: match?.similarTo ?? [],
   };
 }

@@ -112,7 +112,9 @@ describe('sm-import analyze', () => {
     expect(stdout).toMatch(/^KIND\s+DUR\s+BPM\s+KEY/);
     expect(stdout).toMatch(/loop\s+4\.00s\s+120/);
     expect(stdout).toContain('duplicate of');
-    expect(stderr).toMatch(/2 files in .* 2 analysed, 1 duplicates, 0 skipped, 0 errors/);
+    expect(stderr).toMatch(
+      /2 files in .* 2 analysed, 1 duplicates, 0 similar \(kept\), 0 skipped, 0 errors/,
+    );
   });
 
   it('exits 0 when nothing errored', () => {

@@ -17,6 +17,8 @@ export interface AnalyzeSummary {
   files: number;
   ok: number;
   duplicates: number;
+  /** Files close to an earlier one without being a copy of it: kept, not merged. */
+  similar: number;
   skipped: number;
   errors: number;
   problems: number;
@@ -25,7 +27,8 @@ export interface AnalyzeSummary {
 /**
  * `sm-import analyze`: scans the paths, analyses every file across worker threads, and
  * writes one line per file in scan order (JSON Lines with `json`, else a table), the second
- * and later copies of a sound marked with the first. Resolves with the counts.
+ * and later copies of a sound marked with the first, and files close to earlier ones (kept, not
+ * merged) with those. Resolves with the counts.
  */
 export async function analyzeCommand(
   options: AnalyzeOptions,
@@ -41,6 +44,7 @@ export async function analyzeCommand(
     files: files.length,
     ok: 0,
     duplicates: 0,
+    similar: 0,
     skipped: 0,
     errors: 0,
     problems: problems.length,
@@ -68,12 +72,13 @@ export async function analyzeCommand(
   try {
     for (const promise of pending) {
       const file: FileAnalysis = await promise;
-      const duplicate = dedupe.check(file).duplicate;
-      const line = toAnalysisLine(file, duplicate);
+      const match = dedupe.check(file);
+      const line = toAnalysisLine(file, match);
       if (file.status === 'ok') summary.ok++;
       else if (file.status === 'skipped') summary.skipped++;
       else summary.errors++;
-      if (duplicate) summary.duplicates++;
+      if (match.duplicate) summary.duplicates++;
+      if (match.similarTo.length > 0) summary.similar++;
       write(options.json ? JSON.stringify(line) : tableRow(line, process.cwd()));
     }
   } finally {
@@ -84,7 +89,8 @@ export async function analyzeCommand(
     const seconds = (Date.now() - started) / 1000;
     err.write(
       `${summary.files} files in ${seconds.toFixed(1)} s (${(summary.files / Math.max(seconds, 0.001)).toFixed(1)} files/s): ` +
-        `${summary.ok} analysed, ${summary.duplicates} duplicates, ${summary.skipped} skipped, ${summary.errors} errors\n`,
+        `${summary.ok} analysed, ${summary.duplicates} duplicates, ${summary.similar} similar (kept), ` +
+        `${summary.skipped} skipped, ${summary.errors} errors\n`,
     );
   }
   return summary;

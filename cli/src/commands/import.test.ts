@@ -55,6 +55,10 @@ const MIXED = {
 };
 const KICKS = ['mixed/Kick_03.wav', 'mixed/dupes/Kick_03.mp3'];
 
+/** A labelled near miss (fixtures/labels.json): the same stems, the bass mixed 6 dB louder. */
+const MIX = { 'a Bass+Drums.wav': 'loops/Bass+Drums 140 Abm.wav' };
+const REMIX = { 'b Bass+Drums (bass up).wav': 'near/Bass+Drums 140 Abm (bass up).wav' };
+
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -328,7 +332,11 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
     expect
       .soft((await jobList(token)).map((j) => [j.job_id, j.status, j.totals]))
       .toEqual([
-        [jobId, 'completed', { queued: 0, processing: 0, completed: 4, duplicates: 0, failed: 0 }],
+        [
+          jobId,
+          'completed',
+          { queued: 0, processing: 0, completed: 4, duplicates: 0, failed: 0, similar: 0 },
+        ],
       ]);
   }, 90_000);
 
@@ -366,6 +374,75 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
     );
     expect(await libraryHashes(token)).toEqual(expected.sort());
   }, 90_000);
+
+  it('a sound close to another of the job is uploaded too, and reported similar', async () => {
+    const { token, env } = await newUser();
+    const folder = await makeFolder(work, 'mix', { ...MIX, ...REMIX });
+    const [mix, remix] = ['mix/a Bass+Drums.wav', 'mix/b Bass+Drums (bass up).wav'];
+
+    // The dry run finds it within the run.
+    const dry = await runCli(['import', folder, '--dry-run', '--json'], env);
+    expect(dry.code, shown(dry)).toBe(0);
+    const dryEvents = jsonLines(dry.stdout);
+    expect(fileEvents(dryEvents, 'would_upload')).toEqual([
+      { type: 'file', path: mix, state: 'would_upload', similar_to: [] },
+      { type: 'file', path: remix, state: 'would_upload', similar_to: [mix] },
+    ]);
+    expect(dryEvents.at(-1)).toMatchObject({ would_upload: 2, duplicates_in_run: 0, similar: 1 });
+
+    // The server finds it within the job: both are stored, the later one names the earlier.
+    const run = await runCli(['import', folder, '--json'], env);
+    expectNoCrash(run);
+    expect(run.code, shown(run)).toBe(0);
+    const events = jsonLines(run.stdout);
+    expect(outcomes(events).get(mix)).toEqual({
+      type: 'file',
+      path: mix,
+      state: 'done',
+      similar_to: [],
+    });
+    expect(outcomes(events).get(remix)).toEqual({
+      type: 'file',
+      path: remix,
+      state: 'done',
+      similar_to: [mix],
+    });
+    expect(jobStatusResponseSchema.parse(events.at(-1)).totals).toMatchObject({
+      completed: 2,
+      duplicates: 0,
+      similar: 1,
+    });
+    const hashes = await Promise.all(
+      [mix, remix].map((p) => contentHash(join(dirname(folder), p))),
+    );
+    expect(await libraryHashes(token)).toEqual(hashes.sort());
+  });
+
+  it('a sound close to one of the library is uploaded too, and reported similar', async () => {
+    const { token, env } = await newUser();
+    const pre = await makeFolder(work, 'pre', MIX);
+    expect((await runCli(['import', pre, '--json'], env)).code).toBe(0);
+    const folder = await makeFolder(work, 'later', REMIX);
+    const remix = 'later/b Bass+Drums (bass up).wav';
+    const similar = { type: 'file', path: remix, similar_to: ['pre/a Bass+Drums.wav'] };
+
+    // The dry run finds it through the server's preflight, the import through its ingest answer.
+    const dry = await runCli(['import', folder, '--dry-run', '--json'], env);
+    expect(dry.code, shown(dry)).toBe(0);
+    expect(fileEvents(jsonLines(dry.stdout), 'would_upload')).toEqual([
+      { ...similar, state: 'would_upload' },
+    ]);
+    const run = await runCli(['import', folder, '--json'], env);
+    expectNoCrash(run);
+    expect(run.code, shown(run)).toBe(0);
+    const events = jsonLines(run.stdout);
+    expect(outcomes(events).get(remix)).toEqual({ ...similar, state: 'done' });
+    expect(jobStatusResponseSchema.parse(events.at(-1)).totals).toMatchObject({
+      completed: 1,
+      similar: 1,
+    });
+    expect(await libraryHashes(token)).toHaveLength(2);
+  });
 
   it('a refused token: exit code 2, a message naming the token, no job', async () => {
     const { token, env } = await newUser();
@@ -413,6 +490,7 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
       would_upload_bytes: sizes.reduce((a, b) => a + b, 0),
       duplicates_in_run: 1,
       duplicates_in_library: 1,
+      similar: 0,
       skipped: 1,
       failed: 1,
     });
@@ -440,6 +518,7 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
       completed: 3,
       duplicates: 2,
       failed: 1,
+      similar: 0,
     });
     const jobStatus = await runCli(['status', final.job_id, '--json'], env);
     expect(jobStatus.code).toBe(1); // a file of the job failed

@@ -23,7 +23,10 @@ export async function importCommand(
         summary,
         failures,
         `Dry run: ${summary.would_upload} files (${(summary.would_upload_bytes / 1e6).toFixed(1)} MB) would be uploaded; ` +
-          `${summary.duplicates_in_run} repeat a file of this run and ${summary.duplicates_in_library} are in the library already.`,
+          `${summary.duplicates_in_run} repeat a file of this run and ${summary.duplicates_in_library} are in the library already.` +
+          (summary.similar > 0
+            ? ` ${summary.similar} of those to upload are close to another sound, not copies: both would be kept.`
+            : ''),
       );
       return failures.length > 0 || problems > 0 ? 1 : 0;
     }

@@ -17,14 +17,16 @@ export interface DryRunSummary {
   would_upload_bytes: number;
   duplicates_in_run: number;
   duplicates_in_library: number;
+  /** Of would_upload: files close to a sound of the run or the library (both would be kept). */
+  similar: number;
   skipped: number;
   failed: number;
 }
 
 /**
  * `sm-import import --dry-run`: everything but the upload. Files are analysed (and recorded,
- * so the real run reuses the analyses), duplicates within the run are found here and those
- * already in the library by the server's preflight; no job is made, nothing is stored.
+ * so the real run reuses the analyses), duplicates and similar sounds within the run are found
+ * here and those of the library by the server's preflight; no job is made, nothing is stored.
  */
 export async function dryRun(
   options: ImportOptions,
@@ -47,6 +49,7 @@ export async function dryRun(
     would_upload_bytes: 0,
     duplicates_in_run: 0,
     duplicates_in_library: 0,
+    similar: 0,
     skipped: 0,
     failed: 0,
   };
@@ -83,6 +86,8 @@ export async function dryRun(
     const toCheck: {
       rel: string;
       size: number;
+      /** Earlier files of the run it is close to. */
+      similarTo: string[];
       item: { id: string; content_hash: string; fingerprint?: unknown };
     }[] = [];
     for (const [i, file] of files.entries()) {
@@ -96,7 +101,11 @@ export async function dryRun(
         output.event({ type: 'file', path: file.rel, state: 'failed', reason: entry.error });
       } else {
         const fingerprint = entry.fingerprint ?? null;
-        const same = dedupe.checkSound(file.rel, entry.content_hash, fingerprint).duplicate;
+        const { duplicate: same, similarTo } = dedupe.checkSound(
+          file.rel,
+          entry.content_hash,
+          fingerprint,
+        );
         if (same) {
           summary.duplicates_in_run++;
           output.event({
@@ -110,6 +119,7 @@ export async function dryRun(
           toCheck.push({
             rel: file.rel,
             size: file.size,
+            similarTo,
             item: {
               id: file.rel,
               content_hash: entry.content_hash,
@@ -123,7 +133,7 @@ export async function dryRun(
       const batch = toCheck.slice(i, i + CHECK_BATCH);
       const { results } = await client.check(batch.map((b) => b.item));
       results.forEach((result, k) => {
-        const { rel, size } = batch[k]!;
+        const { rel, size, similarTo } = batch[k]!;
         if (result.action === 'reject') {
           summary.duplicates_in_library++;
           output.event({
@@ -134,9 +144,11 @@ export async function dryRun(
             match: result.match,
           });
         } else {
+          const similar = [...new Set([...similarTo, ...result.similar_to.map((s) => s.path)])];
           summary.would_upload++;
           summary.would_upload_bytes += size;
-          output.event({ type: 'file', path: rel, state: 'would_upload' });
+          if (similar.length > 0) summary.similar++;
+          output.event({ type: 'file', path: rel, state: 'would_upload', similar_to: similar });
         }
       });
     }

@@ -6,6 +6,8 @@ export interface ImportCounts {
   skipped: number;
   duplicates: number;
   uploaded: number;
+  /** Uploaded although close to a sound of the run or the library (not a copy: both kept). */
+  similar: number;
   /** Imported by an earlier run of the same import (done or duplicate then, unchanged since). */
   earlier: number;
   failed: number;
@@ -30,6 +32,7 @@ export class ImportOutput {
     skipped: 0,
     duplicates: 0,
     uploaded: 0,
+    similar: 0,
     earlier: 0,
     failed: 0,
     bytesSent: 0,
@@ -54,6 +57,13 @@ export class ImportOutput {
       this.serverTotals = event.totals as NonNullable<ImportOutput['serverTotals']>;
     }
     this.draw();
+  }
+
+  /** A file this run stored: counted (with the similar ones when close to others) and reported. */
+  stored(path: string, similarTo: string[]): void {
+    this.counts.uploaded++;
+    if (similarTo.length > 0) this.counts.similar++;
+    this.event({ type: 'file', path, state: 'done', similar_to: similarTo });
   }
 
   /** A message for people (retries, resumes); in JSON mode it is an event of type "note". */
@@ -109,6 +119,11 @@ export class ImportOutput {
       `  files      ${c.found} found, ${c.analysed} analysed, ${c.skipped} skipped (not audio)`,
       `  uploaded   ${c.uploaded} (${formatBytes(c.bytesSent)})`,
       `  duplicates ${c.duplicates}`,
+      ...(c.similar > 0
+        ? [
+            `  similar    ${c.similar} kept beside a similar sound — both kept; listen in the library`,
+          ]
+        : []),
       `  earlier    ${c.earlier} (imported by an earlier run, unchanged since)`,
       `  failed     ${c.failed}`,
       `  time       ${formatSeconds(seconds)}`,

@@ -338,7 +338,13 @@ function planWork(
     if (earlier && FINAL_STAGES.has(known.stage)) {
       // Imported by an earlier, finished run: nothing to do.
       counts.earlier++;
-      output.event({ type: 'file', path: file.rel, state: known.stage, earlier_job: known.jobId });
+      output.event({
+        type: 'file',
+        path: file.rel,
+        state: known.stage,
+        earlier_job: known.jobId,
+        ...(known.stage === 'done' ? { similar_to: known.similarTo } : {}),
+      });
       continue;
     }
     if (earlier && known.entry?.status === 'error') {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { IngestResponse, ManifestEntry } from '../../../shared/schemas/index.js';
+import type { IngestResponse, ManifestEntry, SimilarTo } from '../../../shared/schemas/index.js';
 import type { ApiClient } from './api-client.js';
 import type { ImportOutput } from './import-output.js';
 import { ManifestSender } from './manifest-sender.js';
@@ -38,6 +38,7 @@ function fakeRun() {
                 state: 'pending_upload',
                 upload: true,
                 duplicate_of: null,
+                similar_to: [] as SimilarTo[],
                 reason: null,
                 status_code: null,
               })),

@@ -117,13 +117,13 @@ export class ManifestSender {
       });
       return;
     }
+    const similarTo = item.similar_to.map((s) => s.path);
     if (item.state === 'done') {
-      this.state.update(rel, { stage: 'done', entryId: item.entry_id });
-      counts.uploaded++;
-      this.output.event({ type: 'file', path: rel, state: 'done' });
+      this.state.update(rel, { stage: 'done', entryId: item.entry_id, similarTo });
+      this.output.stored(rel, similarTo);
       return;
     }
-    this.state.update(rel, { stage: 'sent', entryId: item.entry_id });
+    this.state.update(rel, { stage: 'sent', entryId: item.entry_id, similarTo });
     this.upload(rel);
   }
 }

@@ -25,6 +25,8 @@ export interface FileState {
   reason: string | null;
   /** For a duplicate: the path it repeats. */
   duplicateOf: string | null;
+  /** Paths of sounds of the job or the library it is close to without copying (both kept). */
+  similarTo: string[];
 }
 
 type LogLine =
@@ -141,6 +143,7 @@ export class RunState {
       uploadUrl: null,
       reason: null,
       duplicateOf: null,
+      similarTo: [],
     };
     const next = { ...before, ...patch };
     this.files.set(rel, next);

@@ -109,9 +109,12 @@ export class UploadQueue {
       failpoint('cli:upload-confirmed');
       const stage = result.state ?? 'done';
       this.state.update(rel, { stage, uploadUrl: null, reason: null });
-      if (stage === 'duplicate') counts.duplicates++;
-      else counts.uploaded++;
-      this.output.event({ type: 'file', path: rel, state: stage });
+      if (stage === 'done') {
+        this.output.stored(rel, file.similarTo);
+      } else {
+        counts.duplicates++;
+        this.output.event({ type: 'file', path: rel, state: stage });
+      }
       return;
     }
     if (result.status === 401) {

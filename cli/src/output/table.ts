@@ -24,7 +24,10 @@ export function tableHeader(): string {
   return COLUMNS.map((c, i) => cell(c, WIDTHS[i]!)).join('');
 }
 
-/** One readable row of a file's analysis; paths are shown relative to `cwd`. */
+/**
+ * One readable row of a file's analysis, and under it the earlier files it is similar to, if
+ * any; paths are shown relative to `cwd`.
+ */
 export function tableRow(line: AnalysisLine, cwd: string): string {
   const path = relative(cwd, line.path) || line.path;
   if (line.status !== 'ok') {
@@ -44,6 +47,10 @@ export function tableRow(line: AnalysisLine, cwd: string): string {
   if (line.duplicate_of) {
     const how = line.duplicate_by === 'content_hash' ? 'identical bytes' : 'same sound';
     return `${row}  = duplicate of ${relative(cwd, line.duplicate_of)} (${how})`;
+  }
+  if (line.similar_to.length > 0) {
+    const others = line.similar_to.map((p) => relative(cwd, p) || p).join(', ');
+    return `${row}\n${' '.repeat(WIDTHS[0]!)}~ similar to: ${others} (both kept)`;
   }
   return row;
 }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import type { AnalysisLine } from '../../../shared/schemas/index.js';
+import { tableRow } from './table.js';
+
+const line: AnalysisLine = {
+  path: '/samples/Kick edit.wav',
+  status: 'ok',
+  error: null,
+  kind: 'oneshot',
+  duration_s: 0.48,
+  sample_rate: 44100,
+  channels: 1,
+  format: 'wav',
+  bpm: null,
+  bpm_confidence: null,
+  key: null,
+  camelot: null,
+  key_confidence: null,
+  loudness_lufs: -14.04,
+  peak_dbfs: -1,
+  content_hash: '0123456789abcdef',
+  duplicate_of: null,
+  duplicate_by: null,
+  codec: 'pcm',
+  bit_depth: 16,
+  size_bytes: 42380,
+  bpm_hint: null,
+  bpm_hint_agreement: null,
+  key_hint: null,
+  key_hint_agreement: null,
+  analysed_s: 0.48,
+  similar_to: [],
+};
+
+describe('tableRow', () => {
+  it('is one row for a file that is close to nothing', () => {
+    expect(tableRow(line, '/samples')).toBe(
+      'oneshot 0.48s   -      -            -14.0 -1.0  Kick edit.wav',
+    );
+  });
+
+  it('names the duplicate on the row, and nothing similar', () => {
+    const copy = {
+      ...line,
+      duplicate_of: '/samples/Kick.wav',
+      duplicate_by: 'fingerprint' as const,
+    };
+    expect(tableRow(copy, '/samples')).toMatch(
+      /Kick edit\.wav {2}= duplicate of Kick\.wav \(same sound\)$/,
+    );
+  });
+
+  it('names the similar files under the row, relative to the folder', () => {
+    const similar = { ...line, similar_to: ['/samples/Kick.wav', '/samples/old/Kick 2.wav'] };
+    expect(tableRow(similar, '/samples').split('\n')).toEqual([
+      tableRow(line, '/samples'),
+      '        ~ similar to: Kick.wav, old/Kick 2.wav (both kept)',
+    ]);
+  });
+});
