@@ -94,6 +94,45 @@ export function melodyWav(seed: number, durationS: number, sampleRate = 44_100):
   return Buffer.concat([wavHeader(pcm.length, sampleRate, 1, 16), pcm]);
 }
 
+/** A synthesised note: the same options give the same bytes on every run. */
+export interface NoteOptions {
+  /** Fundamental in Hz; five harmonics above it, each 1/k as loud. */
+  hz: number;
+  /** Time constant of the fundamental's exponential decay, in s (harmonic k: decayS / √k). */
+  decayS: number;
+  /** Length in s: a 5 ms attack, the decay, a 30 ms fade at the end. */
+  lengthS: number;
+  sampleRate?: number;
+  bits?: 16 | 24;
+  gainDb?: number;
+}
+
+/**
+ * A mono PCM WAV of one tonal note. The same note at another rate, depth or gain is a copy
+ * (the same sound); another `decayS` is another take of it, close or distinct depending on how
+ * far the decays are apart.
+ */
+export function noteWav(note: NoteOptions): Buffer {
+  const { hz, decayS, lengthS, sampleRate = 44_100, bits = 16, gainDb = 0 } = note;
+  const bytes = bits / 8;
+  const frames = Math.round(lengthS * sampleRate);
+  const attack = 0.005 * sampleRate;
+  const fade = 0.03 * sampleRate;
+  const gain = (0.4 * 10 ** (gainDb / 20)) / 1.5;
+  const full = bits === 16 ? 32767 : 8388607;
+  const pcm = Buffer.alloc(frames * bytes);
+  for (let i = 0; i < frames; i++) {
+    const t = i / sampleRate;
+    let value = 0;
+    for (let k = 1; k <= 6; k++) {
+      value += (Math.sin(2 * Math.PI * hz * k * t) / k) * Math.exp((-t * Math.sqrt(k)) / decayS);
+    }
+    const envelope = Math.min(1, i / attack) * Math.min(1, (frames - i) / fade);
+    pcm.writeIntLE(Math.round(gain * envelope * value * full), i * bytes, bytes);
+  }
+  return Buffer.concat([wavHeader(pcm.length, sampleRate, 1, bits), pcm]);
+}
+
 /** The 44-byte RIFF/WAVE header of PCM data of `dataBytes` bytes. */
 export function wavHeader(
   dataBytes: number,

@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Fingerprint } from '../../../shared/analysis/index.js';
 import { ImportQueue, type FoundFile } from './import-queue.js';
@@ -65,10 +66,35 @@ describe('ImportQueue', () => {
       analysis: null,
       edits: {},
       duplicate: null,
+      similar: [],
       resolution: null,
       sent: false,
       uploadedBytes: 0,
     });
+  });
+
+  it('opens an import saved before files named their similar sounds, each with none', async () => {
+    const name = `legacy-${crypto.randomUUID()}`;
+    const legacy = new Dexie(name);
+    legacy.version(1).stores({
+      imports: 'id, createdAt',
+      files: '[importId+path], importId, [importId+seq], [importId+state]',
+      fingerprints: '[importId+path], importId',
+      handles: 'importId',
+    });
+    const { record, files } = await queue.create(['Samples'], [found('Samples/a.wav')]);
+    const { similar: _similar, ...before } = files[0]!;
+    await legacy.table('imports').put(record);
+    await legacy.table('files').put({ ...before, state: 'analysed' });
+    legacy.close();
+
+    const upgraded = new QueueDb(name);
+    try {
+      const opened = await new ImportQueue(upgraded).open();
+      expect(opened?.files).toEqual([{ ...files[0]!, state: 'analysed', similar: [] }]);
+    } finally {
+      await upgraded.delete();
+    }
   });
 
   it('adds only unknown paths, continuing the sequence', async () => {

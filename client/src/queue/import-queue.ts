@@ -27,6 +27,7 @@ function newFile(importId: string, found: FoundFile, seq: number): QueueFile {
     stageMs: null,
     edits: {},
     duplicate: null,
+    similar: [],
     resolution: null,
     sent: false,
     entryId: null,

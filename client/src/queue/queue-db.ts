@@ -16,5 +16,16 @@ export class QueueDb extends Dexie {
       fingerprints: '[importId+path], importId',
       handles: 'importId',
     });
+    // Files carry the sounds they are close to; an import saved by an earlier app had none.
+    this.version(2)
+      .stores({})
+      .upgrade((tx) =>
+        tx
+          .table<Partial<QueueFile>>('files')
+          .toCollection()
+          .modify((file) => {
+            file.similar ??= [];
+          }),
+      );
   }
 }

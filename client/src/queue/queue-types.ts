@@ -28,6 +28,14 @@ export interface DuplicateInfo {
   match: 'content' | 'sound';
 }
 
+/**
+ * A sound close to a file's without being certainly the same (another recording of the hit, an
+ * edit of it): both are kept. An earlier file of this selection (its path), or a sound of the
+ * library (its asset, and the path the library holds it under).
+ */
+export type SimilarInfo =
+  { of: 'selection'; path: string } | { of: 'library'; assetId: string; path: string };
+
 /** What the user corrected before upload. */
 export interface FileEdits {
   bpm?: number | null;
@@ -59,6 +67,8 @@ export interface QueueFile {
   stageMs: StageTimes | null;
   edits: FileEdits;
   duplicate: DuplicateInfo | null;
+  /** Sounds close to this one, best first; empty for a duplicate. */
+  similar: SimilarInfo[];
   /** How a duplicate is resolved; null = keep the library's or the best copy (skip this one). */
   resolution: OnDuplicate | null;
   /** Whether its entry went to the job (accepted or refused): it is not sent again. */

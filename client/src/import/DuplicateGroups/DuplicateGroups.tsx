@@ -1,15 +1,7 @@
-import { useState } from 'react';
 import type { OnDuplicate } from '../../../../shared/schemas/index.js';
 import { isKept, type DuplicateGroup } from '../controller/duplicate-groups.js';
-import { formatBytes, splitPath } from '../format.js';
-import { Waveform } from '../Waveform/Waveform.js';
-
-const PAGE = 50;
-
-function kbps(sizeBytes: number, durationS: number | undefined): string {
-  if (!durationS) return '';
-  return `${Math.round((sizeBytes * 8) / durationS / 1000)} kb/s`;
-}
+import { FileMember, LibraryMember } from '../GroupMember/GroupMember.js';
+import { PagedList } from '../PagedList/PagedList.js';
 
 const CHOICES: { value: OnDuplicate; label: (library: boolean) => string }[] = [
   {
@@ -37,35 +29,19 @@ function Group({
       data-library={library ? 'yes' : 'no'}
     >
       <div className="members">
-        {library && (
-          <div className="member library" data-testid="duplicate-library">
-            <strong>In your library</strong>
+        {group.libraryAssetId !== null && (
+          <LibraryMember assetId={group.libraryAssetId} testId="duplicate-library">
             <span className="muted">
               {group.resolution === 'replace' ? 'will be replaced' : 'kept'}
             </span>
-          </div>
+          </LibraryMember>
         )}
         {group.members.map((file) => {
-          const { folder, name } = splitPath(file.path);
           const kept = isKept(group, file);
           return (
-            <div
-              key={file.path}
-              className={`member${kept ? ' kept' : ''}`}
-              data-testid="duplicate-member"
-              data-path={file.path}
-              data-kept={kept}
-            >
-              <strong title={file.path}>{name}</strong>
-              <span className="muted">{folder}</span>
-              <span>
-                {file.format} · {file.analysis?.sampleRate} Hz
-                {file.bitDepth ? ` · ${file.bitDepth}-bit` : ''} · {formatBytes(file.sizeBytes)} ·{' '}
-                {kbps(file.sizeBytes, file.analysis?.durationS)}
-              </span>
-              <Waveform peaks={file.analysis?.waveform} width={160} height={28} />
+            <FileMember key={file.path} file={file} testId="duplicate-member" kept={kept}>
               <span className="muted">{kept ? 'uploaded' : 'skipped'}</span>
-            </div>
+            </FileMember>
           );
         })}
       </div>
@@ -88,9 +64,9 @@ function Group({
 }
 
 /**
- * The sounds heard more than once, within the selection and against the library, side by side,
- * resolved group by group or all at once. The default keeps the library's copy, or within the
- * selection the best file (lossless over lossy, higher rate).
+ * The sounds heard more than once, within the selection and against the library, side by side
+ * and playable, resolved group by group or all at once. The default keeps the library's copy,
+ * or within the selection the best file (lossless over lossy, higher rate).
  */
 export function DuplicateGroups({
   groups,
@@ -99,7 +75,6 @@ export function DuplicateGroups({
   groups: readonly DuplicateGroup[];
   onResolve: (groupId: string | null, resolution: OnDuplicate) => void;
 }) {
-  const [shown, setShown] = useState(PAGE);
   if (groups.length === 0) {
     return (
       <p className="muted" data-testid="no-duplicates">
@@ -139,20 +114,13 @@ export function DuplicateGroups({
           </button>
         </div>
       </header>
-      <ul>
-        {groups.slice(0, shown).map((group) => (
+      <PagedList
+        items={groups}
+        moreTestId="more-duplicates"
+        render={(group) => (
           <Group key={group.id} group={group} onResolve={(r) => onResolve(group.id, r)} />
-        ))}
-      </ul>
-      {shown < groups.length && (
-        <button
-          type="button"
-          onClick={() => setShown((n) => n + PAGE)}
-          data-testid="more-duplicates"
-        >
-          Show {Math.min(PAGE, groups.length - shown)} more
-        </button>
-      )}
+        )}
+      />
     </section>
   );
 }

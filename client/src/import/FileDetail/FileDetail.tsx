@@ -1,22 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { SoundKind } from '../../../../shared/analysis/index.js';
 import { formatKey, parseKey } from '../../../../shared/music/key-names.js';
+import { useObjectUrl } from '../../player/useObjectUrl.js';
 import type { FileEdits, QueueFile } from '../../queue/queue-types.js';
 import { effective } from '../controller/queue-entry.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { Waveform } from '../Waveform/Waveform.js';
-
-/** A playable URL for a File this page holds, revoked when the file changes or goes. */
-function useObjectUrl(blob: Blob | undefined): string | null {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!blob) return setUrl(null);
-    const made = URL.createObjectURL(blob);
-    setUrl(made);
-    return () => URL.revokeObjectURL(made);
-  }, [blob]);
-  return url;
-}
 
 /**
  * The selected file: what was measured (and what its name or tags said), a player, and the

@@ -1,4 +1,5 @@
-import { useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useState, useSyncExternalStore } from 'react';
+import { PlayerProvider } from '../../player/PlayerProvider/PlayerProvider.js';
 import type { ImportStep } from '../../queue/queue-types.js';
 import { Chooser } from '../Chooser/Chooser.js';
 import { isKept } from '../controller/duplicate-groups.js';
@@ -8,6 +9,7 @@ import { DuplicateGroups } from '../DuplicateGroups/DuplicateGroups.js';
 import { FileDetail } from '../FileDetail/FileDetail.js';
 import { FileTable } from '../FileTable/FileTable.js';
 import { Progress } from '../Progress/Progress.js';
+import { SimilarGroups } from '../SimilarGroups/SimilarGroups.js';
 import { Summary } from '../Summary/Summary.js';
 import { UploadPanel } from '../UploadPanel/UploadPanel.js';
 
@@ -76,7 +78,10 @@ export function ImportPage({ controller }: { controller: ImportController }) {
   const step = view.record?.step ?? 'choose';
   const selectedFile = selected ? controller.store.get(selected) : undefined;
   const newSounds = useMemo(() => countNewSounds(view), [view]);
-  const needsFolder = view.missing > 0 && (step === 'analyse' || step === 'upload');
+  // At the duplicates step the files are needed to listen to them, before they are uploaded.
+  const needsFolder =
+    view.missing > 0 && (step === 'analyse' || step === 'duplicates' || step === 'upload');
+  const fileOf = useCallback((path: string) => controller.store.blobs.get(path), [controller]);
   return (
     <main className="import" data-testid="import-page">
       <Steps current={step} />
@@ -113,10 +118,13 @@ export function ImportPage({ controller }: { controller: ImportController }) {
       {step === 'duplicates' && (
         <>
           <Progress view={view} />
-          <DuplicateGroups
-            groups={view.groups}
-            onResolve={(group, r) => controller.resolve(group, r)}
-          />
+          <PlayerProvider fileOf={fileOf}>
+            <DuplicateGroups
+              groups={view.groups}
+              onResolve={(group, r) => controller.resolve(group, r)}
+            />
+            <SimilarGroups groups={view.similar} />
+          </PlayerProvider>
           <div className="next">
             <button
               type="button"

@@ -1,7 +1,11 @@
 import { navigate } from '../../app/route.js';
 import type { ImportView } from '../controller/import-store.js';
+import { countKeptBesideSimilar } from '../controller/similar-groups.js';
 
-/** How the import ended: imported, duplicates, skipped, failed with reasons; retry; next. */
+/**
+ * How the import ended: imported (and how many of those beside a similar sound), duplicates,
+ * skipped, failed with reasons; retry; next.
+ */
 export function Summary({
   view,
   onRetry,
@@ -15,6 +19,7 @@ export function Summary({
   const failed = files.filter((f) => f.state === 'failed');
   const skipped = files.filter((f) => f.state === 'skipped');
   const retryable = failed.some((f) => f.retryable && f.entryId);
+  const besideSimilar = countKeptBesideSimilar(files);
   return (
     <section className="summary" data-testid="summary">
       <h2>Import finished</h2>
@@ -22,6 +27,12 @@ export function Summary({
         <li>
           <strong data-testid="summary-imported">{counts.done}</strong> imported
         </li>
+        {besideSimilar > 0 && (
+          <li>
+            <strong data-testid="summary-similar">{besideSimilar}</strong> kept beside a similar
+            sound
+          </li>
+        )}
         <li>
           <strong data-testid="summary-duplicates">{counts.duplicate}</strong> duplicates
         </li>

@@ -7,6 +7,7 @@ import type { QueueFile } from '../../queue/queue-types.js';
 import type { AnalysisPool } from '../../analysis/analysis-pool.js';
 import type { ImportStore } from './import-store.js';
 import { pacer, retrying } from './pacing.js';
+import { sameLinks, withLibraryCheck, withRunMatch } from './sound-links.js';
 
 /** Fingerprints read from IndexedDB at a time. */
 const PRINT_PAGE = 100;
@@ -84,8 +85,9 @@ export async function analyseAll(
 /**
  * Finds the sounds heard twice: within the selection (content hash, then fingerprint; in
  * discovery order, so each points at the first file of its sound), then against the library
- * with the server's preflight. Marks each file's `duplicate`; states stay `analysed` until the
- * user has chosen and the server has answered.
+ * with the server's preflight. Marks each file's `duplicate`, and the sounds each other file is
+ * close to (`similar`: both kept); states stay `analysed` until the user has chosen and the
+ * server has answered.
  */
 export async function findDuplicates(store: ImportStore): Promise<void> {
   const record = store.record;
@@ -94,6 +96,9 @@ export async function findDuplicates(store: ImportStore): Promise<void> {
   const originals: QueueFile[] = [];
   const prints = new Map<string, Fingerprint>();
   const pace = pacer();
+  const update = (file: QueueFile, next: QueueFile) => {
+    if (!sameLinks(file, next)) store.set(next);
+  };
   const analysed = [...store.files.values()].filter((f) => f.state === 'analysed' && f.contentHash);
   // Fingerprints are read a page at a time: one read of thousands blocks the page for long.
   for (let i = 0; i < analysed.length; i += PRINT_PAGE) {
@@ -105,13 +110,10 @@ export async function findDuplicates(store: ImportStore): Promise<void> {
     for (const file of page) {
       await pace();
       const print = stored.get(file.path) ?? null;
-      const match = dedupe.checkSound(file.path, file.contentHash!, print).duplicate;
-      if (match) {
-        const how = match.by === 'content_hash' ? 'content' : 'sound';
-        store.set({ ...file, duplicate: { of: 'selection', ref: match.duplicateOf, match: how } });
-      } else {
-        if (file.duplicate) store.set({ ...file, duplicate: null });
-        originals.push(file);
+      const next = withRunMatch(file, dedupe.checkSound(file.path, file.contentHash!, print));
+      update(file, next);
+      if (!next.duplicate) {
+        originals.push(next);
         if (print) prints.set(file.path, print);
       }
     }
@@ -129,11 +131,7 @@ export async function findDuplicates(store: ImportStore): Promise<void> {
     );
     for (const result of results) {
       const file = store.get(result.id);
-      if (!file || result.action !== 'reject' || !result.asset_id) continue;
-      store.set({
-        ...file,
-        duplicate: { of: 'library', ref: result.asset_id, match: result.match ?? 'sound' },
-      });
+      if (file) update(file, withLibraryCheck(file, result));
     }
   }
   await store.flush();

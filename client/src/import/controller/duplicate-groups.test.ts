@@ -50,6 +50,7 @@ function file(path: string, spec: Spec): QueueFile {
     stageMs: null,
     edits: {},
     duplicate: spec.duplicate ?? null,
+    similar: [],
     resolution: spec.resolution ?? null,
     sent: false,
     entryId: null,

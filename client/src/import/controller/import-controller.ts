@@ -202,7 +202,14 @@ export class ImportController {
 /** A file that changed since it was analysed: analysed again if its entry was not sent yet. */
 function changedOnDisk(file: QueueFile): QueueFile {
   if (!file.sent && (file.state === 'analysed' || file.state === 'discovered')) {
-    return { ...file, state: 'discovered', analysis: null, contentHash: null, duplicate: null };
+    return {
+      ...file,
+      state: 'discovered',
+      analysis: null,
+      contentHash: null,
+      duplicate: null,
+      similar: [],
+    };
   }
   return moveFile(file, 'failed', {
     reason: 'the file changed on disk after it was analysed; import it again',

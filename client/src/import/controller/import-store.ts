@@ -4,6 +4,7 @@ import type { FileState } from '../../queue/file-state.js';
 import type { ImportQueue } from '../../queue/import-queue.js';
 import type { ImportRecord, QueueFile } from '../../queue/queue-types.js';
 import { duplicateGroups, type DuplicateGroup } from './duplicate-groups.js';
+import { similarGroups, type SimilarGroup } from './similar-groups.js';
 
 export type StateCounts = Record<FileState, number>;
 
@@ -35,6 +36,8 @@ export interface ImportView {
   files: readonly QueueFile[];
   counts: StateCounts;
   groups: readonly DuplicateGroup[];
+  /** Files kept beside sounds close to theirs, apart from the duplicates. */
+  similar: readonly SimilarGroup[];
   analysis: AnalysisProgress;
   upload: UploadProgress;
   bytes: UploadBytes;
@@ -91,9 +94,16 @@ export class ImportStore {
   private flushing: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
   private snapshot: ImportView | null = null;
-  /** Bumped when a file's duplicate or resolution changes: the groups are rebuilt only then. */
+  /**
+   * Bumped when a file's duplicate, similar sounds or resolution change: the groups are rebuilt
+   * only then.
+   */
   private groupsVersion = 0;
-  private groupsCache: { version: number; groups: DuplicateGroup[] } | null = null;
+  private groupsCache: {
+    version: number;
+    groups: DuplicateGroup[];
+    similar: SimilarGroup[];
+  } | null = null;
 
   constructor(readonly queue: ImportQueue) {}
 
@@ -115,7 +125,11 @@ export class ImportStore {
   /** Records a file's new state; written to IndexedDB with the next batch. */
   set(file: QueueFile, fingerprint?: Fingerprint | null): void {
     const before = this.files.get(file.path);
-    if (before?.duplicate !== file.duplicate || before.resolution !== file.resolution) {
+    if (
+      before?.duplicate !== file.duplicate ||
+      before.similar !== file.similar ||
+      before.resolution !== file.resolution
+    ) {
       this.groupsVersion++;
     }
     this.put(file);
@@ -206,13 +220,18 @@ export class ImportStore {
       }
     }
     if (this.groupsCache?.version !== this.groupsVersion) {
-      this.groupsCache = { version: this.groupsVersion, groups: duplicateGroups(files) };
+      this.groupsCache = {
+        version: this.groupsVersion,
+        groups: duplicateGroups(files),
+        similar: similarGroups(files),
+      };
     }
     return {
       record: this.record,
       files,
       counts,
       groups: this.groupsCache.groups,
+      similar: this.groupsCache.similar,
       analysis: { ...this.analysis },
       upload: { ...this.upload },
       bytes,

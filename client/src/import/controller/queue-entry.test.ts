@@ -49,6 +49,7 @@ function loop(edits: FileEdits = {}): QueueFile {
     stageMs: null,
     edits,
     duplicate: null,
+    similar: [],
     resolution: null,
     sent: false,
     entryId: null,

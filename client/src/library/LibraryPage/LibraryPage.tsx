@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { LibraryListRequest, LibrarySort } from '../../../../shared/schemas/index.js';
 import { api, describeApiError } from '../../api/trpc.js';
 import { formatBytes, formatDuration, splitPath } from '../../import/format.js';
+import { librarySoundUrl } from '../../player/library-sound.js';
 
 const PAGE = 100;
 const KEYS = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'].flatMap((n) => [
@@ -172,7 +173,7 @@ export function LibraryPage() {
                     <audio
                       controls
                       autoPlay
-                      src={`/api/v1/audio/files/${item.id}/content`}
+                      src={librarySoundUrl(item.id)}
                       data-testid="library-player"
                     />
                   ) : (
