@@ -1,4 +1,5 @@
 import { ANALYSIS_SAMPLE_RATE, MAX_ANALYSIS_WINDOW_S } from './constants.js';
+import type { DetailPcm } from './detail-window.js';
 
 /** The canonical PCM the analysis functions take: mono at ANALYSIS_SAMPLE_RATE. */
 export interface CanonicalPcm {
@@ -7,10 +8,11 @@ export interface CanonicalPcm {
   /** False when the stream was longer than MAX_ANALYSIS_WINDOW_S and only its start was kept. */
   complete: boolean;
   /**
-   * The first DETAIL_WINDOW_S of the same mono sound at DETAIL_SAMPLE_RATE, for the
-   * fingerprint's detail excerpt; null when the decoder gave none.
+   * The first DETAIL_WINDOW_S of the same mono sound at the stream's own rate (or any rate of
+   * at least DETAIL_SAMPLE_RATE), for the fingerprint's detail excerpt; null when the decoder
+   * gave none.
    */
-  detail: Float32Array | null;
+  detail: DetailPcm | null;
 }
 
 export interface CanonicalWindow {

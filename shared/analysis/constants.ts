@@ -14,10 +14,10 @@ export const MAX_ANALYSIS_WINDOW_S = 600;
 
 /**
  * The fingerprint's detail excerpt (the fine structure of a sound's attack, which tells a codec
- * copy from another recording of the same hit) is read from mono PCM at this rate: content up
- * to 10 kHz, under every common codec's low-pass.
+ * copy from another recording of the same hit) is resampled to this rate: content up to 10 kHz,
+ * under every common codec's low-pass.
  */
 export const DETAIL_SAMPLE_RATE = 22050;
 
-/** At most this many seconds of detail-rate PCM are kept: enough for every sound that needs one. */
+/** At most this many seconds from a stream's start are kept for the detail excerpt. */
 export const DETAIL_WINDOW_S = 10;

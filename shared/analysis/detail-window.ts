@@ -1,33 +1,34 @@
-import { DETAIL_SAMPLE_RATE, DETAIL_WINDOW_S } from './constants.js';
-import { createResampler, type StreamResampler } from './resample.js';
+import { DETAIL_WINDOW_S } from './constants.js';
 
-/** Keeps the first DETAIL_WINDOW_S of a mono stream at DETAIL_SAMPLE_RATE. */
-export interface DetailWindow {
-  /** Appends mono samples at the stream's own rate; past the window they are dropped unread. */
-  push(mono: Float32Array): void;
-  finish(): Float32Array;
+/** The start of a sound as mono PCM at its own rate, for the fingerprint's detail excerpt. */
+export interface DetailPcm {
+  samples: Float32Array;
+  sampleRate: number;
 }
 
-/** A detail window for a mono stream at `inputRate` Hz (resampled unless it is already the rate). */
-export function createDetailWindow(inputRate: number): DetailWindow {
-  const capacity = DETAIL_WINDOW_S * DETAIL_SAMPLE_RATE;
-  const kept = new Float32Array(capacity);
+/** Keeps the first DETAIL_WINDOW_S of a mono stream at its own rate. */
+export interface DetailWindow {
+  /** Appends mono samples; past the window they are dropped unread. */
+  push(mono: Float32Array): void;
+  finish(): DetailPcm;
+}
+
+/**
+ * A detail window for a mono stream at `sampleRate` Hz. It only copies: the excerpt (105 ms) is
+ * resampled when the fingerprint knows where the sound starts, not the whole window.
+ */
+export function createDetailWindow(sampleRate: number): DetailWindow {
+  const kept = new Float32Array(Math.ceil(DETAIL_WINDOW_S * sampleRate));
   let used = 0;
-  let resampler: StreamResampler | null = createResampler(inputRate, DETAIL_SAMPLE_RATE);
-  const keep = (samples: Float32Array) => {
-    const n = Math.min(capacity - used, samples.length);
-    kept.set(samples.subarray(0, n), used);
-    used += n;
-  };
   return {
     push(mono) {
-      if (!resampler || used >= capacity) return;
-      keep(resampler.push(mono));
+      const n = Math.min(kept.length - used, mono.length);
+      if (n <= 0) return;
+      kept.set(mono.subarray(0, n), used);
+      used += n;
     },
     finish() {
-      if (resampler && used < capacity) keep(resampler.end());
-      resampler = null;
-      return kept.slice(0, used);
+      return { samples: kept.slice(0, used), sampleRate };
     },
   };
 }

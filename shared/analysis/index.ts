@@ -8,6 +8,7 @@ export {
 export { createPcmAccumulator } from './pcm-accumulator.js';
 export type { PcmAccumulator, StreamStats } from './pcm-accumulator.js';
 export { createCanonicalWindow } from './canonical-window.js';
+export type { DetailPcm } from './detail-window.js';
 export type { CanonicalPcm, CanonicalWindow } from './canonical-window.js';
 export { createWaveformBuilder } from './waveform.js';
 export { analyseSound } from './analyze.js';

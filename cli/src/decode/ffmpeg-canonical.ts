@@ -124,7 +124,7 @@ export async function decodeCanonicalWithFfmpeg(path: string): Promise<FfmpegCan
     if (child.exitCode === null) child.kill('SIGKILL');
   }
   const code = await done;
-  const detailPcm = await detail.catch(() => null);
+  const detailSamples = await detail.catch(() => null);
   const stream = describeFfmpegStream(stderr);
   if (code !== 0 || !stream) {
     const message = stderr
@@ -147,6 +147,9 @@ export async function decodeCanonicalWithFfmpeg(path: string): Promise<FfmpegCan
       loudnessLufs,
       waveform: waveform.finish(),
     },
-    canonical: { ...window.finish(), detail: detailPcm },
+    canonical: {
+      ...window.finish(),
+      detail: detailSamples && { samples: detailSamples, sampleRate: DETAIL_SAMPLE_RATE },
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { MATRIX_BANDS } from './band-matrix.js';
 import { base64ToBytes } from './base64.js';
 import type { Fingerprint } from './fingerprint-types.js';
-import { DETAIL_MAX_MS, detailCoherence } from './detail.js';
+import { compareDetails, DETAIL_MAX_MS, type DetailComparison } from './detail.js';
 import { levelDistance } from './level-distance.js';
 import { bytesToDb } from './quantise.js';
 import { rebinLevels } from './rebin.js';
@@ -53,42 +53,57 @@ export const SIMILAR_MIN_SIMILARITY = 0.3;
 
 /**
  * Short sounds are copies only when their attacks' fine structure agrees at least this much
- * (see detailCoherence): codec copies score 0.75-1.0, other recordings of one hit mostly below.
+ * (DetailComparison.coherence): codec copies score 0.75-1.0, other recordings of one hit mostly
+ * below.
  */
 export const DETAIL_COHERENCE_MIN = 0.7;
 
 /**
- * Short sounds are copies only when their trimmed durations agree within this share of the
- * allowance (SAME_SOUND_THRESHOLDS): the attack of an edit (the same hit trimmed or faded) is
- * the copy's, its length is not. Codec copies stay under 0.4.
+ * ... and, when no longer than the detail excerpt, the energy envelopes of their excerpts
+ * within this RMS difference in dB: a fade or a cut of a short hit shows there (10-30 dB),
+ * while codec copies stay under 2 dB but for a few transients smeared by the codec.
+ */
+export const DETAIL_ENVELOPE_DB_MAX = 6;
+
+/**
+ * ... and their trimmed durations within this share of the allowance (SAME_SOUND_THRESHOLDS):
+ * the attack of an edit (the same hit trimmed or faded) is the copy's, its length is not.
+ * Codec copies stay under 0.4.
  */
 export const COPY_DURATION_SCORE_MAX = 0.5;
 
 /**
- * ... and their band matrices within this RMS difference in dB (the threshold of all sounds is
- * SAME_SOUND_THRESHOLDS.matrixDb): two edits of one hit (a fade-out, a cut at 75 %) differ by
- * 1 dB and more, codec copies by under 0.85.
+ * ... and, when longer than the detail excerpt, their band matrices within this RMS difference
+ * in dB (the threshold of all sounds is SAME_SOUND_THRESHOLDS.matrixDb): two edits of one hit
+ * (a fade-out, a cut at 75 %) differ by 1 dB and more, codec copies by under 0.85.
  */
 export const COPY_MATRIX_DB_MAX = 0.95;
 
+/** Sounds up to this long lie within their detail excerpt, whose envelope judges them finer. */
+const WITHIN_DETAIL_MS = 100;
+
 /**
- * Whether the fine structure shows two fingerprints to be one recording: always for long sounds
- * (which carry none), never when a short sound lacks its detail or is of version 1.
+ * Whether two fingerprints are of one recording, as a copy is: always for long sounds (which
+ * carry no detail), never when a short sound lacks its detail or is of version 1 (null detail).
  */
 function sameRecording(
   a: Fingerprint,
   b: Fingerprint,
   { durationScore, matrixDb }: { durationScore: number; matrixDb: number },
-): { same: boolean; coherence: number | null } {
-  if (a.v !== 2 || b.v !== 2) return { same: false, coherence: null };
-  if (Math.min(a.durationMs, b.durationMs) > DETAIL_MAX_MS) return { same: true, coherence: null };
-  // One recording at another length or envelope (trimmed, faded): an edit, not a copy.
-  const edited = durationScore > COPY_DURATION_SCORE_MAX || matrixDb > COPY_MATRIX_DB_MAX;
-  if (!a.detail || !b.detail || edited) {
-    return { same: false, coherence: null };
-  }
-  const coherence = detailCoherence(a.detail, b.detail);
-  return { same: coherence !== null && coherence >= DETAIL_COHERENCE_MIN, coherence };
+): { same: boolean; detail: DetailComparison | null } {
+  if (a.v !== 2 || b.v !== 2) return { same: false, detail: null };
+  const shorter = Math.min(a.durationMs, b.durationMs);
+  if (shorter > DETAIL_MAX_MS) return { same: true, detail: null };
+  if (!a.detail || !b.detail) return { same: false, detail: null };
+  const detail = compareDetails(a.detail, b.detail);
+  // One recording at another length or envelope (trimmed, faded) is an edit, not a copy.
+  const edited =
+    durationScore > COPY_DURATION_SCORE_MAX ||
+    (shorter > WITHIN_DETAIL_MS
+      ? matrixDb > COPY_MATRIX_DB_MAX
+      : (detail?.envelopeDb ?? Infinity) > DETAIL_ENVELOPE_DB_MAX);
+  const same = detail !== null && !edited && detail.coherence >= DETAIL_COHERENCE_MIN;
+  return { same, detail };
 }
 
 /** The measures behind a comparison, for diagnostics and tuning. */
@@ -110,6 +125,8 @@ export interface FingerprintComparison {
   durationScore: number;
   /** Fine-structure coherence of the attacks (short sounds of version 2), else null. */
   detailCoherence: number | null;
+  /** Envelope difference of the attacks' excerpts in dB (likewise), else null. */
+  detailEnvelopeDb: number | null;
   /** The verdict: `sameSound` is `verdict === 'same'`. */
   verdict: SoundVerdict;
 }
@@ -156,7 +173,7 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
   const recording =
     similarity >= 0.5
       ? sameRecording(a, b, { durationScore, matrixDb: matrix.global })
-      : { same: false, coherence: null };
+      : { same: false, detail: null };
   const verdict: SoundVerdict =
     similarity >= 0.5 && recording.same
       ? 'same'
@@ -167,7 +184,8 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
     similarity,
     sameSound: verdict === 'same',
     verdict,
-    detailCoherence: recording.coherence,
+    detailCoherence: recording.detail?.coherence ?? null,
+    detailEnvelopeDb: recording.detail?.envelopeDb ?? null,
     matrixDb: matrix.global,
     localDb: matrix.local,
     profileDb,

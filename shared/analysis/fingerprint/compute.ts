@@ -1,4 +1,5 @@
 import { baseFrameS, computeBandMatrix } from './band-matrix.js';
+import type { DetailPcm } from '../detail-window.js';
 import { bytesToBase64 } from './base64.js';
 import { computeDetail, DETAIL_COMPUTE_MAX_MS } from './detail.js';
 import type { Fingerprint } from './fingerprint-types.js';
@@ -11,7 +12,7 @@ import { findTrimmedRegion } from './trim.js';
  * practice, and fingerprints are compared best at one rate). Leading and trailing silence is
  * ignored relative to the sound's own level, and levels are stored relative to the sound's
  * loudest cell, so gain changes and added silence do not change the result.
- * `detailPcm` is the same sound's start at DETAIL_SAMPLE_RATE (see CanonicalPcm.detail): sounds
+ * `detailPcm` is the same sound's start at its own rate (see CanonicalPcm.detail): sounds
  * up to ~8.8 s get their attack's fine structure from it (`detail`), without which they are
  * never taken for a certain copy.
  * Returns null when the input is silent (its loudest ~3 ms block is below -80 dBFS RMS).
@@ -20,7 +21,7 @@ import { findTrimmedRegion } from './trim.js';
 export function computeFingerprint(
   samples: Float32Array,
   sampleRate: number,
-  detailPcm: Float32Array | null = null,
+  detailPcm: DetailPcm | null = null,
 ): Fingerprint | null {
   if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) {
     throw new RangeError(`sampleRate must be a positive number of Hz, got ${sampleRate}`);

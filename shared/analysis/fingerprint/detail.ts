@@ -1,5 +1,7 @@
 import FFT from 'fft.js';
 import { DETAIL_SAMPLE_RATE } from '../constants.js';
+import type { DetailPcm } from '../detail-window.js';
+import { createResampler } from '../resample.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 
 /**
@@ -22,25 +24,45 @@ export const DETAIL_COMPUTE_MAX_MS = DETAIL_MAX_MS * 1.1;
 
 const MU = 255;
 
+/** Source samples read on each side of the excerpt, so the resampler's filter is settled. */
+const PAD_S = 0.005;
+
 /**
- * The detail excerpt of the sound starting at `startS` seconds in `pcm` (mono at
- * DETAIL_SAMPLE_RATE), normalised to its peak and µ-law coded, base64 (what follows the end of
- * `pcm` counts as silence); null when the excerpt is silent or `pcm` ends before the onset.
+ * The detail excerpt of the sound starting at `startS` seconds in `pcm` (mono, its own rate):
+ * resampled to DETAIL_SAMPLE_RATE, normalised to its peak and µ-law coded, base64 (what follows
+ * the end of `pcm` counts as silence); null when the excerpt is silent or `pcm` ends before
+ * the onset.
  */
-export function computeDetail(pcm: Float32Array, startS: number): string | null {
-  if (startS * DETAIL_SAMPLE_RATE >= pcm.length) return null;
-  const from = Math.round((startS - LEAD_S) * DETAIL_SAMPLE_RATE);
-  let peak = 0;
-  for (let i = 0; i < DETAIL_SAMPLES; i++) {
-    const j = from + i;
-    if (j >= 0 && j < pcm.length) peak = Math.max(peak, Math.abs(pcm[j]!));
+export function computeDetail(pcm: DetailPcm, startS: number): string | null {
+  const rate = pcm.sampleRate;
+  if (startS * rate >= pcm.samples.length) return null;
+  const begin = Math.round((startS - LEAD_S - PAD_S) * rate);
+  const length = Math.ceil((LENGTH_S + LEAD_S + 2 * PAD_S) * rate);
+  const slice = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const j = begin + i;
+    if (j >= 0 && j < pcm.samples.length) slice[i] = pcm.samples[j]!;
   }
+  const resampler = createResampler(rate, DETAIL_SAMPLE_RATE);
+  const head = resampler.push(slice);
+  const tail = resampler.end();
+  const resampled = new Float32Array(head.length + tail.length);
+  resampled.set(head);
+  resampled.set(tail, head.length);
+  const excerpt = resampled.subarray(Math.round(PAD_S * DETAIL_SAMPLE_RATE));
+  return codeExcerpt(excerpt);
+}
+
+/** The first DETAIL_SAMPLES of `pcm` (zeros past its end), peak-normalised µ-law, base64. */
+function codeExcerpt(pcm: Float32Array): string | null {
+  const n = Math.min(DETAIL_SAMPLES, pcm.length);
+  let peak = 0;
+  for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(pcm[i]!));
   if (peak === 0) return null;
   const bytes = new Uint8Array(DETAIL_SAMPLES);
   const scale = Math.log1p(MU);
   for (let i = 0; i < DETAIL_SAMPLES; i++) {
-    const j = from + i;
-    const x = j >= 0 && j < pcm.length ? pcm[j]! / peak : 0;
+    const x = i < n ? pcm[i]! / peak : 0;
     const coded = (Math.sign(x) * Math.log1p(MU * Math.abs(x))) / scale;
     bytes[i] = Math.round(coded * 127) + 128;
   }
@@ -85,15 +107,29 @@ function spectrumOf(samples: Float64Array): Float64Array {
   return Float64Array.from(out);
 }
 
+/** How two detail excerpts compare (see {@link compareDetails}). */
+export interface DetailComparison {
+  /** Mean band coherence after alignment: codec copies 0.75-1.0, other recordings mostly 0-0.6. */
+  coherence: number;
+  /**
+   * RMS difference in dB of the aligned excerpts' 5 ms energy envelopes (each relative to its
+   * loudest block), over the blocks within 25 dB of it: a fade or a cut inside the excerpt.
+   */
+  envelopeDb: number;
+}
+
+/** Envelope blocks of 5 ms; blocks this far under the loudest do not count. */
+const ENVELOPE_BLOCK = Math.round(0.005 * DETAIL_SAMPLE_RATE);
+const ENVELOPE_FLOOR_DB = -25;
+
 /**
- * How alike two detail excerpts are in fine structure: the excerpts are aligned to a fraction of
- * a sample by cross-correlation (within ±10 ms, either polarity), then each band's coherence
- * (the normalised real cross-spectrum, 1 for identical waveforms, ~0 for unrelated noise) is
- * taken, and the mean over the bands that hold at least 0.1 % of the energy is returned.
- * Codec copies score 0.75-1.0 (AAC at 128 kbit/s lowest), other recordings of one drum
- * mostly 0-0.6. Null when either excerpt does not decode.
+ * How alike two detail excerpts are: they are aligned to a fraction of a sample by
+ * cross-correlation (within ±10 ms, either polarity); then each band's coherence (the normalised
+ * real cross-spectrum, 1 for identical waveforms, ~0 for unrelated noise) is taken, and the mean
+ * over the bands that hold at least 0.1 % of the energy; and the energy envelopes are compared.
+ * Null when either excerpt does not decode.
  */
-export function detailCoherence(a: string, b: string): number | null {
+export function compareDetails(a: string, b: string): DetailComparison | null {
   const xa = decodeDetail(a);
   const xb = decodeDetail(b);
   if (!xa || !xb) return null;
@@ -135,7 +171,39 @@ export function detailCoherence(a: string, b: string): number | null {
     sum += coherence;
     counted++;
   }
-  return counted === 0 ? 0 : sum / counted;
+  return {
+    coherence: counted === 0 ? 0 : sum / counted,
+    envelopeDb: envelopeDifference(xa, xb, Math.round(tau)),
+  };
+}
+
+/** The envelope measure of {@link DetailComparison}, with `b` read `lag` samples later. */
+function envelopeDifference(a: Float64Array, b: Float64Array, lag: number): number {
+  const blocks = Math.floor(DETAIL_SAMPLES / ENVELOPE_BLOCK);
+  const ea = new Float64Array(blocks);
+  const eb = new Float64Array(blocks);
+  for (let k = 0; k < blocks; k++) {
+    for (let i = k * ENVELOPE_BLOCK; i < (k + 1) * ENVELOPE_BLOCK; i++) {
+      ea[k]! += a[i]! ** 2;
+      const j = i - lag;
+      if (j >= 0 && j < b.length) eb[k]! += b[j]! ** 2;
+    }
+  }
+  const maxA = Math.max(...ea);
+  const maxB = Math.max(...eb);
+  if (!(maxA > 0 && maxB > 0)) return Infinity;
+  const floor = 10 ** (ENVELOPE_FLOOR_DB / 10);
+  let sum = 0;
+  let counted = 0;
+  for (let k = 0; k < blocks; k++) {
+    const ra = ea[k]! / maxA;
+    const rb = eb[k]! / maxB;
+    if (Math.max(ra, rb) < floor) continue;
+    const db = 10 * Math.log10(Math.max(ra, 1e-6) / Math.max(rb, 1e-6));
+    sum += db * db;
+    counted++;
+  }
+  return counted === 0 ? 0 : Math.sqrt(sum / counted);
 }
 
 /** Re Σ C[k]·e^{+2πi·k·τ/N} over k0..k1: the cross-correlation at lag τ (samples) restricted to those bins. */
