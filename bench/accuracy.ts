@@ -1,9 +1,11 @@
 /**
  * `npm run bench:accuracy [LABELS]`: analyses the labelled fixtures through the same path as
  * `sm-import analyze --json` and prints BPM, key, kind, one-shot and duplicate accuracy,
- * plus loudness against ffmpeg's ebur128 in the same run.
+ * plus loudness against ffmpeg's ebur128 in the same run. With `--duplicates DIR`, also the
+ * same-sound decisions on a set made by bench/duplicates/build-set.ts.
  */
 import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { analysisLineSchema, type AnalysisLine } from '../shared/schemas/index.js';
 import { analyzeCommand } from '../cli/src/commands/analyze.js';
 import { ffmpegAvailable } from '../cli/src/decode/ffmpeg.js';
@@ -11,8 +13,14 @@ import { scoreAccuracy, type Ratio } from './accuracy-metrics.js';
 import { LineCapture } from './capture-stream.js';
 import { ffmpegLoudness } from './ffmpeg-reference.js';
 import { readLabels } from './labels.js';
+import { evaluateSet } from './duplicates/evaluate-set.js';
+import { formatReport } from './duplicates/print-report.js';
 
-const labelsPath = resolve(process.argv[2] ?? 'fixtures/labels.json');
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { duplicates: { type: 'string' } },
+});
+const labelsPath = resolve(positionals[0] ?? 'fixtures/labels.json');
 const root = dirname(labelsPath);
 const labels = await readLabels(labelsPath);
 const capture = new LineCapture();
@@ -75,4 +83,12 @@ if (await ffmpegAvailable()) {
 if (report.misses.length > 0) {
   console.log(`\nMisses (${report.misses.length}):`);
   for (const m of report.misses) console.log(`  ${m}`);
+}
+if (args.duplicates) {
+  const duplicates = await evaluateSet({
+    set: args.duplicates,
+    split: 'all',
+    runLevel: 'simulate',
+  });
+  console.log(`\n${formatReport(duplicates, false)}`);
 }

@@ -14,21 +14,32 @@ export interface DetailWindow {
 }
 
 /**
- * A detail window for a mono stream at `sampleRate` Hz. It only copies: the excerpt (105 ms) is
- * resampled when the fingerprint knows where the sound starts, not the whole window.
+ * A detail window for a mono stream at `sampleRate` Hz. It only copies what arrives, so a short
+ * file costs what it holds: the excerpt (125 ms) is resampled when the fingerprint knows where
+ * the sound starts, not the whole window.
  */
 export function createDetailWindow(sampleRate: number): DetailWindow {
-  const kept = new Float32Array(Math.ceil(DETAIL_WINDOW_S * sampleRate));
+  const capacity = Math.ceil(DETAIL_WINDOW_S * sampleRate);
+  const chunks: Float32Array[] = [];
   let used = 0;
   return {
     push(mono) {
-      const n = Math.min(kept.length - used, mono.length);
+      const n = Math.min(capacity - used, mono.length);
       if (n <= 0) return;
-      kept.set(mono.subarray(0, n), used);
+      chunks.push(mono.slice(0, n));
       used += n;
     },
     finish() {
-      return { samples: kept.slice(0, used), sampleRate };
+      const samples = chunks.length === 1 ? chunks[0]! : new Float32Array(used);
+      if (chunks.length > 1) {
+        let at = 0;
+        for (const chunk of chunks) {
+          samples.set(chunk, at);
+          at += chunk.length;
+        }
+      }
+      chunks.length = 0;
+      return { samples, sampleRate };
     },
   };
 }

@@ -1,0 +1,102 @@
+import { extname } from 'node:path';
+import { COPY_VARIANTS } from './copy-variants.js';
+import type { Featured } from './featured.js';
+import type { SoundInfo } from './inspect-sound.js';
+import {
+  EDITS,
+  makeNegative,
+  REPITCHES,
+  TEMPOS,
+  type NegativeVariant,
+} from './negative-variants.js';
+import type { SetPlan } from './set-plan.js';
+import type { SetSize } from './set-size.js';
+
+/** Kinds of negative pairs between originals that also get a pair across codecs. */
+const CROSS_CODEC_KINDS = new Set([
+  'velocity-layer',
+  'round-robin',
+  'other-kit',
+  'other-instrument',
+  'repitch',
+  'tempo',
+]);
+
+/** Originals shorter than this (s) get no copies: the issue's targets start at 50 ms. */
+const MIN_COPY_SOURCE_S = 0.045;
+
+/** Takes `count` items from a list in turn, continuing where the previous call stopped. */
+class Rotation<T> {
+  private next = 0;
+  constructor(private readonly items: readonly T[]) {}
+  take(count: number, accept: (item: T) => boolean = () => true): T[] {
+    const taken: T[] = [];
+    for (let tries = 0; taken.length < count && tries < this.items.length; tries++) {
+      const item = this.items[this.next++ % this.items.length]!;
+      if (accept(item)) taken.push(item);
+    }
+    return taken;
+  }
+}
+
+/**
+ * Plans what is made from the featured originals: copies (`same` pairs, rotating through the
+ * variants so that each is covered about equally, and one pair between two lossy copies),
+ * edits, re-pitches and tempo changes (`not-same`), and for every negative pair between
+ * originals one more with a lossy copy of its first file (negatives across codecs).
+ */
+export function planDerived(
+  plan: SetPlan,
+  featured: Featured[],
+  info: Map<string, SoundInfo>,
+  size: SetSize,
+): void {
+  const copies = new Rotation(COPY_VARIANTS);
+  const edits = new Rotation(EDITS);
+  const repitches = new Rotation(REPITCHES);
+  const lossyCopyOf = new Map<string, string>();
+  for (const f of featured) {
+    const sound = info.get(f.path);
+    // The targets hold from 50 ms on; a few kit samples are shorter (17 ms side sticks).
+    if (!sound || sound.durationS < MIN_COPY_SOURCE_S) continue;
+    const stereo = sound.channels > 1;
+    const lossy: string[] = [];
+    for (const variant of copies.take(size.variantsPerOriginal, (v) => stereo || !v.stereoOnly)) {
+      const ext = variant.ext || extname(f.path).slice(1);
+      const name =
+        variant.name === 'renamed'
+          ? `renamed ${f.path.slice(f.path.lastIndexOf('/') + 1, -ext.length - 1)} (1)`
+          : undefined;
+      const path = plan.copy(
+        f.path,
+        variant.name,
+        ext,
+        (out) => variant.make(plan.abs(f.path), out),
+        name,
+      );
+      if (variant.lossy) lossy.push(path);
+    }
+    if (lossy[0]) lossyCopyOf.set(f.path, lossy[0]);
+    if (lossy.length >= 2) {
+      plan.pair(lossy[0]!, lossy[1]!, 'same', 'cross-copy', `two lossy copies of ${f.path}`);
+    }
+    const negatives: NegativeVariant[] = [];
+    if (f.shape !== 'track') negatives.push(...edits.take(size.editsPerOriginal));
+    if (f.repitch) negatives.push(...repitches.take(size.repitchesPerOriginal));
+    if (f.shape !== 'hit' && !f.temposRendered) negatives.push(...TEMPOS);
+    for (const variant of negatives) {
+      const path = plan.derived(f.path, variant.name, 'wav', (out) =>
+        makeNegative(variant, sound, plan.abs(f.path), out),
+      );
+      plan.pair(f.path, path, 'not-same', variant.kind, `${variant.name} of ${f.path}`);
+    }
+  }
+  for (const pair of [...plan.pairs]) {
+    if (pair.label !== 'not-same' || !CROSS_CODEC_KINDS.has(pair.kind)) continue;
+    const [from, other] = lossyCopyOf.has(pair.a) ? [pair.a, pair.b] : [pair.b, pair.a];
+    const copy = lossyCopyOf.get(from);
+    if (!copy || plan.get(other).role !== 'original') continue;
+    const variant = plan.get(copy).variant ?? '';
+    plan.pair(copy, other, 'not-same', pair.kind, `${pair.detail} [${variant} copy vs original]`);
+  }
+}
