@@ -96,7 +96,7 @@ test('going offline mid-upload pauses the uploads; back online the import finish
     const status = await restGet(`/api/v1/audio/bulk-import/${jobs[0]!.job_id}/status`);
     expect(status).toMatchObject({
       status: 'completed',
-      totals: { queued: 0, processing: 0, completed: FILES, duplicates: 0, failed: 0 },
+      totals: { queued: 0, processing: 0, completed: FILES, duplicates: 0, failed: 0, similar: 0 },
     });
   });
 

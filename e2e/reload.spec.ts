@@ -170,7 +170,7 @@ test('a reload mid-upload resumes after the folder is given again, uploading not
     const status = await restGet(`/api/v1/audio/bulk-import/${jobs[0]!.job_id}/status`);
     expect(status).toMatchObject({
       status: 'completed',
-      totals: { queued: 0, processing: 0, completed: FILES, duplicates: 0, failed: 0 },
+      totals: { queued: 0, processing: 0, completed: FILES, duplicates: 0, failed: 0, similar: 0 },
       errors: [],
     });
   });
