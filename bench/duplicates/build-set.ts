@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { mulberry32 } from '../../shared/analysis/prng.js';
 import { wholeOption } from '../options.js';
 import { inspectSound, type SoundInfo } from './inspect-sound.js';
-import { guardRecordingPairs } from './label-guard.js';
+import { findHiddenCopies, guardRecordingPairs } from './label-guard.js';
 import { planHydrogenOriginals } from './originals-hydrogen.js';
 import { planSequenceOriginals } from './originals-sequences.js';
 import { planSoundfontOriginals } from './originals-soundfont.js';
@@ -101,6 +101,9 @@ await Promise.all(silent.map((path) => rm(plan.abs(path), { force: true })));
 log('checking negative pairs of recordings on their waveforms');
 const dropped = guardRecordingPairs(plan, info);
 log(`left out ${dropped.length} pairs whose two files are one recording`);
+const hidden = findHiddenCopies(info, dropped);
+dropped.push(...hidden);
+log(`found ${hidden.length} more pairs of originals that are one recording`);
 
 planDerived(
   plan,

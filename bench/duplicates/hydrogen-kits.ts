@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export const HYDROGEN_KITS_DIR = '/usr/share/hydrogen/data/drumkits';
+const HYDROGEN_KITS_DIR = '/usr/share/hydrogen/data/drumkits';
 
 /** One sample of an instrument, played for velocities `minVelocity`..`maxVelocity` (0..1). */
 export interface KitLayer {

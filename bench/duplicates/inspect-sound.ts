@@ -16,12 +16,20 @@ export interface SoundInfo {
   peakBlockDbfs: number;
   /** Mono PCM at INSPECT_RATE, the first {@link HEAD_S} seconds. */
   head: Float32Array;
+  /** Level of each 5 ms block relative to the loudest, in dB (full band). */
+  blockDb: Float32Array;
+}
+
+/** The level (full band, dB under the loudest 5 ms) of a sound at `atS` seconds. */
+export function levelAt(info: SoundInfo, atS: number): number {
+  const index = Math.min(info.blockDb.length - 1, Math.floor(atS / BLOCK_S));
+  return info.blockDb[Math.max(0, index)] ?? -Infinity;
 }
 
 const HEAD_S = 1;
 const BLOCK_S = 0.005;
 
-/** Measures a file through ffmpeg. */
+/** Measures a WAV, FLAC or AIFF file (through sox). */
 export async function inspectSound(path: string): Promise<SoundInfo> {
   const [channels, pcm] = await Promise.all([channelsOf(path), decodeMono(path, INSPECT_RATE)]);
   const block = Math.round(BLOCK_S * INSPECT_RATE);
@@ -44,5 +52,6 @@ export async function inspectSound(path: string): Promise<SoundInfo> {
     audibleS: Math.min(pcm.length, (last + 1) * block) / INSPECT_RATE,
     peakBlockDbfs: 10 * Math.log10(peak),
     head: pcm.slice(0, Math.round(HEAD_S * INSPECT_RATE)),
+    blockDb: Float32Array.from(energies, (e) => 10 * Math.log10(Math.max(e, 1e-20) / peak)),
   };
 }

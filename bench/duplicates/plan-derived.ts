@@ -3,6 +3,7 @@ import { COPY_VARIANTS } from './copy-variants.js';
 import type { Featured } from './featured.js';
 import type { SoundInfo } from './inspect-sound.js';
 import {
+  describeChange,
   EDITS,
   makeNegative,
   REPITCHES,
@@ -88,7 +89,8 @@ export function planDerived(
       const path = plan.derived(f.path, variant.name, 'wav', (out) =>
         makeNegative(variant, sound, plan.abs(f.path), out),
       );
-      plan.pair(f.path, path, 'not-same', variant.kind, `${variant.name} of ${f.path}`);
+      const detail = `${variant.name} of ${f.path}${describeChange(variant, sound)}`;
+      plan.pair(f.path, path, 'not-same', variant.kind, detail);
     }
   }
   for (const pair of [...plan.pairs]) {

@@ -12,7 +12,7 @@ const pct = (t: Tally) =>
 const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(3));
 
 /** One line per error: the pair, its kind, the verdict and every measure of the comparison. */
-export function formatError(e: PairError): string {
+function formatError(e: PairError): string {
   const measures = e.measures
     ? Object.entries(e.measures)
         .filter(([, v]) => typeof v === 'number')

@@ -67,7 +67,7 @@ export const setLabelsSchema = z.object({
 });
 export type SetLabels = z.infer<typeof setLabelsSchema>;
 
-export const LABELS_FILE = 'labels.json';
+const LABELS_FILE = 'labels.json';
 
 /** Reads `DIR/labels.json`; throws with the zod issue when it does not match the schema. */
 export async function readSetLabels(dir: string): Promise<SetLabels> {

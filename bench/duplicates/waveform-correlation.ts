@@ -17,14 +17,20 @@ function onset(pcm: Float32Array): number {
 
 /**
  * The highest normalised cross-correlation of two mono signals (INSPECT_RATE), their onsets
- * aligned, over lags of ±10 ms: 1 for the same waveform at any gain, well under 0.99 for two
- * recordings of one hit. Independent of the importer's fingerprint: a check of the labels.
+ * aligned, over lags of ±`maxLagS` (10 ms), on at most `maxSamples` of them: 1 for the same
+ * waveform at any gain, well under 0.99 for two recordings of one hit. Independent of the
+ * importer's fingerprint: a check of the labels.
  */
-export function waveformCorrelation(a: Float32Array, b: Float32Array): number {
+export function waveformCorrelation(
+  a: Float32Array,
+  b: Float32Array,
+  maxLagS = MAX_LAG_S,
+  maxSamples = Infinity,
+): number {
   const x = a.subarray(onset(a));
   const y = b.subarray(onset(b));
-  const maxLag = Math.round(MAX_LAG_S * INSPECT_RATE);
-  const length = Math.min(x.length, y.length);
+  const maxLag = Math.round(maxLagS * INSPECT_RATE);
+  const length = Math.min(x.length, y.length, maxSamples);
   let best = 0;
   for (let lag = -maxLag; lag <= maxLag; lag++) {
     let xy = 0;
