@@ -39,7 +39,24 @@ export interface DuplicateReport {
   unanalysed: { path: string; reason: string }[];
   pairs: SplitScore[];
   run: { how: 'cli' | 'simulate'; scores: RunScore[] } | null;
+  /** Characters of JSON per fingerprint, for sounds with and without a detail excerpt. */
+  sizes: { withDetail: SizeFigures; withoutDetail: SizeFigures };
   pass: boolean;
+}
+
+export interface SizeFigures {
+  count: number;
+  median: number;
+  max: number;
+}
+
+function sizeFigures(sizes: number[]): SizeFigures {
+  const sorted = [...sizes].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    median: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0,
+    max: sorted.at(-1) ?? 0,
+  };
 }
 
 const dumpSchema = z.object({
@@ -98,6 +115,13 @@ export async function evaluateSet(options: EvaluateOptions): Promise<DuplicateRe
       ? { how, scores: splits.map((split) => scoreRun(labels, decisions, split)) }
       : null;
   const runPass = run?.scores.every((s) => s.wrongMerges.length === 0) ?? true;
+  const prints = [...fingerprints.values()].filter((f) => f !== null && f !== undefined);
+  const sizes = {
+    withDetail: sizeFigures(prints.filter((f) => f.detail).map((f) => JSON.stringify(f).length)),
+    withoutDetail: sizeFigures(
+      prints.filter((f) => !f.detail).map((f) => JSON.stringify(f).length),
+    ),
+  };
   return {
     set: dir,
     code,
@@ -105,6 +129,7 @@ export async function evaluateSet(options: EvaluateOptions): Promise<DuplicateRe
     unanalysed,
     pairs,
     run,
+    sizes,
     pass: pairs.every((p) => p.pass) && runPass,
   };
 }

@@ -58,6 +58,12 @@ export function formatReport(report: DuplicateReport, listErrors: boolean): stri
     lines.push(`${report.unanalysed.length} files without a fingerprint:`);
     lines.push(...report.unanalysed.slice(0, 20).map((u) => `  ${u.path}: ${u.reason}`));
   }
+  const { withDetail, withoutDetail } = report.sizes;
+  lines.push(
+    `fingerprint JSON: ${withDetail.count} with a detail excerpt, median ${withDetail.median} ` +
+      `max ${withDetail.max} characters; ${withoutDetail.count} without, median ` +
+      `${withoutDetail.median} max ${withoutDetail.max}`,
+  );
   for (const split of report.pairs) lines.push('', ...splitLines(split, listErrors));
   if (report.run) {
     lines.push(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fingerprint } from '../../../../shared/analysis/index.js';
 import { manifestEntrySchema, type ManifestEntry } from '../../../../shared/schemas/index.js';
 import type { FileEdits, QueueAnalysis, QueueFile } from '../../queue/queue-types.js';
+import { queueFile } from '../../queue/test-files.js';
 import { effective, queueEntry } from './queue-entry.js';
 
 const ANALYSIS: QueueAnalysis = {
@@ -32,30 +33,12 @@ const PRINT: Fingerprint = {
 };
 
 function loop(edits: FileEdits = {}): QueueFile {
-  return {
-    importId: 'import-1',
-    path: 'Loops/House/Loop_128bpm_F#min.wav',
+  return queueFile('Loops/House/Loop_128bpm_F#min.wav', {
     seq: 4,
     sizeBytes: 661_544,
-    lastModified: 0,
-    state: 'analysed',
-    reason: null,
-    retryable: false,
-    contentHash: '0123456789abcdef',
-    format: 'wav',
-    codec: 'pcm_s16le',
-    bitDepth: 16,
     analysis: ANALYSIS,
-    stageMs: null,
     edits,
-    duplicate: null,
-    similar: [],
-    resolution: null,
-    sent: false,
-    entryId: null,
-    uploadUrl: null,
-    uploadedBytes: 0,
-  };
+  });
 }
 
 function withPatch(edits: FileEdits, patch: Partial<QueueFile>): QueueFile {
