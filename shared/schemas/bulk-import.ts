@@ -76,6 +76,16 @@ export const fingerprintSchema = z.strictObject({
     .max(8000)
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'detail must be base64')
     .optional(),
+  tail: z
+    .array(
+      z.strictObject({
+        db: z.number().min(-120).max(0),
+        endMs: z.number().nonnegative().max(1e8),
+        edgeMs: z.number().nonnegative().max(1e8),
+      }),
+    )
+    .max(4)
+    .optional(),
 });
 export type FingerprintInput = z.infer<typeof fingerprintSchema>;
 

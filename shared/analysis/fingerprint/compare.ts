@@ -79,6 +79,34 @@ export const COPY_DURATION_SCORE_MAX = 0.5;
  */
 export const COPY_MATRIX_DB_MAX = 0.95;
 
+/**
+ * Where two copies' decays end (Fingerprint.tail) may differ by this many ms, plus
+ * {@link TAIL_RELATIVE} of the shorter, plus {@link TAIL_EDGE} of the larger uncertainty.
+ */
+const TAIL_MS = 10;
+const TAIL_RELATIVE = 0.05;
+const TAIL_EDGE = 1;
+
+/**
+ * The largest |Δ decay end| over its allowance among the levels both fingerprints measured
+ * (above 1: one is cut or faded under -30 dB where the other is not); null when either lacks
+ * a tail (stored before it was measured).
+ */
+function tailScoreOf(a: Fingerprint, b: Fingerprint): number | null {
+  if (!a.tail || !b.tail) return null;
+  let worst: number | null = null;
+  for (const ta of a.tail) {
+    const tb = b.tail.find((t) => t.db === ta.db);
+    if (!tb) continue;
+    const allowance =
+      TAIL_MS +
+      TAIL_RELATIVE * Math.min(ta.endMs, tb.endMs) +
+      TAIL_EDGE * Math.max(ta.edgeMs, tb.edgeMs);
+    worst = Math.max(worst ?? 0, Math.abs(ta.endMs - tb.endMs) / allowance);
+  }
+  return worst;
+}
+
 /** Sounds up to this long lie within their detail excerpt, whose envelope judges them finer. */
 const WITHIN_DETAIL_MS = 100;
 
@@ -89,9 +117,15 @@ const WITHIN_DETAIL_MS = 100;
 function sameRecording(
   a: Fingerprint,
   b: Fingerprint,
-  { durationScore, matrixDb }: { durationScore: number; matrixDb: number },
+  {
+    durationScore,
+    matrixDb,
+    tailScore,
+  }: { durationScore: number; matrixDb: number; tailScore: number | null },
 ): { same: boolean; detail: DetailComparison | null } {
   if (a.v !== 2 || b.v !== 2) return { same: false, detail: null };
+  // The same hit cut or faded under -30 dB: an edit, whatever its length.
+  if (tailScore !== null && tailScore > 1) return { same: false, detail: null };
   const shorter = Math.min(a.durationMs, b.durationMs);
   if (shorter > DETAIL_MAX_MS) return { same: true, detail: null };
   if (!a.detail || !b.detail) return { same: false, detail: null };
@@ -123,6 +157,8 @@ export interface FingerprintComparison {
   pitchShift: number;
   /** |Δduration| over its allowance (≤ 1 passes). */
   durationScore: number;
+  /** |Δ decay end| over its allowance, worst level (≤ 1 passes); null without tails. */
+  tailScore: number | null;
   /** Fine-structure coherence of the attacks (short sounds of version 2), else null. */
   detailCoherence: number | null;
   /** Envelope difference of the attacks' excerpts in dB (likewise), else null. */
@@ -162,6 +198,7 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
   });
   const { profileDb, pitchShift } = spectrumMeasures(a, b);
   const durationScore = durationScoreOf(a, b);
+  const tailScore = tailScoreOf(a, b);
   const similarity = Math.min(
     score(durationScore),
     score(matrix.global / t.matrixDb),
@@ -172,7 +209,7 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
   );
   const recording =
     similarity >= 0.5
-      ? sameRecording(a, b, { durationScore, matrixDb: matrix.global })
+      ? sameRecording(a, b, { durationScore, matrixDb: matrix.global, tailScore })
       : { same: false, detail: null };
   const verdict: SoundVerdict =
     similarity >= 0.5 && recording.same
@@ -192,6 +229,7 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
     bandBiasDb: matrix.bandBias,
     pitchShift,
     durationScore,
+    tailScore,
   };
 }
 

@@ -45,5 +45,10 @@ export function computeFingerprint(
     matrix: bytesToBase64(powersToBytes(matrix.powers)),
     profile: bytesToBase64(powersToBytes(profile)),
     ...(detail ? { detail } : {}),
+    tail: region.tail.map((t) => ({
+      db: t.db,
+      endMs: Math.round(t.endS * 1e4) / 10,
+      edgeMs: Math.round(t.edgeS * 1e4) / 10,
+    })),
   };
 }

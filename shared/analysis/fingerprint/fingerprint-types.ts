@@ -31,4 +31,18 @@ export interface Fingerprint {
    * which tells a codec copy from another recording of the same hit; absent for silence.
    */
   detail?: string;
+  /**
+   * Version 2, from December 2026: where the decay ends at deeper levels than the trimmed
+   * duration (-40 and -50 dB under the loudest block), in ms from the trimmed start, with the
+   * uncertainty of each like `edgeMs`. Two edits of one hit that differ only in a tail under
+   * -30 dB (a cut, a fade) differ here. Fingerprints stored before it lack it.
+   */
+  tail?: TailEnd[];
+}
+
+/** Where a sound's decay crosses `db` under its loudest block (Fingerprint.tail). */
+export interface TailEnd {
+  db: number;
+  endMs: number;
+  edgeMs: number;
 }

@@ -6,7 +6,7 @@ import {
   type Fingerprint,
 } from './index.js';
 import { SOUND_CASES } from './test-cases.js';
-import { kick } from './test-signals.js';
+import { hat, kick, note } from './test-signals.js';
 import { gain } from './test-transforms.js';
 import { fingerprintOfPcm, original, RATE, SAME_SOUND_VARIANTS } from './test-variants.js';
 
@@ -62,6 +62,42 @@ describe('fingerprint versions', () => {
     const fp = fingerprintOf(kick(RATE));
     expect(fp.detail).toBeDefined();
     expect(compareFingerprints(fp, { ...fp, detail: undefined }).verdict).toBe('similar');
+  });
+});
+
+describe('edits under the trimmed end', () => {
+  /** `x` cut at `atMs`, with a linear fade-out over the `fadeMs` before the cut. */
+  function cutAt(x: Float32Array, atMs: number, fadeMs = 0): Float32Array {
+    const end = Math.round((atMs / 1000) * RATE);
+    const fade = Math.round((fadeMs / 1000) * RATE);
+    return x.slice(0, end).map((v, i) => (i < end - fade ? v : (v * (end - i)) / fade));
+  }
+
+  it.each([
+    ['kick', kick(RATE, { decayS: 0.05 })],
+    ['note', note(RATE, { decayS: 0.15, durationS: 1.5 })],
+  ])(
+    'keeps a %s cut or faded under -30 dB apart from it, and finds copies of the cut',
+    (_, hit) => {
+      const whole = fingerprintOf(hit);
+      const [at40] = whole.tail ?? [];
+      expect(at40?.db).toBe(-40);
+      // Between where the hit falls under -30 dB and under -40 dB: the trimmed sound is unchanged.
+      const cutMs = (whole.durationMs + at40!.endMs) / 2;
+      const cut = fingerprintOf(cutAt(hit, cutMs));
+      const faded = fingerprintOf(cutAt(hit, at40!.endMs, at40!.endMs - whole.durationMs));
+      expect(compareFingerprints(whole, cut).verdict).toBe('similar');
+      expect(compareFingerprints(whole, faded).verdict).toBe('similar');
+      const copyOfCut = fingerprintOfPcm(
+        SAME_SOUND_VARIANTS['all at once']!(cutAt(hit, cutMs), RATE),
+      );
+      expect(compareFingerprints(cut, copyOfCut).verdict).toBe('same');
+    },
+  );
+
+  it('still compares fingerprints stored before the tail was measured', () => {
+    const fp = fingerprintOf(hat(RATE));
+    expect(compareFingerprints(fp, { ...fp, tail: undefined }).verdict).toBe('same');
   });
 });
 

@@ -9,7 +9,9 @@
  *    block, refined to the sample with windows lying inside the sound (so a sound starting at
  *    sample 0 and the same sound after added silence get the same edges). Relative, so gain
  *    and added silence do not move it; far above codec noise. `edgeMs` records how slowly the
- *    envelope crosses the threshold, i.e. how uncertain the duration is.
+ *    envelope crosses the threshold, i.e. how uncertain the duration is. `tail` records where
+ *    the decay then falls for good under -40 and -50 dB (when those lie above -95 dBFS), which
+ *    a cut or a fade of the tail moves and a codec does not.
  * 2. Band matrix: Hann FFTs of 23 ms, band powers in 18 bands (one FFT bin each below 200 Hz,
  *    then third octaves to 4.8 kHz), pooled into frames of 11.6 ms × 2^n anchored at the
  *    trimmed start, n the smallest keeping ≤ 256 frames (11.6 ms up to 3 s, 743 ms for 3 min).
@@ -26,7 +28,10 @@
  *    Profiles: RMS dB difference, and how much better they fit shifted by up to 3 quarter tones
  *    (pitch). Trimmed durations must agree within 15 ms + 1.2 % + half the edge uncertainty
  *    (a 2-3 % tempo change of a loop also wrecks the matrix alignment). Each measure maps to
- *    1 / (1 + (d / threshold)²); similarity is the lowest, same sound is similarity ≥ 0.5.
+ *    1 / (1 + (d / threshold)²); similarity is the lowest. A pair at 0.5 or more is the same
+ *    sound when it is also one recording at one length (version 2, compare.ts): the decay
+ *    ends of both `tail`s agree within 10 ms + 5 % + the larger uncertainty, and sounds up to
+ *    8.8 s pass the fine-structure, length and envelope tests of their `detail`.
  * 6. Index keys: random-hyperplane LSH (8 tables × 6 bits, fixed seed) of the mean band levels,
  *    each combined with the duration bucket on two half-offset grids: 16 keys.
  */

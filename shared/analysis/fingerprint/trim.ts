@@ -9,7 +9,29 @@ export interface TrimmedRegion {
    * start plus the same at the end: how far a small level error (codec) can move the edges.
    */
   edgeS: number;
+  /**
+   * Where the decay after the trimmed end falls for good under each of
+   * {@link TAIL_THRESHOLDS_DB}: seconds from `startSample` to the first block from which the
+   * envelope stays that many dB under the loudest for 50 ms, and how long the envelope takes
+   * to cross ±3 dB around it there. An edit (a cut or a fade of the
+   * tail) moves these while it leaves the sound above -30 dB alone; a codec copy does not.
+   */
+  tail: { db: number; endS: number; edgeS: number }[];
 }
+
+/** The levels (dB under the loudest block) at which the decay's end is measured. */
+export const TAIL_THRESHOLDS_DB = [-40, -50] as const;
+/**
+ * A tail level under this (block RMS, dBFS) is not measured: 16-bit quantisation noise lies
+ * about 12 dB under it at the analysis rate, and there a copy's decay need not end where the
+ * original's does.
+ */
+const TAIL_FLOOR_DBFS = -95;
+/**
+ * The decay ends where the envelope stays under the level for this long (or the file ends): a
+ * later blip (a click, a note bleeding in one channel) is not part of it.
+ */
+const TAIL_HOLD_S = 0.05;
 
 /** Block length of the trimming envelope, in seconds. */
 const BLOCK_S = 0.0029;
@@ -75,15 +97,40 @@ export function findTrimmedRegion(samples: Float32Array, sampleRate: number): Tr
     energyThreshold,
     -1,
   );
+  const floor = 10 ** (TAIL_FLOOR_DBFS / 10);
+  const tail = TAIL_THRESHOLDS_DB.filter((db) => max * 10 ** (db / 10) >= floor).map((db) => {
+    const level = max * 10 ** (db / 10);
+    const hold = Math.round((TAIL_HOLD_S * sampleRate) / block);
+    const endOf = (l: number): number => decayEnd(smooth, last, l, hold);
+    return {
+      db,
+      endS: Math.max(0, endOf(level) * block - start) / sampleRate,
+      edgeS: ((endOf(level / EDGE_RATIO) - endOf(level * EDGE_RATIO)) * block) / sampleRate,
+    };
+  });
   return {
     startSample: start,
     endSample: Math.max(start + 1, end),
     edgeS: (edgeBlocks * block) / sampleRate,
+    tail,
   };
 }
 
 /** 3 dB in energy. */
 const EDGE_RATIO = 10 ** 0.3;
+
+/**
+ * The first block after `from` from which the envelope stays under `level` for `hold` blocks
+ * (blocks past the end count as silence).
+ */
+function decayEnd(e: Float64Array, from: number, level: number, hold: number): number {
+  let quiet = 0;
+  for (let b = from + 1; b < e.length; b++) {
+    quiet = e[b]! < level ? quiet + 1 : 0;
+    if (quiet >= hold) return b - hold + 1;
+  }
+  return e.length - quiet;
+}
 
 function firstAbove(e: Float64Array, threshold: number): number {
   let i = 0;
