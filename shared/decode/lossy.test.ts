@@ -94,6 +94,16 @@ describe('lossy decode (MP3, Ogg Vorbis, Opus, M4A)', () => {
     },
   );
 
+  it('ends a one-page Opus stream where its granule position says, as ffmpeg does', async () => {
+    // Its only audio page is also its last: the decoder alone gives the pre-skip (312) extra.
+    const { info, channels } = await decodeFixture('opus', 'short.opus');
+    expect(info?.sampleRate).toBe(48000);
+    expect(channels[0]).toHaveLength(4800);
+    expect(truth['short.opus']?.frames).toBe(4800);
+    const x = channels[0]!;
+    expect(Math.abs(zeroCrossingHz(x.subarray(480, 4320), 48000) - 440)).toBeLessThan(2);
+  });
+
   it('declares the MP3 length from the Xing/LAME header, net of delay and padding', async () => {
     expect((await decodeFixture('mp3', 'sine-vbr.mp3')).info?.declaredFrames).toBe(44100);
     expect((await decodeFixture('mp3', 'stereo-cbr.mp3')).info?.declaredFrames).toBe(44100);

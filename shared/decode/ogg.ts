@@ -1,6 +1,7 @@
 import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { DecodeError } from './errors.js';
+import { OggPageReader } from './ogg-pages.js';
 import type { StreamInfo } from './types.js';
 import type { CodecAdapter, Decoded } from './wasm-stream.js';
 
@@ -13,6 +14,7 @@ interface OggDecoder {
 
 function oggAdapter(decoder: OggDecoder, format: 'ogg-vorbis' | 'opus'): CodecAdapter {
   const codec = format === 'opus' ? 'opus' : 'vorbis';
+  const pages = new OggPageReader();
   return {
     accepts(head, complete) {
       if (head.length >= 4 && String.fromCharCode(...head.subarray(0, 4)) !== 'OggS') {
@@ -31,8 +33,14 @@ function oggAdapter(decoder: OggDecoder, format: 'ogg-vorbis' | 'opus'): CodecAd
       declaredFrames: null,
     }),
     channels: (block) => block.channelData,
-    decode: (bytes) => decoder.decode(bytes),
+    decode: (bytes) => {
+      pages.push(bytes);
+      return decoder.decode(bytes);
+    },
     flush: () => decoder.flush(),
+    // Opus: the granule positions' count (end-of-stream granule minus pre-skip) is the length;
+    // ogg-opus-decoder keeps the pre-skip's worth of padding at the end of a one-page stream.
+    frameLimit: () => (format === 'opus' ? pages.opusFrames() : null),
     free: () => decoder.free(),
   };
 }
@@ -44,7 +52,7 @@ export async function createVorbisAdapter(): Promise<CodecAdapter> {
   return oggAdapter(decoder, 'ogg-vorbis');
 }
 
-/** Ogg Opus through ogg-opus-decoder: 48 kHz output, the header's pre-skip and the final granule position honoured. */
+/** Ogg Opus through ogg-opus-decoder: 48 kHz output, the header's pre-skip and the final granule position honoured (OggPageReader). */
 export async function createOpusAdapter(): Promise<CodecAdapter> {
   const decoder = new OggOpusDecoder();
   await decoder.ready;

@@ -22,6 +22,8 @@ export interface CodecAdapter {
   decode(bytes: Uint8Array): Decoded | Promise<Decoded>;
   flush(): Decoded | Promise<Decoded>;
   free(): void;
+  /** Sample frames the stream holds in all, once the bytes read so far tell; none are emitted past it. */
+  frameLimit?(): number | null;
 }
 
 /** Bytes gathered before a decode call, so 1-byte writes cost the same as 64 KiB ones. */
@@ -41,6 +43,7 @@ export class WasmStream implements StreamDecoder {
   private info: StreamInfo | null = null;
   private lastError = '';
   private freed = false;
+  private emitted = 0;
 
   constructor(
     private readonly codec: CodecAdapter,
@@ -91,7 +94,11 @@ export class WasmStream implements StreamDecoder {
   private emit(block: Decoded): void {
     const last = block.errors?.at(-1);
     if (last) this.lastError = last.message;
-    const n = block.samplesDecoded;
+    const limit = this.codec.frameLimit?.() ?? null;
+    const n =
+      limit === null
+        ? block.samplesDecoded
+        : Math.min(block.samplesDecoded, Math.max(0, limit - this.emitted));
     if (n <= 0 || block.channelData.length === 0) return;
     if (!this.info) {
       this.info = this.codec.describe(this.head.bytes, block);
@@ -100,6 +107,7 @@ export class WasmStream implements StreamDecoder {
     const channels = this.codec
       .channels(block, this.info)
       .map((c) => (c.length === n ? c : c.subarray(0, n)));
+    this.emitted += n;
     this.sink.pcm(channels);
   }
 }
