@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audioFiles, importEntries } from '../src/db/schema.js';
 import {
   apiErrorSchema,
   ingestResponseSchema,
@@ -28,6 +31,11 @@ const FILES = [
 ];
 
 type Analysed = Extract<ManifestEntry, { status: 'ok' }>;
+
+const SERVER_DRIZZLE = join(import.meta.dirname, '../drizzle');
+
+/** A file whose analysis an earlier client sends with the old name of its key. */
+const OLD_SPELLING = { path: 'loops/Bass 174 Dm Reese.mp3', sent: 'A# minor', stored: 'Bb minor' };
 
 /** Imports fixture files through the REST API and tus, as sm-import does; all must be stored. */
 async function importFiles(
@@ -97,6 +105,9 @@ describe.each(databaseKinds())('the library page on %s', (kind) => {
     tokenB = await t.addUser('ben');
     analysed = (await fixtureEntries(FILES)).map(({ entry, file }) => {
       if (entry.status !== 'ok') throw new Error(`fixture ${entry.path} did not analyse`);
+      // As a release before December 2026 named a key: sharps only. The server renames it.
+      if (entry.path === OLD_SPELLING.path)
+        return { entry: { ...entry, key: OLD_SPELLING.sent }, file };
       return { entry, file };
     });
     await importFiles(t, tokenA, analysed);
@@ -117,7 +128,7 @@ describe.each(databaseKinds())('the library page on %s', (kind) => {
         content_hash: entry.content_hash,
         kind: entry.kind ?? null,
         bpm: entry.bpm ?? null,
-        key: entry.key ?? null,
+        key: entry.path === OLD_SPELLING.path ? OLD_SPELLING.stored : (entry.key ?? null),
         format: entry.format ?? null,
         size_bytes: entry.size_bytes,
       });
@@ -129,8 +140,14 @@ describe.each(databaseKinds())('the library page on %s', (kind) => {
     await expectFilter({ kind: 'oneshot' }, (e) => e.kind === 'oneshot');
     await expectFilter({ format: 'wav' }, (e) => e.format === 'wav');
     await expectFilter({ format: 'ogg-vorbis' }, (e) => e.format === 'ogg-vorbis');
-    const keyed = analysed.find((a) => a.entry.key)!.entry.key!;
+    const keyed = analysed.find((a) => a.entry.key && a.entry.path !== OLD_SPELLING.path)!.entry
+      .key!;
     await expectFilter({ key: keyed }, (e) => e.key === keyed);
+    // A key in any spelling a producer writes finds the file stored under its name.
+    const isOld = (e: Analysed) => e.path === OLD_SPELLING.path;
+    for (const spelling of [OLD_SPELLING.stored, OLD_SPELLING.sent, 'bbm', 'A#min', '3A']) {
+      await expectFilter({ key: spelling }, isOld);
+    }
     const bpms = analysed.flatMap((a) => (a.entry.bpm ? [a.entry.bpm] : [])).sort((a, b) => a - b);
     expect(bpms.length).toBeGreaterThanOrEqual(3);
     // Bounds equal to stored tempos: both ends are kept.
@@ -178,11 +195,34 @@ describe.each(databaseKinds())('the library page on %s', (kind) => {
     expect(pages).toEqual(byName);
   });
 
+  it('renames the keys an earlier release stored (migration 0006), in the library and in job entries', async () => {
+    const { db } = t.server.database;
+    const id = itemAt(OLD_SPELLING.path).id;
+    const old = JSON.stringify(OLD_SPELLING.sent);
+    await db.update(audioFiles).set({ key: OLD_SPELLING.sent }).where(eq(audioFiles.id, id));
+    await db.execute(
+      sql`update import_entries set analysis = jsonb_set(analysis, '{key}', ${old}::jsonb) where asset_id = ${id}`,
+    );
+    expect((await page({ key: OLD_SPELLING.stored })).total).toBe(0);
+    const migration = await readFile(join(SERVER_DRIZZLE, '0006_key_names.sql'), 'utf8');
+    for (const statement of migration.split('--> statement-breakpoint')) {
+      await db.execute(sql.raw(statement));
+    }
+    const [entry] = await db
+      .select({ analysis: importEntries.analysis })
+      .from(importEntries)
+      .where(eq(importEntries.assetId, id));
+    expect(entry?.analysis?.key).toBe(OLD_SPELLING.stored);
+    const found = await page({ key: OLD_SPELLING.stored });
+    expect(found.items.map((i) => [i.id, i.key])).toEqual([[id, OLD_SPELLING.stored]]);
+  });
+
   it('refuses malformed filters with BAD_REQUEST', async () => {
     for (const input of [
       { bpm_min: 130, bpm_max: 120 },
       { kind: 'drone' },
-      { key: 'Bb minor' },
+      { key: 'H minor' },
+      { key: 'Bb dorian' },
       { sort: 'size' },
       { limit: 501 },
       { bpmMin: 100 },

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatKey, fromCamelot, mirexKeyScore, parseKey, toCamelot } from './key-names.js';
+import {
+  canonicalKeyName,
+  formatKey,
+  fromCamelot,
+  KEY_NAMES,
+  mirexKeyScore,
+  parseKey,
+  toCamelot,
+} from './key-names.js';
 
 describe('key names', () => {
   it.each([
@@ -7,7 +15,7 @@ describe('key names', () => {
     ['C major', '8B'],
     ['F# minor', '11A'],
     ['E major', '12B'],
-    ['D# minor', '2A'],
+    ['Eb minor', '2A'],
     ['B major', '1B'],
   ])('%s is Camelot %s and back', (name, camelot) => {
     const key = parseKey(name)!;
@@ -25,16 +33,36 @@ describe('key names', () => {
 
   it.each([
     ['Am', 'A minor'],
-    ['Bbm', 'A# minor'],
+    ['Bbm', 'Bb minor'],
     ['Gmaj', 'G major'],
-    ['c#', 'C# major'],
+    ['c#', 'Db major'],
     ['F# Minor', 'F# minor'],
-    ['Eb', 'D# major'],
+    ['Eb', 'Eb major'],
   ])('parses %s as %s', (text, name) => {
     expect(formatKey(parseKey(text)!)).toBe(name);
   });
 
+  it('names keys as producers read them: flats for Db Eb Ab Bb majors and Eb Bb minors', () => {
+    expect(KEY_NAMES).toEqual([
+      ...['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'].map((n) => `${n} major`),
+      ...['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'].map((n) => `${n} minor`),
+    ]);
+    for (const name of KEY_NAMES) expect(canonicalKeyName(name)).toBe(name);
+  });
+
+  it.each([
+    ['D# major', 'Eb major'],
+    ['A# minor', 'Bb minor'],
+    ['Dbm', 'C# minor'],
+    ['Gb major', 'F# major'],
+    ['ab', 'Ab major'],
+    ['4B', 'Ab major'],
+  ])('takes %s in any spelling as %s', (text, name) => {
+    expect(canonicalKeyName(text)).toBe(name);
+  });
+
   it('rejects text that is not a key', () => {
+    expect(canonicalKeyName('Bb dorian')).toBeNull();
     expect(parseKey('hello')).toBeNull();
     expect(parseKey('H minor')).toBeNull();
   });

@@ -43,9 +43,29 @@ export function pitchClassOf(note: string): number | null {
   return index >= 0 ? index : null;
 }
 
-/** The contract's key name: `"F# minor"`, `"C major"` (always sharps). */
+/**
+ * Tonic names as producers read them, index 0 = C: majors with the flats of their key
+ * signatures (Db Eb Ab Bb) and F#, minors with C# F# G# and the flats Eb Bb.
+ */
+const TONIC_NAMES: Record<Mode, readonly string[]> = {
+  major: ['C', 'Db', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'Ab', 'A', 'Bb', 'B'],
+  minor: ['C', 'C#', 'D', 'Eb', 'E', 'F', 'F#', 'G', 'G#', 'A', 'Bb', 'B'],
+};
+
+/** The contract's key name: `"F# minor"`, `"Eb major"`, `"Bb minor"` (see TONIC_NAMES). */
 export function formatKey(key: MusicalKey): string {
-  return `${PITCH_CLASSES[((key.tonic % 12) + 12) % 12]} ${key.mode}`;
+  return `${TONIC_NAMES[key.mode][((key.tonic % 12) + 12) % 12]} ${key.mode}`;
+}
+
+/** Every key name {@link formatKey} gives, majors then minors, each from C. */
+export const KEY_NAMES: readonly string[] = (['major', 'minor'] as const).flatMap((mode) =>
+  TONIC_NAMES[mode].map((_, tonic) => formatKey({ tonic, mode })),
+);
+
+/** `text` as its contract key name ({@link formatKey}) when it is a key in any spelling, else null. */
+export function canonicalKeyName(text: string): string | null {
+  const key = parseKey(text);
+  return key ? formatKey(key) : null;
 }
 
 /**

@@ -16,11 +16,11 @@ describe('hintsFromFileName', () => {
     ['ドラム_120.wav', 120, null],
     ['Ключ_Am_loop.wav', null, 'A minor'],
     ['Café crème 100bpm.flac', 100, null],
-    ['vox_92.5bpm_Ebm.wav', 92.5, 'D# minor'],
+    ['vox_92.5bpm_Ebm.wav', 92.5, 'Eb minor'],
     ['BPM125 - C# minor - chords.wav', 125, 'C# minor'],
     ['A Day In The Life.mp3', null, null],
     ['Snare 2.wav', null, null],
-    ['Synth_Bb_174.aiff', 174, 'A# major'],
+    ['Synth_Bb_174.aiff', 174, 'Bb major'],
     ['pad 8A.wav', null, 'A minor'],
     ["Don't Stop 100 BPM.wav", 100, null],
   ])('%s → %s BPM, %s', (name, bpm, key) => {

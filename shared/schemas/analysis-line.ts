@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import { canonicalKeyName } from '../music/key-names.js';
+
+/**
+ * A key as the contract names it (`"Eb major"`, `"F# minor"`). The other spelling of a black
+ * key (`"D# major"`, which releases before December 2026 sent) is accepted and renamed.
+ */
+export const keyNameSchema = z
+  .string()
+  .regex(/^[A-G][#b]? (major|minor)$/, 'key must be a key name such as "A minor" or "Eb major"')
+  .transform((name) => canonicalKeyName(name) ?? name);
 
 /**
  * One line of `sm-import analyze --json`: the contract in DESIGN.md, one object per file.
@@ -15,10 +25,7 @@ export const analysisLineSchema = z.object({
   format: z.string().nullable(),
   bpm: z.number().positive().nullable(),
   bpm_confidence: z.number().min(0).max(1).nullable(),
-  key: z
-    .string()
-    .regex(/^[A-G]#? (major|minor)$/)
-    .nullable(),
+  key: keyNameSchema.nullable(),
   camelot: z
     .string()
     .regex(/^(1[0-2]|[1-9])[AB]$/)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalKeyName } from '../music/key-names.js';
 import { analysisLineSchema } from './analysis-line.js';
 
 /**
@@ -13,15 +14,27 @@ export const librarySortSchema = z.enum(['newest', 'name', 'bpm', 'duration']);
 export type LibrarySort = z.infer<typeof librarySortSchema>;
 
 const kindSchema = analysisLineSchema.shape.kind.unwrap();
-const keyNameSchema = z
+/** A key filter in any spelling a producer writes (`Eb major`, `D#`, `ebm`, `8A`), as its contract name. */
+const keyFilterSchema = z
   .string()
-  .regex(/^[A-G]#? (major|minor)$/, 'key must be a key name such as "A minor" or "F# major"');
+  .max(40)
+  .transform((text, ctx) => {
+    const name = canonicalKeyName(text);
+    if (name === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text.slice(0, 40)}" is not a key: write it like "A minor", "Eb major", "F#m" or "8A"`,
+      });
+      return z.NEVER;
+    }
+    return name;
+  });
 const bpmSchema = z.number().nonnegative().max(1000);
 
 /**
  * `library.list` input. All filters are optional and combine with AND:
  * - `search`: case-insensitive substring of the file's original path (`%` and `_` are literal);
- * - `kind`, `key` (exact, e.g. "A minor"), `format` (the stored format name: wav, aiff, flac,
+ * - `kind`, `key` (in any spelling: "Eb major", "D# major", "ebm", "8A"; the file's key exactly), `format` (the stored format name: wav, aiff, flac,
  *   mp3, ogg-vorbis, opus, m4a);
  * - `bpm_min` / `bpm_max`: tempo range in BPM, both ends inclusive; files without a tempo are
  *   left out when either is given.
@@ -34,7 +47,7 @@ export const libraryListInputSchema = z
     kind: kindSchema.optional(),
     bpm_min: bpmSchema.optional(),
     bpm_max: bpmSchema.optional(),
-    key: keyNameSchema.optional(),
+    key: keyFilterSchema.optional(),
     format: z
       .string()
       .regex(/^[a-z0-9-]{1,16}$/, 'format must be a short lowercase name such as "wav"')

@@ -42,7 +42,7 @@ export function FileDetail({
     }
     const parsed = key.trim() === '' ? null : parseKey(key);
     if (key.trim() !== '' && !parsed)
-      return setError(`"${key}" is not a key: write it like "A minor", "F# major" or "8A".`);
+      return setError(`"${key}" is not a key: write it like "A minor", "Eb major" or "8A".`);
     edits.bpm = tempo;
     edits.key = parsed ? formatKey(parsed) : null;
     if (kind) edits.kind = kind as SoundKind;

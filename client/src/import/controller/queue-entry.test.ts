@@ -118,7 +118,7 @@ describe('queueEntry', () => {
     const entry = ok(queueEntry(loop({ key: 'A minor' }), PRINT, null));
     expect([entry.key, entry.camelot, entry.key_confidence]).toEqual(['A minor', '8A', 1]);
     const major = ok(queueEntry(loop({ key: 'C# major' }), PRINT, null));
-    expect([major.key, major.camelot]).toEqual(['C# major', '3B']);
+    expect([major.key, major.camelot]).toEqual(['Db major', '3B']);
     expect(major.bpm).toBe(128);
     expect(major.bpm_confidence).toBe(0.82);
   });
@@ -126,7 +126,8 @@ describe('queueEntry', () => {
   it('sends an edited key in its standard spelling, whatever the user typed', () => {
     const cases: [string, string, string][] = [
       ['Am', 'A minor', '8A'],
-      ['Bb minor', 'A# minor', '3A'],
+      ['A# minor', 'Bb minor', '3A'],
+      ['Ebm', 'Eb minor', '2A'],
       ['8A', 'A minor', '8A'],
       ['f# minor', 'F# minor', '11A'],
       [' A minor ', 'A minor', '8A'],

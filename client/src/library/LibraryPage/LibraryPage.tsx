@@ -1,15 +1,12 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { LibraryListRequest, LibrarySort } from '../../../../shared/schemas/index.js';
+import { KEY_NAMES } from '../../../../shared/music/key-names.js';
 import { api, describeApiError } from '../../api/trpc.js';
 import { formatBytes, formatDuration, splitPath } from '../../import/format.js';
 import { librarySoundUrl } from '../../player/library-sound.js';
 
 const PAGE = 100;
-const KEYS = ['C', 'C#', 'D', 'D#', 'E', 'F', 'F#', 'G', 'G#', 'A', 'A#', 'B'].flatMap((n) => [
-  `${n} major`,
-  `${n} minor`,
-]);
 const FORMATS = ['wav', 'aiff', 'flac', 'mp3', 'm4a', 'ogg-vorbis', 'opus'];
 
 function numberOrUndefined(text: string): number | undefined {
@@ -97,7 +94,7 @@ export function LibraryPage() {
           onChange={(e) => reset(setKey)(e.target.value)}
         >
           <option value="">Any key</option>
-          {KEYS.map((k) => (
+          {KEY_NAMES.map((k) => (
             <option key={k}>{k}</option>
           ))}
         </select>
