@@ -15,6 +15,12 @@ export interface AccuracyReport {
   oneshotsWithoutBpm: Ratio;
   keyExact: Ratio;
   keyMirex: { score: number; total: number };
+  /** Exact key by the truth's mode. */
+  keyByMode: Record<'major' | 'minor', Ratio>;
+  /** What the wrong keys of tonal files were: none given, relative, fifth, parallel, other. */
+  keyErrors: Record<KeyError, number>;
+  /** Exact key among tonal files given a key, by the key_confidence they were given. */
+  keyByConfidence: { band: string; ratio: Ratio }[];
   keylessWithoutKey: Ratio;
   duplicatePairs: Ratio;
   falseMerges: { pairs: number; examples: string[] };
@@ -22,6 +28,20 @@ export interface AccuracyReport {
 }
 
 const BPM_TOLERANCE = 1.5;
+
+export type KeyError = 'no key' | 'relative' | 'fifth' | 'parallel' | 'other';
+
+/** Lower edges of the key_confidence bands (the last runs to 1). */
+const CONFIDENCE_BANDS = [0, 0.6, 0.7, 0.8, 0.9];
+
+/** How a wrong key relates to the truth (MIREX's classes). */
+function keyErrorOf(score: number | null): KeyError {
+  if (score === null) return 'no key';
+  if (score === 0.5) return 'fifth';
+  if (score === 0.3) return 'relative';
+  if (score === 0.2) return 'parallel';
+  return 'other';
+}
 
 function ratio(): Ratio {
   return { hit: 0, total: 0 };
@@ -49,6 +69,12 @@ export function scoreAccuracy(
     oneshotsWithoutBpm: ratio(),
     keyExact: ratio(),
     keyMirex: { score: 0, total: 0 },
+    keyByMode: { major: ratio(), minor: ratio() },
+    keyErrors: { 'no key': 0, relative: 0, fifth: 0, parallel: 0, other: 0 },
+    keyByConfidence: CONFIDENCE_BANDS.map((low, i) => ({
+      band: `${low.toFixed(1)}-${(CONFIDENCE_BANDS[i + 1] ?? 1).toFixed(1)}`,
+      ratio: ratio(),
+    })),
     keylessWithoutKey: ratio(),
     duplicatePairs: ratio(),
     falseMerges: { pairs: 0, examples: [] },
@@ -87,9 +113,24 @@ export function scoreAccuracy(
       report.keyExact.total++;
       report.keyMirex.total++;
       const estimate = line.key ? parseKey(line.key) : null;
-      if (estimate) report.keyMirex.score += mirexKeyScore(estimate, truthKey);
-      if (line.key === label.key) report.keyExact.hit++;
-      else miss(label, `key ${line.key} (${line.key_confidence}), expected ${label.key}`);
+      const score = estimate ? mirexKeyScore(estimate, truthKey) : null;
+      report.keyMirex.score += score ?? 0;
+      const exact = score === 1;
+      const mode = report.keyByMode[truthKey.mode];
+      mode.total++;
+      if (estimate) {
+        const confidence = line.key_confidence ?? 0;
+        const band = report.keyByConfidence.findLast((_, i) => confidence >= CONFIDENCE_BANDS[i]!)!;
+        band.ratio.total++;
+        if (exact) band.ratio.hit++;
+      }
+      if (exact) {
+        report.keyExact.hit++;
+        mode.hit++;
+      } else {
+        report.keyErrors[keyErrorOf(score)]++;
+        miss(label, `key ${line.key} (${line.key_confidence}), expected ${label.key}`);
+      }
     } else {
       report.keylessWithoutKey.total++;
       if (line.key === null) report.keylessWithoutKey.hit++;

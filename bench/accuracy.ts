@@ -55,6 +55,17 @@ for (const [kind, r] of Object.entries(report.bpmByKind)) {
 console.log(`  BPM octave/3:2 errors       ${report.bpmOctaveErrors}`);
 console.log(`  one-shots without BPM       ${pct(report.oneshotsWithoutBpm)}`);
 console.log(`  key exact                   ${pct(report.keyExact)}`);
+for (const [mode, r] of Object.entries(report.keyByMode)) {
+  console.log(`  key exact, ${mode.padEnd(5)} truth     ${pct(r)}`);
+}
+console.log(
+  `  key errors                  ${Object.entries(report.keyErrors)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ')}`,
+);
+for (const { band, ratio } of report.keyByConfidence) {
+  if (ratio.total > 0) console.log(`  key exact at confidence ${band}  ${pct(ratio)}`);
+}
 console.log(
   `  key MIREX-weighted          ${report.keyMirex.total === 0 ? 'n/a' : ((100 * report.keyMirex.score) / report.keyMirex.total).toFixed(1) + '%'}`,
 );
