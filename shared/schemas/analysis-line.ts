@@ -5,7 +5,7 @@ import { canonicalKeyName } from '../music/key-names.js';
  * A key as the contract names it (`"Eb major"`, `"F# minor"`). The other spelling of a black
  * key (`"D# major"`, which releases before December 2026 sent) is accepted and renamed.
  */
-export const keyNameSchema = z
+const keyNameSchema = z
   .string()
   .regex(/^[A-G][#b]? (major|minor)$/, 'key must be a key name such as "A minor" or "Eb major"')
   .transform((name) => canonicalKeyName(name) ?? name);

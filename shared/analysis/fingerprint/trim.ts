@@ -13,8 +13,8 @@ export interface TrimmedRegion {
    * Where the decay after the trimmed end falls for good under each of
    * {@link TAIL_THRESHOLDS_DB}: seconds from `startSample` to the first block from which the
    * envelope stays that many dB under the loudest for 50 ms, and how long the envelope takes
-   * to cross ±3 dB around it there. An edit (a cut or a fade of the
-   * tail) moves these while it leaves the sound above -30 dB alone; a codec copy does not.
+   * to cross ±3 dB around it there. An edit (a cut or a fade of the tail) moves these while
+   * it leaves the sound above -30 dB alone; a codec copy does not.
    */
   tail: { db: number; endS: number; edgeS: number }[];
 }
@@ -98,9 +98,9 @@ export function findTrimmedRegion(samples: Float32Array, sampleRate: number): Tr
     -1,
   );
   const floor = 10 ** (TAIL_FLOOR_DBFS / 10);
+  const hold = Math.round((TAIL_HOLD_S * sampleRate) / block);
   const tail = TAIL_THRESHOLDS_DB.filter((db) => max * 10 ** (db / 10) >= floor).map((db) => {
     const level = max * 10 ** (db / 10);
-    const hold = Math.round((TAIL_HOLD_S * sampleRate) / block);
     const endOf = (l: number): number => decayEnd(smooth, last, l, hold);
     return {
       db,
