@@ -1,3 +1,5 @@
+import { concat } from './wasm-stream.js';
+
 /** Bytes of an Ogg page header before its segment table. */
 const HEADER_BYTES = 27;
 /** Header type flag of a stream's last page. */
@@ -62,7 +64,8 @@ export class OggPageReader {
   /** Appends bytes from `at` to the header until it holds `upTo` bytes; returns how many. */
   private take(bytes: Uint8Array, at: number, upTo: number): number {
     const n = Math.max(0, Math.min(upTo - this.header.length, bytes.length - at));
-    if (n > 0) this.header = concatBytes(this.header, bytes.subarray(at, at + n));
+    if (n > 0)
+      this.header = concat([this.header, bytes.subarray(at, at + n)], this.header.length + n);
     return n;
   }
 
@@ -89,11 +92,4 @@ export class OggPageReader {
 
 function startsWithOggS(h: Uint8Array): boolean {
   return h[0] === 0x4f && h[1] === 0x67 && h[2] === 0x67 && h[3] === 0x53;
-}
-
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
