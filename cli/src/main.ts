@@ -8,7 +8,7 @@ import { UsageError } from './errors.js';
 const HELP = `sm-import: analyse and import folders of audio samples, loops and tracks
 
 Usage:
-  sm-import analyze PATH... [--json] [--concurrency N] [--no-ffmpeg]
+  sm-import analyze PATH... [--json] [--concurrency N] [--no-ffmpeg] [--no-hints]
   sm-import import PATH... [--server URL] [--token TOKEN] [--on-duplicate skip|replace|keep-both]
                            [--dry-run] [--json] [--concurrency N] [--no-ffmpeg]
   sm-import status JOB [--json]
@@ -28,6 +28,8 @@ Options:
                       the job's final status) instead of a table.
   --concurrency N     Analysis worker threads (default: one per core).
   --no-ffmpeg         Never use ffmpeg, even for large compressed files.
+  --no-hints          analyze: ignore tempo and key written in file names and tags; the
+                      sound alone decides (bpm_hint and key_hint are null).
   --server URL        The sm-server to import into (else SM_SERVER, else the saved login).
   --token TOKEN       Its API token (else SM_TOKEN, else the saved login).
   --on-duplicate M    skip (default): keep the library's copy; replace: the new file takes its
@@ -74,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       concurrency: { type: 'string' },
       'no-ffmpeg': { type: 'boolean', default: false },
+      'no-hints': { type: 'boolean', default: false },
       server: { type: 'string' },
       token: { type: 'string' },
       'on-duplicate': { type: 'string', default: 'skip' },
@@ -96,10 +99,14 @@ async function main(argv: string[]): Promise<number> {
         json: values.json,
         concurrency: parseConcurrency(values.concurrency),
         ffmpeg: !values['no-ffmpeg'],
+        hints: !values['no-hints'],
       });
       return summary.errors > 0 || summary.problems > 0 ? 1 : 0;
     }
     case 'import': {
+      if (values['no-hints']) {
+        throw new UsageError('--no-hints is for analyze; an import reports the hints it reads');
+      }
       if (positionals.length === 0)
         throw new UsageError('import needs at least one PATH (a file or a folder)');
       const onDuplicate = values['on-duplicate'];

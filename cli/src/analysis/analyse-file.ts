@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { XXHashAPI } from 'xxhash-wasm';
-import type { EssentiaKeyApi } from '../../../shared/analysis/index.js';
+import type { EssentiaKeyApi, Hints } from '../../../shared/analysis/index.js';
 import { DecodeError, sniffAudioFormat, type AudioFormat } from '../../../shared/decode/index.js';
 import {
   AccumulatingSink,
@@ -42,11 +42,20 @@ const FFMPEG_FROM_BYTES: Record<AudioFormat, number> = {
   aiff: 10e6,
 };
 
+/** What a file says of itself when its name and tags are not read. */
+const NO_HINTS: Hints = { bpm: null, key: null };
+
 export interface AnalyseFileDeps {
   hasher: XXHashAPI;
   essentia: EssentiaKeyApi;
   /** Whether ffmpeg (on the PATH) may decode long files and what the WASM decoders cannot read. */
   ffmpeg: boolean;
+  /**
+   * Whether tempo and key written in the file's name and tags are read (default true): they
+   * are reported as `bpm_hint`/`key_hint` and settle a loop's tempo octave. False measures the
+   * sound alone, as accuracy figures are first quoted.
+   */
+  hints?: boolean;
 }
 
 async function hashStream(path: string, hasher: XXHashAPI): Promise<string> {
@@ -210,7 +219,10 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
       });
     }
     const held = bytes;
-    const hints = await clock.timeAsync('analyse', () => readHints(path, fileName, held));
+    const hints =
+      deps.hints === false
+        ? NO_HINTS
+        : await clock.timeAsync('analyse', () => readHints(path, fileName, held));
     bytes = null;
     return analysedFile(
       { path, sizeBytes, contentHash, format },

@@ -7,11 +7,8 @@ import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('analyse-worker must run in a worker thread');
-const deps = {
-  hasher: await xxhash(),
-  essentia: loadEssentia(),
-  ffmpeg: (workerData as { ffmpeg: boolean }).ffmpeg,
-};
+const { ffmpeg, hints } = workerData as { ffmpeg: boolean; hints: boolean };
+const deps = { hasher: await xxhash(), essentia: loadEssentia(), ffmpeg, hints };
 
 port.on('message', (request: WorkerRequest) => {
   analyseFile(request.path, deps)

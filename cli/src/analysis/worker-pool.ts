@@ -25,15 +25,17 @@ export interface AnalysisPool {
 
 /**
  * A pool for a run of `fileCount` files: `concurrency` threads (default one per core), never
- * more than there are files; ffmpeg is used when allowed (default) and on the PATH.
+ * more than there are files; ffmpeg is used when allowed (default) and on the PATH; tempo and
+ * key written in names and tags are read unless `hints` is false.
  */
 export async function createAnalysisPoolFor(
   fileCount: number,
-  options: { concurrency?: number; ffmpeg?: boolean },
+  options: { concurrency?: number; ffmpeg?: boolean; hints?: boolean },
 ): Promise<AnalysisPool> {
   const size = Math.max(1, Math.min(options.concurrency ?? availableParallelism(), fileCount || 1));
   return createAnalysisPool(size, {
     ffmpeg: (options.ffmpeg ?? true) && (await ffmpegAvailable()),
+    hints: options.hints ?? true,
   });
 }
 
@@ -41,7 +43,10 @@ export async function createAnalysisPoolFor(
  * Starts `size` worker threads running the analysis. A worker that crashes (a decoder that
  * aborts, memory exhausted) fails only the file it held, and is replaced.
  */
-function createAnalysisPool(size: number, options: { ffmpeg: boolean }): AnalysisPool {
+function createAnalysisPool(
+  size: number,
+  options: { ffmpeg: boolean; hints: boolean },
+): AnalysisPool {
   const workerUrl = new URL('./analyse-worker.js', import.meta.url);
   const queue: Task[] = [];
   const slots: Slot[] = [];
@@ -50,7 +55,7 @@ function createAnalysisPool(size: number, options: { ffmpeg: boolean }): Analysi
 
   function spawn(): Slot {
     const slot: Slot = {
-      worker: new Worker(workerUrl, { workerData: { ffmpeg: options.ffmpeg } }),
+      worker: new Worker(workerUrl, { workerData: options }),
       task: null,
       ready: false,
     };

@@ -31,6 +31,7 @@ function groove(rate: number): Float32Array {
 }
 
 let dir = '';
+let hinted = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sm-analyze-'));
   const pcm = groove(44100);
@@ -47,10 +48,14 @@ beforeAll(async () => {
   await writeFile(join(dir, 'd_empty.wav'), new Uint8Array(0));
   await writeFile(join(dir, 'e_notes.txt'), 'not audio at all\n');
   await copyFile(join(dir, 'a_groove_120bpm_Am.wav'), join(dir, 'f_Ключ ドラム.wav'));
+  hinted = await mkdtemp(join(tmpdir(), 'sm-analyze-hints-'));
+  // The groove under a name that says half its tempo and another key.
+  await copyFile(join(dir, 'a_groove_120bpm_Am.wav'), join(hinted, 'groove 60bpm Em.wav'));
 });
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+  await rm(hinted, { recursive: true, force: true });
 });
 
 describe('sm-import analyze', () => {
@@ -122,6 +127,23 @@ describe('sm-import analyze', () => {
       runCli(['analyze', join(dir, 'a_groove_120bpm_Am.wav'), join(dir, 'e_notes.txt'), '--json'])
         .code,
     ).toBe(0);
+  });
+
+  it('reads tempo and key from the name unless --no-hints, when the sound alone decides', () => {
+    const lineOf = (args: string[]) => {
+      const { code, stdout } = runCli(['analyze', hinted, '--json', ...args]);
+      expect(code).toBe(0);
+      return analysisLineSchema.parse(JSON.parse(stdout.trim()));
+    };
+    const withHints = lineOf([]);
+    expect([withHints.bpm_hint, withHints.key_hint]).toEqual([60, 'E minor']);
+    const alone = lineOf(['--no-hints']);
+    expect([alone.bpm_hint, alone.key_hint, alone.key_hint_agreement]).toEqual([null, null, null]);
+    expect(alone.bpm).toBeCloseTo(120, 0);
+    expect(alone.key).toBe('A minor');
+    const refused = runCli(['import', hinted, '--no-hints', '--dry-run']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--no-hints is for analyze');
   });
 
   it('reports usage errors with exit code 2 and a message that says what to do', () => {

@@ -11,6 +11,8 @@ export interface AnalyzeOptions {
   concurrency?: number;
   /** Allow ffmpeg for large compressed files when it is on the PATH (default true). */
   ffmpeg?: boolean;
+  /** Read tempo and key from file names and tags (default true; `--no-hints` turns it off). */
+  hints?: boolean;
 }
 
 export interface AnalyzeSummary {
