@@ -22,7 +22,7 @@ export function roundedStages(ms: StageTimes): StageTimes {
 }
 
 /**
- * The `analyze --json` line of a file (the DESIGN.md contract, snake_case), with what the run's
+ * The `analyze --json` line of a file (the docs/architecture.md contract, snake_case), with what the run's
  * de-duplicator found of it (`match`; null when it was not checked).
  */
 export function toAnalysisLine(file: FileAnalysis, match: RunMatch | null): AnalysisLine {

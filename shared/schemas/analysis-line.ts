@@ -11,7 +11,7 @@ const keyNameSchema = z
   .transform((name) => canonicalKeyName(name) ?? name);
 
 /**
- * One line of `sm-import analyze --json`: the contract in DESIGN.md, one object per file.
+ * One line of `sm-import analyze --json`: the contract in docs/architecture.md, one object per file.
  * Fields after `duplicate_of` extend it; existing ones are never renamed.
  */
 export const analysisLineSchema = z.object({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { analysisLineSchema } from './analysis-line.js';
 
 /**
- * The REST v1 / tRPC contract of bulk imports (DESIGN.md): one schema per message, used by the
+ * The REST v1 / tRPC contract of bulk imports (docs/architecture.md): one schema per message, used by the
  * server to validate and by clients to parse. Field names are snake_case like the CLI's JSON.
  */
 

@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ManifestEntry } from '../../../shared/schemas/index.js';
 
-/** Where a file is in its import (DESIGN.md's queue states, as far as the CLI keeps them). */
+/** Where a file is in its import (the queue states of docs/architecture.md, as far as the CLI keeps them). */
 export type FileStage =
   'analysed' | 'sent' | 'uploading' | 'done' | 'duplicate' | 'skipped' | 'failed';
 

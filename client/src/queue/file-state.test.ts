@@ -19,7 +19,7 @@ const ALL: FileState[] = [
   'failed',
 ];
 
-/** The state machine of DESIGN.md, written out again so a change to file-state.ts shows here. */
+/** The state machine of docs/architecture.md, written out again so a change to file-state.ts shows here. */
 const ALLOWED: Record<FileState, FileState[]> = {
   discovered: ['analysed', 'skipped', 'failed'],
   analysed: ['checked', 'duplicate', 'failed', 'discovered'],

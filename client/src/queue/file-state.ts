@@ -1,5 +1,5 @@
 /**
- * A file's state in the import queue, and the moves allowed between states (DESIGN.md's state
+ * A file's state in the import queue, and the moves allowed between states (docs/architecture.md's state
  * machine). In the browser one read hashes and analyses a file, so `discovered` goes straight
  * to `analysed`; `checked` means its entry is on the server's job, waiting for its bytes.
  */

@@ -14,7 +14,7 @@ type Handler = (ctx: {
   jobId: string;
 }) => Promise<[number, unknown]>;
 
-/** The REST v1 door to the services (DESIGN.md); tRPC is the other. */
+/** The REST v1 door to the services (docs/architecture.md); tRPC is the other. */
 export function restRoutes(services: Services) {
   const { jobs, library } = services;
   const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
