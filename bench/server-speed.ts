@@ -27,7 +27,8 @@ import {
   type ManifestEntry,
 } from '../shared/schemas/index.js';
 import { BULK_IMPORT, benchClient, pool, tusUpload, type BenchClient } from './server-api.js';
-import { closedLoop, percentile, request, type LoadResult } from './server-load.js';
+import { percentile } from './percentile.js';
+import { closedLoop, request, type LoadResult } from './server-load.js';
 import { fmt, table } from './report.js';
 import {
   addUser,

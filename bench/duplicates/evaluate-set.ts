@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { percentile } from '../percentile.js';
 import type { Fingerprint } from '../../shared/analysis/index.js';
 import { runCli, scoreRun, simulateRun, type RunScore } from './run-level.js';
 import { analyseSetFiles, analysisCodeHash, type AnalysedSetFile } from './set-analysis.js';
@@ -52,11 +53,7 @@ export interface SizeFigures {
 
 function sizeFigures(sizes: number[]): SizeFigures {
   const sorted = [...sizes].sort((a, b) => a - b);
-  return {
-    count: sorted.length,
-    median: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0,
-    max: sorted.at(-1) ?? 0,
-  };
+  return { count: sorted.length, median: percentile(sorted, 50), max: percentile(sorted, 100) };
 }
 
 const dumpSchema = z.object({
