@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { ANALYSIS_SAMPLE_RATE } from '../shared/analysis/index.js';
 import { formatKey } from '../shared/music/key-names.js';
-import { extractKey } from '../shared/analysis/key.js';
+import { extractKey, keyFrameSize } from '../shared/analysis/key.js';
 import { loadEssentia } from '../cli/src/analysis/essentia.js';
 import { ffmpegMono } from './ffmpeg-reference.js';
 import { readLabels } from './labels.js';
@@ -20,7 +20,7 @@ const audio = tonal.map((label) =>
 );
 
 console.log(
-  `Exact key on ${tonal.length} tonal fixtures, KeyExtractor frame 4096 / hop 4096 at ${ANALYSIS_SAMPLE_RATE} Hz`,
+  `Exact key on ${tonal.length} tonal files, KeyExtractor frame and hop ${keyFrameSize(ANALYSIS_SAMPLE_RATE)} at ${ANALYSIS_SAMPLE_RATE} Hz, no gate`,
 );
 for (const profile of PROFILES) {
   const misses: string[] = [];

@@ -8,11 +8,10 @@ import {
   type BpmAgreement,
   type KeyAgreement,
 } from './hint-agreement.js';
-import { estimateKey, hasKey, type EssentiaKeyApi } from './key.js';
+import { estimateKey, STAB_MAX_S, type EssentiaKeyApi } from './key.js';
 import { classifyKind, ONESHOT_MAX_S, type SoundKind } from './kind.js';
 import type { CanonicalPcm, StreamStats } from './pcm-accumulator.js';
 import { estimateTempo, type TempoEstimate } from './tempo/index.js';
-import { measureTonality } from './tonality.js';
 
 /** Tempo and key that the file's name or tags state. */
 export interface Hints {
@@ -78,9 +77,10 @@ export function analyseSound(
   const kind = classifyKind(stats.durationS, tempo.bpm, tempo.loopBeats);
   const measuredBpm = kind === 'oneshot' ? null : tempo.bpm;
   const bpm = measuredBpm === null ? null : round2(resolveBpm(measuredBpm, options.hints.bpm));
-  const keyEstimate = hasKey(measureTonality(samples, sampleRate), kind === 'oneshot')
-    ? estimateKey(samples, sampleRate, options.essentia)
-    : { key: null, confidence: 0 };
+  // A clip of several seconds without a pulse (a pad or a soft melodic loop) is read as
+  // music, not as a stab.
+  const stab = kind === 'oneshot' && stats.durationS < STAB_MAX_S;
+  const keyEstimate = estimateKey(samples, sampleRate, options.essentia, stab);
   const key = keyEstimate.key;
   const hintKey = options.hints.key;
   const fingerprintStart = performance.now();

@@ -1,5 +1,5 @@
 import { parseKey, type MusicalKey } from '../music/key-names.js';
-import type { Tonality } from './tonality.js';
+import { measureTonality, type Tonality } from './tonality.js';
 
 /** The slice of essentia.js that key detection uses; the platform loads and injects it. */
 export interface EssentiaKeyApi {
@@ -30,30 +30,47 @@ export interface KeyEstimate {
   confidence: number;
 }
 
-/** Below this correlation the material is reported as having no key. */
-export const MIN_KEY_CONFIDENCE = 0.5;
-
 /**
- * Whether material carries a key at all: at least three sustained pitch classes (a chord, or
- * a line over time), and a share of sustained tonal energy: any for loops and tracks, whose
- * drums take most of the energy, but most of it for one-shots, so that drums, a single note
- * or a noise hit report no key while a chord stab does.
+ * Whether material whose key the extractor named with `confidence` carries a key at all
+ * (thresholds chosen on three rendered libraries; `npm run bench:accuracy` measures them):
+ * - a stab (a one-shot under STAB_MAX_S) is a chord: exactly two note pitch classes (a triad's root and third, its fifth
+ *   being the root's third harmonic; a single note has one, a drum or bell more), a tenth of
+ *   its energy in sustained peaks, and confidence 0.6;
+ * - loops and tracks hold at least two notes over time (a drum loop with a tuned kick has
+ *   one), and either some sustained tonal energy (4 %, drums taking the rest) with confidence
+ *   0.65, or confidence 0.85 alone (pads and plucks whose partials move too fast to count as
+ *   sustained).
  */
-export function hasKey(tonality: Tonality, oneShot: boolean): boolean {
-  return tonality.pitchClasses >= 3 && tonality.tonalRatio >= (oneShot ? 0.5 : 0.04);
+export function hasKey(tonality: Tonality, stab: boolean, confidence: number): boolean {
+  const { notes, tonalRatio } = tonality;
+  if (stab) return notes === 2 && tonalRatio >= 0.1 && confidence >= 0.6;
+  return notes >= 2 && ((tonalRatio >= 0.04 && confidence >= 0.65) || confidence >= 0.85);
 }
+
+/** One-shots shorter than this (s) are judged as stabs by hasKey; longer ones as music. */
+export const STAB_MAX_S = 4;
 
 /** Key is read from at most this many seconds, taken from the middle of longer material. */
 export const KEY_WINDOW_S = 60;
 
 /**
- * essentia's key profile in use: Temperley's read the labelled fixtures 41 of 41 right where
- * EDMA confused relative and parallel modes 4 times (`npm run bench:key-profiles`).
+ * essentia's key profile in use: its default, 'bgate', named the exact key of 633 of the 664
+ * tonal files of three rendered libraries (95.3 %), 'temperley' 629 and 'edma' about 90 %
+ * (`npm run bench:key-profiles -- LIBRARY/labels.json`).
  */
-export const KEY_PROFILE = 'temperley';
+export const KEY_PROFILE = 'bgate';
 
 /**
- * Runs essentia's KeyExtractor (4096-sample frames and hop, 12-bin HPCP) with `profile` over
+ * KeyExtractor's frame (and hop) in samples: the 4096 of essentia's default at 44.1 kHz, about
+ * 93 ms, as the power of two nearest at `sampleRate` (1024 at 11,025 Hz). Frames four times
+ * longer at the analysis rate blurred chord changes and cost 5-8 points of exact keys.
+ */
+export function keyFrameSize(sampleRate: number): number {
+  return 2 ** Math.round(Math.log2((4096 * sampleRate) / 44100));
+}
+
+/**
+ * Runs essentia's KeyExtractor (keyFrameSize frames and hop, 12-bin HPCP) with `profile` over
  * all of `audio`: the key it names, or null, and its strength clamped to 0..1. Throws what
  * essentia throws; the caller catches.
  */
@@ -64,12 +81,13 @@ export function extractKey(
   profile: string,
 ): KeyEstimate {
   const vector = essentia.arrayToVector(audio);
+  const frame = keyFrameSize(sampleRate);
   try {
     const result = essentia.KeyExtractor(
       vector,
       true,
-      4096,
-      4096,
+      frame,
+      frame,
       12,
       3500,
       60,
@@ -92,22 +110,26 @@ export function extractKey(
 }
 
 /**
- * Estimates the key of mono PCM with essentia's KeyExtractor and KEY_PROFILE, from a centred
- * window of KEY_WINDOW_S of longer material; below MIN_KEY_CONFIDENCE there is no key.
- * Never throws: an essentia failure is reported as no key.
+ * Estimates the key of mono PCM from a centred window of KEY_WINDOW_S of longer material with
+ * essentia's KeyExtractor and KEY_PROFILE, when hasKey says the material carries one (no key
+ * otherwise, with the extractor's confidence). Material of fewer than two notes is not
+ * submitted to the extractor. Never throws: an essentia failure is reported as no key.
  */
 export function estimateKey(
   samples: Float32Array,
   sampleRate: number,
   essentia: EssentiaKeyApi,
+  stab: boolean,
 ): KeyEstimate {
   const windowFrames = Math.round(KEY_WINDOW_S * sampleRate);
   const start = Math.max(0, Math.floor((samples.length - windowFrames) / 2));
   const audio = samples.subarray(start, start + windowFrames);
   if (audio.length < 2048) return { key: null, confidence: 0 };
+  const tonality = measureTonality(audio, sampleRate);
+  if (tonality.notes < 2) return { key: null, confidence: 0 };
   try {
     const { key, confidence } = extractKey(audio, sampleRate, essentia, KEY_PROFILE);
-    return key && confidence >= MIN_KEY_CONFIDENCE
+    return key && hasKey(tonality, stab, confidence)
       ? { key, confidence }
       : { key: null, confidence };
   } catch {

@@ -1,9 +1,13 @@
 import { createPowerSpectrum } from './power-spectrum.js';
 
-/** How much of a sound is sustained pitch, and how many pitch classes it spans. */
+/** How much of a sound is sustained pitch, and how many notes it holds. */
 export interface Tonality {
-  /** Pitch classes (of 12) holding at least a third of the strongest one's sustained energy. */
-  pitchClasses: number;
+  /**
+   * Pitch classes of the notes sounding, as far as harmonics explain the sustained peaks (see
+   * countNotes): 1 for a single note with its harmonics, 2 for a triad (its fifth is the root's
+   * third harmonic), more for inharmonic sound (drums, bells, noise).
+   */
+  notes: number;
   /** Share (0..1) of the 55-2000 Hz energy that sits in sustained spectral peaks. */
   tonalRatio: number;
 }
@@ -17,16 +21,27 @@ const MAX_HZ = 2000;
 /** A peak stands this far above the mean of its neighbourhood (±NEIGHBOURS bins) to count. */
 const PROMINENCE = 4;
 const NEIGHBOURS = 12;
-/** Pitch classes within 10 dB of the strongest one are counted. */
-const PITCH_CLASS_SHARE = 0.1;
 /** Tonality is read from at most this many seconds from the middle of the material. */
 const WINDOW_S = 30;
+/** Notes are sustained peaks holding at least this share of the strongest semitone's energy. */
+const NOTE_SHARE = 0.05;
+/**
+ * Intervals (semitones) at which a peak is a harmonic of a lower note: its 2nd to 12th
+ * harmonics, and the 3rd, 5th and 7th of the octave below for a note whose fundamental is
+ * missing (a bass under 55 Hz, a small speaker's recording).
+ */
+const HARMONIC_INTERVALS = [
+  ...Array.from({ length: 11 }, (_, i) => 12 * Math.log2(i + 2)),
+  ...[3, 5, 7].map((h) => 12 * Math.log2(h / 2)),
+];
+/** A peak within this many semitones of a harmonic interval is that harmonic. */
+const HARMONIC_TOLERANCE = 0.6;
 
 /**
  * Measures tonality from a power spectrogram (2048-point frames, 512 hop). Only partials that
  * last SUSTAIN_FRAMES frames count (a running minimum over time), so drum transients and pitch
  * sweeps fall away; of those, peaks standing well above their spectral neighbourhood are
- * folded to pitch classes by their power. Material shorter than that span has no sustained
+ * summed by MIDI note and their notes counted (countNotes). Material shorter than that span has no sustained
  * pitch at all. Pure; one FFT per 46 ms of audio, over 30 s at most.
  */
 export function measureTonality(samples: Float32Array, sampleRate: number): Tonality {
@@ -37,7 +52,7 @@ export function measureTonality(samples: Float32Array, sampleRate: number): Tona
   const bins = FRAME / 2 + 1;
   // Frames start at 0, HOP, … while at + FRAME <= audio.length + FRAME / 2.
   const frameCount = Math.max(0, Math.floor((audio.length - FRAME / 2) / HOP) + 1);
-  const none = { pitchClasses: 0, tonalRatio: 0 };
+  const none = { notes: 0, tonalRatio: 0 };
   if (frameCount < SUSTAIN_FRAMES) return none;
   // Only the last SUSTAIN_FRAMES spectra are needed at a time: frame j lives in
   // ring[j % SUSTAIN_FRAMES], computed just before its first use.
@@ -45,8 +60,8 @@ export function measureTonality(samples: Float32Array, sampleRate: number): Tona
   for (let j = 0; j < SUSTAIN_FRAMES - 1; j++) spectrum.compute(audio, j * HOP, ring[j]!);
   const lo = Math.ceil((MIN_HZ * FRAME) / sampleRate);
   const hi = Math.min(bins - 2 - NEIGHBOURS, Math.floor((MAX_HZ * FRAME) / sampleRate));
-  const chroma = new Float64Array(12);
   const sums = new Float64Array(2); // [total, tonal]
+  const semitones = new Float64Array(128); // sustained peak energy by MIDI note
   const sustained = new Float64Array(bins);
   const recent: Float64Array[] = []; // frames t..t + SUSTAIN_FRAMES - 1, oldest first
   for (let t = 0; t + SUSTAIN_FRAMES <= frameCount; t++) {
@@ -55,15 +70,35 @@ export function measureTonality(samples: Float32Array, sampleRate: number): Tona
     for (let i = 0; i < SUSTAIN_FRAMES; i++) recent[i] = ring[(t + i) % SUSTAIN_FRAMES]!;
     sustainedMinimum(recent, sustained, Math.max(0, lo - NEIGHBOURS), hi + NEIGHBOURS);
     const now = ring[(t + (SUSTAIN_FRAMES >> 1)) % SUSTAIN_FRAMES]!;
-    foldPeaks(now, sustained, lo, hi, sampleRate, chroma, sums);
+    foldPeaks(now, sustained, lo, hi, sampleRate, sums, semitones);
   }
   const [total = 0, tonal = 0] = sums;
-  const strongest = Math.max(...chroma);
-  if (!(strongest > 0)) return none;
   return {
-    pitchClasses: chroma.filter((v) => v >= PITCH_CLASS_SHARE * strongest).length,
+    notes: countNotes(semitones),
     tonalRatio: total > 0 ? Math.min(1, tonal / total) : 0,
   };
+}
+
+/**
+ * Counts the pitch classes of the notes behind sustained peak energy by MIDI note: from the
+ * lowest peak up (a local maximum holding NOTE_SHARE of the strongest), a peak that is no
+ * harmonic of a lower peak is a note of its own. Pure.
+ */
+export function countNotes(semitones: Float64Array): number {
+  const strongest = Math.max(...semitones);
+  if (!(strongest > 0)) return 0;
+  const peaks: number[] = [];
+  const notes = new Set<number>();
+  for (let n = 1; n < semitones.length - 1; n++) {
+    const v = semitones[n]!;
+    if (v < NOTE_SHARE * strongest || v < semitones[n - 1]! || v <= semitones[n + 1]!) continue;
+    const harmonic = peaks.some((f) =>
+      HARMONIC_INTERVALS.some((h) => Math.abs(n - f - h) <= HARMONIC_TOLERANCE),
+    );
+    if (!harmonic) notes.add(n % 12);
+    peaks.push(n);
+  }
+  return notes.size;
 }
 
 // The per-frame work lives in these module-level functions, which V8 optimises once and keeps
@@ -86,7 +121,7 @@ function sustainedMinimum(
 
 /**
  * Adds the 55-2000 Hz energy of `now` to sums[0], and the energy of the prominent sustained
- * peaks (bins lo..hi) to sums[1] and to their pitch classes in `chroma`.
+ * peaks (bins lo..hi) to sums[1] and to their MIDI notes in `semitones`.
  */
 function foldPeaks(
   now: Float64Array,
@@ -94,8 +129,8 @@ function foldPeaks(
   lo: number,
   hi: number,
   sampleRate: number,
-  chroma: Float64Array,
   sums: Float64Array,
+  semitones: Float64Array,
 ): void {
   let total = sums[0]!;
   for (let k = lo; k <= hi; k++) total += now[k]!;
@@ -114,8 +149,8 @@ function foldPeaks(
     const c = Math.log(sustained[k + 1]! + 1e-20);
     const offset = a - 2 * b + c === 0 ? 0 : (0.5 * (a - c)) / (a - 2 * b + c);
     const hz = ((k + offset) * sampleRate) / FRAME;
-    const pitchClass = (((Math.round(12 * Math.log2(hz / 440)) + 9) % 12) + 12) % 12;
-    chroma[pitchClass]! += energy;
+    const midi = Math.round(12 * Math.log2(hz / 440)) + 69;
+    if (midi >= 0 && midi < semitones.length) semitones[midi]! += energy;
   }
   sums[1] = tonal;
 }
