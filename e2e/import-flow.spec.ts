@@ -82,7 +82,6 @@ test.describe('import of a labelled folder', () => {
           expect(row.bpm, where).not.toBeNull();
           expect(Math.abs(row.bpm! - label.bpm), where).toBeLessThanOrEqual(BPM_TOLERANCE);
         }
-        if (label.key !== null) expect(row.key, where).toBe(label.key);
         if (label.expect_status === 'ok') {
           expect(row.durationS, where).toBeGreaterThan(0);
           // Loops are cut to whole bars: the length is a multiple of four beats.
@@ -94,6 +93,21 @@ test.describe('import of a labelled folder', () => {
           expect(row.durationS, where).toBeNull();
         }
       }
+    });
+
+    await test.step('keys as labelled, to the standard the CLI is held to', async () => {
+      // The browser runs the shared analysis core; like `sm-import analyze` on the same
+      // fixtures (cli/src/commands/fixtures-accuracy.test.ts), it must name the exact key of
+      // 90 % of the tonal files and give none to 95 % of the keyless ones.
+      const rows = (await readFileRows(page)).filter((r) => r.state === 'analysed');
+      const tonal = rows.filter((r) => byPath.get(r.path)!.label.key !== null);
+      const keyless = rows.filter((r) => byPath.get(r.path)!.label.key === null);
+      const exact = tonal.filter((r) => r.key === byPath.get(r.path)!.label.key);
+      const misses = tonal.filter((r) => !exact.includes(r)).map((r) => `${r.path}: ${r.key}`);
+      expect(tonal.length).toBeGreaterThanOrEqual(20);
+      expect(exact.length / tonal.length, misses.join('; ')).toBeGreaterThanOrEqual(0.9);
+      const keyed = keyless.filter((r) => r.key).map((r) => `${r.path}: ${r.key}`);
+      expect(1 - keyed.length / keyless.length, keyed.join('; ')).toBeGreaterThanOrEqual(0.95);
     });
 
     await test.step('the labelled duplicates are grouped, each group one sound', async () => {

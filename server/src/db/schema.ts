@@ -191,11 +191,14 @@ export const audioFiles = pgTable(
     index('audio_files_owner_created_idx').on(t.ownerId, t.createdAt),
     // The check at commit looks only at files stored or replaced since the entry's ingest.
     index('audio_files_owner_updated_idx').on(t.ownerId, t.updatedAt),
-    // Files whose fingerprint is older than version 2, for the re-fingerprinting task: empty
-    // once it is done.
+    // Files whose fingerprint is older than the analysis now makes (before version 2, or of
+    // version 2 without the decay's end, `tail`), for the re-fingerprinting task: empty once
+    // it is done.
     index('audio_files_fp_outdated_idx')
       .on(t.id)
-      .where(sql`${t.fpVersion} <> 2`),
+      .where(
+        sql`${t.fpVersion} <> 2 or (${t.fpVersion} = 2 and ${t.fingerprint} -> 'tail' is null)`,
+      ),
   ],
 );
 

@@ -15,10 +15,12 @@ export interface OutdatedFile {
 }
 
 /**
- * Rows holding a fingerprint older than version 2: the predicate of the partial index
- * `audio_files_fp_outdated_idx` (schema.ts), written out (not a parameter) so that it applies.
+ * Rows holding a fingerprint older than the analysis now makes (before version 2, or of version
+ * 2 stored before it carried the decay's end, `tail`, which keeps edits of a hit apart): the
+ * predicate of the partial index `audio_files_fp_outdated_idx` (schema.ts), written out (not a
+ * parameter) so that it applies.
  */
-const outdated = sql`${audioFiles.fpVersion} <> 2`;
+const outdated = sql`(${audioFiles.fpVersion} <> 2 or (${audioFiles.fpVersion} = 2 and ${audioFiles.fingerprint} -> 'tail' is null))`;
 
 /** The library files whose fingerprints are re-made from their stored bytes. */
 export class RefingerprintRepository {
