@@ -33,9 +33,9 @@ export interface KeyEstimate {
 /**
  * Whether material whose key the extractor named with `confidence` carries a key at all
  * (thresholds chosen on three rendered libraries; `npm run bench:accuracy` measures them):
- * - a stab (a one-shot under STAB_MAX_S) is a chord: exactly two note pitch classes (a triad's root and third, its fifth
- *   being the root's third harmonic; a single note has one, a drum or bell more), a tenth of
- *   its energy in sustained peaks, and confidence 0.6;
+ * - a stab (a one-shot under STAB_MAX_S) is a chord: exactly two note pitch classes (a
+ *   triad's root and third, its fifth being the root's third harmonic; a single note has one,
+ *   a drum or bell more), a tenth of its energy in sustained peaks, and confidence 0.6;
  * - loops and tracks hold at least two notes over time (a drum loop with a tuned kick has
  *   one), and either some sustained tonal energy (4 %, drums taking the rest) with confidence
  *   0.65, or confidence 0.85 alone (pads and plucks whose partials move too fast to count as
@@ -63,7 +63,7 @@ export const KEY_PROFILE = 'bgate';
 /**
  * KeyExtractor's frame (and hop) in samples: the 4096 of essentia's default at 44.1 kHz, about
  * 93 ms, as the power of two nearest at `sampleRate` (1024 at 11,025 Hz). Frames four times
- * longer at the analysis rate blurred chord changes and cost 5-8 points of exact keys.
+ * longer (4096 at the analysis rate) named up to 6 points fewer exact keys on those libraries.
  */
 export function keyFrameSize(sampleRate: number): number {
   return 2 ** Math.round(Math.log2((4096 * sampleRate) / 44100));
