@@ -11,6 +11,8 @@ export interface AccuracyReport {
   status: Ratio;
   kind: Ratio;
   bpmByKind: Record<string, Ratio>;
+  /** BPM within ±1.5 of loops and longer pieces by the truth's tempo band (TEMPO_BANDS). */
+  bpmByBand: { band: string; ratio: Ratio }[];
   bpmOctaveErrors: number;
   oneshotsWithoutBpm: Ratio;
   keyExact: Ratio;
@@ -28,6 +30,8 @@ export interface AccuracyReport {
 }
 
 const BPM_TOLERANCE = 1.5;
+/** Lower ends (BPM) of the tempo bands reported: 60-89, 90-119, 120-149 and 150 up. */
+const TEMPO_BANDS = [60, 90, 120, 150];
 
 export type KeyError = 'no key' | 'relative' | 'fifth' | 'parallel' | 'other';
 
@@ -65,6 +69,10 @@ export function scoreAccuracy(
     status: ratio(),
     kind: ratio(),
     bpmByKind: {},
+    bpmByBand: TEMPO_BANDS.map((low, i) => {
+      const next = TEMPO_BANDS[i + 1];
+      return { band: next === undefined ? `${low}+` : `${low}-${next - 1}`, ratio: ratio() };
+    }),
     bpmOctaveErrors: 0,
     oneshotsWithoutBpm: ratio(),
     keyExact: ratio(),
@@ -96,9 +104,14 @@ export function scoreAccuracy(
       else miss(label, `one-shot given ${line.bpm} BPM`);
     } else if (label.bpm !== null) {
       const r = (report.bpmByKind[label.kind] ??= ratio());
+      const truth = label.bpm;
+      const inBand = report.bpmByBand[TEMPO_BANDS.findLastIndex((low) => truth >= low)]?.ratio;
       r.total++;
-      if (line.bpm !== null && Math.abs(line.bpm - label.bpm) <= BPM_TOLERANCE) r.hit++;
-      else {
+      if (inBand) inBand.total++;
+      if (line.bpm !== null && Math.abs(line.bpm - label.bpm) <= BPM_TOLERANCE) {
+        r.hit++;
+        if (inBand) inBand.hit++;
+      } else {
         if (
           line.bpm !== null &&
           [2, 0.5, 1.5, 2 / 3].some((k) => Math.abs(line.bpm! - label.bpm! * k) <= BPM_TOLERANCE)

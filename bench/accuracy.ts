@@ -56,6 +56,9 @@ function printAccuracy(title: string, report: AccuracyReport): void {
   for (const [kind, r] of Object.entries(report.bpmByKind)) {
     console.log(`  BPM within ±1.5 (${kind.padEnd(5)})    ${pct(r)}`);
   }
+  for (const { band, ratio } of report.bpmByBand) {
+    if (ratio.total > 0) console.log(`  BPM within ±1.5, ${band.padEnd(7)} BPM ${pct(ratio)}`);
+  }
   console.log(`  BPM octave/3:2 errors       ${report.bpmOctaveErrors}`);
   console.log(`  one-shots without BPM       ${pct(report.oneshotsWithoutBpm)}`);
   console.log(`  key exact                   ${pct(report.keyExact)}`);
