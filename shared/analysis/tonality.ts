@@ -41,8 +41,8 @@ const HARMONIC_TOLERANCE = 0.6;
  * Measures tonality from a power spectrogram (2048-point frames, 512 hop). Only partials that
  * last SUSTAIN_FRAMES frames count (a running minimum over time), so drum transients and pitch
  * sweeps fall away; of those, peaks standing well above their spectral neighbourhood are
- * summed by MIDI note and their notes counted (countNotes). Material shorter than that span has no sustained
- * pitch at all. Pure; one FFT per 46 ms of audio, over 30 s at most.
+ * summed by MIDI note and their notes counted (countNotes). Material shorter than that span
+ * has no sustained pitch at all. Pure; one FFT per 46 ms of audio, over 30 s at most.
  */
 export function measureTonality(samples: Float32Array, sampleRate: number): Tonality {
   const span = Math.round(WINDOW_S * sampleRate);
