@@ -1,7 +1,8 @@
 /**
- * `npm run bench:key-profiles`: exact-key accuracy of every essentia KeyExtractor profile on
- * the labelled tonal fixtures, decoded by ffmpeg to the canonical mono 11025 Hz, so that the
- * choice of profile in shared/analysis/key.ts stays a measurement, not an assumption.
+ * `npm run bench:key-profiles [LABELS]`: exact-key accuracy of every essentia KeyExtractor
+ * profile, with no gate, on the tonal files of a labels file (the fixtures by default), their
+ * first minute decoded by ffmpeg to the canonical mono 11025 Hz, so that the choice of
+ * profile in shared/analysis/key.ts stays a measurement, not an assumption.
  */
 import { dirname, resolve } from 'node:path';
 import { ANALYSIS_SAMPLE_RATE } from '../shared/analysis/index.js';

@@ -55,8 +55,9 @@ export const KEY_WINDOW_S = 60;
 
 /**
  * essentia's key profile in use: its default, 'bgate', named the exact key of 633 of the 664
- * tonal files of three rendered libraries (95.3 %), 'temperley' 629 and 'edma' about 90 %
- * (`npm run bench:key-profiles -- LIBRARY/labels.json`).
+ * tonal files of three rendered libraries (95.3 %), 'temperley' 629, in a study over their
+ * middle minute (BENCHMARKS.md); `npm run bench:key-profiles -- LIBRARY/labels.json` compares
+ * every profile on a library's files, from their first minute.
  */
 export const KEY_PROFILE = 'bgate';
 

@@ -37,8 +37,8 @@ export interface RefingerprintProgress {
 /**
  * Re-fingerprints library files stored with an outdated fingerprint (version 1, which is never
  * taken for a certain copy, or version 2 without `tail`, by which edits of a hit could still
- * be taken for copies of each other) from their stored bytes, in the background, one file at a time in
- * an analysis thread. Resumable by construction: each file is written as it is done, and the
+ * be taken for copies of each other) from their stored bytes, in the background, one file at
+ * a time in an analysis thread. Resumable by construction: each file is written as it is done, and the
  * next start finds what is left. A file that cannot be read is logged, keeps its fingerprint
  * and is not tried again before the next start.
  */
