@@ -18,7 +18,7 @@ const USAGE = `usage:
                                   list the user's tokens: labels and dates, never values
   sm-server user token revoke NAME LABEL | sm-server user token revoke NAME --all
                                   revoke the user's token of that label (or all of them)
-Settings come from the environment; see INGEST_GUIDE.md.`;
+Settings come from the environment; see docs/operator.md.`;
 
 class UsageError extends Error {}
 

@@ -19,7 +19,7 @@ const TYPES: Record<string, string> = {
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>sm-server</title>
 <p>The server is running. The web app is not built yet: run <code>npm run build</code>, or use
-<code>sm-import</code> and the REST API (INGEST_GUIDE.md).</p>`;
+<code>sm-import</code> (INGEST_GUIDE.md) and the REST API (docs/operator.md).</p>`;
 
 /**
  * Serves the built web app (client/dist) with an index.html fallback for its routes, and
