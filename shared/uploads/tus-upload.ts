@@ -3,6 +3,12 @@ import * as tus from 'tus-js-client';
 /** Bytes per PATCH: large enough for throughput, small enough that little is lost on a cut. */
 export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
 
+/**
+ * How long a stop waits for a creation request in flight to answer. The POST carries no bytes,
+ * so it answers in milliseconds; a server that does not is cut, and the file is created again.
+ */
+export const CREATION_GRACE_MS = 5_000;
+
 export interface UploadResult {
   /** True only when the server said the bytes are committed: stored, or a duplicate. */
   ok: boolean;
@@ -15,7 +21,12 @@ export interface UploadResult {
 
 export interface UploadHandle {
   promise: Promise<UploadResult>;
-  /** Stops the upload; the server keeps what it received, to resume from. */
+  /**
+   * Stops the upload; the server keeps what it received, to resume from. A creation (POST) in
+   * flight is let answer first (up to CREATION_GRACE_MS), so that its URL reaches `onUrl` and
+   * the upload is resumed later rather than created twice; no byte is sent after it. Resolves
+   * once no request of the upload is in flight; a failure met while stopping is not reported.
+   */
   abort(): Promise<void>;
 }
 
@@ -42,6 +53,30 @@ export function uploadFile(options: {
   onProgress: (sentBytes: number) => void;
 }): UploadHandle {
   let upload!: tus.Upload;
+  // Whether the creation POST is in flight: the server may have made the upload already, and
+  // only its answer says where (cut, the file would be created again on resume, an orphan left).
+  let creating = false;
+  let stop: { done: Promise<void>; halt: () => void } | null = null;
+  /** The creation answered or failed: a stop that waited for it goes on now. */
+  const creationSettled = () => {
+    creating = false;
+    stop?.halt();
+  };
+  const requestStop = (): Promise<void> => {
+    if (!stop) {
+      let stopped!: () => void;
+      const done = new Promise<void>((resolve) => (stopped = resolve));
+      let grace: ReturnType<typeof setTimeout> | undefined;
+      const halt = () => {
+        clearTimeout(grace);
+        void upload.abort().finally(stopped);
+      };
+      stop = { done, halt };
+      if (creating) grace = setTimeout(halt, CREATION_GRACE_MS);
+      else halt();
+    }
+    return stop.done;
+  };
   const promise = new Promise<UploadResult>((resolve) => {
     let state: 'done' | 'duplicate' | null = null;
     upload = new tus.Upload(options.input, {
@@ -53,12 +88,26 @@ export function uploadFile(options: {
       metadata: { entry_id: options.entryId },
       retryDelays: [0, 1000, 3000, 5000, 10000, 15000, 30000, 30000],
       removeFingerprintOnSuccess: true,
+      onBeforeRequest: (req) => {
+        // tus-js-client forgets an abort made while start() opens the file (it clears its
+        // aborted flag before the first request): once stopped, no request leaves.
+        if (stop) {
+          void upload.abort();
+          throw new Error('tus: the upload was stopped');
+        }
+        creating = req.getMethod() === 'POST';
+      },
       onShouldRetry: (error) => {
+        creationSettled();
+        if (stop) return false;
         const status = error.originalResponse?.getStatus() ?? 0;
         return status === 0 || status >= 500 || status === 423;
       },
       onUploadUrlAvailable: () => {
+        // The URL is told before a stop that waited for the creation goes on, so that the
+        // caller holds it by the time abort() resolves.
         if (upload.url) options.onUrl(upload.url);
+        creationSettled();
       },
       onProgress: (sent) => options.onProgress(sent),
       onAfterResponse: (_req, res) => {
@@ -70,6 +119,8 @@ export function uploadFile(options: {
         else void confirmCommitted(upload.url, options.headers).then(resolve);
       },
       onError: (error) => {
+        creationSettled();
+        if (stop) return; // stopped while its creation was in flight: not a failure
         const res = (error as tus.DetailedError).originalResponse;
         const status = res?.getStatus() ?? null;
         const known = parseErrorBody(res?.getBody())?.entry_state;
@@ -88,7 +139,7 @@ export function uploadFile(options: {
     });
     upload.start();
   });
-  return { promise, abort: () => upload.abort() };
+  return { promise, abort: requestStop };
 }
 
 /**

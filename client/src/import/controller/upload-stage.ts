@@ -44,6 +44,8 @@ function manifestPlan(
  */
 export class UploadStage {
   private readonly active = new Map<string, UploadHandle>();
+  /** Uploads being stopped: one whose creation is in flight stops once it is answered. */
+  private readonly stopping = new Set<Promise<void>>();
   private live: { unsubscribe(): void } | null = null;
   private wake: (() => void) | null = null;
 
@@ -234,6 +236,12 @@ export class UploadStage {
         await whenOnline();
         continue;
       }
+      if (this.stopping.size > 0) {
+        // Resumed before a paused upload stopped: it is started again once it holds the URL
+        // its creation answered, so that it resumes rather than being created twice.
+        await Promise.all(this.stopping);
+        continue;
+      }
       const next = this.waiting().slice(0, PARALLEL_UPLOADS - this.active.size);
       if (next.length === 0 && this.active.size === 0 && manifestSent()) return;
       for (const file of next) this.start(file);
@@ -284,15 +292,25 @@ export class UploadStage {
     });
   }
 
+  /** Stops every upload at once; each file waits again (keeping its upload URL) once stopped. */
   private async abortActive(): Promise<void> {
     const handles = [...this.active];
     this.active.clear();
-    for (const [path, handle] of handles) {
-      await handle.abort().catch(() => undefined);
-      const file = this.store.get(path);
-      if (file?.state === 'uploading') this.store.set(moveFile(file, 'checked'));
-    }
-    this.store.upload = { ...this.store.upload, active: 0 };
+    await Promise.all(
+      handles.map(([path, handle]) => {
+        const stopped = handle
+          .abort()
+          .catch(() => undefined)
+          .then(() => {
+            this.stopping.delete(stopped);
+            const file = this.store.get(path);
+            if (file?.state === 'uploading') this.store.set(moveFile(file, 'checked'));
+          });
+        this.stopping.add(stopped);
+        return stopped;
+      }),
+    );
+    this.store.upload = { ...this.store.upload, active: this.active.size };
     this.store.changed();
   }
 }

@@ -1,0 +1,142 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { UploadHandle, UploadResult } from '../../../../shared/uploads/tus-upload.js';
+import { ImportQueue } from '../../queue/import-queue.js';
+import { QueueDb } from '../../queue/queue-db.js';
+import { ImportStore } from './import-store.js';
+import { UploadStage } from './upload-stage.js';
+
+/** One call of the (faked) tus upload: what it was given, and the test's hands on its outcome. */
+interface FakeUpload {
+  uploadUrl: string | null;
+  onUrl: (url: string) => void;
+  finish: (result: UploadResult) => void;
+  /** Ends the stop that abort() began (as the real upload does once its creation answered). */
+  stopped: () => void;
+  aborted: boolean;
+}
+
+const uploads = vi.hoisted(() => [] as FakeUpload[]);
+
+vi.mock('../../../../shared/uploads/tus-upload.js', () => ({
+  uploadFile: (options: { uploadUrl: string | null; onUrl: (url: string) => void }) => {
+    let finish!: (result: UploadResult) => void;
+    let stopped!: () => void;
+    const promise = new Promise<UploadResult>((resolve) => (finish = resolve));
+    const stop = new Promise<void>((resolve) => (stopped = resolve));
+    const upload: FakeUpload = {
+      uploadUrl: options.uploadUrl,
+      onUrl: options.onUrl,
+      finish,
+      stopped,
+      aborted: false,
+    };
+    uploads.push(upload);
+    const handle: UploadHandle = {
+      promise,
+      abort: () => {
+        upload.aborted = true;
+        return stop;
+      },
+    };
+    return handle;
+  },
+}));
+
+vi.mock('../../api/trpc.js', () => ({
+  api: {
+    bulkImport: {
+      updates: { subscribe: () => ({ unsubscribe: () => undefined }) },
+      status: { query: () => Promise.resolve(null) },
+    },
+  },
+  describeApiError: (error: unknown) => ({ kind: 'server', message: String(error) }),
+}));
+
+const PATH = 'Pack/Take.wav';
+const DONE: UploadResult = { ok: true, state: 'done', reason: null, status: null };
+
+let db: QueueDb;
+
+beforeEach(() => {
+  vi.stubGlobal('navigator', { onLine: true });
+  vi.stubGlobal('window', { addEventListener: () => undefined });
+  vi.stubGlobal('location', { href: 'http://localhost/' });
+  db = new QueueDb(`test-${crypto.randomUUID()}`);
+  uploads.length = 0;
+});
+
+afterEach(async () => {
+  vi.unstubAllGlobals();
+  await db.delete();
+});
+
+/** A store whose one file the server waits for (manifest sent), with its bytes on the page. */
+async function storeWaitingForUpload(): Promise<ImportStore> {
+  const queue = new ImportQueue(db);
+  const { record, files } = await queue.create(
+    ['Pack'],
+    [{ path: PATH, sizeBytes: 1000, lastModified: 0 }],
+  );
+  const store = new ImportStore(queue);
+  store.load({ ...record, step: 'upload', jobId: 'job-1', manifestClosed: true }, [
+    { ...files[0]!, state: 'checked', sent: true, entryId: 'entry-1' },
+  ]);
+  store.blobs.set(PATH, new File([new Uint8Array(1000)], 'Take.wav'));
+  return store;
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('UploadStage, paused while a file is being created', () => {
+  it('resumed before the creation answered: starts the file again from the URL it answered', async () => {
+    const store = await storeWaitingForUpload();
+    const stage = new UploadStage(store);
+    const run = stage.run();
+    await vi.waitFor(() => expect(uploads).toHaveLength(1));
+    expect(uploads[0]!.uploadUrl).toBeNull();
+
+    stage.pause();
+    expect(uploads[0]!.aborted).toBe(true);
+    stage.resume();
+    await settle();
+    expect(uploads, 'nothing starts while the first upload is still stopping').toHaveLength(1);
+    expect(store.get(PATH)!.state).toBe('uploading');
+
+    // The creation answers: the upload tells its URL, then its stop ends.
+    uploads[0]!.onUrl('http://localhost/api/v1/uploads/u1');
+    uploads[0]!.stopped();
+    await vi.waitFor(() => expect(uploads).toHaveLength(2));
+    expect(uploads[1]!.uploadUrl, 'resumed, not created again').toBe(
+      'http://localhost/api/v1/uploads/u1',
+    );
+
+    uploads[1]!.finish(DONE);
+    await run;
+    expect(store.get(PATH)!.state).toBe('done');
+  });
+
+  it('paused: the file waits again, holding its URL, once its creation answered', async () => {
+    const store = await storeWaitingForUpload();
+    const stage = new UploadStage(store);
+    const run = stage.run();
+    await vi.waitFor(() => expect(uploads).toHaveLength(1));
+
+    stage.pause();
+    await settle();
+    expect(store.get(PATH)!.state, 'still in flight').toBe('uploading');
+    uploads[0]!.onUrl('http://localhost/api/v1/uploads/u1');
+    uploads[0]!.stopped();
+    await vi.waitFor(() => expect(store.get(PATH)!.state).toBe('checked'));
+    expect(store.get(PATH)!.uploadUrl).toBe('http://localhost/api/v1/uploads/u1');
+    await settle();
+    expect(uploads, 'nothing starts while paused').toHaveLength(1);
+
+    stage.resume();
+    await vi.waitFor(() => expect(uploads).toHaveLength(2));
+    expect(uploads[1]!.uploadUrl).toBe('http://localhost/api/v1/uploads/u1');
+    uploads[1]!.finish(DONE);
+    await run;
+    expect(store.get(PATH)!.state).toBe('done');
+  });
+});
