@@ -13,10 +13,16 @@ export interface AccuracyReport {
   bpmByKind: Record<string, Ratio>;
   /** BPM within ±1.5 of loops and longer pieces by the truth's tempo band (TEMPO_BANDS). */
   bpmByBand: { band: string; ratio: Ratio }[];
+  /** BPM within ±1.5 of loops whose labels say whether they have drums (generated libraries). */
+  bpmLoopsByDrums: Record<'with drums' | 'without drums', Ratio>;
+  /** BPM within ±1.5 of loops and longer pieces given a tempo, by the bpm_confidence given. */
+  bpmByConfidence: { band: string; ratio: Ratio }[];
   bpmOctaveErrors: number;
   oneshotsWithoutBpm: Ratio;
   keyExact: Ratio;
   keyMirex: { score: number; total: number };
+  /** Key given in the truth's mode with a tonic at most a semitone away (exact included). */
+  keyWithinSemitone: Ratio;
   /** Exact key by the truth's mode. */
   keyByMode: Record<'major' | 'minor', Ratio>;
   /** What the wrong keys of tonal files were: none given, relative, fifth, parallel, other. */
@@ -30,13 +36,25 @@ export interface AccuracyReport {
 }
 
 const BPM_TOLERANCE = 1.5;
-/** Lower ends (BPM) of the tempo bands reported: 60-89, 90-119, 120-149 and 150 up. */
-const TEMPO_BANDS = [60, 90, 120, 150];
+/** Lower ends (BPM) of the tempo bands reported: 57-89 (57 is the lowest tempo reported), 90-119, 120-149 and 150 up. */
+const TEMPO_BANDS = [57, 90, 120, 150];
 
 export type KeyError = 'no key' | 'relative' | 'fifth' | 'parallel' | 'other';
 
-/** Lower edges of the key_confidence bands (the last runs to 1). */
+/** Lower edges of the key_confidence and bpm_confidence bands (the last runs to 1). */
 const CONFIDENCE_BANDS = [0, 0.6, 0.7, 0.8, 0.9];
+
+function confidenceBands(): { band: string; ratio: Ratio }[] {
+  return CONFIDENCE_BANDS.map((low, i) => ({
+    band: `${low.toFixed(1)}-${(CONFIDENCE_BANDS[i + 1] ?? 1).toFixed(1)}`,
+    ratio: ratio(),
+  }));
+}
+
+/** The band of `bands` (made by confidenceBands) that `confidence` falls in. */
+function bandOf<T>(bands: T[], confidence: number): T {
+  return bands.findLast((_, i) => confidence >= CONFIDENCE_BANDS[i]!)!;
+}
 
 /** How a wrong key relates to the truth (MIREX's classes). */
 function keyErrorOf(score: number | null): KeyError {
@@ -73,16 +91,16 @@ export function scoreAccuracy(
       const next = TEMPO_BANDS[i + 1];
       return { band: next === undefined ? `${low}+` : `${low}-${next - 1}`, ratio: ratio() };
     }),
+    bpmLoopsByDrums: { 'with drums': ratio(), 'without drums': ratio() },
+    bpmByConfidence: confidenceBands(),
     bpmOctaveErrors: 0,
     oneshotsWithoutBpm: ratio(),
     keyExact: ratio(),
     keyMirex: { score: 0, total: 0 },
+    keyWithinSemitone: ratio(),
     keyByMode: { major: ratio(), minor: ratio() },
     keyErrors: { 'no key': 0, relative: 0, fifth: 0, parallel: 0, other: 0 },
-    keyByConfidence: CONFIDENCE_BANDS.map((low, i) => ({
-      band: `${low.toFixed(1)}-${(CONFIDENCE_BANDS[i + 1] ?? 1).toFixed(1)}`,
-      ratio: ratio(),
-    })),
+    keyByConfidence: confidenceBands(),
     keylessWithoutKey: ratio(),
     duplicatePairs: ratio(),
     falseMerges: { pairs: 0, examples: [] },
@@ -106,11 +124,18 @@ export function scoreAccuracy(
       const r = (report.bpmByKind[label.kind] ??= ratio());
       const truth = label.bpm;
       const inBand = report.bpmByBand[TEMPO_BANDS.findLastIndex((low) => truth >= low)]?.ratio;
-      r.total++;
-      if (inBand) inBand.total++;
+      const byDrums =
+        label.kind === 'loop' && label.drums !== undefined
+          ? report.bpmLoopsByDrums[label.drums ? 'with drums' : 'without drums']
+          : undefined;
+      const byConfidence =
+        line.bpm !== null
+          ? bandOf(report.bpmByConfidence, line.bpm_confidence ?? 0).ratio
+          : undefined;
+      const counted = [r, inBand, byDrums, byConfidence].filter((x): x is Ratio => x !== undefined);
+      for (const c of counted) c.total++;
       if (line.bpm !== null && Math.abs(line.bpm - label.bpm) <= BPM_TOLERANCE) {
-        r.hit++;
-        if (inBand) inBand.hit++;
+        for (const c of counted) c.hit++;
       } else {
         if (
           line.bpm !== null &&
@@ -131,9 +156,12 @@ export function scoreAccuracy(
       const exact = score === 1;
       const mode = report.keyByMode[truthKey.mode];
       mode.total++;
+      report.keyWithinSemitone.total++;
+      if (estimate?.mode === truthKey.mode && semitonesApart(estimate.tonic, truthKey.tonic) <= 1)
+        report.keyWithinSemitone.hit++;
       if (estimate) {
         const confidence = line.key_confidence ?? 0;
-        const band = report.keyByConfidence.findLast((_, i) => confidence >= CONFIDENCE_BANDS[i]!)!;
+        const band = bandOf(report.keyByConfidence, confidence);
         band.ratio.total++;
         if (exact) band.ratio.hit++;
       }
@@ -207,4 +235,10 @@ export function scoreDuplicatePairs(files: readonly ClusteredFile[], examples = 
     }
   }
   return score;
+}
+
+/** Distance between two pitch classes in semitones, either way round (0..6). */
+function semitonesApart(a: number, b: number): number {
+  const d = (((a - b) % 12) + 12) % 12;
+  return Math.min(d, 12 - d);
 }

@@ -59,9 +59,16 @@ function printAccuracy(title: string, report: AccuracyReport): void {
   for (const { band, ratio } of report.bpmByBand) {
     if (ratio.total > 0) console.log(`  BPM within ±1.5, ${band.padEnd(7)} BPM ${pct(ratio)}`);
   }
+  for (const [drums, ratio] of Object.entries(report.bpmLoopsByDrums)) {
+    if (ratio.total > 0) console.log(`  BPM within ±1.5, loops ${drums.padEnd(13)} ${pct(ratio)}`);
+  }
+  for (const { band, ratio } of report.bpmByConfidence) {
+    if (ratio.total > 0) console.log(`  BPM within ±1.5 at confidence ${band}  ${pct(ratio)}`);
+  }
   console.log(`  BPM octave/3:2 errors       ${report.bpmOctaveErrors}`);
   console.log(`  one-shots without BPM       ${pct(report.oneshotsWithoutBpm)}`);
   console.log(`  key exact                   ${pct(report.keyExact)}`);
+  console.log(`  key within ±1 semitone      ${pct(report.keyWithinSemitone)}`);
   for (const [mode, r] of Object.entries(report.keyByMode)) {
     console.log(`  key exact, ${mode.padEnd(5)} truth     ${pct(r)}`);
   }

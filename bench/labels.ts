@@ -15,6 +15,7 @@ export const fixtureLabelSchema = z.object({
   hint_key: z.string().nullable(),
   expect_status: z.enum(['ok', 'error', 'skipped']),
   format: z.string().nullable(),
+  drums: z.boolean().optional(),
   note: z.string().optional(),
 });
 
