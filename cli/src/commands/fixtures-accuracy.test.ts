@@ -12,20 +12,21 @@ const FIXTURES = join(ROOT, 'fixtures');
 
 let labelled: { label: FixtureLabel; line: AnalysisLine }[] = [];
 let report: AccuracyReport;
+let withoutHints: AccuracyReport;
 let exitCode: number | null = null;
 
-beforeAll(async () => {
+/** Every labelled file through `sm-import analyze --json [...extra]`: its lines and exit code. */
+async function analyseFixtures(extra: string[]) {
   const labels = await readLabels(join(FIXTURES, 'labels.json'));
   const run = spawnSync(
     process.execPath,
-    [join(ROOT, 'bin/sm-import.js'), 'analyze', join(FIXTURES, 'audio'), '--json'],
+    [join(ROOT, 'bin/sm-import.js'), 'analyze', join(FIXTURES, 'audio'), '--json', ...extra],
     {
       encoding: 'utf8',
       timeout: 300_000,
       maxBuffer: 64 * 1024 * 1024,
     },
   );
-  exitCode = run.status;
   const lines = new Map(
     run.stdout
       .trim()
@@ -33,13 +34,20 @@ beforeAll(async () => {
       .map((text) => analysisLineSchema.parse(JSON.parse(text)))
       .map((line) => [line.path, line] as const),
   );
-  labelled = labels.map((label) => {
+  const matched = labels.map((label) => {
     const line = lines.get(resolve(FIXTURES, label.path));
     if (!line) throw new Error(`no line for ${label.path}`);
     return { label, line };
   });
+  return { labelled: matched, exitCode: run.status };
+}
+
+beforeAll(async () => {
+  ({ labelled, exitCode } = await analyseFixtures([]));
   report = scoreAccuracy(labelled);
-});
+  withoutHints = scoreAccuracy((await analyseFixtures(['--no-hints'])).labelled);
+  // Two runs of the CLI over 85 files: longer than the default hook timeout on a loaded machine.
+}, 240_000);
 
 const share = (r: { hit: number; total: number }) => r.hit / r.total;
 
@@ -74,6 +82,17 @@ describe('analysis of the labelled fixtures', () => {
     );
     expect(all.total).toBeGreaterThanOrEqual(40);
     expect(share(all)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('reads loops and tracks from the sound alone, names and tags not read (--no-hints)', () => {
+    // 41 of the 50 tempo fixtures carry their tempo in the name or tags: without hints the
+    // octave is the sound's own reading. Loops and the one-shot/keyless rules hold as with hints.
+    const loops = withoutHints.bpmByKind.loop;
+    expect(loops?.total).toBeGreaterThanOrEqual(40);
+    expect(share(loops!)).toBeGreaterThanOrEqual(0.93);
+    expect(share(withoutHints.oneshotsWithoutBpm)).toBe(1);
+    expect(share(withoutHints.keyExact)).toBeGreaterThanOrEqual(0.9);
+    expect(share(withoutHints.keylessWithoutKey)).toBeGreaterThanOrEqual(0.95);
   });
 
   it('reads the exact key of at least 90 % of tonal material and none for keyless material', () => {

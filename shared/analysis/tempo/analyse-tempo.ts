@@ -8,7 +8,8 @@ import {
 import { pulseConfidence, strongOnsets } from './confidence.js';
 import { matchLoopLength } from './loop-length.js';
 import type { LevelReason } from './metrical-level.js';
-import { chooseMetricalLevel, MAX_BPM, MIN_BPM, tempoPrior } from './metrical-level.js';
+import type { OnsetEnvelope } from './onset-envelope.js';
+import { chooseMetricalLevel, tempoPrior } from './metrical-level.js';
 import { onsetEnvelope } from './onset-envelope.js';
 import { startAlignment } from './pulse-grid.js';
 import { refinePeriod } from './refine-period.js';
@@ -64,6 +65,9 @@ function harmonicStrength(acf: Float64Array, lag: number): number {
   return weights > 0 ? sum / weights : 0;
 }
 
+/** Below this confidence no tempo is reported. */
+export const MIN_TEMPO_CONFIDENCE = 0.3;
+
 /** Everything the estimator measured, for tests and calibration; index.ts publishes a subset. */
 export interface TempoAnalysis {
   /** Tempo in BPM before the confidence gate (null when no pulse was found at all). */
@@ -118,15 +122,47 @@ export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAn
     return Math.max(...[lag - 1, lag, lag + 1].map((l) => autocorrelationAt(x, l, energy)));
   };
   const level = chooseMetricalLevel(envelope, pulseBpm, strengthAt);
-  const refined = refinePeriod(x, (60 * frameRate) / level.bpm);
+  const context: PulseContext = {
+    envelope,
+    x,
+    strengthAt,
+    durationS: samples.length / sampleRate,
+    pulseBpm,
+  };
+  const chosen = measureBeat(context, level.bpm, level.reason);
+  const p = level.fastProbability;
+  if (chosen.confidence >= MIN_TEMPO_CONFIDENCE || p === null) return chosen;
+  // No steady pulse at the octave the model chose: the other one may have it (a soft string
+  // loop, whose high band is noise between the pulses, read at twice its tempo).
+  const other = measureBeat(context, p >= 0.5 ? level.bpm / 2 : level.bpm * 2, level.reason);
+  return other.confidence >= MIN_TEMPO_CONFIDENCE ? other : chosen;
+}
+
+/** What measureBeat needs of the clip. */
+interface PulseContext {
+  envelope: OnsetEnvelope;
+  /** The detrended onset envelope. */
+  x: Float32Array;
+  strengthAt: (bpm: number) => number;
+  durationS: number;
+  pulseBpm: number;
+}
+
+/**
+ * The tempo at the beat level `levelBpm`: its period refined on the autocorrelation, the
+ * clip's length matched to whole beats (and 3:2 readings corrected by it), and the confidence.
+ */
+function measureBeat(c: PulseContext, levelBpm: number, levelReason: LevelReason): TempoAnalysis {
+  const { envelope, x, strengthAt, durationS, pulseBpm } = c;
+  const { novelty, frameRate } = envelope;
+  const refined = refinePeriod(x, (60 * frameRate) / levelBpm);
   const period = refined.periodFrames;
   let bpm = (60 * frameRate) / period;
   const periodicity = strengthAt(bpm);
   const confidence = pulseConfidence(novelty, frameRate, periodicity, period);
 
   let loopBeats: number | null = null;
-  let reason: TempoAnalysis['reason'] = level.reason;
-  const durationS = samples.length / sampleRate;
+  let reason: TempoAnalysis['reason'] = levelReason;
   // Half a frame of error at the largest multiple measured, relative to that lag.
   const precision = 0.5 / (refined.multiple * period);
   const startsOnBeat = (loopBpm: number) =>
@@ -138,10 +174,11 @@ export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAn
     loopBeats = loop.beats;
   } else if (loop === null) {
     // A pulse read at 2/3, 3/2, 3/4 or 4/3 of the tempo does not fit a cleanly cut loop's
-    // length; the tempo that fits it in whole bars does.
+    // length; the tempo that fits it in whole bars does, in the octave the octave model picks
+    // (a boom-bap's dotted 8ths read 120 for 90: 3/2 of it, 180, fits the length as well).
     for (const ratio of TRIPLE_RATIOS) {
-      if (bpm * ratio < MIN_BPM || bpm * ratio > MAX_BPM) continue;
-      const alternative = matchLoopLength(durationS, bpm * ratio, precision);
+      const octave = chooseMetricalLevel(envelope, bpm * ratio, strengthAt).bpm;
+      const alternative = matchLoopLength(durationS, octave, precision);
       if (alternative && alternative.beats % 4 === 0 && startsOnBeat(alternative.bpm)) {
         bpm = alternative.bpm;
         loopBeats = alternative.beats;

@@ -1,4 +1,4 @@
-import { analyseTempo } from './analyse-tempo.js';
+import { analyseTempo, MIN_TEMPO_CONFIDENCE } from './analyse-tempo.js';
 
 export { matchLoopLength, type LoopMatch } from './loop-length.js';
 
@@ -11,8 +11,7 @@ export interface TempoEstimate {
   loopBeats: number | null;
 }
 
-/** Below this confidence no tempo is reported. */
-export const MIN_TEMPO_CONFIDENCE = 0.3;
+export { MIN_TEMPO_CONFIDENCE };
 
 /**
  * Estimates the tempo of mono PCM at any sampleRate (Hz), in the octave a producer would

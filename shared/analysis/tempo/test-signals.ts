@@ -203,6 +203,10 @@ export const GROOVES = {
     hat: 'x.x.x.x.x.x.x.x.',
     bass: 'x.........x.....',
   },
+  /** Lo-fi hip-hop: kicks on the off-beat 8ths, a 16th pickup in the hats. */
+  lofi: { kick: 'x.....x...x.....', snare: '....x.......x...', hat: 'x.x.x.x.x.x.x.xx' },
+  /** Boom bap: syncopated kicks on the 16ths before and after beat 3. */
+  boomBap: { kick: 'x......x.xx.....', snare: '....x.......x...', hat: 'x.x.x.x.x.x.x.x.' },
   halfTimeTrap8: {
     kick: 'x.........x.....x..x............',
     snare: '........x...............x.......',
