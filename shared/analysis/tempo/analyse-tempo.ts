@@ -36,11 +36,16 @@ const LOOP_LENGTH_MIN_PERIODICITY = 0.1;
  */
 const TRIPLE_RATIOS = [1.5, 2 / 3, 0.75, 4 / 3];
 
-/** Multiples of a candidate period whose autocorrelation supports it, and their weights. */
+/**
+ * Multiples of a candidate period whose autocorrelation supports it, and their weights. The
+ * bar (4 periods) weighs most: a beat is repeated by its bars, while a pulse at 3/2 of the
+ * beat (a drum-and-bass kick pattern read at 113 for 170) is not. With the bar weighted 0.25,
+ * 14 of 96 longer pieces of a rendered library were read at 2/3 of their tempo; with 2, 4.
+ */
 const HARMONICS: readonly (readonly [number, number])[] = [
   [1, 1],
   [2, 0.5],
-  [4, 0.25],
+  [4, 2],
 ];
 
 /**
