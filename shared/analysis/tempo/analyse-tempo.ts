@@ -85,6 +85,11 @@ export interface TempoAnalysis {
   reason: LevelReason | 'loop-length' | null;
   /** Normalised autocorrelation at the chosen beat period. */
   periodicity: number;
+  /**
+   * How sure the octave is (0.5..1): 1 when only one octave fits or the octave model is certain,
+   * 0.5 when it is a coin toss (a chord loop pulsing on every beat reads the same at 85 and 170).
+   */
+  octaveCertainty: number;
 }
 
 const NONE: TempoAnalysis = {
@@ -94,6 +99,7 @@ const NONE: TempoAnalysis = {
   pulseBpm: null,
   reason: null,
   periodicity: 0,
+  octaveCertainty: 1,
 };
 
 /** The full tempo analysis behind estimateTempo; see its documentation. Never throws. */
@@ -136,11 +142,13 @@ export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAn
   };
   const chosen = measureBeat(context, level.bpm, level.reason);
   const p = level.fastProbability;
-  if (chosen.confidence >= MIN_TEMPO_CONFIDENCE || p === null) return chosen;
+  if (p === null) return chosen;
+  const octaveCertainty = 0.5 + Math.abs(p - 0.5);
+  if (chosen.confidence >= MIN_TEMPO_CONFIDENCE) return { ...chosen, octaveCertainty };
   // No steady pulse at the octave the model chose: the other one may have it (a soft string
   // loop, whose high band is noise between the pulses, read at twice its tempo).
   const other = measureBeat(context, p >= 0.5 ? level.bpm / 2 : level.bpm * 2, level.reason);
-  return other.confidence >= MIN_TEMPO_CONFIDENCE ? other : chosen;
+  return { ...(other.confidence >= MIN_TEMPO_CONFIDENCE ? other : chosen), octaveCertainty };
 }
 
 /** What measureBeat needs of the clip. */
@@ -201,5 +209,13 @@ function measureBeat(c: PulseContext, levelBpm: number, levelReason: LevelReason
   ) {
     evidence = Math.max(evidence, LOOP_LENGTH_CONFIDENCE);
   }
-  return { bpm, confidence: evidence, loopBeats, pulseBpm, reason, periodicity };
+  return {
+    bpm,
+    confidence: evidence,
+    loopBeats,
+    pulseBpm,
+    reason,
+    periodicity,
+    octaveCertainty: 1,
+  };
 }

@@ -5,7 +5,10 @@ export { matchLoopLength, type LoopMatch } from './loop-length.js';
 export interface TempoEstimate {
   /** Beats per minute; null when there is no pulse (confidence below MIN_TEMPO_CONFIDENCE). */
   bpm: number | null;
-  /** 0..1: how clearly a steady pulse was found. */
+  /**
+   * 0..1: how clearly a steady pulse was found; above MIN_TEMPO_CONFIDENCE, scaled by how sure
+   * its octave is (0.5..1), so that a tempo whose octave is a toss is not given 0.9.
+   */
   confidence: number;
   /** Whole beats the clip spans when it is a cleanly cut loop at bpm, else null. */
   loopBeats: number | null;
@@ -26,5 +29,12 @@ export function estimateTempo(samples: Float32Array, sampleRate: number): TempoE
   if (analysis.bpm === null || !(analysis.confidence >= MIN_TEMPO_CONFIDENCE)) {
     return { bpm: null, confidence: analysis.confidence, loopBeats: null };
   }
-  return { bpm: analysis.bpm, confidence: analysis.confidence, loopBeats: analysis.loopBeats };
+  // The gate asks whether there is a pulse; the confidence reported above it also says how sure
+  // its octave is, so that a producer can trust a high one (an even toss halves the excess).
+  const aboveGate = (analysis.confidence - MIN_TEMPO_CONFIDENCE) * analysis.octaveCertainty;
+  return {
+    bpm: analysis.bpm,
+    confidence: MIN_TEMPO_CONFIDENCE + aboveGate,
+    loopBeats: analysis.loopBeats,
+  };
 }
