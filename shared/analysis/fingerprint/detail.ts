@@ -116,6 +116,14 @@ export interface DetailComparison {
    * loudest block), over the blocks within 25 dB of it: a fade or a cut inside the excerpt.
    */
   envelopeDb: number;
+  /**
+   * The largest level difference in dB that the excerpts' 2 ms envelopes hold, one louder
+   * than the other, over three blocks in a row (of those within 25 dB of the loudest, each
+   * floored at -40 dB), once aligned: two edits of one short hit (a cut and the same cut faded)
+   * hold 3 dB and more where the fade is, while a codec's differences flicker from block to block.
+   * Null unless asked for (it judges sounds that lie within the excerpt).
+   */
+  sustainedDb: number | null;
 }
 
 /** Envelope blocks of 5 ms; blocks this far under the loudest do not count. */
@@ -126,10 +134,14 @@ const ENVELOPE_FLOOR_DB = -25;
  * How alike two detail excerpts are: they are aligned to a fraction of a sample by
  * cross-correlation (within ±10 ms, either polarity); then each band's coherence (the normalised
  * real cross-spectrum, 1 for identical waveforms, ~0 for unrelated noise) is taken, and the mean
- * over the bands that hold at least 0.1 % of the energy; and the energy envelopes are compared.
- * Null when either excerpt does not decode.
+ * over the bands that hold at least 0.1 % of the energy; and the energy envelopes are compared
+ * (the fine one with `sustained`). Null when either excerpt does not decode.
  */
-export function compareDetails(a: string, b: string): DetailComparison | null {
+export function compareDetails(
+  a: string,
+  b: string,
+  { sustained = false }: { sustained?: boolean } = {},
+): DetailComparison | null {
   const xa = decodeDetail(a);
   const xb = decodeDetail(b);
   if (!xa || !xb) return null;
@@ -174,7 +186,77 @@ export function compareDetails(a: string, b: string): DetailComparison | null {
   return {
     coherence: counted === 0 ? 0 : sum / counted,
     envelopeDb: envelopeDifference(xa, xb, Math.round(tau)),
+    sustainedDb: sustained ? sustainedDifference(xa, xb) : null,
   };
+}
+
+/** The fine envelope of {@link DetailComparison.sustainedDb}: 2 ms blocks, aligned within ±5 ms. */
+const FINE_BLOCK = Math.round(0.002 * DETAIL_SAMPLE_RATE);
+const FINE_MAX_LAG = Math.round(0.005 * DETAIL_SAMPLE_RATE);
+const FINE_LAG_STEP = 2;
+const FINE_FLOOR_DB = -40;
+/** Blocks in a row that must differ with one sign. */
+const SUSTAINED_BLOCKS = 3;
+
+/**
+ * Per-block energy in dB relative to the loudest block, of the signal whose running sum of
+ * squares is `cumulative` (`cumulative[i]` = Σ x[0..i)), read `lag` samples later.
+ */
+function fineEnvelopeDb(cumulative: Float64Array, lag: number): Float64Array {
+  const n = cumulative.length - 1;
+  const at = (i: number): number => cumulative[Math.max(0, Math.min(n, i))]!;
+  const energy = new Float64Array(Math.floor(DETAIL_SAMPLES / FINE_BLOCK));
+  for (let k = 0; k < energy.length; k++) {
+    energy[k] = at((k + 1) * FINE_BLOCK - lag) - at(k * FINE_BLOCK - lag);
+  }
+  const max = Math.max(...energy);
+  return energy.map((e) => 10 * Math.log10(Math.max(max > 0 ? e / max : 0, 1e-9)));
+}
+
+function cumulativeSquares(x: Float64Array): Float64Array {
+  const out = new Float64Array(x.length + 1);
+  for (let i = 0; i < x.length; i++) out[i + 1] = out[i]! + x[i]! ** 2;
+  return out;
+}
+
+/**
+ * {@link DetailComparison.sustainedDb}: `b` is shifted by the lag (within ±5 ms) that brings the
+ * two fine envelopes closest over the blocks within 25 dB of the loudest; then the differences
+ * of those blocks are read in order.
+ */
+function sustainedDifference(a: Float64Array, b: Float64Array): number {
+  const ea = fineEnvelopeDb(cumulativeSquares(a), 0);
+  const cb = cumulativeSquares(b);
+  const counted = (x: number, y: number): boolean => Math.max(x, y) >= ENVELOPE_FLOOR_DB;
+  let best = Infinity;
+  let eb = ea;
+  for (let lag = -FINE_MAX_LAG; lag <= FINE_MAX_LAG; lag += FINE_LAG_STEP) {
+    const shifted = fineEnvelopeDb(cb, lag);
+    let sum = 0;
+    let n = 0;
+    for (let k = 0; k < ea.length; k++) {
+      if (!counted(ea[k]!, shifted[k]!)) continue;
+      sum += (ea[k]! - shifted[k]!) ** 2;
+      n++;
+    }
+    const mean = n === 0 ? 0 : sum / n;
+    if (mean < best) {
+      best = mean;
+      eb = shifted;
+    }
+  }
+  const diffs: number[] = [];
+  for (let k = 0; k < ea.length; k++) {
+    if (!counted(ea[k]!, eb[k]!)) continue;
+    diffs.push(Math.max(ea[k]!, FINE_FLOOR_DB) - Math.max(eb[k]!, FINE_FLOOR_DB));
+  }
+  let sustained = 0;
+  for (let k = 0; k + SUSTAINED_BLOCKS <= diffs.length; k++) {
+    const run = diffs.slice(k, k + SUSTAINED_BLOCKS);
+    if (run.every((d) => d > 0) || run.every((d) => d < 0))
+      sustained = Math.max(sustained, Math.min(...run.map(Math.abs)));
+  }
+  return sustained;
 }
 
 /** The envelope measure of {@link DetailComparison}, with `b` read `lag` samples later. */

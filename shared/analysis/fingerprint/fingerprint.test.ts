@@ -5,8 +5,9 @@ import {
   fingerprintIndexKeys,
   type Fingerprint,
 } from './index.js';
+import { compareFingerprintsDetailed, DETAIL_SUSTAINED_DB_MAX } from './compare.js';
 import { SOUND_CASES } from './test-cases.js';
-import { hat, kick, note } from './test-signals.js';
+import { hat, kick, note, snare } from './test-signals.js';
 import { gain } from './test-transforms.js';
 import { fingerprintOfPcm, original, RATE, SAME_SOUND_VARIANTS } from './test-variants.js';
 
@@ -94,6 +95,28 @@ describe('edits under the trimmed end', () => {
       expect(compareFingerprints(cut, copyOfCut).verdict).toBe('same');
     },
   );
+
+  it.each([
+    ['snare', snare(44100)],
+    ['hi-hat', hat(44100, 5, 0.06)],
+  ])('keeps two edits of a 50 ms %s apart: cut at 30 ms, and the same cut faded', (_, hit) => {
+    const sr = 44100;
+    const short = hit.slice(0, Math.round(0.05 * sr));
+    const cutAtRate = (x: Float32Array, atMs: number, fadeMs: number): Float32Array => {
+      const end = Math.round((atMs / 1000) * sr);
+      const fade = Math.round((fadeMs / 1000) * sr);
+      return x.slice(0, end).map((v, i) => (i < end - fade ? v : (v * (end - i)) / fade));
+    };
+    const cut = fingerprintOfPcm(original(cutAtRate(short, 30, 0), sr));
+    const faded = fingerprintOfPcm(original(cutAtRate(short, 30, 10), sr));
+    const pair = compareFingerprintsDetailed(cut, faded);
+    expect(pair.detailSustainedDb).toBeGreaterThan(DETAIL_SUSTAINED_DB_MAX);
+    expect(pair.verdict).toBe('similar');
+    for (const edit of [cutAtRate(short, 30, 0), cutAtRate(short, 30, 10)]) {
+      const copy = fingerprintOfPcm(SAME_SOUND_VARIANTS['all at once']!(edit, sr));
+      expect(compareFingerprints(fingerprintOfPcm(original(edit, sr)), copy).verdict).toBe('same');
+    }
+  });
 
   it('still compares fingerprints stored before the tail was measured', () => {
     const fp = fingerprintOf(hat(RATE));
