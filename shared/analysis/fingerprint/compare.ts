@@ -76,9 +76,11 @@ export const DETAIL_SUSTAINED_DB_MAX = 3;
 /**
  * ... and their trimmed durations within this share of the allowance (SAME_SOUND_THRESHOLDS):
  * the attack of an edit (the same hit trimmed or faded) is the copy's, its length is not.
- * Codec copies stay under 0.4.
+ * Most codec copies stay under 0.4; Vorbis copies of slowly decaying toms and crashes reach
+ * 0.73 on the development set, while the edits there that pass every other test score 0.9
+ * and more.
  */
-export const COPY_DURATION_SCORE_MAX = 0.5;
+export const COPY_DURATION_SCORE_MAX = 0.75;
 
 /**
  * ... and, when longer than the detail excerpt, their band matrices within this RMS difference
