@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analysisLineSchema, type AnalysisLine } from '../shared/schemas/index.js';
 import { analyzeCommand } from '../cli/src/commands/analyze.js';
-import { ffmpegAvailable } from '../cli/src/decode/ffmpeg.js';
+import { ffmpegAvailable } from '../shared/node/ffmpeg-available.js';
 import { scoreAccuracy, type AccuracyReport, type Ratio } from './accuracy-metrics.js';
 import { LineCapture } from './capture-stream.js';
 import { ffmpegLoudness } from './ffmpeg-reference.js';

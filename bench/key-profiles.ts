@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { ANALYSIS_SAMPLE_RATE } from '../shared/analysis/index.js';
 import { formatKey } from '../shared/music/key-names.js';
 import { extractKey, keyFrameSize } from '../shared/analysis/key.js';
-import { loadEssentia } from '../cli/src/analysis/essentia.js';
+import { loadEssentia } from '../shared/node/essentia.js';
 import { ffmpegMono } from './ffmpeg-reference.js';
 import { readLabels } from './labels.js';
 

@@ -6,7 +6,7 @@
 import { dirname, resolve } from 'node:path';
 import { ANALYSIS_SAMPLE_RATE } from '../shared/analysis/index.js';
 import { estimateTempo } from '../shared/analysis/tempo/index.js';
-import { loadEssentia } from '../cli/src/analysis/essentia.js';
+import { loadEssentia } from '../shared/node/essentia.js';
 import { ffmpegMono } from './ffmpeg-reference.js';
 import { readLabels } from './labels.js';
 

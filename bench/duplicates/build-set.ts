@@ -1,6 +1,6 @@
 /**
  * `build-set.ts --out DIR [--seed N] [--quick]`: builds the labelled duplicate-decision set
- * (issue 12) from the recordings and soundfonts installed on this machine: originals, their
+ * from the recordings and soundfonts installed on this machine: originals, their
  * copies (`same`) and the sounds that must not be merged with them (`not-same`), split into
  * dev and validation by source; writes the audio under DIR/dev and DIR/validation and the
  * labels to DIR/labels.json.

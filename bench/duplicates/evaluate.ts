@@ -1,7 +1,7 @@
 /**
  * `npm run bench:duplicates -- --set DIR [--split dev|validation|all] [--list-errors]
  *  [--json-out FILE] [--dump-fingerprints FILE | --from-dump FILE] [--run-level cli|simulate|none]`:
- * scores the importer's same-sound decisions on a set made by build-set.ts (issue 12).
+ * scores the importer's same-sound decisions on a set made by build-set.ts.
  * Always exits 0 (a report); the last line says PASS or FAIL against the targets.
  */
 import { writeFile } from 'node:fs/promises';

@@ -14,7 +14,7 @@ import {
 } from '../../shared/schemas/index.js';
 import { loadConfig, startServer, type RunningServer } from '../src/index.js';
 import { analyseFile } from '../../cli/src/analysis/analyse-file.js';
-import { loadEssentiaOnMainThread } from '../../cli/src/analysis/essentia.js';
+import { loadEssentiaOnMainThread } from '../../shared/node/essentia.js';
 import { toManifestEntry } from '../../shared/files/index.js';
 import type { ManifestEntry } from '../../shared/schemas/index.js';
 

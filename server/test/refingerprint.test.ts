@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import xxhash from 'xxhash-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadEssentiaOnMainThread } from '../../cli/src/analysis/essentia.js';
+import { loadEssentiaOnMainThread } from '../../shared/node/essentia.js';
 import {
   analyseSource,
   type AnalyseSourceDeps,

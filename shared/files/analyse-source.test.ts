@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import xxhash from 'xxhash-wasm';
 import { analyseFile } from '../../cli/src/analysis/analyse-file.js';
-import { loadEssentiaOnMainThread } from '../../cli/src/analysis/essentia.js';
+import { loadEssentiaOnMainThread } from '../node/essentia.js';
 import {
   analyseSource,
   WHOLE_READ_MAX_BYTES,

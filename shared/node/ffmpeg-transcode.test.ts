@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegAvailable } from '../../cli/src/decode/ffmpeg.js';
+import { ffmpegAvailable } from './ffmpeg-available.js';
 import { decodeInProcess } from '../files/index.js';
 import { transcodeFileToWav } from './ffmpeg-transcode.js';
 

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import xxhash from 'xxhash-wasm';
 import { analyseFile } from './analyse-file.js';
-import { loadEssentia } from './essentia.js';
+import { loadEssentia } from '../../../shared/node/essentia.js';
 import { failedAnalysis } from '../../../shared/files/index.js';
 import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { ffmpegAvailable } from '../decode/ffmpeg.js';
+import { ffmpegAvailable } from '../../../shared/node/ffmpeg-available.js';
 import { failedAnalysis, type FileAnalysis } from '../../../shared/files/index.js';
 import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
 

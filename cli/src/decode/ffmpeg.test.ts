@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFixture, fixturePath, maxAbsDiff, truth } from '../../../fixtures/decode/support.js';
 import { DecodeError, type AudioFormat, type StreamInfo } from '../../../shared/decode/index.js';
-import { decodeWithFfmpeg, deinterleaveF32, ffmpegAvailable } from './ffmpeg.js';
+import { ffmpegAvailable } from '../../../shared/node/ffmpeg-available.js';
+import { decodeWithFfmpeg, deinterleaveF32 } from './ffmpeg.js';
 
 const hasFfmpeg = await ffmpegAvailable();
 if (!hasFfmpeg)

@@ -3,22 +3,6 @@ import { wholeFrames } from './whole-frames.js';
 import { ffmpegErrorText } from './ffmpeg-stderr.js';
 import { DecodeError, type AudioFormat, type PcmSink } from '../../../shared/decode/index.js';
 
-let available: Promise<boolean> | null = null;
-
-/** Whether both `ffmpeg` and `ffprobe` run from the PATH. Checked once per process, then cached. */
-export function ffmpegAvailable(): Promise<boolean> {
-  available ??= Promise.all([runs('ffmpeg'), runs('ffprobe')]).then(([a, b]) => a && b);
-  return available;
-}
-
-function runs(cmd: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, ['-version'], { stdio: 'ignore' });
-    child.on('error', () => resolve(false));
-    child.on('close', (code) => resolve(code === 0));
-  });
-}
-
 interface ProbedStream {
   codec: string;
   sampleRate: number;

@@ -7,8 +7,8 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import xxhash from 'xxhash-wasm';
-import { loadEssentia } from '../../../cli/src/analysis/essentia.js';
-import { ffmpegAvailable } from '../../../cli/src/decode/ffmpeg.js';
+import { loadEssentia } from '../../../shared/node/essentia.js';
+import { ffmpegAvailable } from '../../../shared/node/ffmpeg-available.js';
 import { analyseSource, errorMessage, type ByteSource } from '../../../shared/files/index.js';
 import { transcodeFileToWav } from '../../../shared/node/ffmpeg-transcode.js';
 import type {

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { EssentiaKeyApi } from '../../../shared/analysis/index.js';
+import type { EssentiaKeyApi } from '../analysis/index.js';
 
 interface EssentiaModule {
   EssentiaWASM: unknown;
