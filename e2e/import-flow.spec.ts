@@ -110,6 +110,25 @@ test.describe('import of a labelled folder', () => {
       expect(1 - keyed.length / keyless.length, keyed.join('; ')).toBeGreaterThanOrEqual(0.95);
     });
 
+    await test.step('a tempo worth a second listen is marked, and says why', async () => {
+      const rows = await readFileRows(page);
+      // Its name says 120 and it plays 160: no agreeing name, and the pulse reads less than sure.
+      const misnamed = rows.find((r) => r.path.endsWith('ドラム_120.wav'))!;
+      expect(misnamed.bpmUnsure, JSON.stringify(misnamed)).toBe(true);
+      // A tempo the name agrees with is trusted.
+      const agreed = rows.filter((r) => {
+        const hint = byPath.get(r.path)!.label.hint_bpm;
+        return hint !== null && r.bpm !== null && Math.abs(r.bpm - hint) <= BPM_TOLERANCE;
+      });
+      expect(agreed.length).toBeGreaterThan(5);
+      for (const row of agreed) expect(row.bpmUnsure, row.path).toBe(false);
+      await page.getByTestId('file-filter').fill(misnamed.path);
+      await page.locator(`[data-testid="file-row"][data-path="${misnamed.path}"]`).click();
+      await expect(page.getByTestId('unsure-note')).toContainText('the tempo is unsure');
+      await snap('unsure-tempo');
+      await page.getByTestId('file-filter').fill('');
+    });
+
     await test.step('the labelled duplicates are grouped, each group one sound', async () => {
       const groups = await duplicateGroups(page);
       for (const group of groups) {

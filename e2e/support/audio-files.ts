@@ -14,6 +14,8 @@ export interface Label {
   group: string;
   relation: 'original' | 'duplicate' | 'near_miss';
   variant_of: string | null;
+  /** The tempo the file's name or tags give, right or wrong. */
+  hint_bpm: number | null;
   expect_status: 'ok' | 'error' | 'skipped';
 }
 

@@ -13,6 +13,8 @@ export interface FileRow {
   durationS: number | null;
   /** data-duplicate: what the file is a duplicate of ('' when none). */
   duplicate: string;
+  /** The `?` after the BPM: a tempo worth a second listen. */
+  bpmUnsure: boolean;
 }
 
 /** Analysis of the fixtures takes seconds; a slow machine gets a generous margin. */
@@ -71,6 +73,7 @@ export async function readFileRows(page: Page): Promise<FileRow[]> {
     key: d.key ?? '',
     durationS: numberOrNull(d.duration),
     duplicate: d.duplicate ?? '',
+    bpmUnsure: d.bpmUnsure === 'true',
   }));
 }
 

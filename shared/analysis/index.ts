@@ -14,6 +14,12 @@ export { createWaveformBuilder } from './waveform.js';
 export { analyseSound } from './analyze.js';
 export type { AnalyseOptions, Hints, SoundAnalysis } from './analyze.js';
 export type { SoundKind } from './kind.js';
+export {
+  keyIsUnsure,
+  SURE_KEY_CONFIDENCE,
+  SURE_TEMPO_CONFIDENCE,
+  tempoIsUnsure,
+} from './unsure.js';
 export type { EssentiaKeyApi } from './key.js';
 export {
   compareFingerprints,

@@ -35,8 +35,33 @@ const line: AnalysisLine = {
 describe('tableRow', () => {
   it('is one row for a file that is close to nothing', () => {
     expect(tableRow(line, '/samples')).toBe(
-      'oneshot 0.48s   -      -            -14.0 -1.0  Kick edit.wav',
+      'oneshot 0.48s   -      -             -14.0 -1.0  Kick edit.wav',
     );
+  });
+
+  it('marks a tempo or key worth a second listen, unless the name agrees with it', () => {
+    const loop = {
+      ...line,
+      path: '/samples/Chords.wav',
+      kind: 'loop' as const,
+      duration_s: 4,
+      bpm: 170,
+      key: 'F# minor',
+      camelot: '11A',
+    };
+    const row = (over: Partial<AnalysisLine>) => tableRow({ ...loop, ...over }, '/samples');
+    expect(row({ bpm_confidence: 0.95, key_confidence: 0.9 })).toMatch(/ 170 +F# minor +11A /);
+    expect(row({ bpm_confidence: 0.6, key_confidence: 0.5 })).toMatch(/ 170\? +F# minor\? +11A /);
+    expect(
+      row({
+        bpm_confidence: 0.6,
+        key_confidence: 0.5,
+        bpm_hint: 85,
+        bpm_hint_agreement: 'octave',
+        key_hint: 'F# minor',
+        key_hint_agreement: 'agrees',
+      }),
+    ).toMatch(/ 170 +F# minor +11A /);
   });
 
   it('names the duplicate on the row, and nothing similar', () => {

@@ -1,8 +1,9 @@
 import { relative } from 'node:path';
+import { keyIsUnsure, tempoIsUnsure } from '../../../shared/analysis/index.js';
 import type { AnalysisLine } from '../../../shared/schemas/index.js';
 
 const COLUMNS = ['KIND', 'DUR', 'BPM', 'KEY', 'CAM', 'LUFS', 'PEAK', 'FILE'] as const;
-const WIDTHS = [8, 8, 7, 9, 4, 6, 6, 0];
+const WIDTHS = [8, 8, 7, 10, 4, 6, 6, 0];
 
 function cell(text: string, width: number): string {
   return width === 0
@@ -26,18 +27,20 @@ export function tableHeader(): string {
 
 /**
  * One readable row of a file's analysis, and under it the earlier files it is similar to, if
- * any; paths are shown relative to `cwd`.
+ * any; paths are shown relative to `cwd`. A tempo or key worth a second listen ends in `?`.
  */
 export function tableRow(line: AnalysisLine, cwd: string): string {
   const path = relative(cwd, line.path) || line.path;
   if (line.status !== 'ok') {
     return `${cell(line.status.toUpperCase(), WIDTHS[0]!)}${path}: ${line.error ?? ''}`;
   }
+  const tempoMark = tempoIsUnsure(line.bpm, line.bpm_confidence, line.bpm_hint_agreement);
+  const keyMark = keyIsUnsure(line.key, line.key_confidence, line.key_hint_agreement);
   const values = [
     line.kind ?? '',
     formatDuration(line.duration_s),
-    line.bpm === null ? '-' : String(Math.round(line.bpm * 10) / 10),
-    line.key ?? '-',
+    line.bpm === null ? '-' : `${Math.round(line.bpm * 10) / 10}${tempoMark ? '?' : ''}`,
+    line.key === null ? '-' : `${line.key}${keyMark ? '?' : ''}`,
     line.camelot ?? '',
     line.loudness_lufs === null ? '-' : line.loudness_lufs.toFixed(1),
     line.peak_dbfs === null ? '-' : line.peak_dbfs.toFixed(1),

@@ -3,7 +3,7 @@ import type { SoundKind } from '../../../../shared/analysis/index.js';
 import { formatKey, parseKey } from '../../../../shared/music/key-names.js';
 import { useObjectUrl } from '../../player/useObjectUrl.js';
 import type { FileEdits, QueueFile } from '../../queue/queue-types.js';
-import { effective } from '../controller/queue-entry.js';
+import { effective, unsure } from '../controller/queue-entry.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { Waveform } from '../Waveform/Waveform.js';
 
@@ -22,6 +22,7 @@ export function FileDetail({
 }) {
   const url = useObjectUrl(blob);
   const now = effective(file);
+  const check = unsure(file);
   const [bpm, setBpm] = useState(now.bpm?.toString() ?? '');
   const [key, setKey] = useState(now.key ?? '');
   const [kind, setKind] = useState(now.kind ?? '');
@@ -87,6 +88,20 @@ export function FileDetail({
             ? `${a.loudnessLufs.toFixed(1)} LUFS, peak ${a.peakDbfs?.toFixed(1)} dBFS`
             : ''}
         </dd>
+        {a && (check.bpm || check.key) && (
+          <>
+            <dt>Worth a listen</dt>
+            <dd data-testid="unsure-note">
+              {[
+                check.bpm &&
+                  `the tempo is unsure (confidence ${a.bpmConfidence.toFixed(2)}): half or double time may be right`,
+                check.key && `the key is unsure (confidence ${a.keyConfidence.toFixed(2)})`,
+              ]
+                .filter(Boolean)
+                .join('; ')}
+            </dd>
+          </>
+        )}
         {a?.hints.bpm != null && (
           <>
             <dt>Name or tags say</dt>

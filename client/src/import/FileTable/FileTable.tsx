@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useMemo, useRef, useState } from 'react';
 import type { FileState } from '../../queue/file-state.js';
 import type { QueueFile } from '../../queue/queue-types.js';
-import { effective } from '../controller/queue-entry.js';
+import { effective, unsure } from '../controller/queue-entry.js';
 import { formatBytes, formatDuration, splitPath } from '../format.js';
 import { Waveform } from '../Waveform/Waveform.js';
 
@@ -66,6 +66,15 @@ function stateText(file: QueueFile): string {
 
 const ROW_PX = 34;
 
+/** The `?` after a value worth a second listen. */
+function UnsureMark({ what }: { what: string }) {
+  return (
+    <abbr className="unsure" title={`Unsure ${what}; listen to check, and correct it if needed`}>
+      ?
+    </abbr>
+  );
+}
+
 /** One row; memoised, so a render re-draws only the rows whose file changed. */
 const FileRow = memo(function FileRow({
   file,
@@ -79,6 +88,7 @@ const FileRow = memo(function FileRow({
   onSelect: (path: string) => void;
 }) {
   const e = effective(file);
+  const check = unsure(file);
   const { folder, name } = splitPath(file.path);
   return (
     <div
@@ -91,6 +101,8 @@ const FileRow = memo(function FileRow({
       data-kind={e.kind ?? ''}
       data-bpm={e.bpm ?? ''}
       data-key={e.key ?? ''}
+      data-bpm-unsure={check.bpm}
+      data-key-unsure={check.key}
       data-duration={file.analysis?.durationS.toFixed(3) ?? ''}
       data-duplicate={file.duplicate ? file.duplicate.of : ''}
       aria-selected={selected}
@@ -102,8 +114,14 @@ const FileRow = memo(function FileRow({
       </span>
       <span className="col-kind">{e.kind ?? ''}</span>
       <span className="col-duration">{formatDuration(file.analysis?.durationS)}</span>
-      <span className="col-bpm">{e.bpm !== null ? String(Number(e.bpm.toFixed(1))) : ''}</span>
-      <span className="col-key">{e.key ?? ''}</span>
+      <span className="col-bpm">
+        {e.bpm !== null ? String(Number(e.bpm.toFixed(1))) : ''}
+        {check.bpm && <UnsureMark what="tempo: half or double time may be right" />}
+      </span>
+      <span className="col-key">
+        {e.key ?? ''}
+        {check.key && <UnsureMark what="key" />}
+      </span>
       <span className="col-loudness">{file.analysis?.loudnessLufs?.toFixed(1) ?? ''}</span>
       <span className="col-format">{file.format ?? ''}</span>
       <span className="col-size">{formatBytes(file.sizeBytes)}</span>

@@ -3,7 +3,7 @@ import type { Fingerprint } from '../../../../shared/analysis/index.js';
 import { manifestEntrySchema, type ManifestEntry } from '../../../../shared/schemas/index.js';
 import type { FileEdits, QueueAnalysis, QueueFile } from '../../queue/queue-types.js';
 import { queueFile } from '../../queue/test-files.js';
-import { effective, queueEntry } from './queue-entry.js';
+import { effective, queueEntry, unsure } from './queue-entry.js';
 
 const ANALYSIS: QueueAnalysis = {
   kind: 'loop',
@@ -50,6 +50,27 @@ function ok(entry: ManifestEntry): Extract<ManifestEntry, { status: 'ok' }> {
   if (entry.status !== 'ok') throw new Error(`expected an ok entry, got ${JSON.stringify(entry)}`);
   return entry;
 }
+
+describe('unsure', () => {
+  const NO_HINTS = { bpm: null, key: null, bpmAgreement: null, keyAgreement: null };
+  const measured = (bpmConfidence: number, keyConfidence: number, edits: FileEdits = {}) =>
+    unsure({
+      ...loop(edits),
+      analysis: { ...ANALYSIS, bpmConfidence, keyConfidence, hints: NO_HINTS },
+    });
+
+  it('marks a tempo or key measured with low confidence', () => {
+    expect(measured(0.95, 0.9)).toEqual({ bpm: false, key: false });
+    expect(measured(0.62, 0.5)).toEqual({ bpm: true, key: true });
+  });
+
+  it('trusts a value the name agrees with, or the user set', () => {
+    expect(
+      unsure({ ...loop(), analysis: { ...ANALYSIS, bpmConfidence: 0.5, keyConfidence: 0.4 } }),
+    ).toEqual({ bpm: false, key: false });
+    expect(measured(0.62, 0.5, { bpm: 85, key: 'A minor' })).toEqual({ bpm: false, key: false });
+  });
+});
 
 describe('effective', () => {
   it('is the analysis when nothing was edited', () => {

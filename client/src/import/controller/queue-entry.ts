@@ -1,4 +1,4 @@
-import type { Fingerprint } from '../../../../shared/analysis/index.js';
+import { keyIsUnsure, tempoIsUnsure, type Fingerprint } from '../../../../shared/analysis/index.js';
 import { toManifestEntry } from '../../../../shared/files/index.js';
 import { formatKey, parseKey, toCamelot } from '../../../../shared/music/key-names.js';
 import type { ManifestEntry, OnDuplicate } from '../../../../shared/schemas/index.js';
@@ -15,6 +15,20 @@ export function effective(file: QueueFile): {
     bpm: file.edits.bpm !== undefined ? file.edits.bpm : (a?.bpm ?? null),
     key: file.edits.key !== undefined ? file.edits.key : (a?.key ?? null),
     kind: file.edits.kind ?? a?.kind ?? null,
+  };
+}
+
+/**
+ * Whether the analysis's tempo and key deserve a second listen (low confidence, no agreeing
+ * hint); a value the user has set is never unsure.
+ */
+export function unsure(file: QueueFile): { bpm: boolean; key: boolean } {
+  const a = file.analysis;
+  if (!a) return { bpm: false, key: false };
+  return {
+    bpm:
+      file.edits.bpm === undefined && tempoIsUnsure(a.bpm, a.bpmConfidence, a.hints.bpmAgreement),
+    key: file.edits.key === undefined && keyIsUnsure(a.key, a.keyConfidence, a.hints.keyAgreement),
   };
 }
 
