@@ -33,7 +33,8 @@ export interface UploadHandle {
 /**
  * Uploads one file with tus: resumes `uploadUrl` from the server's offset when given (a new
  * upload is made if the server no longer has it), retries network failures and 5xx with
- * backoff for about two minutes (a server restart), and resolves with the outcome (never rejects).
+ * backoff for about a minute and a half (a server restart), and resolves with the outcome (never
+ * rejects).
  * Success means the server said the file is committed (`X-Entry-State` on the last PATCH, or on
  * the HEAD of a resumed upload it already holds whole); all bytes sent without that word is not
  * success: the upload's HEAD is asked once more, and without an answer the file stays unconfirmed.

@@ -51,7 +51,7 @@ const TOTALS = { queued: 0, processing: 0, completed: 7, duplicates: 1, failed: 
 
 /** Small batches and small chunks: several manifest calls and PATCHes, points to stop between. */
 const RUN_ENV = { SM_IMPORT_MANIFEST_BATCH: '2', SM_IMPORT_CHUNK_BYTES: '65536' };
-/** A run that must wait through a server restart (its retries last about two minutes). */
+/** A run that must wait through a server restart (uploads retry for about a minute and a half). */
 const RUN_TIMEOUT_MS = 150_000;
 
 let work = '';
