@@ -177,16 +177,18 @@ export function compareDetails(
     scores.push({ share: ea + eb, coherence: ea > 0 && eb > 0 ? cross / Math.sqrt(ea * eb) : 0 });
   }
   let sum = 0;
-  let counted = 0;
+  let bandsCounted = 0;
   for (const { share, coherence } of scores) {
     if (share < MIN_BAND_SHARE * total) continue;
     sum += coherence;
-    counted++;
+    bandsCounted++;
   }
+  const ca = cumulativeSquares(xa);
+  const cb = cumulativeSquares(xb);
   return {
-    coherence: counted === 0 ? 0 : sum / counted,
-    envelopeDb: envelopeDifference(xa, xb, Math.round(tau)),
-    sustainedDb: sustained ? sustainedDifference(xa, xb) : null,
+    coherence: bandsCounted === 0 ? 0 : sum / bandsCounted,
+    envelopeDb: envelopeDifference(ca, cb, Math.round(tau)),
+    sustainedDb: sustained ? sustainedDifference(ca, cb) : null,
   };
 }
 
@@ -197,22 +199,10 @@ const FINE_LAG_STEP = 2;
 const FINE_FLOOR_DB = -40;
 /** Blocks in a row that must differ with one sign. */
 const SUSTAINED_BLOCKS = 3;
+/** Envelope levels further under the loudest block count as this. */
+const ENVELOPE_MIN_DB = -60;
 
-/**
- * Per-block energy in dB relative to the loudest block, of the signal whose running sum of
- * squares is `cumulative` (`cumulative[i]` = Σ x[0..i)), read `lag` samples later.
- */
-function fineEnvelopeDb(cumulative: Float64Array, lag: number): Float64Array {
-  const n = cumulative.length - 1;
-  const at = (i: number): number => cumulative[Math.max(0, Math.min(n, i))]!;
-  const energy = new Float64Array(Math.floor(DETAIL_SAMPLES / FINE_BLOCK));
-  for (let k = 0; k < energy.length; k++) {
-    energy[k] = at((k + 1) * FINE_BLOCK - lag) - at(k * FINE_BLOCK - lag);
-  }
-  const max = Math.max(...energy);
-  return energy.map((e) => 10 * Math.log10(Math.max(max > 0 ? e / max : 0, 1e-9)));
-}
-
+/** Running sums of squares: `out[i]` = Σ x[0..i)². */
 function cumulativeSquares(x: Float64Array): Float64Array {
   const out = new Float64Array(x.length + 1);
   for (let i = 0; i < x.length; i++) out[i + 1] = out[i]! + x[i]! ** 2;
@@ -220,31 +210,63 @@ function cumulativeSquares(x: Float64Array): Float64Array {
 }
 
 /**
- * {@link DetailComparison.sustainedDb}: `b` is shifted by the lag (within ±5 ms) that brings the
- * two fine envelopes closest over the blocks within 25 dB of the loudest; then the differences
- * of those blocks are read in order.
+ * The energy of each `block` samples of the excerpt whose running sums of squares are
+ * `cumulative`, read `lag` samples later (silence beyond its ends), in dB under the loudest
+ * block, floored at ENVELOPE_MIN_DB; null when it is silent.
  */
-function sustainedDifference(a: Float64Array, b: Float64Array): number {
-  const ea = fineEnvelopeDb(cumulativeSquares(a), 0);
-  const cb = cumulativeSquares(b);
-  const counted = (x: number, y: number): boolean => Math.max(x, y) >= ENVELOPE_FLOOR_DB;
+function envelopeDb(cumulative: Float64Array, block: number, lag: number): Float64Array | null {
+  const n = cumulative.length - 1;
+  const at = (i: number): number => cumulative[Math.max(0, Math.min(n, i))]!;
+  const energy = new Float64Array(Math.floor(DETAIL_SAMPLES / block));
+  for (let k = 0; k < energy.length; k++) {
+    energy[k] = at((k + 1) * block - lag) - at(k * block - lag);
+  }
+  const max = Math.max(...energy);
+  if (!(max > 0)) return null;
+  return energy.map((e) => Math.max(ENVELOPE_MIN_DB, 10 * Math.log10(e / max)));
+}
+
+/** Whether a block counts: within ENVELOPE_FLOOR_DB of the loudest in either envelope. */
+const counted = (a: number, b: number): boolean => Math.max(a, b) >= ENVELOPE_FLOOR_DB;
+
+/** RMS difference in dB of two envelopes over the blocks that count (0 when none does). */
+function rmsDifferenceDb(ea: Float64Array, eb: Float64Array): number {
+  let sum = 0;
+  let n = 0;
+  for (let k = 0; k < ea.length; k++) {
+    if (!counted(ea[k]!, eb[k]!)) continue;
+    sum += (ea[k]! - eb[k]!) ** 2;
+    n++;
+  }
+  return n === 0 ? 0 : Math.sqrt(sum / n);
+}
+
+/** The envelope measure of {@link DetailComparison} (running sums of squares in), `b` read `lag` samples later. */
+function envelopeDifference(ca: Float64Array, cb: Float64Array, lag: number): number {
+  const ea = envelopeDb(ca, ENVELOPE_BLOCK, 0);
+  const eb = envelopeDb(cb, ENVELOPE_BLOCK, lag);
+  return ea && eb ? rmsDifferenceDb(ea, eb) : Infinity;
+}
+
+/**
+ * {@link DetailComparison.sustainedDb} (running sums of squares in): `b` is shifted by the lag (within ±5 ms) that brings the
+ * two fine envelopes closest; then the differences of the blocks that count are read in order.
+ * Infinity (an edit: both kept) when either is silent.
+ */
+function sustainedDifference(ca: Float64Array, cb: Float64Array): number {
+  const ea = envelopeDb(ca, FINE_BLOCK, 0);
+  if (!ea) return Infinity;
   let best = Infinity;
-  let eb = ea;
+  let eb: Float64Array | null = null;
   for (let lag = -FINE_MAX_LAG; lag <= FINE_MAX_LAG; lag += FINE_LAG_STEP) {
-    const shifted = fineEnvelopeDb(cb, lag);
-    let sum = 0;
-    let n = 0;
-    for (let k = 0; k < ea.length; k++) {
-      if (!counted(ea[k]!, shifted[k]!)) continue;
-      sum += (ea[k]! - shifted[k]!) ** 2;
-      n++;
-    }
-    const mean = n === 0 ? 0 : sum / n;
-    if (mean < best) {
-      best = mean;
+    const shifted = envelopeDb(cb, FINE_BLOCK, lag);
+    const difference = shifted ? rmsDifferenceDb(ea, shifted) : Infinity;
+    if (difference < best) {
+      best = difference;
       eb = shifted;
     }
   }
+  if (!eb) return Infinity;
   const diffs: number[] = [];
   for (let k = 0; k < ea.length; k++) {
     if (!counted(ea[k]!, eb[k]!)) continue;
@@ -257,35 +279,6 @@ function sustainedDifference(a: Float64Array, b: Float64Array): number {
       sustained = Math.max(sustained, Math.min(...run.map(Math.abs)));
   }
   return sustained;
-}
-
-/** The envelope measure of {@link DetailComparison}, with `b` read `lag` samples later. */
-function envelopeDifference(a: Float64Array, b: Float64Array, lag: number): number {
-  const blocks = Math.floor(DETAIL_SAMPLES / ENVELOPE_BLOCK);
-  const ea = new Float64Array(blocks);
-  const eb = new Float64Array(blocks);
-  for (let k = 0; k < blocks; k++) {
-    for (let i = k * ENVELOPE_BLOCK; i < (k + 1) * ENVELOPE_BLOCK; i++) {
-      ea[k]! += a[i]! ** 2;
-      const j = i - lag;
-      if (j >= 0 && j < b.length) eb[k]! += b[j]! ** 2;
-    }
-  }
-  const maxA = Math.max(...ea);
-  const maxB = Math.max(...eb);
-  if (!(maxA > 0 && maxB > 0)) return Infinity;
-  const floor = 10 ** (ENVELOPE_FLOOR_DB / 10);
-  let sum = 0;
-  let counted = 0;
-  for (let k = 0; k < blocks; k++) {
-    const ra = ea[k]! / maxA;
-    const rb = eb[k]! / maxB;
-    if (Math.max(ra, rb) < floor) continue;
-    const db = 10 * Math.log10(Math.max(ra, 1e-6) / Math.max(rb, 1e-6));
-    sum += db * db;
-    counted++;
-  }
-  return counted === 0 ? 0 : Math.sqrt(sum / counted);
 }
 
 /** Re Σ C[k]·e^{+2πi·k·τ/N} over k0..k1: the cross-correlation at lag τ (samples) restricted to those bins. */
