@@ -1,4 +1,4 @@
-import type { BpmAgreement, KeyAgreement } from './hint-agreement.js';
+import { BPM_AGREEMENT_TOLERANCE, type KeyAgreement } from './hint-agreement.js';
 
 /**
  * A measured tempo under this `bpm_confidence` is shown as unsure. Without hints, tempos at 0.9
@@ -16,17 +16,20 @@ export const SURE_TEMPO_CONFIDENCE = 0.9;
 export const SURE_KEY_CONFIDENCE = 0.8;
 
 /**
- * Whether a reported tempo deserves a second listen: measured (no tempo written in the name or
- * tags that agrees with it or sets its octave) with a confidence under SURE_TEMPO_CONFIDENCE.
- * False when there is no tempo.
+ * Whether a reported tempo deserves a second listen: its confidence is under
+ * SURE_TEMPO_CONFIDENCE, and the tempo written in the name or tags (`hintBpm`), if any, is not
+ * the one reported (within ±1.5 BPM, or 2 % when the written tempo set the octave of a
+ * measurement kept to its own precision). A written tempo an octave away that did not set it
+ * ("64 BPM" on a loop reported at 128) does not vouch for it. False when there is no tempo.
  */
 export function tempoIsUnsure(
   bpm: number | null,
   confidence: number | null,
-  hintAgreement: BpmAgreement | null,
+  hintBpm: number | null,
 ): boolean {
   if (bpm === null) return false;
-  if (hintAgreement === 'agrees' || hintAgreement === 'octave') return false;
+  const tolerance = hintBpm === null ? 0 : Math.max(BPM_AGREEMENT_TOLERANCE, 0.02 * hintBpm);
+  if (hintBpm !== null && Math.abs(bpm - hintBpm) <= tolerance) return false;
   return (confidence ?? 0) < SURE_TEMPO_CONFIDENCE;
 }
 

@@ -52,8 +52,10 @@ describe('tableRow', () => {
     const row = (over: Partial<AnalysisLine>) => tableRow({ ...loop, ...over }, '/samples');
     expect(row({ bpm_confidence: 0.95, key_confidence: 0.9 })).toMatch(/ 170 +F# minor +11A /);
     expect(row({ bpm_confidence: 0.6, key_confidence: 0.5 })).toMatch(/ 170\? +F# minor\? +11A /);
+    // The name's 85 set the octave of a pulse measured at 170.2: the reported 85.1 is trusted.
     expect(
       row({
+        bpm: 85.1,
         bpm_confidence: 0.6,
         key_confidence: 0.5,
         bpm_hint: 85,
@@ -61,7 +63,12 @@ describe('tableRow', () => {
         key_hint: 'F# minor',
         key_hint_agreement: 'agrees',
       }),
-    ).toMatch(/ 170 +F# minor +11A /);
+    ).toMatch(/ 85\.1 +F# minor +11A /);
+    // "64 BPM" on a loop reported at 128 did not set its octave (64 is no tempo producers
+    // write for it), so it vouches for nothing.
+    expect(
+      row({ bpm: 128, bpm_confidence: 0.6, bpm_hint: 64, bpm_hint_agreement: 'octave' }),
+    ).toMatch(/ 128\? /);
   });
 
   it('names the duplicate on the row, and nothing similar', () => {

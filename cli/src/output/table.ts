@@ -34,7 +34,7 @@ export function tableRow(line: AnalysisLine, cwd: string): string {
   if (line.status !== 'ok') {
     return `${cell(line.status.toUpperCase(), WIDTHS[0]!)}${path}: ${line.error ?? ''}`;
   }
-  const tempoMark = tempoIsUnsure(line.bpm, line.bpm_confidence, line.bpm_hint_agreement);
+  const tempoMark = tempoIsUnsure(line.bpm, line.bpm_confidence, line.bpm_hint);
   const keyMark = keyIsUnsure(line.key, line.key_confidence, line.key_hint_agreement);
   const values = [
     line.kind ?? '',

@@ -26,8 +26,7 @@ export function unsure(file: QueueFile): { bpm: boolean; key: boolean } {
   const a = file.analysis;
   if (!a) return { bpm: false, key: false };
   return {
-    bpm:
-      file.edits.bpm === undefined && tempoIsUnsure(a.bpm, a.bpmConfidence, a.hints.bpmAgreement),
+    bpm: file.edits.bpm === undefined && tempoIsUnsure(a.bpm, a.bpmConfidence, a.hints.bpm),
     key: file.edits.key === undefined && keyIsUnsure(a.key, a.keyConfidence, a.hints.keyAgreement),
   };
 }
