@@ -44,7 +44,7 @@ describe('sniffAudioFormat', () => {
   });
 
   it('takes no random bytes named .mp3 for MPEG audio', () => {
-    // One in about 5,000 positions of random bytes reads as a frame header, so a 48 KiB file holds
+    // About one in 5,500 positions of random bytes reads as a frame header, so a 48 KiB file holds
     // several; before three agreeing frames were asked for, 9 % of such files passed as MPEG.
     let seed = 20261204;
     const next = (): number => (seed = (seed * 48271) % 2147483647);
