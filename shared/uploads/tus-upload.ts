@@ -1,8 +1,5 @@
 import * as tus from 'tus-js-client';
 
-/** Bytes per PATCH: large enough for throughput, small enough that little is lost on a cut. */
-export const DEFAULT_CHUNK_BYTES = 8 * 1024 * 1024;
-
 /**
  * How long a stop waits for a creation request in flight to answer. The POST carries no bytes,
  * so it answers in milliseconds; a server that does not is cut, and the file is created again.

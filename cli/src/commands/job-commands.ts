@@ -2,7 +2,7 @@ import { ApiClient, ApiError, ServerUnavailableError, TokenError } from '../impo
 import { ImportOutput } from '../import/import-output.js';
 import { RunState } from '../import/run-state.js';
 import { saveConnection, stateDir, type Connection } from '../import/settings.js';
-import { UploadQueue } from '../import/upload-queue.js';
+import { Delivery } from '../import/delivery.js';
 import { UsageError } from '../errors.js';
 import type { JobStatusResponse } from '../../../shared/schemas/index.js';
 
@@ -64,7 +64,7 @@ export async function retryCommand(
     const output = new ImportOutput(json, process.stdout, process.stderr);
     const state = await RunState.open(stateDir(), meta.server, meta.roots);
     const failures = new Map<string, string>();
-    const queue = new UploadQueue({}, client, state, output, failures, new Set(), () => false);
+    const delivery = new Delivery({ client, state, output, failures });
     try {
       for (const { entry_id, path } of retried) {
         const known = state.files.get(path);
@@ -72,10 +72,10 @@ export async function retryCommand(
           failures.set(path, 'not in this machine’s record of the import');
           continue;
         }
-        state.update(path, { entryId: entry_id, stage: 'sent', reason: null });
-        queue.add(path);
+        state.update(path, { entryId: entry_id, stage: 'pending_upload', reason: null });
+        delivery.upload(path);
       }
-      await queue.drain();
+      await delivery.uploads.drain();
     } finally {
       await state.close();
     }

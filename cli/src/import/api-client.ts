@@ -10,6 +10,7 @@ import {
   type ManifestEntry,
   type OnDuplicate,
 } from '../../../shared/schemas/index.js';
+import { RETRY_DELAYS_MS, withRetries } from '../../../shared/import/index.js';
 import type { Connection } from './settings.js';
 
 /** An answer of the server that is not a success, with its status and the server's message. */
@@ -33,14 +34,12 @@ export class ServerUnavailableError extends Error {
   override name = 'ServerUnavailableError';
 }
 
-/** Waits between retries of a request the server did not answer, or answered with 5xx (ms). */
-const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000, 15000, 15000];
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A 5xx answer: the server is restarting or overloaded, and may answer the same call later. */
+class ServerBusy extends Error {}
 
 /**
- * The REST v1 client of `sm-import`: JSON, bearer token, retries with backoff while the
- * server is down, restarting or answering 5xx (about a minute in all), clear errors otherwise.
+ * The REST v1 client of `sm-import`: JSON, bearer token, retries on the shared schedule while
+ * the server is down, restarting or answering 5xx (about a minute in all), clear errors otherwise.
  */
 export class ApiClient {
   constructor(
@@ -57,43 +56,44 @@ export class ApiClient {
     return this.connection.token;
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<unknown> {
+  private request(method: string, path: string, body?: unknown): Promise<unknown> {
     const url = `${this.connection.server}/api/v1/audio/bulk-import${path}`;
-    for (let attempt = 0; ; attempt++) {
-      let failure: string;
-      try {
-        const res = await fetch(url, {
-          method,
-          headers: {
-            authorization: `Bearer ${this.connection.token}`,
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await res.text();
-        const json = parseJson(text);
-        if (res.ok) return json;
-        const message =
-          apiErrorSchema.safeParse(json).data?.error.message ??
-          (text.slice(0, 300) || res.statusText);
-        if (res.status === 401) {
-          throw new TokenError(401, `the server refused the token: ${message}`);
-        }
-        if (res.status < 500) throw new ApiError(res.status, message);
-        failure = `${res.status} ${message}`;
-      } catch (error) {
-        if (error instanceof ApiError) throw error;
-        failure = describeNetworkError(error);
+    const call = async () => {
+      const res = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.connection.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      const json = parseJson(text);
+      if (res.ok) return json;
+      const message =
+        apiErrorSchema.safeParse(json).data?.error.message ??
+        (text.slice(0, 300) || res.statusText);
+      if (res.status === 401) {
+        throw new TokenError(401, `the server refused the token: ${message}`);
       }
-      const delay = this.retryDelaysMs[attempt];
-      if (delay === undefined) {
-        throw new ServerUnavailableError(
+      if (res.status < 500) throw new ApiError(res.status, message);
+      throw new ServerBusy(`${res.status} ${message}`);
+    };
+    return withRetries(call, {
+      transient: (error) =>
+        error instanceof ApiError
+          ? null
+          : error instanceof ServerBusy
+            ? error.message
+            : describeNetworkError(error),
+      delaysMs: this.retryDelaysMs,
+      onRetry: (failure, delay) =>
+        this.onRetry(`${failure}; retrying in ${(delay / 1000).toFixed(1)} s`),
+      giveUp: (failure) =>
+        new ServerUnavailableError(
           `the server at ${this.connection.server} is not answering (${failure})`,
-        );
-      }
-      this.onRetry(`${failure}; retrying in ${(delay / 1000).toFixed(1)} s`);
-      await sleep(delay);
-    }
+        ),
+    });
   }
 
   async init(onDuplicate: OnDuplicate, source: string): Promise<string> {

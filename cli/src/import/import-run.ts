@@ -8,9 +8,7 @@ import { followJob, type LiveFeed } from './live-feed.js';
 import { roundedStages, toManifestEntry } from '../../../shared/files/index.js';
 import { RunState } from './run-state.js';
 import { stateDir, type Connection } from './settings.js';
-import type { UploadHandle } from '../../../shared/uploads/tus-upload.js';
-import { UploadQueue } from './upload-queue.js';
-import { ManifestSender } from './manifest-sender.js';
+import { Delivery, type RunContext } from './delivery.js';
 import { failpoint } from '../../../shared/node/failpoints.js';
 
 export interface ImportOptions {
@@ -59,13 +57,13 @@ export async function runImport(
   const roots = options.paths.map((p) => resolve(p));
   const state = await RunState.open(options.stateDir ?? stateDir(), client.server, roots);
   const failures = new Map<string, string>();
-  const uploads = new Set<UploadHandle>();
+  const deliveries = new Set<Delivery>();
   let feed: LiveFeed | null = null;
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
     output.note('interrupted: stopping; run the same command again to continue where it stopped');
-    for (const u of uploads) void u.abort();
+    for (const d of deliveries) d.uploads.stop();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -77,11 +75,8 @@ export async function runImport(
       // Its whole manifest was sent: only uploads are left to finish, then it is done.
       earlierFinal = await finishUploads(
         resumable,
-        client,
-        state,
-        output,
-        failures,
-        uploads,
+        { client, state, output, failures },
+        deliveries,
         () => interrupted,
       );
       if (interrupted)
@@ -113,24 +108,9 @@ export async function runImport(
     feed = followJob(client.server, client.token, jobId, (event) => output.event(event));
 
     const pool = await createAnalysisPoolFor(work.analyse.length, options);
-    const uploader = new UploadQueue(
-      options,
-      client,
-      state,
-      output,
-      failures,
-      uploads,
-      () => interrupted,
-    );
-    const sender = new ManifestSender(
-      client,
-      state,
-      jobId,
-      output,
-      failures,
-      (rel) => uploader.add(rel),
-      options.manifestBatch,
-    );
+    const delivery = new Delivery({ client, state, output, failures }, options);
+    deliveries.add(delivery);
+    const sender = delivery.manifest(jobId, options.manifestBatch);
 
     for (const rel of work.send) sender.add(rel);
     try {
@@ -191,8 +171,9 @@ export async function runImport(
     } finally {
       await pool.close();
     }
-    if (!interrupted) await sender.finish();
-    await uploader.drain();
+    if (interrupted) sender.stop();
+    else await sender.finish();
+    await delivery.uploads.drain();
     if (interrupted)
       return { jobId, final: null, failures: toList(failures), problems: problems.length };
 
@@ -203,7 +184,7 @@ export async function runImport(
       if (!failures.has(error.path)) failures.set(error.path, error.reason);
     return { jobId, final, failures: toList(failures), problems: problems.length };
   } finally {
-    for (const u of uploads) void u.abort();
+    for (const d of deliveries) d.uploads.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await feed?.close();
@@ -250,16 +231,15 @@ async function openJobToContinue(
  */
 async function finishUploads(
   job: ContinuedJob,
-  client: ApiClient,
-  state: RunState,
-  output: ImportOutput,
-  failures: Map<string, string>,
-  handles: Set<UploadHandle>,
+  run: RunContext,
+  deliveries: Set<Delivery>,
   stopped: () => boolean,
 ): Promise<JobStatusResponse | null> {
+  const { client, state, output } = run;
   const feed = followJob(client.server, client.token, job.jobId, (event) => output.event(event));
   try {
-    const uploader = new UploadQueue({}, client, state, output, failures, handles, stopped);
+    const delivery = new Delivery(run);
+    deliveries.add(delivery);
     const unanswered: string[] = [];
     for (const [rel, file] of state.files) {
       if (file.jobId !== job.jobId) continue;
@@ -267,13 +247,12 @@ async function finishUploads(
       // recorded: the server answers the same batch again as it did then.
       if (file.stage === 'analysed' && file.entry) unanswered.push(rel);
       if (!file.entryId) continue;
-      const waiting = file.stage === 'sent' || file.stage === 'uploading';
-      if (waiting || (file.stage === 'failed' && job.retried.has(file.entryId))) uploader.add(rel);
+      const waiting = file.stage === 'pending_upload' || file.stage === 'uploading';
+      if (waiting || (file.stage === 'failed' && job.retried.has(file.entryId)))
+        delivery.upload(rel);
     }
     if (unanswered.length > 0) {
-      const sender = new ManifestSender(client, state, job.jobId, output, failures, (rel) =>
-        uploader.add(rel),
-      );
+      const sender = delivery.manifest(job.jobId);
       for (const rel of unanswered) sender.add(rel);
       try {
         await sender.finish();
@@ -282,7 +261,7 @@ async function finishUploads(
         if (!(error instanceof ApiError && error.status === 409)) throw error;
       }
     }
-    await uploader.drain();
+    await delivery.uploads.drain();
     if (stopped()) return null;
     const final = await client.status(job.jobId);
     state.setJob(job.jobId, true);

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { savedStage, type ImportStage } from '../../../shared/import/index.js';
 import type { ManifestEntry } from '../../../shared/schemas/index.js';
 
-/** Where a file is in its import (the queue states of docs/architecture.md, as far as the CLI keeps them). */
-export type FileStage =
-  'analysed' | 'sent' | 'uploading' | 'done' | 'duplicate' | 'skipped' | 'failed';
+/** Where a file is in its import: the engine's stages, less `discovered` (the CLI keeps found files only once analysed). */
+export type FileStage = Exclude<ImportStage, 'discovered'>;
 
 export interface FileState {
   /** Absolute path on this machine. */
@@ -126,6 +126,8 @@ export class RunState {
       this.jobClosed = line.closed;
     } else if (line.t === 'file') {
       const { t: _t, rel, ...patch } = line;
+      // A state file written before the stages took the server's names says 'sent'.
+      if (patch.stage) patch.stage = savedStage(patch.stage) as FileStage;
       this.merge(rel, patch);
     }
   }

@@ -38,9 +38,13 @@ function useController(): ImportController | null {
   const [controller, setController] = useState<ImportController | null>(null);
   useEffect(() => {
     let live = true;
-    void ImportController.open().then((c) => live && setController(c));
+    const opening = ImportController.open();
+    void opening.then((c) => live && setController(c));
     return () => {
+      // StrictMode mounts twice: the first controller lets go of the page (its listeners,
+      // uploads and workers) instead of running beside the second.
       live = false;
+      void opening.then((c) => c.dispose());
     };
   }, []);
   return controller;

@@ -134,14 +134,14 @@ describe('ImportQueue', () => {
     });
   });
 
-  it("reopens a file saved as 'uploading' as 'checked', keeping its progress", async () => {
+  it("reopens a file saved as 'uploading' as 'pending_upload', keeping its progress", async () => {
     const { files } = await queue.create(['Samples'], [found('a.wav'), found('b.wav')]);
     await queue.saveFiles([
       { ...files[0]!, state: 'uploading', uploadUrl: '/api/v1/uploads/x', uploadedBytes: 400 },
       { ...files[1]!, state: 'done' },
     ]);
     const opened = await queue.open();
-    expect(opened?.files.map((f) => f.state)).toEqual(['checked', 'done']);
+    expect(opened?.files.map((f) => f.state)).toEqual(['pending_upload', 'done']);
     expect(opened?.files[0]).toMatchObject({ uploadUrl: '/api/v1/uploads/x', uploadedBytes: 400 });
     // What is stored is left as it was; only what open() answers changes.
     expect((await db.files.get([files[0]!.importId, 'a.wav']))?.state).toBe('uploading');

@@ -58,7 +58,9 @@ export class ImportQueue {
     // A page closed mid-upload left files 'uploading': they wait for their bytes again.
     return {
       record,
-      files: files.map((f) => (f.state === 'uploading' ? { ...f, state: 'checked' as const } : f)),
+      files: files.map((f) =>
+        f.state === 'uploading' ? { ...f, state: 'pending_upload' as const } : f,
+      ),
     };
   }
 

@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
+import { savedStage } from '../../../shared/import/index.js';
 import type { ImportRecord, QueueFile, StoredFingerprint, StoredHandles } from './queue-types.js';
 
 /** The import queue in IndexedDB: survives reloads, closed tabs and app updates. */
@@ -25,6 +26,17 @@ export class QueueDb extends Dexie {
           .toCollection()
           .modify((file) => {
             file.similar ??= [];
+          }),
+      );
+    // The stage between the manifest and the upload took the server's name (was 'checked').
+    this.version(3)
+      .stores({})
+      .upgrade((tx) =>
+        tx
+          .table<{ state: string }>('files')
+          .toCollection()
+          .modify((file) => {
+            file.state = savedStage(file.state);
           }),
       );
   }

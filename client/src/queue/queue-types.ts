@@ -2,7 +2,7 @@ import type { SoundAnalysis, SoundKind } from '../../../shared/analysis/index.js
 import type { AudioFormat } from '../../../shared/decode/index.js';
 import type { StageTimes } from '../../../shared/files/index.js';
 import type { OnDuplicate } from '../../../shared/schemas/index.js';
-import type { FileState } from './file-state.js';
+import type { ImportStage } from '../../../shared/import/index.js';
 
 /** Where the import stands; the wizard's step follows from it. */
 export type ImportStep = 'choose' | 'analyse' | 'duplicates' | 'upload' | 'summary';
@@ -55,7 +55,7 @@ export interface QueueFile {
   seq: number;
   sizeBytes: number;
   lastModified: number;
-  state: FileState;
+  state: ImportStage;
   reason: string | null;
   retryable: boolean;
   contentHash: string | null;

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useMemo, useRef, useState } from 'react';
-import type { FileState } from '../../queue/file-state.js';
+import type { ImportStage } from '../../../../shared/import/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 import { effective, unsure } from '../controller/queue-entry.js';
 import { formatBytes, formatDuration, splitPath } from '../format.js';
@@ -45,10 +45,10 @@ function sortValue(file: QueueFile, key: SortKey): string | number {
   }
 }
 
-const STATE_LABEL: Record<FileState, string> = {
+const STATE_LABEL: Record<ImportStage, string> = {
   discovered: 'waiting',
   analysed: 'analysed',
-  checked: 'ready to upload',
+  pending_upload: 'ready to upload',
   uploading: 'uploading',
   done: 'imported',
   duplicate: 'duplicate',
@@ -150,7 +150,7 @@ export function FileTable({
 }) {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean } | null>(null);
   const [filter, setFilter] = useState('');
-  const [stateFilter, setStateFilter] = useState<FileState | 'all'>('all');
+  const [stateFilter, setStateFilter] = useState<ImportStage | 'all'>('all');
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     if (!needle && stateFilter === 'all' && !sort) return files;
@@ -191,7 +191,7 @@ export function FileTable({
           aria-label="Show files in state"
           data-testid="state-filter"
           value={stateFilter}
-          onChange={(e) => setStateFilter(e.target.value as FileState | 'all')}
+          onChange={(e) => setStateFilter(e.target.value as ImportStage | 'all')}
         >
           <option value="all">All states</option>
           {Object.entries(STATE_LABEL).map(([state, label]) => (

@@ -81,7 +81,7 @@ export function ImportPage({ controller }: { controller: ImportController }) {
   // At the duplicates step the files are needed to listen to them, before they are uploaded.
   const needsFolder =
     view.missing > 0 && (step === 'analyse' || step === 'duplicates' || step === 'upload');
-  const fileOf = useCallback((path: string) => controller.store.blobs.get(path), [controller]);
+  const fileOf = useCallback((path: string) => controller.store.blobOf(path), [controller]);
   return (
     <main className="import" data-testid="import-page">
       <Steps current={step} />
@@ -157,7 +157,7 @@ export function ImportPage({ controller }: { controller: ImportController }) {
           {selectedFile && (
             <FileDetail
               file={selectedFile}
-              blob={controller.store.blobs.get(selectedFile.path)}
+              blob={controller.store.blobOf(selectedFile.path)}
               onEdit={(edits) => controller.edit(selectedFile.path, edits)}
             />
           )}

@@ -33,7 +33,11 @@ export function Progress({ view }: { view: ImportView }) {
       )}
       <ul className="counts">
         <li data-testid="count-analysed">
-          {counts.analysed + counts.checked + counts.uploading + counts.done + counts.duplicate}{' '}
+          {counts.analysed +
+            counts.pending_upload +
+            counts.uploading +
+            counts.done +
+            counts.duplicate}{' '}
           analysed
         </li>
         <li data-testid="count-skipped">{counts.skipped} skipped</li>

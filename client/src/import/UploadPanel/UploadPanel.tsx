@@ -41,7 +41,7 @@ export function UploadPanel({
         <li data-testid="upload-done">{counts.done} imported</li>
         <li data-testid="upload-duplicates">{counts.duplicate} duplicates</li>
         <li data-testid="upload-waiting-count">
-          {counts.checked + counts.uploading + counts.analysed} to go
+          {counts.pending_upload + counts.uploading + counts.analysed} to go
         </li>
         <li data-testid="upload-failed">{counts.failed} failed</li>
       </ul>

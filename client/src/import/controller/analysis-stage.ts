@@ -2,7 +2,7 @@ import type { Fingerprint } from '../../../../shared/analysis/index.js';
 import { RunDeduplicator, type FileAnalysis } from '../../../../shared/files/index.js';
 import { MAX_ITEMS_PER_CHECK } from '../../../../shared/schemas/index.js';
 import { api } from '../../api/trpc.js';
-import { moveFile } from '../../queue/file-state.js';
+import { moveFile } from '../../../../shared/import/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 import type { AnalysisPool } from '../../analysis/analysis-pool.js';
 import type { ImportStore } from './import-store.js';
@@ -47,19 +47,18 @@ export async function analyseAll(
   stopped: () => boolean,
 ): Promise<void> {
   const todo = [...store.files.values()].filter(
-    (f) => f.state === 'discovered' && store.blobs.has(f.path),
+    (f) => f.state === 'discovered' && store.blobOf(f.path) !== undefined,
   );
   const total = [...store.files.values()].length;
   const started = performance.now();
   let doneHere = 0;
   const doneBefore = () => [...store.files.values()].filter((f) => f.state !== 'discovered').length;
-  store.analysis = { running: true, done: doneBefore(), total, filesPerS: 0, etaS: null };
-  store.changed();
+  store.setAnalysis({ running: true, done: doneBefore(), total, filesPerS: 0, etaS: null });
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < todo.length && !stopped()) {
       const file = todo[next++]!;
-      const result = await pool.run({ file: store.blobs.get(file.path)!, path: file.path });
+      const result = await pool.run({ file: store.blobOf(file.path)!, path: file.path });
       const current = store.get(file.path) ?? file;
       if (current.state !== 'discovered') continue;
       store.set(analysed(current, result), result.analysis?.fingerprint ?? null);
@@ -67,18 +66,11 @@ export async function analyseAll(
       const elapsedS = (performance.now() - started) / 1000;
       const rate = doneHere / Math.max(elapsedS, 0.001);
       const done = store.analysis.done + 1;
-      store.analysis = {
-        running: true,
-        done,
-        total,
-        filesPerS: rate,
-        etaS: rate > 0 ? (total - done) / rate : null,
-      };
+      store.setAnalysis({ done, filesPerS: rate, etaS: rate > 0 ? (total - done) / rate : null });
     }
   };
   await Promise.all(Array.from({ length: pool.size * 2 }, worker));
-  store.analysis = { ...store.analysis, running: false, done: doneBefore() };
-  store.changed();
+  store.setAnalysis({ running: false, done: doneBefore() });
   await store.flush();
 }
 

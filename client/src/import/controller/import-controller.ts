@@ -1,7 +1,7 @@
 import type { OnDuplicate } from '../../../../shared/schemas/index.js';
 import { createAnalysisPool, type AnalysisPool } from '../../analysis/analysis-pool.js';
 import { api } from '../../api/trpc.js';
-import { isFinal, moveFile } from '../../queue/file-state.js';
+import { isFinal, moveFile } from '../../../../shared/import/index.js';
 import { ImportQueue } from '../../queue/import-queue.js';
 import { QueueDb } from '../../queue/queue-db.js';
 import type { FileEdits, ImportStep, QueueFile } from '../../queue/queue-types.js';
@@ -24,17 +24,22 @@ export class ImportController {
   /** Whether `continue` was asked for while it ran: it runs once more when it is done. */
   private again = false;
 
+  /** Window listeners, removed by `dispose`. */
+  private readonly listening = new AbortController();
+  private disposed = false;
+
   private constructor(queue: ImportQueue) {
     this.store = new ImportStore(queue);
     this.uploads = new UploadStage(this.store, () => void this.continue());
     const online = () => {
-      this.store.online = navigator.onLine;
-      this.store.changed();
+      this.store.setOnline(navigator.onLine);
+      this.uploads.setOnline(navigator.onLine);
     };
-    window.addEventListener('online', online);
-    window.addEventListener('offline', online);
+    const signal = this.listening.signal;
+    window.addEventListener('online', online, { signal });
+    window.addEventListener('offline', online, { signal });
     // A closing tab writes what it has; IndexedDB finishes the write after the page is gone.
-    window.addEventListener('pagehide', () => void this.store.flush());
+    window.addEventListener('pagehide', () => void this.store.flush(), { signal });
   }
 
   /** Opens the queue and the import it holds, if any. */
@@ -43,9 +48,22 @@ export class ImportController {
     const controller = new ImportController(queue);
     const open = await queue.open();
     controller.store.load(open?.record ?? null, open?.files ?? []);
-    if (open) controller.store.canRegrant = (await queue.handles(open.record.id)).length > 0;
+    if (open) controller.store.setCanRegrant((await queue.handles(open.record.id)).length > 0);
     void controller.continue();
     return controller;
+  }
+
+  /**
+   * Lets go of the page: window listeners removed, uploads stopped (resumable), workers ended,
+   * what is pending written. A disposed controller does nothing more.
+   */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.listening.abort();
+    this.uploads.stop();
+    this.pool?.terminate();
+    this.pool = null;
+    await this.store.flush();
   }
 
   /** Adds picked files: to a new import, to the one being chosen, or as the reconnected folder. */
@@ -69,7 +87,7 @@ export class ImportController {
       this.reconnect(found);
     }
     for (const { path, file } of pick.files) {
-      if (store.get(path)) store.blobs.set(path, file);
+      if (store.get(path)) store.holdBytes(path, file);
     }
     if (pick.handles.length > 0 && store.record)
       await store.queue.saveHandles(store.record.id, pick.handles);
@@ -125,7 +143,7 @@ export class ImportController {
     for (const file of this.store.files.values()) {
       if (file.state === 'failed' && file.retryable && file.entryId) {
         this.store.set(
-          moveFile(file, 'checked', { reason: null, uploadUrl: null, uploadedBytes: 0 }),
+          moveFile(file, 'pending_upload', { reason: null, uploadUrl: null, uploadedBytes: 0 }),
         );
       }
     }
@@ -141,7 +159,7 @@ export class ImportController {
     if (this.store.record && this.store.record.finishedAt === null)
       this.store.patchRecord({ finishedAt: Date.now() });
     await this.store.flush();
-    this.store.blobs.clear();
+    this.store.dropBytes();
     this.store.load(null, []);
   }
 
@@ -156,7 +174,7 @@ export class ImportController {
       this.again = true;
       return;
     }
-    if (!store.record || store.record.finishedAt !== null) return;
+    if (this.disposed || !store.record || store.record.finishedAt !== null) return;
     this.busy = true;
     this.again = false;
     try {
@@ -179,13 +197,13 @@ export class ImportController {
         }
       }
     } catch (error) {
-      store.notice = error instanceof Error ? error.message : String(error);
+      store.setNotice(error instanceof Error ? error.message : String(error));
     } finally {
       this.busy = false;
       store.changed();
       await store.flush();
     }
-    if (this.again) await this.continue();
+    if (this.again && !this.disposed) await this.continue();
   }
 
   /** Gives the reopened import its files' bytes again, matching paths, sizes and dates. */

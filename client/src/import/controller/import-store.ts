@@ -1,12 +1,12 @@
 import type { Fingerprint } from '../../../../shared/analysis/index.js';
 import type { JobStatusResponse } from '../../../../shared/schemas/index.js';
-import type { FileState } from '../../queue/file-state.js';
+import type { ImportStage } from '../../../../shared/import/index.js';
 import type { ImportQueue } from '../../queue/import-queue.js';
 import type { ImportRecord, QueueFile } from '../../queue/queue-types.js';
 import { duplicateGroups, type DuplicateGroup } from './duplicate-groups.js';
 import { similarGroups, type SimilarGroup } from './similar-groups.js';
 
-export type StateCounts = Record<FileState, number>;
+export type StateCounts = Record<ImportStage, number>;
 
 /** Live figures of the analysis. */
 export interface AnalysisProgress {
@@ -54,7 +54,7 @@ export interface ImportView {
 const EMPTY_COUNTS: StateCounts = {
   discovered: 0,
   analysed: 0,
-  checked: 0,
+  pending_upload: 0,
   uploading: 0,
   done: 0,
   duplicate: 0,
@@ -75,16 +75,23 @@ const EMIT_MS = 200;
  * page in throttled snapshots, so 5,000 files flowing never block the main thread.
  */
 export class ImportStore {
-  record: ImportRecord | null = null;
   readonly files = new Map<string, QueueFile>();
-  readonly blobs = new Map<string, File>();
   readonly byEntry = new Map<string, string>();
-  job: JobStatusResponse | null = null;
-  notice: string | null = null;
-  online = navigator.onLine;
-  canRegrant = false;
-  analysis: AnalysisProgress = { running: false, done: 0, total: 0, filesPerS: 0, etaS: null };
-  upload: UploadProgress = { running: false, paused: false, active: 0 };
+  private _record: ImportRecord | null = null;
+  /** The File objects of this page (a reload loses them: the folder must be reconnected). */
+  private readonly blobs = new Map<string, File>();
+  private _job: JobStatusResponse | null = null;
+  private _notice: string | null = null;
+  private _online = navigator.onLine;
+  private _canRegrant = false;
+  private _analysis: AnalysisProgress = {
+    running: false,
+    done: 0,
+    total: 0,
+    filesPerS: 0,
+    etaS: null,
+  };
+  private _upload: UploadProgress = { running: false, paused: false, active: 0 };
 
   private readonly dirty = new Set<string>();
   private readonly prints = new Map<string, Fingerprint>();
@@ -107,14 +114,76 @@ export class ImportStore {
 
   constructor(readonly queue: ImportQueue) {}
 
+  get record(): ImportRecord | null {
+    return this._record;
+  }
+  get job(): JobStatusResponse | null {
+    return this._job;
+  }
+  get notice(): string | null {
+    return this._notice;
+  }
+  get analysis(): AnalysisProgress {
+    return this._analysis;
+  }
+  get upload(): UploadProgress {
+    return this._upload;
+  }
+
   /** Replaces what the store holds (a new or reopened import). */
   load(record: ImportRecord | null, files: QueueFile[]): void {
-    this.record = record;
+    this._record = record;
     this.files.clear();
     this.byEntry.clear();
     for (const file of files) this.put(file);
-    this.job = null;
-    this.notice = null;
+    this._job = null;
+    this._notice = null;
+    this.changed();
+  }
+
+  /** The bytes of a picked file, held while the page lives. */
+  holdBytes(path: string, file: File): void {
+    this.blobs.set(path, file);
+  }
+
+  blobOf(path: string): File | undefined {
+    return this.blobs.get(path);
+  }
+
+  /** Forgets the bytes of every file (a new import). */
+  dropBytes(): void {
+    this.blobs.clear();
+  }
+
+  setJob(job: JobStatusResponse | null): void {
+    this._job = job;
+    this.changed();
+  }
+
+  /** What went wrong, in words for a person; null once it is over. */
+  setNotice(notice: string | null): void {
+    if (notice === this._notice) return;
+    this._notice = notice;
+    this.changed();
+  }
+
+  setOnline(online: boolean): void {
+    this._online = online;
+    this.changed();
+  }
+
+  setCanRegrant(can: boolean): void {
+    this._canRegrant = can;
+    this.changed();
+  }
+
+  setAnalysis(patch: Partial<AnalysisProgress>): void {
+    this._analysis = { ...this._analysis, ...patch };
+    this.changed();
+  }
+
+  setUpload(patch: Partial<UploadProgress>): void {
+    this._upload = { ...this._upload, ...patch };
     this.changed();
   }
 
@@ -140,8 +209,8 @@ export class ImportStore {
   }
 
   patchRecord(patch: Partial<ImportRecord>): void {
-    if (!this.record) return;
-    this.record = { ...this.record, ...patch };
+    if (!this._record) return;
+    this._record = { ...this._record, ...patch };
     this.recordDirty = true;
     this.scheduleFlush();
     this.changed();
@@ -199,8 +268,7 @@ export class ImportStore {
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = null;
       void this.flush().catch((error: unknown) => {
-        this.notice = `Progress could not be saved in this browser: ${String(error)}`;
-        this.changed();
+        this.setNotice(`Progress could not be saved in this browser: ${String(error)}`);
       });
     }, FLUSH_MS);
   }
@@ -214,7 +282,11 @@ export class ImportStore {
       counts[file.state]++;
       if (!this.blobs.has(file.path) && needsBytes(file)) missing++;
       // Files whose bytes go up: waiting for them, sending, or sent by this import.
-      if (file.state === 'checked' || file.state === 'uploading' || file.uploadUrl !== null) {
+      if (
+        file.state === 'pending_upload' ||
+        file.state === 'uploading' ||
+        file.uploadUrl !== null
+      ) {
         bytes.total += file.sizeBytes;
         bytes.sent += file.state === 'done' ? file.sizeBytes : file.uploadedBytes;
       }
@@ -232,14 +304,14 @@ export class ImportStore {
       counts,
       groups: this.groupsCache.groups,
       similar: this.groupsCache.similar,
-      analysis: { ...this.analysis },
-      upload: { ...this.upload },
+      analysis: this._analysis,
+      upload: this._upload,
       bytes,
-      job: this.job,
-      online: this.online,
+      job: this._job,
+      online: this._online,
       missing,
-      canRegrant: this.canRegrant,
-      notice: this.notice,
+      canRegrant: this._canRegrant,
+      notice: this._notice,
     };
   }
 }
@@ -249,7 +321,7 @@ export function needsBytes(file: QueueFile): boolean {
   return (
     file.state === 'discovered' ||
     file.state === 'analysed' ||
-    file.state === 'checked' ||
+    file.state === 'pending_upload' ||
     file.state === 'uploading'
   );
 }

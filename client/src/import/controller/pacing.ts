@@ -1,3 +1,4 @@
+import { withRetries } from '../../../../shared/import/index.js';
 import { describeApiError } from '../../api/trpc.js';
 import type { ImportStore } from './import-store.js';
 
@@ -27,30 +28,36 @@ export function whenOnline(): Promise<void> {
   );
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs a server call until it answers: while the network or the server is down it shows why
- * (the store's notice), waits (backoff up to 15 s, or until the browser is back online) and
- * tries again, so nothing is lost. A refusal (4xx) is shown and thrown.
+ * (the store's notice), waits on the shared schedule (or until the browser is back online) and
+ * tries again, for as long as the page is open, so nothing is lost. A refusal (4xx) is shown
+ * and thrown.
  */
 export async function retrying<T>(store: ImportStore, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    await whenOnline();
-    try {
-      const result = await call();
-      if (store.notice) {
-        store.notice = null;
-        store.changed();
-      }
-      return result;
-    } catch (error) {
-      const { kind, message } = describeApiError(error);
-      store.notice = message;
-      store.changed();
-      if (kind !== 'network') throw error;
-      await Promise.race([sleep(Math.min(1000 * 2 ** attempt, 15_000)), whenOnlineAfterOffline()]);
-    }
+  try {
+    const result = await withRetries(
+      async () => {
+        await whenOnline();
+        return call();
+      },
+      {
+        transient: (error) => {
+          const { kind, message } = describeApiError(error);
+          return kind === 'network' ? message : null;
+        },
+        forever: true,
+        onRetry: (message) => store.setNotice(message),
+        wait: (ms) => Promise.race([sleep(ms), whenOnlineAfterOffline()]),
+      },
+    );
+    store.setNotice(null);
+    return result;
+  } catch (error) {
+    store.setNotice(describeApiError(error).message);
+    throw error;
   }
 }
 

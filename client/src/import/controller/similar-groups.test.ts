@@ -65,7 +65,7 @@ describe('countKeptBesideSimilar', () => {
       queueFile('a.wav', { state: 'done' }),
       queueFile('b.wav', { state: 'done', similar: close }),
       queueFile('c.wav', { state: 'failed', similar: close }),
-      queueFile('d.wav', { state: 'checked', similar: close }),
+      queueFile('d.wav', { state: 'pending_upload', similar: close }),
       queueFile('e.wav', { state: 'done', similar: close }),
     ];
     expect(countKeptBesideSimilar(files)).toBe(2);

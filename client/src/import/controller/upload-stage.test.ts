@@ -80,9 +80,9 @@ async function storeWaitingForUpload(): Promise<ImportStore> {
   );
   const store = new ImportStore(queue);
   store.load({ ...record, step: 'upload', jobId: 'job-1', manifestClosed: true }, [
-    { ...files[0]!, state: 'checked', sent: true, entryId: 'entry-1' },
+    { ...files[0]!, state: 'pending_upload', sent: true, entryId: 'entry-1' },
   ]);
-  store.blobs.set(PATH, new File([new Uint8Array(1000)], 'Take.wav'));
+  store.holdBytes(PATH, new File([new Uint8Array(1000)], 'Take.wav'));
   return store;
 }
 
@@ -127,7 +127,7 @@ describe('UploadStage, paused while a file is being created', () => {
     expect(store.get(PATH)!.state, 'still in flight').toBe('uploading');
     uploads[0]!.onUrl('http://localhost/api/v1/uploads/u1');
     uploads[0]!.stopped();
-    await vi.waitFor(() => expect(store.get(PATH)!.state).toBe('checked'));
+    await vi.waitFor(() => expect(store.get(PATH)!.state).toBe('pending_upload'));
     expect(store.get(PATH)!.uploadUrl).toBe('http://localhost/api/v1/uploads/u1');
     await settle();
     expect(uploads, 'nothing starts while paused').toHaveLength(1);

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { IngestResponse, ManifestEntry, SimilarTo } from '../../../shared/schemas/index.js';
-import type { ApiClient } from './api-client.js';
-import type { ImportOutput } from './import-output.js';
+import type { IngestResponse, ManifestEntry, SimilarTo } from '../schemas/index.js';
+import type { IngestOutcome } from './ingest-outcome.js';
 import { ManifestSender } from './manifest-sender.js';
-import type { RunState } from './run-state.js';
 
 // The sender against a fake server whose answers the test releases one by one: what each
 // ingest call carries, and when it goes.
@@ -18,16 +16,17 @@ interface Call {
 function fakeRun() {
   const calls: Call[] = [];
   const uploaded: string[] = [];
-  const entries = new Map<string, { entry: ManifestEntry }>();
-  const client = {
-    ingest(jobId: string, sent: ManifestEntry[], last: boolean): Promise<IngestResponse> {
+  const answered: [string, IngestOutcome][] = [];
+  const sender = new ManifestSender({
+    entries: (keys) => keys.map((path) => ({ path }) as ManifestEntry),
+    ingest(sent: ManifestEntry[], last: boolean): Promise<IngestResponse> {
       return new Promise((resolve) => {
         calls.push({
           paths: sent.map((e) => e.path),
           last,
           answer: () =>
             resolve({
-              job_id: jobId,
+              job_id: randomUUID(),
               accepted: sent.length,
               rejected: 0,
               items: sent.map((e, index) => ({
@@ -46,24 +45,15 @@ function fakeRun() {
         });
       });
     },
-  } as unknown as ApiClient;
-  const state = { files: entries, update: () => {} } as unknown as RunState;
-  const output = { counts: { failed: 0, duplicates: 0, uploaded: 0 }, event: () => {} };
-  const sender = new ManifestSender(
-    client,
-    state,
-    randomUUID(),
-    output as unknown as ImportOutput,
-    new Map(),
-    (rel) => uploaded.push(rel),
-  );
+    answered(key, outcome) {
+      answered.push([key, outcome]);
+      if (outcome.stage === 'pending_upload') uploaded.push(key);
+    },
+  });
   const add = (...paths: string[]) => {
-    for (const path of paths) {
-      entries.set(path, { entry: { path } as ManifestEntry });
-      sender.add(path);
-    }
+    for (const path of paths) sender.add(path);
   };
-  return { calls, uploaded, sender, add };
+  return { calls, uploaded, answered, sender, add };
 }
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
@@ -103,7 +93,8 @@ describe('ManifestSender', () => {
     const { calls, sender, add } = fakeRun();
     const paths = Array.from({ length: 1200 }, (_, i) => `${String(i).padStart(4, '0')}.wav`);
     add(...paths);
-    expect(calls).toHaveLength(1); // a full batch goes at once
+    await tick();
+    expect(calls).toHaveLength(1); // a full batch goes at once, without gathering
     const finished = sender.finish();
     for (let i = 0; i < 10 && !calls.at(-1)!.last; i++) {
       calls.at(-1)!.answer();
@@ -123,5 +114,28 @@ describe('ManifestSender', () => {
     expect(calls).toEqual([expect.objectContaining({ paths: [], last: true })]);
     calls[0]!.answer();
     await finished;
+  });
+});
+
+describe('ManifestSender, when a call fails', () => {
+  it('throws the failure from finish and sends nothing after it', async () => {
+    let calls = 0;
+    const sender = new ManifestSender(
+      {
+        entries: (keys) => keys.map((path) => ({ path }) as ManifestEntry),
+        ingest: () => {
+          calls++;
+          return Promise.reject(new Error('409 the manifest is closed'));
+        },
+        answered: () => undefined,
+      },
+      2,
+    );
+    sender.add('a.wav');
+    sender.add('b.wav'); // a full batch goes at once, and fails
+    sender.add('c.wav');
+    await tick();
+    await expect(sender.finish()).rejects.toThrow('409 the manifest is closed');
+    expect(calls).toBe(1);
   });
 });

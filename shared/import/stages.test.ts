@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
   canMove,
-  FINAL_STATES,
+  FINAL_STAGES,
   IllegalMoveError,
   isFinal,
   moveFile,
-  type FileState,
-} from './file-state.js';
+  savedStage,
+  stageOfEntry,
+  type ImportStage,
+} from './stages.js';
 
-const ALL: FileState[] = [
+const ALL: ImportStage[] = [
   'discovered',
   'analysed',
-  'checked',
+  'pending_upload',
   'uploading',
   'done',
   'duplicate',
@@ -19,16 +21,16 @@ const ALL: FileState[] = [
   'failed',
 ];
 
-/** The state machine of docs/architecture.md, written out again so a change to file-state.ts shows here. */
-const ALLOWED: Record<FileState, FileState[]> = {
+/** The state machine of docs/architecture.md, written out again so a change to stages.ts shows here. */
+const ALLOWED: Record<ImportStage, ImportStage[]> = {
   discovered: ['analysed', 'skipped', 'failed'],
-  analysed: ['checked', 'duplicate', 'failed', 'discovered'],
-  checked: ['uploading', 'done', 'duplicate', 'failed'],
-  uploading: ['checked', 'done', 'duplicate', 'failed'],
+  analysed: ['pending_upload', 'duplicate', 'failed', 'discovered'],
+  pending_upload: ['uploading', 'done', 'duplicate', 'failed'],
+  uploading: ['pending_upload', 'done', 'duplicate', 'failed'],
   done: [],
   duplicate: ['analysed'],
   skipped: [],
-  failed: ['discovered', 'analysed', 'checked'],
+  failed: ['discovered', 'analysed', 'pending_upload'],
 };
 
 describe('canMove', () => {
@@ -51,20 +53,20 @@ describe('canMove', () => {
     }
   });
 
-  it.each<[FileState, FileState]>([
+  it.each<[ImportStage, ImportStage]>([
     ['skipped', 'analysed'],
     ['discovered', 'uploading'],
-    ['discovered', 'checked'],
+    ['discovered', 'pending_upload'],
     ['discovered', 'done'],
     ['discovered', 'duplicate'],
     ['analysed', 'uploading'],
     ['analysed', 'done'],
     ['analysed', 'skipped'],
-    ['checked', 'analysed'],
-    ['checked', 'discovered'],
+    ['pending_upload', 'analysed'],
+    ['pending_upload', 'discovered'],
     ['uploading', 'analysed'],
     ['duplicate', 'done'],
-    ['duplicate', 'checked'],
+    ['duplicate', 'pending_upload'],
     ['failed', 'uploading'],
     ['failed', 'done'],
   ])('forbids %s → %s', (from, to) => {
@@ -82,7 +84,7 @@ describe('canMove', () => {
 describe('moveFile', () => {
   const file = {
     path: 'Drums/Kick 01.wav',
-    state: 'discovered' as FileState,
+    state: 'discovered' as ImportStage,
     reason: null as string | null,
   };
 
@@ -107,7 +109,7 @@ describe('moveFile', () => {
   });
 
   it('throws IllegalMoveError naming the path and both states', () => {
-    const done = { ...file, state: 'done' as FileState };
+    const done = { ...file, state: 'done' as ImportStage };
     let thrown: unknown;
     try {
       moveFile(done, 'uploading', { reason: 'x' });
@@ -132,13 +134,30 @@ describe('moveFile', () => {
 describe('isFinal', () => {
   it('holds for done, duplicate, skipped and failed only', () => {
     expect(ALL.filter(isFinal).sort()).toEqual(['done', 'duplicate', 'failed', 'skipped']);
-    expect([...FINAL_STATES].sort()).toEqual(['done', 'duplicate', 'failed', 'skipped']);
+    expect([...FINAL_STAGES].sort()).toEqual(['done', 'duplicate', 'failed', 'skipped']);
   });
 
-  it.each<FileState>(['discovered', 'analysed', 'checked', 'uploading'])(
+  it.each<ImportStage>(['discovered', 'analysed', 'pending_upload', 'uploading'])(
     'is false for %s',
     (state) => {
       expect(isFinal(state)).toBe(false);
     },
   );
+});
+
+describe('stageOfEntry and savedStage', () => {
+  it('maps every server entry state onto a stage of the same name, cancelled onto failed', () => {
+    expect(stageOfEntry('pending_upload')).toBe('pending_upload');
+    expect(stageOfEntry('uploading')).toBe('uploading');
+    expect(stageOfEntry('done')).toBe('done');
+    expect(stageOfEntry('duplicate')).toBe('duplicate');
+    expect(stageOfEntry('failed')).toBe('failed');
+    expect(stageOfEntry('cancelled')).toBe('failed');
+  });
+
+  it("reads the earlier names 'checked' (wizard) and 'sent' (CLI) as pending_upload", () => {
+    expect(savedStage('checked')).toBe('pending_upload');
+    expect(savedStage('sent')).toBe('pending_upload');
+    for (const stage of ALL) expect(savedStage(stage)).toBe(stage);
+  });
 });

@@ -1,0 +1,6 @@
+export * from './backoff.js';
+export * from './ingest-outcome.js';
+export * from './manifest-sender.js';
+export * from './policy.js';
+export * from './stages.js';
+export * from './upload-pool.js';
