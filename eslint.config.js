@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // Tests read JSON answers of a real server; they check them with expect, not with types.
-    files: ['**/*.test.ts', 'server/test/**/*.ts', 'cli/test/**/*.ts'],
+    files: ['**/*.test.ts', 'server/test/**/*.ts', 'cli/test/**/*.ts', 'testing/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

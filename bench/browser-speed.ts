@@ -15,18 +15,13 @@ import { existsSync, rmSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ROOT } from '../testing/paths.js';
+import { createServerData, type ServerData } from '../testing/server-data.js';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { browserRun, closeBrowsers, type BrowserRunResult } from './browser-run.js';
 import { audioFilesIn, ffmpegDecodeAll, ffmpegStartMs } from './ffmpeg-reference.js';
 import { fmt, machine, MiB, note, table } from './report.js';
-import {
-  addUser,
-  createBenchDatabase,
-  startServerProcess,
-  type BenchDatabase,
-  type ServerProcess,
-} from './server-process.js';
 import { wholeOption } from './options.js';
 import { hasGnuTime, killRunningCommands, timedCommand } from './timed-command.js';
 
@@ -45,11 +40,6 @@ const COUNT = wholeOption('count', values.count);
 const SEED = wholeOption('seed', values.seed);
 const WORKERS = wholeOption('workers', values.workers);
 const STALL_S = wholeOption('stall-seconds', values['stall-seconds']);
-
-/** The project folder, from dist/bench (node) and from bench (tsx) alike. */
-const ROOT = fileURLToPath(
-  new URL(import.meta.url.includes('/dist/') ? '../../' : '../', import.meta.url),
-);
 
 /** The library to analyse: DIR, or the generated one (made once: labels.json is written last). */
 async function libraryFolder(): Promise<string> {
@@ -149,7 +139,7 @@ async function quarterSizes(dir: string): Promise<number[]> {
 
 // ---------------------------------------------------------------------------------------------
 
-let db: BenchDatabase | null = null;
+let db: ServerData | null = null;
 let server: ServerProcess | null = null;
 let cleaning: Promise<void> | null = null;
 const cleanUp = () =>
@@ -191,9 +181,9 @@ try {
   note(`  ${fmt(ff2.wallMs / 1000, 1)} s`);
   const startMs = await ffmpegStartMs();
 
-  db = await createBenchDatabase(null);
-  const token = await addUser(db, 'bench');
-  server = await startServerProcess(db);
+  db = await createServerData({ label: 'bench' });
+  server = await startServerProcess({ data: db, users: ['bench'] });
+  const token = server.tokens.bench!;
   const browserRows: { row: Row; run: BrowserRunResult; setting: string }[] = [];
   for (const workers of [null, WORKERS]) {
     const setting = workers === null ? 'default' : `sm-import:workers=${workers}`;

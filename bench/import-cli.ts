@@ -7,17 +7,12 @@
 import { stat } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../testing/paths.js';
 import { jobStatusResponseSchema, type JobStatusResponse } from '../shared/schemas/index.js';
 import type { FileOutcome, UploadTime } from './import-outcome.js';
 import { childrenOf } from './process-tree.js';
 import { hasGnuTime, timedCommand } from './timed-command.js';
 import { mainThreadCpuS, meterTree, type TreeMeter } from './tree-meter.js';
-
-/** The project folder, from dist/bench (node) and from bench (tsx) alike. */
-const ROOT = fileURLToPath(
-  new URL(import.meta.url.includes('/dist/') ? '../../' : '../', import.meta.url),
-);
 
 export interface CliImportOptions {
   dir: string;

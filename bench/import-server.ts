@@ -10,13 +10,8 @@ import WebSocket from 'ws';
 import type { AppRouter } from '../server/src/index.js';
 import type { FileUpdate, LibraryItem } from '../shared/schemas/index.js';
 import { benchClient, type BenchClient } from './server-api.js';
-import {
-  addUser,
-  createBenchDatabase,
-  startServerProcess,
-  type BenchDatabase,
-  type ServerProcess,
-} from './server-process.js';
+import { createServerData, type ServerData } from '../testing/server-data.js';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import { meterTree, type TreeMeter } from './tree-meter.js';
 
 /** Every file update of one job, the last one of each path. */
@@ -39,7 +34,7 @@ export interface ImportServer {
   url: string;
   token: string;
   process: ServerProcess;
-  db: BenchDatabase;
+  db: ServerData;
   rest: BenchClient;
   /** The server process's memory, read every half second since it started listening. */
   meter: TreeMeter;
@@ -85,16 +80,15 @@ export function killImportServers(): void {
 
 /** Starts a fresh server with a user `bench` (see the module). */
 export async function startImportServer(): Promise<ImportServer> {
-  const db = await createBenchDatabase(null);
+  const db = await createServerData({ label: 'bench' });
   let server: ServerProcess;
-  let token: string;
   try {
-    token = await addUser(db, 'bench');
-    server = await startServerProcess(db);
+    server = await startServerProcess({ data: db, users: ['bench'] });
   } catch (error) {
     await db.dispose();
     throw error;
   }
+  const token = server.tokens.bench!;
   const meter = meterTree(server.pid);
   const headers = { authorization: `Bearer ${token}` };
   const http = createTRPCClient<AppRouter>({

@@ -19,8 +19,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ROOT } from '../testing/paths.js';
 import type { LibraryItem } from '../shared/schemas/index.js';
 import { closeBrowsers } from './browser-run.js';
 import { audioFilesIn, ffmpegDecodeAll, ffmpegStartMs } from './ffmpeg-reference.js';
@@ -65,10 +65,6 @@ for (const r of RUNS) {
   if (!['reference', 'cli', 'wizard'].includes(r))
     throw new Error(`--runs takes reference, cli and wizard, not "${r}"`);
 }
-
-const ROOT = fileURLToPath(
-  new URL(import.meta.url.includes('/dist/') ? '../../' : '../', import.meta.url),
-);
 
 /** DIR, or /tmp/lib5000, or a library made once in the temp folder (labels.json comes last). */
 async function libraryFolder(): Promise<string> {

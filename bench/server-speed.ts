@@ -30,13 +30,8 @@ import { BULK_IMPORT, benchClient, pool, tusUpload, type BenchClient } from './s
 import { percentile } from './percentile.js';
 import { closedLoop, request, type LoadResult } from './server-load.js';
 import { fmt, table } from './report.js';
-import {
-  addUser,
-  createBenchDatabase,
-  startServerProcess,
-  type BenchDatabase,
-  type ServerProcess,
-} from './server-process.js';
+import { createServerData, type ServerData } from '../testing/server-data.js';
+import { startServerProcess, type ServerProcess } from '../testing/server-process.js';
 import {
   contentHash,
   manifestEntryOf,
@@ -358,7 +353,7 @@ async function writeReference(dir: string, files: Buffer[], parallel: number): P
 async function uploadScenarios(
   client: BenchClient,
   server: ServerProcess,
-  db: BenchDatabase,
+  db: ServerData,
   hasher: Awaited<ReturnType<typeof xxhash>>,
 ) {
   const files = Array.from({ length: UPLOAD_FILES }, () => randomBytes(UPLOAD_BYTES));
@@ -434,7 +429,7 @@ console.log(
     `${fmt(totalmem() / 2 ** 30, 1)} GiB RAM, ${platform()} ${release()}, Node ${process.version}`,
 );
 
-let db: BenchDatabase | null = null;
+let db: ServerData | null = null;
 let server: ServerProcess | null = null;
 let cleaning: Promise<void> | null = null;
 const cleanUp = () =>
@@ -450,7 +445,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  db = await createBenchDatabase(adminUrl);
+  db = await createServerData({ database: adminUrl ? { adminUrl } : 'pglite', label: 'bench' });
   console.log(`database: ${db.description}`);
 
   const hasher = await xxhash();
@@ -470,8 +465,8 @@ try {
       `in ${fmt((performance.now() - t) / 1000, 1)} s (check bodies ${fmt(bodies[0]!.text.length / 1024)} KiB each)`,
   );
 
-  const token = await addUser(db, 'bench');
-  server = await startServerProcess(db, SERVER_NODE_FLAGS);
+  server = await startServerProcess({ data: db, users: ['bench'], nodeFlags: SERVER_NODE_FLAGS });
+  const token = server.tokens.bench!;
   const client = benchClient(server.url, token);
   console.log(`server: ${server.url} (pid ${server.pid})`);
 

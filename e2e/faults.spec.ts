@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page, Request, Route, TestInfo } from '@playwright/test';
 import { melodyWav } from './support/audio-files.js';
 import { expect, test } from './support/fixtures.js';
-import type { TestServer } from './support/server.js';
+import type { ServerProcess as TestServer } from '../testing/server-process.js';
 import {
   analyseFolder,
   chooseFolder,

@@ -20,7 +20,7 @@ test.describe('sign-in', () => {
     await expect(page.getByTestId('sign-in').getByRole('alert')).toContainText('sign-in link');
     await snap('not-a-link');
 
-    await page.getByTestId('sign-in-token').fill(server.signInUrl);
+    await page.getByTestId('sign-in-token').fill(server.signInUrl!);
     await page.getByTestId('sign-in-submit').click();
     await expect(page.getByTestId('user-name')).toHaveText('local');
     await expect(page).toHaveURL(`${server.url}/library`);

@@ -3,11 +3,10 @@ import { copyFile, mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import xxhash from 'xxhash-wasm';
-import { FIXTURES } from '../../server/test/harness.js';
+import { FIXTURES, SM_IMPORT_BIN as CLI } from '../../testing/paths.js';
 
-// The built CLI (`npm test` builds first) as a child process, as a user runs it, and readers of
-// its `--json` output: shared by the suites that drive `sm-import` end to end.
-const CLI = join(import.meta.dirname, '../../bin/sm-import.js');
+// The built CLI (CLI: `npm test` builds first) as a child process, as a user runs it, and readers
+// of its `--json` output: shared by the suites that drive `sm-import` end to end.
 
 export interface CliResult {
   code: number | null;

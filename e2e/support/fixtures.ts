@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
-import { startTestServer, type TestServer } from './server.js';
+import { startServerProcess, type ServerProcess } from '../../testing/server-process.js';
 
 export interface E2eFixtures {
-  /** A fresh server of this test, stopped (and its data removed) after it. */
-  server: TestServer;
+  /** A fresh server of this test (`sm-server start`), stopped (and its data removed) after it. */
+  server: ServerProcess;
   /** Extra environment of the test's server when it starts (e.g. `SM_FAILPOINT`). */
   serverEnv: Record<string, string>;
   /** Whether the test's server starts from a copy of a fresh server's data (faster; same state). */
@@ -29,11 +29,15 @@ export const test = base.extend<E2eFixtures>({
   serverFromTemplate: [false, { option: true }],
 
   server: async ({ serverEnv, serverFromTemplate }, use, testInfo) => {
-    const server = await startTestServer({ env: serverEnv, fromTemplate: serverFromTemplate });
+    const server = await startServerProcess({
+      env: serverEnv,
+      fromTemplate: serverFromTemplate,
+      label: 'e2e',
+    });
     try {
       await use(server);
     } finally {
-      await server.stop();
+      await server.close();
       await testInfo.attach('server.log', { body: server.log(), contentType: 'text/plain' });
     }
   },
@@ -51,7 +55,7 @@ export const test = base.extend<E2eFixtures>({
         consoleLines.push(`[${message.type()}] ${message.text()}`);
     });
     if (signIn) {
-      await page.goto(server.signInUrl);
+      await page.goto(server.signInUrl!);
       await expect(page).not.toHaveURL(/token=/);
       await expect(page.getByTestId('user-name')).toHaveText('local');
     }

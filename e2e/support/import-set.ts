@@ -1,8 +1,7 @@
 import { readdir } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
+import { FIXTURES as AUDIO } from '../../testing/paths.js';
 import type { PlacedFixture } from './audio-files.js';
-
-const AUDIO = resolve(import.meta.dirname, '../../fixtures/audio');
 
 /**
  * Fixtures left out of the import-flow tests, and why: the analyser's answer differs from the

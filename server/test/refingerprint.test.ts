@@ -15,7 +15,7 @@ import type { FingerprintInput, ManifestEntry } from '../../shared/schemas/index
 import { openDatabase } from '../src/db/database.js';
 import { audioFiles } from '../src/db/schema.js';
 import { fingerprintColumns } from '../src/library/fingerprint-columns.js';
-import { startChildServer, type ChildServer } from './child-server.js';
+import { startServerProcess, type ServerProcess } from '../../testing/server-process.js';
 import { api, databaseKinds, fixtureEntries, FIXTURES, tusUpload } from './harness.js';
 
 // A library stored by an earlier release holds version-1 fingerprints, which are never taken
@@ -73,7 +73,7 @@ async function freshFingerprint(path: string): Promise<FingerprintInput | null> 
 type Row = typeof audioFiles.$inferSelect;
 
 describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) => {
-  let child: ChildServer;
+  let child: ServerProcess;
   /** The library's rows by original path, as the old client stored them. */
   let stored: Map<string, Row>;
 
@@ -107,7 +107,7 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
   }
 
   beforeAll(async () => {
-    child = await startChildServer(kind, { SM_REFINGERPRINT: 'off' });
+    child = await startServerProcess({ database: kind, env: { SM_REFINGERPRINT: 'off' } });
     const client = api(child.url, child.token);
     const files = await fixtureEntries([...GOOD, DAMAGED, MISSING]);
     const jobId = (await client.init()).body.job_id as string;
@@ -125,7 +125,7 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
       const { state } = await tusUpload(child.url, child.token, item.entry_id, bytes).promise;
       expect(state).toBe('done');
     }
-    await child.stop();
+    await child.kill();
     stored = await rows();
     await child.restart({ SM_REFINGERPRINT: 'off' });
   }, SLOW_MS);
@@ -146,7 +146,7 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
   it(
     're-fingerprints them from their stored bytes, goes on after a kill, and skips unreadable objects',
     async () => {
-      await child.stop();
+      await child.kill();
       const objectPath = (path: string) =>
         join(child.dataDir, 'objects', stored.get(path)!.objectKey);
       const damaged = await readFile(objectPath(DAMAGED));
@@ -189,7 +189,7 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
       expect(log).toContain('re-fingerprinted 2 of 4 stored files; 2 could not be read or decoded');
       expect(log).toContain(`cannot re-fingerprint ${MISSING} (file ${stored.get(MISSING)!.id}):`);
 
-      await child.stop();
+      await child.kill();
       const after = await rows();
       for (const path of GOOD) {
         const row = after.get(path)!;
@@ -222,7 +222,7 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
   it(
     'stops at once, and cleanly, when the server is stopped mid-task',
     async () => {
-      await child.stop();
+      await child.kill();
       const database = await openDatabase({
         databaseUrl: child.databaseUrl,
         dataDir: child.dataDir,
@@ -247,7 +247,7 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
       // handlers (a SIGTERM before them ends the process at once).
       expect(await progress()).toMatchObject({ state: 'running' });
       const asked = performance.now();
-      await child.stop('SIGTERM');
+      await child.kill('SIGTERM');
       // The file in analysis is dropped, not finished (closing PGlite takes its share).
       expect(performance.now() - asked).toBeLessThan(10_000);
       expect(await child.exited(), child.log().slice(from)).toEqual({ code: 0, signal: null });

@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
@@ -20,11 +20,12 @@ import {
   type DatabaseKind,
   type TestServer,
 } from './harness.js';
+import { SM_SERVER_BIN } from '../../testing/paths.js';
+import { startServerProcess } from '../../testing/server-process.js';
 
 // Sign-in, sessions and cross-site protection, probed over HTTP as a browser or an attacker's
 // page would (raw requests: fetch would normalise the paths and set its own headers).
 
-const BIN = join(import.meta.dirname, '../../bin/sm-server.js');
 const run = promisify(execFile);
 const BASE = '/api/v1/audio/bulk-import';
 const EVIL = 'http://evil.example';
@@ -515,7 +516,7 @@ describe.each(databaseKinds())('sm-server user token on %s', (kind: DatabaseKind
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sm-server-tokens-'));
     const database = await createTestDatabase(kind);
-    dropDatabase = database.dropDatabase;
+    dropDatabase = database.drop;
     env = {
       ...process.env,
       DATA_DIR: dataDir,
@@ -528,7 +529,7 @@ describe.each(databaseKinds())('sm-server user token on %s', (kind: DatabaseKind
   });
 
   const cli = async (...args: string[]) => {
-    const result = await run(process.execPath, [BIN, 'user', ...args], { env }).catch(
+    const result = await run(process.execPath, [SM_SERVER_BIN, 'user', ...args], { env }).catch(
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
     return {
@@ -608,33 +609,17 @@ describe('sm-server start after the local user signed out', () => {
   });
   afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
-  function start() {
-    const child = spawn(process.execPath, [BIN, 'start'], {
-      env: { ...process.env, DATA_DIR: dataDir, PORT: '0' },
-    });
-    let out = '';
-    const ready = new Promise<{ url: string; signIn: string }>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        const url = /listening on (http:\S+)/.exec(out)?.[1];
-        const signIn = /sign in as "local": (\S+)/.exec(out)?.[1];
-        if (url && signIn) resolve({ url, signIn });
-      });
-      child.on('exit', (code) => reject(new Error(`sm-server exited with ${code}: ${out}`)));
-    });
-    const stop = () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      });
-    return { ready, stop };
+  /** `sm-server start` on the test's data folder: its address and the sign-in link it printed. */
+  async function start() {
+    const server = await startServerProcess({ dataDir });
+    return { url: server.url, signIn: server.signInUrl!, stop: () => server.stop() };
   }
 
   it('prints a new working sign-in link', async () => {
-    const first = start();
+    const first = await start();
     let oldLink: string;
     try {
-      const { url, signIn } = await first.ready;
+      const { url, signIn } = first;
       oldLink = signIn;
       const link = new URL(signIn);
       const signed = await raw(url, link.pathname + link.search);
@@ -648,9 +633,9 @@ describe('sm-server start after the local user signed out', () => {
     } finally {
       await first.stop();
     }
-    const second = start();
+    const second = await start();
     try {
-      const { url, signIn } = await second.ready;
+      const { url, signIn } = second;
       expect(signIn).not.toBe(oldLink);
       const link = new URL(signIn);
       const signed = await raw(url, link.pathname + link.search);

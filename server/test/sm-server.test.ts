@@ -1,32 +1,19 @@
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SM_SERVER_BIN as BIN } from '../../testing/paths.js';
+import { startServerProcess } from '../../testing/server-process.js';
 
-// The built command, as `npm start` and `npx sm-server` run it (npm test builds first).
-const BIN = join(import.meta.dirname, '../../bin/sm-server.js');
+// BIN: the built command, as `npm start` and `npx sm-server` run it (npm test builds first).
 const run = promisify(execFile);
 
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, 'start'], { env: { ...process.env, ...env } });
-  let out = '';
-  const ready = new Promise<{ url: string; signIn: string }>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /listening on (http:\S+)/.exec(out)?.[1];
-      const signIn = /sign in as "local": (\S+)/.exec(out)?.[1];
-      if (url && signIn) resolve({ url, signIn });
-    });
-    child.on('exit', (code) => reject(new Error(`sm-server exited with ${code}: ${out}`)));
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return { ready, stop };
+/** `sm-server start` on a data folder: its address and the sign-in link it printed. */
+async function start(dataDir: string) {
+  const server = await startServerProcess({ dataDir });
+  return { url: server.url, signIn: server.signInUrl!, stop: () => server.stop() };
 }
 
 describe('sm-server', () => {
@@ -42,9 +29,9 @@ describe('sm-server', () => {
     });
     const { user, token } = JSON.parse(stdout) as { user: { name: string }; token: string };
     expect(user.name).toBe('bob');
-    const server = start({ DATA_DIR: dataDir, PORT: '0' });
+    const server = await start(dataDir);
     try {
-      const { url } = await server.ready;
+      const { url } = server;
       const res = await fetch(`${url}/api/v1/audio/bulk-import/init`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -64,10 +51,10 @@ describe('sm-server', () => {
   });
 
   it('prints a sign-in link that becomes a session cookie, the same across restarts', async () => {
-    const first = start({ DATA_DIR: dataDir, PORT: '0' });
+    const first = await start(dataDir);
     let link: string;
     try {
-      const { url, signIn } = await first.ready;
+      const { url, signIn } = first;
       link = signIn;
       const signed = await fetch(signIn, { redirect: 'manual' });
       expect(signed.status).toBe(303);
@@ -85,9 +72,9 @@ describe('sm-server', () => {
     } finally {
       await first.stop();
     }
-    const second = start({ DATA_DIR: dataDir, PORT: '0' });
+    const second = await start(dataDir);
     try {
-      const { signIn } = await second.ready;
+      const { signIn } = second;
       expect(new URL(signIn).searchParams.get('token')).toBe(
         new URL(link).searchParams.get('token'),
       );

@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jobStatusResponseSchema } from '../../../shared/schemas/index.js';
 import type { FailpointName } from '../../../shared/node/failpoints.js';
-import { api, databaseKinds, listLibrary } from '../../../server/test/harness.js';
-import { startChildServer, type ChildServer } from '../../../server/test/child-server.js';
+import { api, listLibrary } from '../../../testing/api.js';
+import { databaseKinds } from '../../../testing/server-data.js';
+import { startServerProcess, type ServerProcess } from '../../../testing/server-process.js';
 import {
   CliRun,
   contentHash,
@@ -64,11 +65,11 @@ beforeAll(async () => {
 afterAll(async () => rm(work, { recursive: true, force: true }));
 
 describe.each(databaseKinds())('an import killed at any point finishes exactly, on %s', (kind) => {
-  let server: ChildServer;
+  let server: ServerProcess;
 
   /** Each test is a new server (an empty library) and a new machine (an empty state folder). */
   async function start(env: Record<string, string> = {}) {
-    server = await startChildServer(kind, env);
+    server = await startServerProcess({ database: kind, env });
     return {
       ...RUN_ENV,
       SM_SERVER: server.url,

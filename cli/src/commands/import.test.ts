@@ -5,13 +5,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../fixtures/lib/wav.js';
 import { jobStatusResponseSchema } from '../../../shared/schemas/index.js';
-import {
-  api,
-  databaseKinds,
-  listLibrary,
-  startTestServer,
-  type TestServer,
-} from '../../../server/test/harness.js';
+import { api, listLibrary } from '../../../testing/api.js';
+import { databaseKinds } from '../../../testing/server-data.js';
+import { startServerInProcess, type InProcessServer } from '../../../testing/server-in-process.js';
 import {
   CliRun,
   contentHash,
@@ -93,11 +89,11 @@ afterAll(async () => {
 });
 
 describe.each(databaseKinds())('sm-import import on %s', (kind) => {
-  let t: TestServer;
+  let t: InProcessServer;
   let users = 0;
 
   beforeAll(async () => {
-    t = await startTestServer(kind);
+    t = await startServerInProcess(kind);
   });
   afterAll(async () => t?.close());
 
