@@ -1,3 +1,5 @@
+import { DETAIL_SUSTAINED_DB_MAX } from '../../shared/analysis/fingerprint/compare.js';
+import { percentile } from '../percentile.js';
 import type { DuplicateReport } from './evaluate-set.js';
 import {
   RECALL_TARGET,
@@ -31,6 +33,14 @@ function splitLines(s: SplitScore, listErrors: boolean): string[] {
   const variants = Object.entries(s.recallByVariant).sort(([a], [b]) => (a < b ? -1 : 1));
   for (const [variant, t] of variants) {
     lines.push(`  ${variant.padEnd(34)} ${pct(t)}${t.hit < t.total ? '   <--' : ''}`);
+  }
+  const sustained = s.copySustainedDb;
+  if (sustained.length > 0) {
+    lines.push(
+      `  short copies' sustained envelope difference: ${sustained.length} pairs, p99 ` +
+        `${percentile(sustained, 99).toFixed(2)} dB, max ${sustained.at(-1)!.toFixed(2)} dB` +
+        `   edit above ${DETAIL_SUSTAINED_DB_MAX} dB`,
+    );
   }
   lines.push(`false merges (verdict same on the rest) ${pct(s.falseMerges)}   target 0`);
   lines.push(

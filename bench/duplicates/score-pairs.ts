@@ -47,6 +47,11 @@ export interface SplitScore {
   /** `not-same` pairs merged (verdict same), overall and by kind. */
   falseMerges: Tally;
   verdictsByKind: Record<string, VerdictTally>;
+  /**
+   * `detailSustainedDb` of the copies it was measured on (sounds up to 100 ms, not found
+   * distinct), sorted: how far under DETAIL_SUSTAINED_DB_MAX codec copies stay.
+   */
+  copySustainedDb: number[];
   errors: PairError[];
   pass: boolean;
 }
@@ -71,6 +76,7 @@ export function scorePairs(
     recallByVariant: {},
     falseMerges: { total: 0, hit: 0 },
     verdictsByKind: {},
+    copySustainedDb: [],
     errors: [],
     pass: false,
   };
@@ -86,6 +92,10 @@ export function scorePairs(
       for (const t of [score.recall, byVariant]) {
         t.total++;
         if (merged) t.hit++;
+      }
+      if (fa && fb && verdict !== 'distinct') {
+        const sustained = compareFingerprintsDetailed(fa, fb).detailSustainedDb;
+        if (sustained !== null) score.copySustainedDb.push(sustained);
       }
     } else {
       const byKind = (score.verdictsByKind[pair.kind] ??= {
@@ -110,6 +120,7 @@ export function scorePairs(
       });
     }
   }
+  score.copySustainedDb.sort((x, y) => x - y);
   score.pass = shareOf(score.recall) >= RECALL_TARGET && score.falseMerges.hit === 0;
   return score;
 }

@@ -139,3 +139,27 @@ describe('ManifestSender, when a call fails', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('ManifestSender, stopped', () => {
+  it('stopped before the finish: sends nothing, not even the closing call', async () => {
+    const { calls, sender, add } = fakeRun();
+    add('a.wav');
+    sender.stop();
+    await sender.finish();
+    await tick(1100); // the gathering timer was cleared too
+    expect(calls).toHaveLength(0);
+  });
+
+  it('a stop while batches remain sends none of them, nor the closing call', async () => {
+    const run = fakeRun();
+    const paths = Array.from({ length: 1200 }, (_, i) => `${String(i).padStart(4, '0')}.wav`);
+    run.add(...paths);
+    const finished = run.sender.finish();
+    await tick();
+    expect(run.calls).toHaveLength(1); // the first 500
+    run.sender.stop();
+    run.calls[0]!.answer();
+    await finished;
+    expect(run.calls.map((c) => c.last)).toEqual([false]);
+  });
+});

@@ -26,6 +26,8 @@ export class ManifestSender {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private failure: Error | null = null;
   private closing = false;
+  /** Stopped: nothing more is sent, and above all the manifest is not closed. */
+  private stopped = false;
 
   constructor(
     private readonly ports: ManifestPorts,
@@ -49,6 +51,7 @@ export class ManifestSender {
     await this.sending;
     for (;;) {
       if (this.failure) throw this.failure;
+      if (this.stopped) return;
       const keys = this.waiting.splice(0, this.batch);
       const last = this.waiting.length === 0;
       await this.send(keys, last);
@@ -56,8 +59,12 @@ export class ManifestSender {
     }
   }
 
-  /** Stops sending: nothing more goes, and a call in flight is let end. */
+  /**
+   * Stops sending: nothing more goes, a call in flight is let end, and a `finish` under way
+   * returns without closing the manifest (the files not sent go with the next run).
+   */
   stop(): void {
+    this.stopped = true;
     this.closing = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

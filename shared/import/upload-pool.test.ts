@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { UploadHandle, UploadResult } from '../uploads/tus-upload.js';
+import { fakeUpload, type FakeUpload } from '../../testing/fake-upload.js';
+import type { UploadResult } from '../uploads/tus-upload.js';
 import { UploadPool, type UploadPorts } from './upload-pool.js';
 
 // The pool against fake uploads whose ends the test releases: what runs, in what order, and
 // what a hold, a stop, a lost network or a refused token do to it.
-
-interface FakeUpload {
-  key: string;
-  finish(result: UploadResult): void;
-  /** Ends the stop that abort() began (the real upload ends it once no request is in flight). */
-  stopped(): void;
-  aborted: boolean;
-}
 
 const DONE: UploadResult = { ok: true, state: 'done', reason: null, status: null };
 const LOST: UploadResult = { ok: false, state: null, reason: 'network', status: null };
@@ -27,21 +20,7 @@ function fakePool(
   const pool = new UploadPool(
     {
       async start(key) {
-        if (!(await start(key))) return null;
-        let finish!: (result: UploadResult) => void;
-        let stopped!: () => void;
-        const promise = new Promise<UploadResult>((resolve) => (finish = resolve));
-        const stop = new Promise<void>((resolve) => (stopped = resolve));
-        const upload: FakeUpload = { key, finish, stopped, aborted: false };
-        started.push(upload);
-        const handle: UploadHandle = {
-          promise,
-          abort: () => {
-            upload.aborted = true;
-            return stop;
-          },
-        };
-        return handle;
+        return (await start(key)) ? fakeUpload(started, key) : null;
       },
       ended(key, result) {
         events.push(`${key}:${result.ok ? result.state : result.reason}`);

@@ -1,47 +1,24 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { UploadHandle, UploadResult } from '../../../../shared/uploads/tus-upload.js';
+import type { UploadResult } from '../../../../shared/uploads/tus-upload.js';
+import type { FakeUpload } from '../../../../testing/fake-upload.js';
 import { ImportQueue } from '../../queue/import-queue.js';
 import { QueueDb } from '../../queue/queue-db.js';
 import { ImportStore } from './import-store.js';
 import { UploadStage } from './upload-stage.js';
 
-/** One call of the (faked) tus upload: what it was given, and the test's hands on its outcome. */
-interface FakeUpload {
-  uploadUrl: string | null;
-  onUrl: (url: string) => void;
-  finish: (result: UploadResult) => void;
-  /** Ends the stop that abort() began (as the real upload does once its creation answered). */
-  stopped: () => void;
-  aborted: boolean;
-}
-
 const uploads = vi.hoisted(() => [] as FakeUpload[]);
 
-vi.mock('../../../../shared/uploads/tus-upload.js', () => ({
-  uploadFile: (options: { uploadUrl: string | null; onUrl: (url: string) => void }) => {
-    let finish!: (result: UploadResult) => void;
-    let stopped!: () => void;
-    const promise = new Promise<UploadResult>((resolve) => (finish = resolve));
-    const stop = new Promise<void>((resolve) => (stopped = resolve));
-    const upload: FakeUpload = {
-      uploadUrl: options.uploadUrl,
-      onUrl: options.onUrl,
-      finish,
-      stopped,
-      aborted: false,
-    };
-    uploads.push(upload);
-    const handle: UploadHandle = {
-      promise,
-      abort: () => {
-        upload.aborted = true;
-        return stop;
-      },
-    };
-    return handle;
-  },
-}));
+vi.mock('../../../../shared/uploads/tus-upload.js', async () => {
+  const { fakeUpload } = await import('../../../../testing/fake-upload.js');
+  return {
+    uploadFile: (options: {
+      entryId: string;
+      uploadUrl: string | null;
+      onUrl: (url: string) => void;
+    }) => fakeUpload(uploads, options.entryId, options),
+  };
+});
 
 vi.mock('../../api/trpc.js', () => ({
   api: {

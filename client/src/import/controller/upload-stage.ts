@@ -43,6 +43,8 @@ function manifestPlan(
 export class UploadStage {
   /** The uploads of the run under way. */
   private pool: UploadPool | null = null;
+  /** The manifest of the run under way, while it is being sent. */
+  private sender: ManifestSender | null = null;
   private live: { unsubscribe(): void } | null = null;
 
   /**
@@ -110,9 +112,11 @@ export class UploadStage {
     else this.pool?.hold('offline');
   }
 
+  /** Stops the run: no more manifest calls (the manifest is left open), uploads stopped. */
   stop(): void {
     this.live?.unsubscribe();
     this.live = null;
+    this.sender?.stop();
     this.pool?.stop();
   }
 
@@ -152,17 +156,24 @@ export class UploadStage {
       },
       ingest: (entries, last) =>
         retrying(store, () => api.bulkImport.ingest.mutate({ job_id: jobId, entries, last })),
+      // A call let end after the import was left answers for a record no longer shown.
       answered: (path, outcome) => {
-        if (this.applyIngest(path, outcome)) pool.add(path);
+        if (store.record?.id === record.id && this.applyIngest(path, outcome)) pool.add(path);
       },
       batchDone: async (answer, last) => {
+        if (store.record?.id !== record.id) return;
         store.setJob(answer.job);
         if (last) store.patchRecord({ manifestClosed: true });
         await store.flush();
       },
     });
-    for (const { file } of plan) sender.add(file.path);
-    await sender.finish();
+    this.sender = sender;
+    try {
+      for (const { file } of plan) sender.add(file.path);
+      await sender.finish();
+    } finally {
+      this.sender = null;
+    }
   }
 
   /** Records the server's answer for one file; true when it waits for the file's bytes. */
