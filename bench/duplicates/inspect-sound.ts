@@ -9,7 +9,8 @@ export interface SoundInfo {
   durationS: number;
   /**
    * Audible length in s: from the start of the file to the end of the last 5 ms block within
-   * 30 dB of the loudest. Edits cut inside it, so they are audible.
+   * 30 dB of the loudest and above {@link AUDIBLE_FLOOR_DBFS}. Edits cut inside it, so they
+   * are audible.
    */
   audibleS: number;
   /** Peak of the loudest 5 ms block (RMS), in dBFS; below −70 the file is taken as silent. */
@@ -26,6 +27,13 @@ export function levelAt(info: SoundInfo, atS: number): number {
   return info.blockDb[Math.max(0, index)] ?? -Infinity;
 }
 
+/**
+ * Blocks under this RMS level are not audible whatever the sound's own peak: 16-bit dither
+ * lies about 5 dB under it (a soundfont note that renders as a faint click and then dither
+ * would otherwise be "audible" for its whole length, and cutting its dither called an edit).
+ */
+const AUDIBLE_FLOOR_DBFS = -80;
+
 const HEAD_S = 1;
 const BLOCK_S = 0.005;
 
@@ -41,7 +49,7 @@ export async function inspectSound(path: string): Promise<SoundInfo> {
     energies.push(sum / Math.max(1, end - start));
   }
   const peak = energies.reduce((a, b) => Math.max(a, b), 1e-20);
-  const floor = peak * 1e-3;
+  const floor = Math.max(peak * 1e-3, 10 ** (AUDIBLE_FLOOR_DBFS / 10));
   let last = 0;
   energies.forEach((e, i) => {
     if (e >= floor) last = i;

@@ -43,7 +43,8 @@ class Rotation<T> {
 /**
  * Plans what is made from the featured originals: copies (`same` pairs, rotating through the
  * variants so that each is covered about equally, and one pair between two lossy copies),
- * edits, re-pitches and tempo changes (`not-same`), and for every negative pair between
+ * edits, re-pitches and tempo changes (`not-same`, and the edits of one original with each
+ * other), and for every negative pair between
  * originals one more with a lossy copy of its first file (negatives across codecs).
  */
 export function planDerived(
@@ -85,12 +86,25 @@ export function planDerived(
     if (f.shape !== 'track') negatives.push(...edits.take(size.editsPerOriginal));
     if (f.repitch) negatives.push(...repitches.take(size.repitchesPerOriginal));
     if (f.shape !== 'hit' && !f.temposRendered) negatives.push(...TEMPOS);
+    const edited: { name: string; path: string }[] = [];
     for (const variant of negatives) {
       const path = plan.derived(f.path, variant.name, 'wav', (out) =>
         makeNegative(variant, sound, plan.abs(f.path), out),
       );
       const detail = `${variant.name} of ${f.path}${describeChange(variant, sound)}`;
       plan.pair(f.path, path, 'not-same', variant.kind, detail);
+      if (variant.kind !== 'edit') continue;
+      // Two edits of one hit are two sounds as well (a run meets them side by side).
+      for (const other of edited) {
+        plan.pair(
+          other.path,
+          path,
+          'not-same',
+          'two-edits',
+          `${other.name} vs ${variant.name} of ${f.path}`,
+        );
+      }
+      edited.push({ name: variant.name, path });
     }
   }
   for (const pair of [...plan.pairs]) {

@@ -1,4 +1,8 @@
-import { DETAIL_SUSTAINED_DB_MAX } from '../../shared/analysis/fingerprint/compare.js';
+import {
+  COPY_DURATION_MS,
+  DETAIL_SUSTAINED_DB_MAX,
+  TAIL_MS,
+} from '../../shared/analysis/fingerprint/compare.js';
 import { percentile } from '../percentile.js';
 import type { DuplicateReport } from './evaluate-set.js';
 import {
@@ -34,12 +38,21 @@ function splitLines(s: SplitScore, listErrors: boolean): string[] {
   for (const [variant, t] of variants) {
     lines.push(`  ${variant.padEnd(34)} ${pct(t)}${t.hit < t.total ? '   <--' : ''}`);
   }
-  const sustained = s.copySustainedDb;
-  if (sustained.length > 0) {
+  const margins: [string, number[], string, number][] = [
+    [
+      "short copies' sustained envelope difference",
+      s.copyMargins.sustainedDb,
+      'dB',
+      DETAIL_SUSTAINED_DB_MAX,
+    ],
+    ["copies' duration excess", s.copyMargins.durationExcessMs, 'ms', COPY_DURATION_MS],
+    ["copies' tail excess", s.copyMargins.tailExcessMs, 'ms', TAIL_MS],
+  ];
+  for (const [name, values, unit, limit] of margins) {
+    if (values.length === 0) continue;
     lines.push(
-      `  short copies' sustained envelope difference: ${sustained.length} pairs, p99 ` +
-        `${percentile(sustained, 99).toFixed(2)} dB, max ${sustained.at(-1)!.toFixed(2)} dB` +
-        `   edit above ${DETAIL_SUSTAINED_DB_MAX} dB`,
+      `  ${name}: ${values.length} pairs, p99 ${percentile(values, 99).toFixed(2)} ${unit}, ` +
+        `max ${values.at(-1)!.toFixed(2)} ${unit}   edit above ${limit} ${unit}`,
     );
   }
   lines.push(`false merges (verdict same on the rest) ${pct(s.falseMerges)}   target 0`);

@@ -2,6 +2,8 @@
 import {
   compareFingerprints,
   compareFingerprintsDetailed,
+  durationExcessMs,
+  tailExcessMs,
   type Fingerprint,
   type FingerprintComparison,
   type SoundVerdict,
@@ -47,13 +49,20 @@ export interface SplitScore {
   /** `not-same` pairs merged (verdict same), overall and by kind. */
   falseMerges: Tally;
   verdictsByKind: Record<string, VerdictTally>;
-  /**
-   * `detailSustainedDb` of the copies it was measured on (sounds up to 100 ms, not found
-   * distinct), sorted: how far under DETAIL_SUSTAINED_DB_MAX codec copies stay.
-   */
-  copySustainedDb: number[];
+  /** How far under the copy tests' limits the copies (not found distinct) stay, each sorted. */
+  copyMargins: CopyMargins;
   errors: PairError[];
   pass: boolean;
+}
+
+/** Measures of copies against the limits a copy must keep (compare.ts). */
+export interface CopyMargins {
+  /** `detailSustainedDb` of sounds up to 100 ms (DETAIL_SUSTAINED_DB_MAX). */
+  sustainedDb: number[];
+  /** durationExcessMs of sounds that carry a detail excerpt (COPY_DURATION_MS). */
+  durationExcessMs: number[];
+  /** tailExcessMs, where both fingerprints hold a tail (TAIL_MS). */
+  tailExcessMs: number[];
 }
 
 /** The share of hits in a tally; 1 when it is empty. */
@@ -76,7 +85,7 @@ export function scorePairs(
     recallByVariant: {},
     falseMerges: { total: 0, hit: 0 },
     verdictsByKind: {},
-    copySustainedDb: [],
+    copyMargins: { sustainedDb: [], durationExcessMs: [], tailExcessMs: [] },
     errors: [],
     pass: false,
   };
@@ -93,10 +102,7 @@ export function scorePairs(
         t.total++;
         if (merged) t.hit++;
       }
-      if (fa && fb && verdict !== 'distinct') {
-        const sustained = compareFingerprintsDetailed(fa, fb).detailSustainedDb;
-        if (sustained !== null) score.copySustainedDb.push(sustained);
-      }
+      if (fa && fb && verdict !== 'distinct') addMargins(score.copyMargins, fa, fb);
     } else {
       const byKind = (score.verdictsByKind[pair.kind] ??= {
         total: 0,
@@ -120,7 +126,17 @@ export function scorePairs(
       });
     }
   }
-  score.copySustainedDb.sort((x, y) => x - y);
+  const { sustainedDb, durationExcessMs, tailExcessMs } = score.copyMargins;
+  for (const list of [sustainedDb, durationExcessMs, tailExcessMs]) list.sort((x, y) => x - y);
   score.pass = shareOf(score.recall) >= RECALL_TARGET && score.falseMerges.hit === 0;
   return score;
+}
+
+/** A copy's measures against the copy tests' limits. */
+function addMargins(margins: CopyMargins, fa: Fingerprint, fb: Fingerprint): void {
+  const sustained = compareFingerprintsDetailed(fa, fb).detailSustainedDb;
+  if (sustained !== null) margins.sustainedDb.push(sustained);
+  if (fa.detail && fb.detail) margins.durationExcessMs.push(durationExcessMs(fa, fb));
+  const tail = tailExcessMs(fa, fb);
+  if (tail !== null) margins.tailExcessMs.push(tail);
 }

@@ -14,6 +14,7 @@ export const NEGATIVE_KINDS = [
   'repitch',
   'tempo',
   'edit',
+  'two-edits',
   'other-instrument',
 ] as const;
 export type NegativeKind = (typeof NEGATIVE_KINDS)[number];

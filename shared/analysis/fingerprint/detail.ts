@@ -121,7 +121,8 @@ export interface DetailComparison {
    * than the other, over three blocks in a row (of those within 25 dB of the loudest, each
    * floored at -40 dB), once aligned: two edits of one short hit (a cut and the same cut faded)
    * hold 3 dB and more where the fade is, while a codec's differences flicker from block to block.
-   * Null unless asked for (it judges sounds that lie within the excerpt).
+   * Each way round (one excerpt's blocks fixed, the other's shifted) and the larger, so that it
+   * is symmetric. Null unless asked for (it judges sounds that lie within the excerpt).
    */
   sustainedDb: number | null;
 }
@@ -188,7 +189,9 @@ export function compareDetails(
   return {
     coherence: bandsCounted === 0 ? 0 : sum / bandsCounted,
     envelopeDb: envelopeDifference(ca, cb, Math.round(tau)),
-    sustainedDb: sustained ? sustainedDifference(ca, cb) : null,
+    sustainedDb: sustained
+      ? Math.max(sustainedDifference(ca, cb), sustainedDifference(cb, ca))
+      : null,
   };
 }
 

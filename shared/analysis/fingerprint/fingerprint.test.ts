@@ -5,7 +5,15 @@ import {
   fingerprintIndexKeys,
   type Fingerprint,
 } from './index.js';
-import { compareFingerprintsDetailed, DETAIL_SUSTAINED_DB_MAX } from './compare.js';
+import {
+  compareFingerprintsDetailed,
+  COPY_DURATION_MS,
+  DETAIL_SUSTAINED_DB_MAX,
+  durationExcessMs,
+  SAME_SOUND_THRESHOLDS,
+  TAIL_MS,
+  tailExcessMs,
+} from './compare.js';
 import { SOUND_CASES } from './test-cases.js';
 import { hat, kick, note, snare } from './test-signals.js';
 import { gain } from './test-transforms.js';
@@ -115,6 +123,59 @@ describe('edits under the trimmed end', () => {
     for (const edit of [cutAtRate(short, 30, 0), cutAtRate(short, 30, 10)]) {
       const copy = fingerprintOfPcm(SAME_SOUND_VARIANTS['all at once']!(edit, sr));
       expect(compareFingerprints(fingerprintOfPcm(original(edit, sr)), copy).verdict).toBe('same');
+    }
+  });
+
+  it('keeps a hi-hat cut at 85 % and at 92 % of its length apart, and finds copies of each', () => {
+    const sr = 44100;
+    const hit = hat(sr, 5, 0.06);
+    const lengthMs = fingerprintOfPcm(original(hit, sr)).durationMs;
+    const cuts = [0.85, 0.92].map((share) =>
+      hit.slice(0, Math.round(share * lengthMs * 0.001 * sr)),
+    );
+    const [a, b] = cuts.map((cut) => fingerprintOfPcm(original(cut, sr)));
+    // ~8 ms apart, where the hat is 25-30 dB down: within the 15 ms a similar sound may differ
+    // by, beyond what a copy may.
+    expect(Math.abs(a!.durationMs - b!.durationMs)).toBeLessThan(SAME_SOUND_THRESHOLDS.durationMs);
+    expect(durationExcessMs(a!, b!)).toBeGreaterThan(COPY_DURATION_MS);
+    expect(compareFingerprints(a!, b!).verdict).toBe('similar');
+    for (const cut of cuts) {
+      const copy = fingerprintOfPcm(SAME_SOUND_VARIANTS['all at once']!(cut, sr));
+      const made = fingerprintOfPcm(original(cut, sr));
+      expect(durationExcessMs(made, copy)).toBeLessThanOrEqual(COPY_DURATION_MS);
+      expect(compareFingerprints(made, copy).verdict).toBe('same');
+    }
+  });
+
+  it('keeps apart a kick cut under -30 dB at two points 17 ms apart', () => {
+    const hit = kick(RATE, { decayS: 0.05 });
+    const whole = fingerprintOf(hit);
+    const at40 = whole.tail![0]!.endMs;
+    const cutAtShare = (share: number) => {
+      const ms = whole.durationMs + share * (at40 - whole.durationMs);
+      return fingerprintOf(cutAt(hit, ms));
+    };
+    const [a, b] = [cutAtShare(0.2), cutAtShare(0.5)];
+    expect(a.durationMs).toBe(b.durationMs);
+    expect(tailExcessMs(a, b)).toBeGreaterThan(TAIL_MS);
+    expect(compareFingerprints(a, b).verdict).toBe('similar');
+  });
+
+  it('judges two edits alike whichever comes first', () => {
+    const sr = 44100;
+    const short = snare(sr).slice(0, Math.round(0.05 * sr));
+    const fades = [0, 4, 8, 12].map((fadeMs) => {
+      const end = Math.round(0.03 * sr);
+      const fade = Math.round((fadeMs / 1000) * sr);
+      const x = short.slice(0, end).map((v, i) => (i < end - fade ? v : (v * (end - i)) / fade));
+      return fingerprintOfPcm(original(x, sr));
+    });
+    for (const a of fades) {
+      for (const b of fades) {
+        const [ab, ba] = [compareFingerprintsDetailed(a, b), compareFingerprintsDetailed(b, a)];
+        expect(ab.detailSustainedDb).toBe(ba.detailSustainedDb);
+        expect(ab.verdict).toBe(ba.verdict);
+      }
     }
   });
 

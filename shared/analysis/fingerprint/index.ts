@@ -30,8 +30,9 @@
  *    (a 2-3 % tempo change of a loop also wrecks the matrix alignment). Each measure maps to
  *    1 / (1 + (d / threshold)²); similarity is the lowest. A pair at 0.5 or more is the same
  *    sound when it is also one recording at one length (version 2, compare.ts): the decay
- *    ends of both `tail`s agree within 10 ms + 5 % + the larger uncertainty, and sounds up to
- *    8.8 s pass the fine-structure, length and envelope tests of their `detail`.
+ *    ends of both `tail`s agree within 4 ms + 5 % + the larger uncertainty, and sounds up to
+ *    8.8 s keep their trimmed length within 2 ms + 1.2 % + half the edge uncertainty and pass
+ *    the fine-structure and envelope tests of their `detail`.
  * 6. Index keys: random-hyperplane LSH (8 tables × 6 bits, fixed seed) of the mean band levels,
  *    each combined with the duration bucket on two half-offset grids: 16 keys.
  */
@@ -40,11 +41,13 @@ export { computeFingerprint } from './compute.js';
 export {
   compareFingerprints,
   compareFingerprintsDetailed,
+  durationExcessMs,
   durationsMayBeSimilar,
   quickSimilarity,
   SAME_SOUND_THRESHOLDS,
   SIMILAR_DURATION_ALLOWANCES,
   SIMILAR_MIN_SIMILARITY,
+  tailExcessMs,
 } from './compare.js';
 export type { FingerprintComparison, FingerprintSummary, SoundVerdict } from './compare.js';
 export { fingerprintIndexKeys, MAX_SOUND_CANDIDATES } from './index-keys.js';
