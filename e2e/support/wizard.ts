@@ -13,6 +13,8 @@ export interface FileRow {
   durationS: number | null;
   /** data-duplicate: what the file is a duplicate of ('' when none). */
   duplicate: string;
+  /** data-duplicate-ref: the selection's path or the library's asset id it repeats ('' when none). */
+  duplicateRef: string;
   /** The `?` after the BPM: a tempo worth a second listen. */
   bpmUnsure: boolean;
 }
@@ -73,6 +75,7 @@ export async function readFileRows(page: Page): Promise<FileRow[]> {
     key: d.key ?? '',
     durationS: numberOrNull(d.duration),
     duplicate: d.duplicate ?? '',
+    duplicateRef: d.duplicateRef ?? '',
     bpmUnsure: d.bpmUnsure === 'true',
   }));
 }

@@ -105,6 +105,7 @@ const FileRow = memo(function FileRow({
       data-key-unsure={check.key}
       data-duration={file.analysis?.durationS.toFixed(3) ?? ''}
       data-duplicate={file.duplicate ? file.duplicate.of : ''}
+      data-duplicate-ref={file.duplicate?.ref ?? ''}
       aria-selected={selected}
       onClick={() => onSelect(file.path)}
     >
