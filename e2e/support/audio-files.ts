@@ -1,7 +1,9 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { FIXTURES as AUDIO } from '../../testing/paths.js';
 
-const FIXTURES = resolve(import.meta.dirname, '../../fixtures');
+/** fixtures/: its labels.json and, under audio/, the files they describe. */
+const FIXTURES = dirname(AUDIO);
 
 /** One entry of fixtures/labels.json (see fixtures/README.md). */
 export interface Label {
