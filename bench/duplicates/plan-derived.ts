@@ -43,9 +43,9 @@ class Rotation<T> {
 /**
  * Plans what is made from the featured originals: copies (`same` pairs, rotating through the
  * variants so that each is covered about equally, and one pair between two lossy copies),
- * edits, re-pitches and tempo changes (`not-same`, and the edits of one original with each
- * other), and for every negative pair between
- * originals one more with a lossy copy of its first file (negatives across codecs).
+ * edits, re-pitches and tempo changes (`not-same`; the edits of one original also against
+ * each other, `two-edits`), and for every negative pair between originals one more with a
+ * lossy copy of its first file (negatives across codecs).
  */
 export function planDerived(
   plan: SetPlan,

@@ -126,8 +126,9 @@ export function scorePairs(
       });
     }
   }
-  const { sustainedDb, durationExcessMs, tailExcessMs } = score.copyMargins;
-  for (const list of [sustainedDb, durationExcessMs, tailExcessMs]) list.sort((x, y) => x - y);
+  const margins = score.copyMargins;
+  for (const list of [margins.sustainedDb, margins.durationExcessMs, margins.tailExcessMs])
+    list.sort((x, y) => x - y);
   score.pass = shareOf(score.recall) >= RECALL_TARGET && score.falseMerges.hit === 0;
   return score;
 }
