@@ -46,8 +46,7 @@ export class ManifestSender {
    */
   async finish(): Promise<void> {
     this.closing = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
     await this.sending;
     for (;;) {
       if (this.failure) throw this.failure;
@@ -66,9 +65,13 @@ export class ManifestSender {
   stop(): void {
     this.stopped = true;
     this.closing = true;
+    this.clearTimer();
+    this.waiting = [];
+  }
+
+  private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.waiting = [];
   }
 
   private schedule(): void {
@@ -84,8 +87,7 @@ export class ManifestSender {
   }
 
   private sendWaiting(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
     const keys = this.waiting.splice(0, this.batch);
     this.sending = this.send(keys, false).then(
       () => {
