@@ -8,6 +8,7 @@ export default defineConfig({
       'cli/**/*.test.ts',
       'server/**/*.test.ts',
       'client/**/*.test.ts',
+      'fixtures/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
