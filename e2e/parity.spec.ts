@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { compareScanOrder } from '../shared/files/scan-order.js';
 import { startServerProcess } from '../testing/server-process.js';
 import { SM_IMPORT_BIN } from '../testing/paths.js';
 import { placeFixtures } from './support/audio-files.js';
@@ -31,17 +32,8 @@ function soundsOf(duplicateOf: Map<string, string>): string[][] {
     sounds.set(root, sound.add(path));
   }
   return [...sounds.values()]
-    .map((s) => [...s].sort(byScanOrder))
-    .sort((a, b) => byScanOrder(a[0]!, b[0]!));
-}
-
-/** The CLI's scan order: each folder's entries by name, depth first. */
-function byScanOrder(a: string, b: string): number {
-  const [pa, pb] = [a.split('/'), b.split('/')];
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    if (pa[i] !== pb[i]) return pa[i]! < pb[i]! ? -1 : 1;
-  }
-  return pa.length - pb.length;
+    .map((s) => [...s].sort(compareScanOrder))
+    .sort((a, b) => compareScanOrder(a[0]!, b[0]!));
 }
 
 const pathsIn = (states: Map<string, string>, state: string): string[] =>

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { RunDeduplicator } from '../../shared/files/index.js';
+import { compareScanOrder, RunDeduplicator } from '../../shared/files/index.js';
 import type { AnalysedSetFile } from './set-analysis.js';
 import type { SetLabels, Split } from './set-labels.js';
 
@@ -69,23 +69,13 @@ export async function runCli(dir: string): Promise<RunDecision[]> {
     }));
 }
 
-/** The CLI's scan order: each folder sorted by name, depth first. */
-function scanOrder(a: string, b: string): number {
-  const sa = a.split('/');
-  const sb = b.split('/');
-  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
-    if (sa[i] !== sb[i]) return sa[i]! < sb[i]! ? -1 : 1;
-  }
-  return sa.length - sb.length;
-}
-
 /**
  * What a run over the set would decide, from analysis results alone: the files in the CLI's
  * scan order through the run's own de-duplicator (no new analysis; for quick iteration).
  */
 export function simulateRun(analysed: ReadonlyMap<string, AnalysedSetFile>): RunDecision[] {
   const dedupe = new RunDeduplicator();
-  return [...analysed.keys()].sort(scanOrder).map((path) => {
+  return [...analysed.keys()].sort(compareScanOrder).map((path) => {
     const file = analysed.get(path)!;
     if (file.status !== 'ok' || !file.contentHash) return { path, duplicateOf: null };
     const match = dedupe.checkSound(path, file.contentHash, file.fingerprint);

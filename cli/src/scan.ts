@@ -1,5 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { compareNames } from '../../shared/files/scan-order.js';
 import { describeFsError } from './analysis/read-errors.js';
 
 export interface ScanProblem {
@@ -8,7 +9,7 @@ export interface ScanProblem {
 }
 
 export interface ScanResult {
-  /** Files found, in a stable order (arguments in order, each folder sorted by name). */
+  /** Files found: arguments in order, each folder in scan order (shared/files/scan-order.ts). */
   files: string[];
   /** Folders or arguments that could not be read, and symlink loops; none of them fatal. */
   problems: ScanProblem[];
@@ -55,7 +56,7 @@ export async function scanPaths(paths: string[]): Promise<ScanResult> {
       problems.push({ path, reason: describeFsError(error) });
       return;
     }
-    entries.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    entries.sort(compareNames);
     for (const entry of entries) await visit(join(path, entry));
   }
 

@@ -22,6 +22,7 @@ export type { FileAnalysis } from './file-analysis.js';
 export { roundedStages, toAnalysisLine } from './analysis-line.js';
 export { toManifestEntry } from './manifest-entry.js';
 export { RunDeduplicator } from './run-dedupe.js';
+export { compareNames, compareScanOrder } from './scan-order.js';
 export type { DuplicateMatch, RunMatch } from './run-dedupe.js';
 export { hintsFrom, hintsFromBytes, TAG_OPTIONS } from './tag-hints.js';
 export { StageClock } from './stage-times.js';

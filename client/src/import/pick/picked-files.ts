@@ -1,3 +1,4 @@
+import { compareScanOrder } from '../../../../shared/files/scan-order.js';
 import { pacer } from '../controller/pacing.js';
 /** A file picked by the user, with its path from the picked folder's parent ('/'-separated). */
 export interface PickedFile {
@@ -21,10 +22,10 @@ function rootOf(path: string): string {
 }
 
 function pickOf(files: PickedFile[], handles: FileSystemDirectoryHandle[] = []): Pick {
-  // Name order, as the CLI reads a folder: of two files of one sound the first is the original.
+  // The CLI's scan order: of two files of one sound, both meet the same one first.
   const kept = files
     .filter((f) => !HIDDEN.test(f.path))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .sort((a, b) => compareScanOrder(a.path, b.path));
   return { files: kept, roots: [...new Set(kept.map((f) => rootOf(f.path)))], handles };
 }
 
