@@ -1,4 +1,5 @@
 export * from './backoff.js';
+export * from './import-api.js';
 export * from './ingest-outcome.js';
 export * from './manifest-sender.js';
 export * from './policy.js';

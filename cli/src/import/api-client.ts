@@ -4,13 +4,22 @@ import {
   ingestResponseSchema,
   initResponseSchema,
   jobStatusResponseSchema,
+  type BulkImportUpdate,
   type CheckResponse,
   type IngestResponse,
   type JobStatusResponse,
   type ManifestEntry,
   type OnDuplicate,
 } from '../../../shared/schemas/index.js';
-import { RETRY_DELAYS_MS, withRetries } from '../../../shared/import/index.js';
+import {
+  RETRY_DELAYS_MS,
+  withRetries,
+  type CheckItem,
+  type ImportApi,
+  type JobFeed,
+  type RetryAnswer,
+} from '../../../shared/import/index.js';
+import { followJob } from './live-feed.js';
 import type { Connection } from './settings.js';
 
 /** An answer of the server that is not a success, with its status and the server's message. */
@@ -41,7 +50,7 @@ class ServerBusy extends Error {}
  * The REST v1 client of `sm-import`: JSON, bearer token, retries on the shared schedule while
  * the server is down, restarting or answering 5xx (about a minute in all), clear errors otherwise.
  */
-export class ApiClient {
+export class ApiClient implements ImportApi {
   constructor(
     private readonly connection: Connection,
     private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
@@ -108,9 +117,7 @@ export class ApiClient {
     );
   }
 
-  async check(
-    items: { id: string; content_hash: string; fingerprint?: unknown }[],
-  ): Promise<CheckResponse> {
+  async check(items: CheckItem[]): Promise<CheckResponse> {
     return checkResponseSchema.parse(await this.request('POST', '/check', { items }));
   }
 
@@ -118,14 +125,16 @@ export class ApiClient {
     return jobStatusResponseSchema.parse(await this.request('GET', `/${jobId}/status`));
   }
 
-  async retry(
-    jobId: string,
-  ): Promise<{ retried: { entry_id: string; path: string }[]; job: JobStatusResponse }> {
+  async retry(jobId: string): Promise<RetryAnswer> {
     const body = (await this.request('POST', `/${jobId}/retry`)) as {
       retried: { entry_id: string; path: string }[];
       job: unknown;
     };
     return { retried: body.retried, job: jobStatusResponseSchema.parse(body.job) };
+  }
+
+  follow(jobId: string, onEvent: (event: BulkImportUpdate) => void): JobFeed {
+    return followJob(this.server, this.token, jobId, onEvent);
   }
 
   /** Checks that the server answers and takes the token (before any work is done). */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { createAnalysisPoolFor } from '../analysis/worker-pool.js';
 import { RunDeduplicator, toManifestEntry } from '../../../shared/files/index.js';
+import type { CheckItem } from '../../../shared/import/index.js';
 import { ApiClient } from './api-client.js';
 import { fileFacts, findFiles } from './file-set.js';
 import type { Failure, ImportOutput } from './import-output.js';
@@ -88,7 +89,7 @@ export async function dryRun(
       size: number;
       /** Earlier files of the run it is close to. */
       similarTo: string[];
-      item: { id: string; content_hash: string; fingerprint?: unknown };
+      item: CheckItem;
     }[] = [];
     for (const [i, file] of files.entries()) {
       const entry = await analysed[i]!;

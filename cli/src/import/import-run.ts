@@ -4,12 +4,12 @@ import { createAnalysisPoolFor } from '../analysis/worker-pool.js';
 import { ApiClient, ApiError } from './api-client.js';
 import { fileFacts, findFiles, type FoundFile } from './file-set.js';
 import type { ImportOutput, Failure } from './import-output.js';
-import { followJob, type LiveFeed } from './live-feed.js';
 import { roundedStages, toManifestEntry } from '../../../shared/files/index.js';
 import { RunState } from './run-state.js';
 import { stateDir, type Connection } from './settings.js';
 import { Delivery, type RunContext } from './delivery.js';
 import { failpoint } from '../../../shared/node/failpoints.js';
+import type { JobFeed } from '../../../shared/import/index.js';
 
 export interface ImportOptions {
   paths: string[];
@@ -58,7 +58,7 @@ export async function runImport(
   const state = await RunState.open(options.stateDir ?? stateDir(), client.server, roots);
   const failures = new Map<string, string>();
   const deliveries = new Set<Delivery>();
-  let feed: LiveFeed | null = null;
+  let feed: JobFeed | null = null;
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
@@ -105,7 +105,7 @@ export async function runImport(
         state.update(rel, { jobId, entryId: null, uploadUrl: null, stage: 'analysed' });
       }
     }
-    feed = followJob(client.server, client.token, jobId, (event) => output.event(event));
+    feed = client.follow(jobId, (event) => output.event(event));
 
     const pool = await createAnalysisPoolFor(work.analyse.length, options);
     const delivery = new Delivery({ client, state, output, failures }, options);
@@ -236,7 +236,7 @@ async function finishUploads(
   stopped: () => boolean,
 ): Promise<JobStatusResponse | null> {
   const { client, state, output } = run;
-  const feed = followJob(client.server, client.token, job.jobId, (event) => output.event(event));
+  const feed = client.follow(job.jobId, (event) => output.event(event));
   try {
     const delivery = new Delivery(run);
     deliveries.add(delivery);

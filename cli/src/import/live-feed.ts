@@ -1,11 +1,8 @@
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import WebSocket from 'ws';
+import type { JobFeed } from '../../../shared/import/index.js';
 import type { BulkImportUpdate } from '../../../shared/schemas/index.js';
 import type { AppRouter } from '../../../server/src/index.js';
-
-export interface LiveFeed {
-  close(): Promise<void>;
-}
 
 /**
  * Follows a job's `bulk_import.update` events over the server's WebSocket (reconnecting on its
@@ -17,7 +14,7 @@ export function followJob(
   token: string,
   jobId: string,
   onUpdate: (event: BulkImportUpdate) => void,
-): LiveFeed {
+): JobFeed {
   const ws = createWSClient({
     url: `${server.replace(/^http/, 'ws')}/trpc`,
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,

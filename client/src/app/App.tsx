@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api, describeApiError } from '../api/trpc.js';
+import { describeApiError } from '../api/api-errors.js';
+import { api } from '../api/trpc.js';
 import { ImportController } from '../import/controller/import-controller.js';
 import { ImportPage } from '../import/ImportPage/ImportPage.js';
 import { LibraryPage } from '../library/LibraryPage/LibraryPage.js';

@@ -1,8 +1,7 @@
 import type { Fingerprint } from '../../../../shared/analysis/index.js';
 import { RunDeduplicator, type FileAnalysis } from '../../../../shared/files/index.js';
 import { MAX_ITEMS_PER_CHECK } from '../../../../shared/schemas/index.js';
-import { api } from '../../api/trpc.js';
-import { moveFile } from '../../../../shared/import/index.js';
+import { moveFile, type ImportApi } from '../../../../shared/import/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 import type { AnalysisPool } from '../../analysis/analysis-pool.js';
 import type { ImportStore } from './import-store.js';
@@ -81,7 +80,7 @@ export async function analyseAll(
  * close to (`similar`: both kept); states stay `analysed` until the user has chosen and the
  * server has answered.
  */
-export async function findDuplicates(store: ImportStore): Promise<void> {
+export async function findDuplicates(store: ImportStore, api: ImportApi): Promise<void> {
   const record = store.record;
   if (!record) return;
   const dedupe = new RunDeduplicator();
@@ -113,13 +112,13 @@ export async function findDuplicates(store: ImportStore): Promise<void> {
   for (let i = 0; i < originals.length; i += CHECK_BATCH) {
     const batch = originals.slice(i, i + CHECK_BATCH);
     const { results } = await retrying(store, () =>
-      api.bulkImport.check.mutate({
-        items: batch.map((f) => ({
+      api.check(
+        batch.map((f) => ({
           id: f.path,
           content_hash: f.contentHash!,
           fingerprint: prints.get(f.path) ?? null,
         })),
-      }),
+      ),
     );
     for (const result of results) {
       const file = store.get(result.id);

@@ -1,7 +1,7 @@
 import type { OnDuplicate } from '../../../../shared/schemas/index.js';
 import { createAnalysisPool, type AnalysisPool } from '../../analysis/analysis-pool.js';
-import { api } from '../../api/trpc.js';
-import { isFinal, moveFile } from '../../../../shared/import/index.js';
+import { trpcImportApi } from '../../api/import-api.js';
+import { isFinal, moveFile, type ImportApi } from '../../../../shared/import/index.js';
 import { ImportQueue } from '../../queue/import-queue.js';
 import { QueueDb } from '../../queue/queue-db.js';
 import type { FileEdits, ImportStep, QueueFile } from '../../queue/queue-types.js';
@@ -28,9 +28,12 @@ export class ImportController {
   private readonly listening = new AbortController();
   private disposed = false;
 
-  private constructor(queue: ImportQueue) {
+  private constructor(
+    queue: ImportQueue,
+    private readonly api: ImportApi,
+  ) {
     this.store = new ImportStore(queue);
-    this.uploads = new UploadStage(this.store, () => void this.continue());
+    this.uploads = new UploadStage(this.store, api, () => void this.continue());
     const online = () => {
       this.store.setOnline(navigator.onLine);
       this.uploads.setOnline(navigator.onLine);
@@ -42,10 +45,10 @@ export class ImportController {
     window.addEventListener('pagehide', () => void this.store.flush(), { signal });
   }
 
-  /** Opens the queue and the import it holds, if any. */
-  static async open(dbName?: string): Promise<ImportController> {
+  /** Opens the queue and the import it holds, if any; `api` is the server (tRPC by default). */
+  static async open(dbName?: string, api: ImportApi = trpcImportApi): Promise<ImportController> {
     const queue = new ImportQueue(new QueueDb(dbName));
-    const controller = new ImportController(queue);
+    const controller = new ImportController(queue, api);
     const open = await queue.open();
     controller.store.load(open?.record ?? null, open?.files ?? []);
     if (open) controller.store.setCanRegrant((await queue.handles(open.record.id)).length > 0);
@@ -139,7 +142,7 @@ export class ImportController {
   async retryFailed(): Promise<void> {
     const jobId = this.store.record?.jobId;
     if (!jobId) return;
-    await retrying(this.store, () => api.bulkImport.retry.mutate({ job_id: jobId }));
+    await retrying(this.store, () => this.api.retry(jobId));
     for (const file of this.store.files.values()) {
       if (file.state === 'failed' && file.retryable && file.entryId) {
         this.store.set(
@@ -182,7 +185,7 @@ export class ImportController {
         this.pool ??= createAnalysisPool();
         await analyseAll(store, this.pool, () => store.record?.step !== 'analyse');
         if (![...store.files.values()].some((f) => f.state === 'discovered')) {
-          await findDuplicates(store);
+          await findDuplicates(store, this.api);
           this.setStep('duplicates');
           this.pool.terminate();
           this.pool = null;

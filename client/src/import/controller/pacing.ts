@@ -1,5 +1,5 @@
 import { withRetries } from '../../../../shared/import/index.js';
-import { describeApiError } from '../../api/trpc.js';
+import { describeApiError } from '../../api/api-errors.js';
 import type { ImportStore } from './import-store.js';
 
 /** Lets the page paint and handle input between slices of long work. */

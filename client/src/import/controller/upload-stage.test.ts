@@ -1,5 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ImportApi } from '../../../../shared/import/index.js';
+import type { JobStatusResponse } from '../../../../shared/schemas/index.js';
 import type { UploadResult } from '../../../../shared/uploads/tus-upload.js';
 import type { FakeUpload } from '../../../../testing/fake-upload.js';
 import { ImportQueue } from '../../queue/import-queue.js';
@@ -20,17 +22,33 @@ vi.mock('../../../../shared/uploads/tus-upload.js', async () => {
   };
 });
 
-vi.mock('../../api/trpc.js', () => ({
-  api: {
-    bulkImport: {
-      updates: { subscribe: () => ({ unsubscribe: () => undefined }) },
-      status: { query: () => Promise.resolve(null) },
-    },
-  },
-  describeApiError: (error: unknown) => ({ kind: 'server', message: String(error) }),
-}));
-
 const PATH = 'Pack/Take.wav';
+const JOB_ID = '00000000-0000-4000-8000-000000000001';
+
+/** The job once its one file is stored. */
+const STORED: JobStatusResponse = {
+  job_id: JOB_ID,
+  status: 'completed',
+  totals: { queued: 0, processing: 0, completed: 1, duplicates: 0, failed: 0, similar: 0 },
+  errors: [],
+  source: 'browser',
+  on_duplicate: 'skip',
+  manifest_closed: true,
+  created_at: '2026-12-04T00:00:00.000Z',
+  updated_at: '2026-12-04T00:00:00.000Z',
+};
+
+const unexpected = (call: string) => () => Promise.reject(new Error(`unexpected call: ${call}`));
+
+/** The server of a job whose manifest was sent: only its status and live feed are asked for. */
+const server: ImportApi = {
+  init: unexpected('init'),
+  ingest: unexpected('ingest'),
+  check: unexpected('check'),
+  retry: unexpected('retry'),
+  status: () => Promise.resolve(STORED),
+  follow: () => ({ close: () => undefined }),
+};
 const DONE: UploadResult = { ok: true, state: 'done', reason: null, status: null };
 
 let db: QueueDb;
@@ -56,7 +74,7 @@ async function storeWaitingForUpload(): Promise<ImportStore> {
     [{ path: PATH, sizeBytes: 1000, lastModified: 0 }],
   );
   const store = new ImportStore(queue);
-  store.load({ ...record, step: 'upload', jobId: 'job-1', manifestClosed: true }, [
+  store.load({ ...record, step: 'upload', jobId: JOB_ID, manifestClosed: true }, [
     { ...files[0]!, state: 'pending_upload', sent: true, entryId: 'entry-1' },
   ]);
   store.holdBytes(PATH, new File([new Uint8Array(1000)], 'Take.wav'));
@@ -68,7 +86,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 describe('UploadStage, paused while a file is being created', () => {
   it('resumed before the creation answered: starts the file again from the URL it answered', async () => {
     const store = await storeWaitingForUpload();
-    const stage = new UploadStage(store);
+    const stage = new UploadStage(store, server);
     const run = stage.run();
     await vi.waitFor(() => expect(uploads).toHaveLength(1));
     expect(uploads[0]!.uploadUrl).toBeNull();
@@ -91,11 +109,12 @@ describe('UploadStage, paused while a file is being created', () => {
     uploads[1]!.finish(DONE);
     await run;
     expect(store.get(PATH)!.state).toBe('done');
+    expect(store.job, 'the job read again at the end').toEqual(STORED);
   });
 
   it('paused: the file waits again, holding its URL, once its creation answered', async () => {
     const store = await storeWaitingForUpload();
-    const stage = new UploadStage(store);
+    const stage = new UploadStage(store, server);
     const run = stage.run();
     await vi.waitFor(() => expect(uploads).toHaveLength(1));
 
@@ -115,5 +134,6 @@ describe('UploadStage, paused while a file is being created', () => {
     uploads[1]!.finish(DONE);
     await run;
     expect(store.get(PATH)!.state).toBe('done');
+    expect(store.job, 'the job read again at the end').toEqual(STORED);
   });
 });

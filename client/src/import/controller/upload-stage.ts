@@ -2,13 +2,14 @@ import {
   IMPORT_POLICY,
   isFinal,
   ManifestSender,
+  type ImportApi,
+  type JobFeed,
   moveFile,
   UploadPool,
   type IngestOutcome,
 } from '../../../../shared/import/index.js';
 import type { BulkImportUpdate, OnDuplicate } from '../../../../shared/schemas/index.js';
 import { uploadFile, type UploadResult } from '../../../../shared/uploads/tus-upload.js';
-import { api } from '../../api/trpc.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 import { duplicateGroups, plannedEntries } from './duplicate-groups.js';
 import type { ImportStore } from './import-store.js';
@@ -45,7 +46,7 @@ export class UploadStage {
   private pool: UploadPool | null = null;
   /** The manifest of the run under way, while it is being sent. */
   private sender: ManifestSender | null = null;
-  private live: { unsubscribe(): void } | null = null;
+  private live: JobFeed | null = null;
 
   /**
    * @param settled called when the live feed ends the last files while no upload runs (a
@@ -53,6 +54,7 @@ export class UploadStage {
    */
   constructor(
     private readonly store: ImportStore,
+    private readonly api: ImportApi,
     private readonly settled: () => void = () => undefined,
   ) {}
 
@@ -114,7 +116,7 @@ export class UploadStage {
 
   /** Stops the run: no more manifest calls (the manifest is left open), uploads stopped. */
   stop(): void {
-    this.live?.unsubscribe();
+    void this.live?.close();
     this.live = null;
     this.sender?.stop();
     this.pool?.stop();
@@ -124,9 +126,7 @@ export class UploadStage {
   async refreshJob(): Promise<void> {
     const jobId = this.store.record?.jobId;
     if (!jobId) return;
-    this.store.setJob(
-      await retrying(this.store, () => api.bulkImport.status.query({ job_id: jobId })),
-    );
+    this.store.setJob(await retrying(this.store, () => this.api.status(jobId)));
   }
 
   private async sendManifest(pool: UploadPool): Promise<void> {
@@ -138,10 +138,8 @@ export class UploadStage {
       return;
     }
     if (!record.jobId) {
-      const { job_id } = await retrying(store, () =>
-        api.bulkImport.init.mutate({ source: 'browser', on_duplicate: 'skip' }),
-      );
-      store.patchRecord({ jobId: job_id });
+      const jobId = await retrying(store, () => this.api.init('skip', 'browser'));
+      store.patchRecord({ jobId });
       await store.flush();
     }
     const jobId = store.record!.jobId!;
@@ -154,8 +152,7 @@ export class UploadStage {
           queueEntry(store.get(path)!, prints.get(path) ?? null, choices.get(path) ?? null),
         );
       },
-      ingest: (entries, last) =>
-        retrying(store, () => api.bulkImport.ingest.mutate({ job_id: jobId, entries, last })),
+      ingest: (entries, last) => retrying(store, () => this.api.ingest(jobId, entries, last)),
       // A call let end after the import was left answers for a record no longer shown.
       answered: (path, outcome) => {
         if (store.record?.id === record.id && this.applyIngest(path, outcome)) pool.add(path);
@@ -208,13 +205,7 @@ export class UploadStage {
   private follow(): void {
     const jobId = this.store.record?.jobId;
     if (!jobId || this.live) return;
-    this.live = api.bulkImport.updates.subscribe(
-      { job_id: jobId },
-      {
-        onData: (event: BulkImportUpdate) => this.applyEvent(event),
-        onError: () => undefined,
-      },
-    );
+    this.live = this.api.follow(jobId, (event: BulkImportUpdate) => this.applyEvent(event));
   }
 
   private applyEvent(event: BulkImportUpdate): void {

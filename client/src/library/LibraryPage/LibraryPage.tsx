@@ -2,7 +2,8 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { LibraryListRequest, LibrarySort } from '../../../../shared/schemas/index.js';
 import { KEY_NAMES } from '../../../../shared/music/key-names.js';
-import { api, describeApiError } from '../../api/trpc.js';
+import { describeApiError } from '../../api/api-errors.js';
+import { api } from '../../api/trpc.js';
 import { formatBytes, formatDuration, splitPath } from '../../import/format.js';
 import { librarySoundUrl } from '../../player/library-sound.js';
 
