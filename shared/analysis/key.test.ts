@@ -14,8 +14,8 @@ const essentia = new Essentia(EssentiaWASM);
 
 const hz = (midi: number) => 440 * 2 ** ((midi - 69) / 12);
 
-/** Chords (MIDI notes), one per `chordS`, as decaying harmonic tones. */
-function progression(chords: number[][], chordS = 1): Float32Array {
+/** Chords (MIDI notes), one per `chordS`, as harmonic tones decaying by e^(-decay·t). */
+function progression(chords: number[][], chordS = 1, decay = 1.2): Float32Array {
   const out = new Float32Array(Math.round(chords.length * chordS * SR));
   chords.forEach((chord, c) => {
     const start = Math.round(c * chordS * SR);
@@ -24,7 +24,7 @@ function progression(chords: number[][], chordS = 1): Float32Array {
       let v = 0;
       for (const note of chord)
         for (let h = 1; h <= 4; h++) v += Math.sin(2 * Math.PI * hz(note) * h * t) / (h * h);
-      out[start + i] = 0.12 * v * Math.exp(-t * 1.2);
+      out[start + i] = 0.12 * v * Math.exp(-t * decay);
     }
   });
   return out;
@@ -85,6 +85,20 @@ describe('key detection', () => {
     expect(keyName(progression([[62, 66, 69]], 0.8), true)).toBe('D major');
     expect(keyName(progression([[57, 60, 64]], 0.8), true)).toBe('A minor');
     expect(measureTonality(progression([[62, 66, 69]], 0.05), SR).notes).toBe(0);
+  });
+
+  it('finds the key of a short chord stab that dies within its first frames, not of a drum', () => {
+    // 0.35 s falling 8.7 dB every 50 ms (a muted pluck): its partials outlast 2 frames, not 5.
+    expect(keyName(progression([[62, 66, 69]], 0.35, 20), true)).toBe('D major');
+    expect(keyName(progression([[57, 60, 64]], 0.35, 20), true)).toBe('A minor');
+    expect(keyName(progression([[60]], 0.35, 20), true)).toBeNull();
+    // Two ringing modes a fourth apart, with no harmonics (a drum's), as fast: not a chord.
+    const ring = new Float32Array(Math.round(0.35 * SR)).map((_, i) => {
+      const t = i / SR;
+      const modes = [1, 1.335].reduce((v, m) => v + Math.sin(2 * Math.PI * 196 * m * t), 0);
+      return 0.15 * modes * Math.exp(-t * 20);
+    });
+    expect(keyName(ring, true)).toBeNull();
   });
 
   it('reports no key, not an exception, for audio too short to read', () => {

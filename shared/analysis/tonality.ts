@@ -8,6 +8,11 @@ export interface Tonality {
    * third harmonic), more for inharmonic sound (drums, bells, noise).
    */
   notes: number;
+  /**
+   * How many of the lowest peaks that count as notes have a harmonic (2nd to 8th) among the
+   * peaks: a chord's notes do, the ringing modes of a drum (inharmonic) mostly do not.
+   */
+  harmonicNotes: number;
   /** Share (0..1) of the 55-2000 Hz energy that sits in sustained spectral peaks. */
   tonalRatio: number;
 }
@@ -15,7 +20,7 @@ export interface Tonality {
 const FRAME = 2048;
 const HOP = 512;
 /** Consecutive frames a partial must last to count as sustained (~0.23 s at 11025 Hz). */
-const SUSTAIN_FRAMES = 5;
+export const SUSTAIN_FRAMES = 5;
 const MIN_HZ = 55;
 const MAX_HZ = 2000;
 /** A peak stands this far above the mean of its neighbourhood (±NEIGHBOURS bins) to count. */
@@ -34,17 +39,23 @@ const HARMONIC_INTERVALS = [
   ...Array.from({ length: 11 }, (_, i) => 12 * Math.log2(i + 2)),
   ...[3, 5, 7].map((h) => 12 * Math.log2(h / 2)),
 ];
+/** The intervals of a note's own 2nd to 8th harmonics (semitones). */
+const OWN_HARMONICS = Array.from({ length: 7 }, (_, i) => 12 * Math.log2(i + 2));
 /** A peak within this many semitones of a harmonic interval is that harmonic. */
 const HARMONIC_TOLERANCE = 0.6;
 
 /**
  * Measures tonality from a power spectrogram (2048-point frames, 512 hop). Only partials that
- * last SUSTAIN_FRAMES frames count (a running minimum over time), so drum transients and pitch
+ * last `sustainFrames` frames count (a running minimum over time), so drum transients and pitch
  * sweeps fall away; of those, peaks standing well above their spectral neighbourhood are
- * summed by MIDI note and their notes counted (countNotes). Material shorter than that span
+ * summed by MIDI note and their notes counted (readNotes). Material shorter than that span
  * has no sustained pitch at all. Pure; one FFT per 46 ms of audio, over 30 s at most.
  */
-export function measureTonality(samples: Float32Array, sampleRate: number): Tonality {
+export function measureTonality(
+  samples: Float32Array,
+  sampleRate: number,
+  sustainFrames = SUSTAIN_FRAMES,
+): Tonality {
   const span = Math.round(WINDOW_S * sampleRate);
   const start = Math.max(0, Math.floor((samples.length - span) / 2));
   const audio = samples.subarray(start, start + span);
@@ -52,29 +63,29 @@ export function measureTonality(samples: Float32Array, sampleRate: number): Tona
   const bins = FRAME / 2 + 1;
   // Frames start at 0, HOP, … while at + FRAME <= audio.length + FRAME / 2.
   const frameCount = Math.max(0, Math.floor((audio.length - FRAME / 2) / HOP) + 1);
-  const none = { notes: 0, tonalRatio: 0 };
-  if (frameCount < SUSTAIN_FRAMES) return none;
-  // Only the last SUSTAIN_FRAMES spectra are needed at a time: frame j lives in
-  // ring[j % SUSTAIN_FRAMES], computed just before its first use.
-  const ring = Array.from({ length: SUSTAIN_FRAMES }, () => new Float64Array(bins));
-  for (let j = 0; j < SUSTAIN_FRAMES - 1; j++) spectrum.compute(audio, j * HOP, ring[j]!);
+  const none = { notes: 0, harmonicNotes: 0, tonalRatio: 0 };
+  if (frameCount < sustainFrames) return none;
+  // Only the last sustainFrames spectra are needed at a time: frame j lives in
+  // ring[j % sustainFrames], computed just before its first use.
+  const ring = Array.from({ length: sustainFrames }, () => new Float64Array(bins));
+  for (let j = 0; j < sustainFrames - 1; j++) spectrum.compute(audio, j * HOP, ring[j]!);
   const lo = Math.ceil((MIN_HZ * FRAME) / sampleRate);
   const hi = Math.min(bins - 2 - NEIGHBOURS, Math.floor((MAX_HZ * FRAME) / sampleRate));
   const sums = new Float64Array(2); // [total, tonal]
   const semitones = new Float64Array(128); // sustained peak energy by MIDI note
   const sustained = new Float64Array(bins);
-  const recent: Float64Array[] = []; // frames t..t + SUSTAIN_FRAMES - 1, oldest first
-  for (let t = 0; t + SUSTAIN_FRAMES <= frameCount; t++) {
-    const last = t + SUSTAIN_FRAMES - 1;
-    spectrum.compute(audio, last * HOP, ring[last % SUSTAIN_FRAMES]!);
-    for (let i = 0; i < SUSTAIN_FRAMES; i++) recent[i] = ring[(t + i) % SUSTAIN_FRAMES]!;
+  const recent: Float64Array[] = []; // frames t..t + sustainFrames - 1, oldest first
+  for (let t = 0; t + sustainFrames <= frameCount; t++) {
+    const last = t + sustainFrames - 1;
+    spectrum.compute(audio, last * HOP, ring[last % sustainFrames]!);
+    for (let i = 0; i < sustainFrames; i++) recent[i] = ring[(t + i) % sustainFrames]!;
     sustainedMinimum(recent, sustained, Math.max(0, lo - NEIGHBOURS), hi + NEIGHBOURS);
-    const now = ring[(t + (SUSTAIN_FRAMES >> 1)) % SUSTAIN_FRAMES]!;
+    const now = ring[(t + (sustainFrames >> 1)) % sustainFrames]!;
     foldPeaks(now, sustained, lo, hi, sampleRate, sums, semitones);
   }
   const [total = 0, tonal = 0] = sums;
   return {
-    notes: countNotes(semitones),
+    ...readNotes(semitones),
     tonalRatio: total > 0 ? Math.min(1, tonal / total) : 0,
   };
 }
@@ -85,20 +96,29 @@ export function measureTonality(samples: Float32Array, sampleRate: number): Tona
  * harmonic of a lower peak is a note of its own. Pure.
  */
 export function countNotes(semitones: Float64Array): number {
+  return readNotes(semitones).notes;
+}
+
+/** countNotes, and how many of the notes' peaks have one of their own harmonics among the peaks. */
+function readNotes(semitones: Float64Array): { notes: number; harmonicNotes: number } {
   const strongest = Math.max(...semitones);
-  if (!(strongest > 0)) return 0;
+  if (!(strongest > 0)) return { notes: 0, harmonicNotes: 0 };
   const peaks: number[] = [];
+  const roots: number[] = [];
   const notes = new Set<number>();
+  const near = (interval: number, intervals: readonly number[]) =>
+    intervals.some((h) => Math.abs(interval - h) <= HARMONIC_TOLERANCE);
   for (let n = 1; n < semitones.length - 1; n++) {
     const v = semitones[n]!;
     if (v < NOTE_SHARE * strongest || v < semitones[n - 1]! || v <= semitones[n + 1]!) continue;
-    const harmonic = peaks.some((f) =>
-      HARMONIC_INTERVALS.some((h) => Math.abs(n - f - h) <= HARMONIC_TOLERANCE),
-    );
-    if (!harmonic) notes.add(n % 12);
+    if (!peaks.some((f) => near(n - f, HARMONIC_INTERVALS))) {
+      notes.add(n % 12);
+      roots.push(n);
+    }
     peaks.push(n);
   }
-  return notes.size;
+  const harmonicNotes = roots.filter((r) => peaks.some((p) => near(p - r, OWN_HARMONICS))).length;
+  return { notes: notes.size, harmonicNotes };
 }
 
 // The per-frame work lives in these module-level functions, which V8 optimises once and keeps
