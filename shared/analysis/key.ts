@@ -136,8 +136,8 @@ export function extractKey(
  * Estimates the key of mono PCM from a centred window of KEY_WINDOW_S of longer material with
  * essentia's KeyExtractor and KEY_PROFILE, when hasKey (or, for a stab under SHORT_STAB_S,
  * shortStabHasKey) says the material carries one (no key otherwise, with the extractor's
- * confidence). Material of fewer than two notes is not
- * submitted to the extractor. Never throws: an essentia failure is reported as no key.
+ * confidence). Material of fewer than two notes is not submitted to the extractor. Never
+ * throws: an essentia failure is reported as no key.
  */
 export function estimateKey(
   samples: Float32Array,

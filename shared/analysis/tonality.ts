@@ -20,7 +20,7 @@ export interface Tonality {
 const FRAME = 2048;
 const HOP = 512;
 /** Consecutive frames a partial must last to count as sustained (~0.23 s at 11025 Hz). */
-export const SUSTAIN_FRAMES = 5;
+const SUSTAIN_FRAMES = 5;
 const MIN_HZ = 55;
 const MAX_HZ = 2000;
 /** A peak stands this far above the mean of its neighbourhood (±NEIGHBOURS bins) to count. */
