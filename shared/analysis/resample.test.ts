@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createResampler } from './resample.js';
+import { createResampler, resampleWhole } from './resample.js';
 
 function sine(freqHz: number, rate: number, seconds: number, amplitude = 0.5): Float32Array {
   const out = new Float32Array(Math.round(rate * seconds));
@@ -50,12 +50,16 @@ describe('createResampler', () => {
     expect(20 * Math.log10(rms(out, 200, out.length - 200) / (0.5 / Math.SQRT2))).toBeLessThan(-50);
   });
 
-  it('gives the same output whatever the chunk sizes', () => {
+  it('gives the same output whatever the chunk sizes, or the whole buffer at once', () => {
     const input = sine(440, 44100, 0.5);
     const a = resampleAll(input, 44100, 11025, 1);
-    const b = resampleAll(input, 44100, 11025, 100_000);
-    expect(a.length).toBe(b.length);
-    for (let i = 0; i < a.length; i++) expect(a[i]).toBeCloseTo(b[i]!, 6);
+    for (const b of [
+      resampleAll(input, 44100, 11025, 100_000),
+      resampleWhole(input, 44100, 11025),
+    ]) {
+      expect(b.length).toBe(a.length);
+      for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 6);
+    }
   });
 
   it('passes equal rates through unchanged', () => {

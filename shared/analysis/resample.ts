@@ -22,6 +22,21 @@ function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
 
+/** Resamples a whole buffer at once (a stream of one chunk, flushed). */
+export function resampleWhole(
+  input: Float32Array,
+  inputRate: number,
+  outputRate: number,
+): Float32Array {
+  const resampler = createResampler(inputRate, outputRate);
+  const head = resampler.push(input);
+  const tail = resampler.end();
+  const out = new Float32Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
+}
+
 /**
  * Creates a resampler from `inputRate` to `outputRate` (Hz, positive integers). Large
  * reductions (44.1/48/96 kHz to 11025 Hz) first halve the rate with cheap halfband stages

@@ -1,7 +1,7 @@
 import FFT from 'fft.js';
 import { DETAIL_SAMPLE_RATE } from '../constants.js';
 import type { DetailPcm } from '../detail-window.js';
-import { createResampler } from '../resample.js';
+import { resampleWhole } from '../resample.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 
 /**
@@ -43,12 +43,7 @@ export function computeDetail(pcm: DetailPcm, startS: number): string | null {
     const j = begin + i;
     if (j >= 0 && j < pcm.samples.length) slice[i] = pcm.samples[j]!;
   }
-  const resampler = createResampler(rate, DETAIL_SAMPLE_RATE);
-  const head = resampler.push(slice);
-  const tail = resampler.end();
-  const resampled = new Float32Array(head.length + tail.length);
-  resampled.set(head);
-  resampled.set(tail, head.length);
+  const resampled = resampleWhole(slice, rate, DETAIL_SAMPLE_RATE);
   const excerpt = resampled.subarray(Math.round(PAD_S * DETAIL_SAMPLE_RATE));
   return codeExcerpt(excerpt);
 }
