@@ -53,7 +53,7 @@ export const STAB_MAX_S = 4;
 /**
  * A stab shorter than this (s) may also show its key over SHORT_SUSTAIN_FRAMES: a chord stab of
  * 0.3-0.5 s holds too few 46 ms frames for its partials to last the usual span in most of them,
- * and hasKey left about one in eight of them without a key.
+ * and hasKey left 21 of the 38 chord stabs under 0.8 s of three rendered libraries without a key.
  */
 export const SHORT_STAB_S = 0.8;
 

@@ -7,16 +7,11 @@ import type {
   JobStatusResponse,
   ManifestEntry,
   OnDuplicate,
+  RetryResponse,
 } from '../schemas/index.js';
 
 /** One sound asked about by a preflight check (`POST …/check`). */
 export type CheckItem = z.input<typeof checkRequestSchema>['items'][number];
-
-/** What a retry answered: the entries sent back to the upload queue, and the job after it. */
-export interface RetryAnswer {
-  retried: { entry_id: string; path: string }[];
-  job: JobStatusResponse;
-}
 
 /** A live feed of a job's events, until closed. */
 export interface JobFeed {
@@ -37,7 +32,7 @@ export interface ImportApi {
   check(items: CheckItem[]): Promise<CheckResponse>;
   status(jobId: string): Promise<JobStatusResponse>;
   /** Sends a job's retryable failed files back to the upload queue. */
-  retry(jobId: string): Promise<RetryAnswer>;
+  retry(jobId: string): Promise<RetryResponse>;
   /**
    * Follows a job's `bulk_import.update` events (reconnecting by itself). Progress only: an
    * import never depends on it, so a feed that cannot connect stays silent.

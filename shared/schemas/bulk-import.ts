@@ -245,6 +245,13 @@ export const ingestResponseSchema = z.object({
 });
 export type IngestResponse = z.infer<typeof ingestResponseSchema>;
 
+/** A retry's answer: the entries put back to wait for their upload, and the job after it. */
+export const retryResponseSchema = z.object({
+  retried: z.array(z.object({ entry_id: z.uuid(), path: z.string() })),
+  job: jobStatusResponseSchema,
+});
+export type RetryResponse = z.infer<typeof retryResponseSchema>;
+
 /** Preflight (Immich's bulk-upload-check): which of these sounds the library already holds. */
 export const checkRequestSchema = z.strictObject({
   items: z

@@ -4,12 +4,14 @@ import {
   ingestResponseSchema,
   initResponseSchema,
   jobStatusResponseSchema,
+  retryResponseSchema,
   type BulkImportUpdate,
   type CheckResponse,
   type IngestResponse,
   type JobStatusResponse,
   type ManifestEntry,
   type OnDuplicate,
+  type RetryResponse,
 } from '../../../shared/schemas/index.js';
 import {
   RETRY_DELAYS_MS,
@@ -17,7 +19,6 @@ import {
   type CheckItem,
   type ImportApi,
   type JobFeed,
-  type RetryAnswer,
 } from '../../../shared/import/index.js';
 import { followJob } from './live-feed.js';
 import type { Connection } from './settings.js';
@@ -125,12 +126,8 @@ export class ApiClient implements ImportApi {
     return jobStatusResponseSchema.parse(await this.request('GET', `/${jobId}/status`));
   }
 
-  async retry(jobId: string): Promise<RetryAnswer> {
-    const body = (await this.request('POST', `/${jobId}/retry`)) as {
-      retried: { entry_id: string; path: string }[];
-      job: unknown;
-    };
-    return { retried: body.retried, job: jobStatusResponseSchema.parse(body.job) };
+  async retry(jobId: string): Promise<RetryResponse> {
+    return retryResponseSchema.parse(await this.request('POST', `/${jobId}/retry`));
   }
 
   follow(jobId: string, onEvent: (event: BulkImportUpdate) => void): JobFeed {

@@ -7,6 +7,7 @@ import {
   type IngestResponse,
   type JobStatusResponse,
   type ManifestEntry,
+  type RetryResponse,
 } from '../../../shared/schemas/index.js';
 import type { AuthUser } from '../auth/auth.service.js';
 import type { Repositories, UnitOfWork } from '../db/unit-of-work.js';
@@ -246,10 +247,7 @@ export class ImportJobService {
    * their upload, and reopens the job if it had ended.
    * @throws AppError 404 not the caller's job, 409 a cancelled job.
    */
-  async retry(
-    user: AuthUser,
-    jobId: string,
-  ): Promise<{ retried: { entry_id: string; path: string }[]; job: JobStatusResponse }> {
+  async retry(user: AuthUser, jobId: string): Promise<RetryResponse> {
     const { job, changed } = await this.uow.forUser(user.id, async (repos) => {
       const current = await repos.jobs.findOwned(user.id, jobId);
       if (!current) throw jobNotFound(jobId);
