@@ -74,7 +74,10 @@ export async function startServer(
   log: (line: string) => void = console.error,
 ): Promise<RunningServer> {
   const database = await openDatabase(config);
-  const services = await createServices(database.db, config);
+  const services = await createServices(database.db, config, log).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   const rest = restRoutes(services);
   const fileContent = fileContentRoute(services);
   const similarFiles = similarFilesRoute(services);
@@ -198,6 +201,7 @@ export async function startServer(
       server.listen(config.port, config.host, () => resolve());
     });
   } catch (error) {
+    await services.events.close();
     await database.close();
     throw error;
   }
@@ -220,6 +224,7 @@ export async function startServer(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.refingerprint.stop();
+      await services.events.close();
       await database.close();
     },
   };

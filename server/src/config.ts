@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { limitsEnvShape, limitsFromEnv, type ServerLimits } from './limits.js';
+import { parseS3Url, S3_MAX_PUT_BYTES, type S3Location } from './objects/s3-location.js';
 
 const positiveInt = (name: string) =>
   z.coerce
@@ -20,6 +21,15 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
+  OBJECT_STORE: z
+    .string()
+    .refine((v) => v === 'local' || parseS3Url(v) !== null, {
+      error: 'OBJECT_STORE must be local or s3://BUCKET/PREFIX (a valid bucket name)',
+    })
+    .default('local'),
+  OBJECT_STORE_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'OBJECT_STORE_ENDPOINT must be an http(s):// URL' })
     .optional(),
   MAX_UPLOAD_BYTES: positiveInt('MAX_UPLOAD_BYTES').default(4 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: z.coerce
@@ -42,6 +52,8 @@ export interface ServerConfig {
   dataDir: string;
   /** A PostgreSQL server instead of the embedded PGlite, when set. */
   databaseUrl: string | null;
+  /** An S3 bucket for library files instead of `DATA_DIR/objects`, when set. */
+  objectStore: S3Location | null;
   maxUploadBytes: number;
   uploadExpiryMs: number;
   defaultQuotaBytes: number | null;
@@ -74,11 +86,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const bucket = e.OBJECT_STORE === 'local' ? null : parseS3Url(e.OBJECT_STORE);
+  const problems: string[] = [];
+  if (!bucket && e.OBJECT_STORE_ENDPOINT)
+    problems.push('  OBJECT_STORE_ENDPOINT: set only with OBJECT_STORE=s3://BUCKET/PREFIX');
+  if (bucket && e.MAX_UPLOAD_BYTES > S3_MAX_PUT_BYTES)
+    problems.push(
+      `  MAX_UPLOAD_BYTES: at most ${S3_MAX_PUT_BYTES} (5 GiB, one S3 PUT) with an S3 object store`,
+    );
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   return {
     host: e.HOST,
     port: e.PORT,
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL ?? null,
+    objectStore: bucket && { ...bucket, endpoint: e.OBJECT_STORE_ENDPOINT ?? null },
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     uploadExpiryMs: e.UPLOAD_EXPIRY_HOURS * 3600_000,
     defaultQuotaBytes: e.DEFAULT_QUOTA_BYTES ?? null,

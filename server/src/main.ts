@@ -4,7 +4,7 @@ import { startServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { AppError } from './errors.js';
-import { createServices } from './services.js';
+import { createAuthService } from './services.js';
 import { ensureLocalUser, LOCAL_USER } from './local-user.js';
 
 const USAGE = `usage:
@@ -106,9 +106,9 @@ async function user(args: string[]): Promise<void> {
   await mkdir(config.dataDir, { recursive: true });
   const database = await openDatabase(config);
   try {
-    const services = await createServices(database.db, config);
+    const auth = createAuthService(database.db, config);
     if (action === 'add') {
-      const { user, token } = await services.auth.addUser(name, {
+      const { user, token } = await auth.addUser(name, {
         quotaBytes: quota(values['quota-bytes'], '--quota-bytes'),
         quotaFiles: quota(values['quota-files'], '--quota-files'),
       });
@@ -117,11 +117,11 @@ async function user(args: string[]): Promise<void> {
       else console.log(`created user ${user.name}\ntoken (shown once): ${token}`);
     } else if (action === 'token') {
       const label = values.label ?? `token ${new Date().toISOString()}`;
-      const token = await services.auth.issueToken(name, label);
+      const token = await auth.issueToken(name, label);
       if (values.json) console.log(JSON.stringify({ user: { name }, label, token }));
       else console.log(`new token for ${name}, labelled "${label}" (shown once): ${token}`);
     } else if (action === 'list') {
-      const tokens = await services.auth.listTokens(name);
+      const tokens = await auth.listTokens(name);
       if (values.json) {
         const list = tokens.map((t) => ({ label: t.label, created_at: t.createdAt.toISOString() }));
         console.log(JSON.stringify({ user: { name }, tokens: list }));
@@ -132,7 +132,7 @@ async function user(args: string[]): Promise<void> {
         for (const t of tokens) console.log(`  ${t.createdAt.toISOString()}  ${t.label}`);
       }
     } else if (command.action === 'revoke') {
-      const revoked = await services.auth.revokeTokens(name, command.label);
+      const revoked = await auth.revokeTokens(name, command.label);
       const which = command.label === null ? 'all tokens' : `the token labelled "${command.label}"`;
       if (values.json) console.log(JSON.stringify({ user: { name }, revoked }));
       else console.log(`revoked ${which} of ${name} (${revoked})`);

@@ -3,13 +3,13 @@ import { AuthService } from './auth/auth.service.js';
 import type { ServerConfig } from './config.js';
 import type { Database } from './db/database.js';
 import { createUnitOfWork } from './db/unit-of-work.js';
-import { EventBus } from './events/event-bus.js';
+import { EventBus, PostgresEventBus } from './events/event-bus.js';
 import { ImportJobService } from './jobs/import-job.service.js';
 import { LibraryService } from './library/library.service.js';
 import { createStoredFileAnalyser } from './library/refingerprint-analyser.js';
 import { RefingerprintRepository } from './library/refingerprint.repository.js';
 import { RefingerprintService } from './library/refingerprint.service.js';
-import { LocalObjectStore } from './objects/object-store.js';
+import { LocalObjectStore, type ObjectStore } from './objects/object-store.js';
 import { UploadService } from './uploads/upload.service.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { join } from 'node:path';
@@ -24,15 +24,19 @@ export interface Services {
   refingerprint: RefingerprintService;
 }
 
-export async function createServices(db: Database, config: ServerConfig): Promise<Services> {
+export async function createServices(
+  db: Database,
+  config: ServerConfig,
+  log: (line: string) => void = console.error,
+): Promise<Services> {
   const uow = createUnitOfWork(db);
-  const events = new EventBus();
-  const objects = new LocalObjectStore(join(config.dataDir, 'objects'));
+  // Server processes on one PostgreSQL relay each other's events; on PGlite there is one process.
+  const events = config.databaseUrl
+    ? await PostgresEventBus.open(config.databaseUrl, log)
+    : new EventBus();
+  const objects = await openObjectStore(config);
   return {
-    auth: new AuthService(uow.repos.users, {
-      quotaBytes: config.defaultQuotaBytes,
-      quotaFiles: config.defaultQuotaFiles,
-    }),
+    auth: createAuthService(db, config),
     jobs: new ImportJobService(uow, events, new RateLimiter(config.limits.jobStarts)),
     library: new LibraryService(uow, objects),
     uploads: new UploadService(
@@ -51,4 +55,25 @@ export async function createServices(db: Database, config: ServerConfig): Promis
       config.refingerprint,
     ),
   };
+}
+
+/** Users and tokens alone: what `sm-server user …` needs (no object store, no live events). */
+export function createAuthService(db: Database, config: ServerConfig): AuthService {
+  return new AuthService(createUnitOfWork(db).repos.users, {
+    quotaBytes: config.defaultQuotaBytes,
+    quotaFiles: config.defaultQuotaFiles,
+  });
+}
+
+/**
+ * The object store the settings name, checked before the server takes requests.
+ * @throws ObjectStoreUnavailableError when the S3 bucket cannot be used.
+ */
+async function openObjectStore(config: ServerConfig): Promise<ObjectStore> {
+  if (!config.objectStore) return new LocalObjectStore(join(config.dataDir, 'objects'));
+  // The AWS SDK loads only for a server that uses it.
+  const { S3ObjectStore } = await import('./objects/s3-object-store.js');
+  const store = new S3ObjectStore(config.objectStore, join(config.dataDir, 'scratch'));
+  await store.check();
+  return store;
 }

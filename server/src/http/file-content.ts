@@ -62,6 +62,9 @@ export function fileContentRoute(services: Services) {
         return;
       }
       const length = range ? range.end - range.start + 1 : file.sizeBytes;
+      const wantsBody = req.method !== 'HEAD' && length > 0;
+      // Opened before the head is sent: a store that cannot serve the object answers 5xx.
+      const body = wantsBody ? await file.read(range ?? undefined) : null;
       res.writeHead(range ? 206 : 200, {
         'content-type': contentTypeOf(file.format),
         'content-length': length,
@@ -73,12 +76,12 @@ export function fileContentRoute(services: Services) {
           ? { 'content-range': `bytes ${range.start}-${range.end}/${file.sizeBytes}` }
           : {}),
       });
-      if (req.method === 'HEAD' || length === 0) {
+      if (!body) {
         res.end();
         return;
       }
       try {
-        await pipeline(file.read(range ?? undefined), res);
+        await pipeline(body, res);
       } catch (error) {
         // A listener that stops playing or seeks closes the connection: nothing went wrong.
         if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;

@@ -22,7 +22,7 @@ export interface StoredFile {
   format: string | null;
   contentHash: string;
   sizeBytes: number;
-  read(range?: ByteRange): Readable;
+  read(range?: ByteRange): Promise<Readable>;
 }
 
 /** The user's library: what it holds, and which sounds it already has. */

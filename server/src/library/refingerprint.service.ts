@@ -4,7 +4,11 @@ import { failpoint } from '../../../shared/node/failpoints.js';
 import type { AuthUser } from '../auth/auth.service.js';
 import type { ObjectStore } from '../objects/object-store.js';
 import { fingerprintColumns, type FingerprintColumns } from './fingerprint-columns.js';
-import type { StoredFileAnalyser, StoredFileOutcome } from './refingerprint-analyser.js';
+import {
+  AnalyserStartError,
+  type StoredFileAnalyser,
+  type StoredFileOutcome,
+} from './refingerprint-analyser.js';
 import type { OutdatedFile, RefingerprintRepository } from './refingerprint.repository.js';
 
 /** Files read from the database at a time. */
@@ -138,11 +142,18 @@ export class RefingerprintService {
   /** The file's fresh analysis, or null when the task is stopping. */
   private async analyse(file: OutdatedFile): Promise<StoredFileOutcome | null> {
     if (this.stopping) return null;
-    const outcome = await this.analyser.analyse({
-      objectPath: this.objects.localPath(file.objectKey),
-      name: file.originalPath,
-      contentHash: file.contentHash,
-    });
+    const outcome = await this.objects
+      .withLocalFile(file.objectKey, (objectPath) =>
+        this.analyser.analyse({
+          objectPath,
+          name: file.originalPath,
+          contentHash: file.contentHash,
+        }),
+      )
+      .catch((error: unknown): StoredFileOutcome => {
+        if (error instanceof AnalyserStartError) throw error;
+        return { ok: false, reason: `its stored object cannot be read: ${errorMessage(error)}` };
+      });
     return this.stopping ? null : outcome;
   }
 

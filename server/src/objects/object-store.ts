@@ -22,9 +22,12 @@ export interface ObjectStore {
   /** The object's size in bytes, or null when there is no such object. */
   size(key: string): Promise<number | null>;
   /** Streams the object's bytes, or only those of `range`. */
-  read(key: string, range?: ByteRange): Readable;
-  /** A local path to read the object from. */
-  localPath(key: string): string;
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Calls `use` with a path on this machine that holds the object's bytes (the object itself on
+   * local disk, a temporary copy of a remote one, removed when `use` settles).
+   */
+  withLocalFile<T>(key: string, use: (path: string) => Promise<T>): Promise<T>;
 }
 
 /** The object key of a user's file with this content hash. */
@@ -36,7 +39,7 @@ export function objectKeyFor(ownerId: string, contentHash: string): string {
 export class LocalObjectStore implements ObjectStore {
   constructor(private readonly root: string) {}
 
-  localPath(key: string): string {
+  private localPath(key: string): string {
     if (key.split('/').some((s) => s === '..' || s === ''))
       throw new Error(`bad object key ${key}`);
     return join(this.root, key);
@@ -82,7 +85,11 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
-  read(key: string, range?: ByteRange): Readable {
-    return createReadStream(this.localPath(key), range);
+  read(key: string, range?: ByteRange): Promise<Readable> {
+    return Promise.resolve(createReadStream(this.localPath(key), range));
+  }
+
+  withLocalFile<T>(key: string, use: (path: string) => Promise<T>): Promise<T> {
+    return use(this.localPath(key));
   }
 }

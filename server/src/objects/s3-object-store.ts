@@ -1,0 +1,167 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import type { ByteRange, ObjectStore } from './object-store.js';
+import { S3_MAX_PUT_BYTES, type S3Location } from './s3-location.js';
+
+/** The store could not be reached or refused this server: the message says what it answered. */
+export class ObjectStoreUnavailableError extends Error {
+  readonly code = 'OBJECT_STORE_UNAVAILABLE';
+  override name = 'ObjectStoreUnavailableError';
+}
+
+/**
+ * A client for the location. Credentials and region come the way AWS tools take them
+ * (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_PROFILE`,
+ * `AWS_REGION`); the region defaults to us-east-1. Checksums are sent only where S3 requires
+ * them, which every S3-compatible store accepts.
+ */
+export function s3ClientFor(location: S3Location): S3Client {
+  // The SDK warns on Node 20 that its releases from January 2027 will need Node 22; the
+  // lockfile pins one that runs on Node 20, so the warning says nothing to an operator.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return new S3Client({
+    region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1',
+    followRegionRedirects: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    ...(location.endpoint ? { endpoint: location.endpoint, forcePathStyle: true } : {}),
+  });
+}
+
+/** What answers without a body (HEAD) mean, where the SDK can only say "Unknown". */
+const STATUS_MEANINGS: Record<number, string> = {
+  301: 'the bucket is in another region: set AWS_REGION to its region',
+  400: 'the store refused the request: check AWS_REGION and OBJECT_STORE_ENDPOINT',
+  403: 'access denied: check the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or AWS_PROFILE) and that they may use this bucket',
+  404: 'there is no such bucket',
+};
+
+/** What an S3 error says, for a person: its code, status and message. */
+export function describeS3Error(error: unknown): string {
+  if (error instanceof S3ServiceException) {
+    const status = error.$metadata.httpStatusCode;
+    const where = status ? ` (HTTP ${status})` : '';
+    if (error.name === 'Unknown' || error.message === 'UnknownError' || !error.message) {
+      const meaning = status === undefined ? undefined : STATUS_MEANINGS[status];
+      return `${meaning ?? 'the store answered with an error'}${where}`;
+    }
+    const said = error.message !== error.name ? `: ${error.message}` : '';
+    return `${error.name}${where}${said}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof S3ServiceException &&
+    (error.name === 'NotFound' ||
+      error.name === 'NoSuchKey' ||
+      error.$metadata.httpStatusCode === 404)
+  );
+}
+
+/**
+ * Objects in an S3 bucket under a prefix (AWS or any S3-compatible store), so that several
+ * server processes on several machines share one library. A PUT is atomic: readers see the old
+ * object or the new one.
+ */
+export class S3ObjectStore implements ObjectStore {
+  private readonly client: S3Client;
+
+  /** @param scratchDir where remote objects are copied to for `withLocalFile`. */
+  constructor(
+    private readonly location: S3Location,
+    private readonly scratchDir: string,
+    client?: S3Client,
+  ) {
+    this.client = client ?? s3ClientFor(location);
+  }
+
+  /**
+   * Checks that the bucket exists and these credentials may use it.
+   * @throws ObjectStoreUnavailableError with the store's answer.
+   */
+  async check(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.location.bucket }));
+    } catch (error) {
+      throw new ObjectStoreUnavailableError(
+        `the object store s3://${this.location.bucket}/${this.location.prefix} cannot be used: ${describeS3Error(error)}`,
+      );
+    }
+  }
+
+  async putFile(key: string, sourcePath: string): Promise<void> {
+    const { size } = await stat(sourcePath);
+    if (size > S3_MAX_PUT_BYTES)
+      throw new Error(`${key} has ${size} bytes; one S3 PUT takes at most ${S3_MAX_PUT_BYTES}`);
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.location.bucket,
+        Key: this.objectName(key),
+        Body: createReadStream(sourcePath),
+        ContentLength: size,
+      }),
+    );
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.client.send(
+      new DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.objectName(key) }),
+    );
+  }
+
+  async size(key: string): Promise<number | null> {
+    try {
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.objectName(key) }),
+      );
+      return head.ContentLength ?? null;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const answer = await this.client.send(
+      new GetObjectCommand({
+        Bucket: this.location.bucket,
+        Key: this.objectName(key),
+        ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+      }),
+    );
+    if (!(answer.Body instanceof Readable)) throw new Error(`${key}: the store sent no body`);
+    return answer.Body;
+  }
+
+  async withLocalFile<T>(key: string, use: (path: string) => Promise<T>): Promise<T> {
+    await mkdir(this.scratchDir, { recursive: true });
+    const dir = await mkdtemp(join(this.scratchDir, 'object-'));
+    try {
+      const path = join(dir, 'object');
+      await pipeline(await this.read(key), createWriteStream(path));
+      return await use(path);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private objectName(key: string): string {
+    if (key.split('/').some((s) => s === '..' || s === ''))
+      throw new Error(`bad object key ${key}`);
+    return `${this.location.prefix}${key}`;
+  }
+}

@@ -1,0 +1,211 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { bulkImportUpdateSchema, type BulkImportUpdate } from '../../shared/schemas/index.js';
+import { listLibrary } from '../../testing/api.js';
+import { S3_TEST_CREDENTIALS, startS3Server, type TestS3Server } from '../../testing/s3-server.js';
+import { createServerData, databaseKinds, type ServerData } from '../../testing/server-data.js';
+import { startServerProcess, type ServerProcess } from '../../testing/server-process.js';
+import { CliRun, contentHash, jsonLines, makeFolder, shown } from '../../cli/test/cli-process.js';
+import type { AppRouter } from '../src/trpc/app.router.js';
+
+// Two `sm-server` processes on one PostgreSQL database and one S3 bucket (s3rver), as an operator
+// runs them behind a load balancer: a client imports through one and follows the job live through
+// the other; every stored file is read back through the other; one process killed mid-import
+// and the import finished through the other leaves the library exact.
+
+const FOLDER = {
+  'CLAP_808_24bit.wav': 'oneshots/CLAP_808_24bit.wav',
+  'Kick_03.wav': 'oneshots/Kick_03.wav',
+  'Piano_C4.aifc': 'oneshots/Piano_C4.aifc',
+  'Snare Tight.aif': 'oneshots/Snare Tight.aif',
+  'dupes/Kick_03.mp3': 'dupes/Kick_03.mp3',
+  'loops/Bass 124 Gmaj.flac': 'loops/Bass 124 Gmaj.flac',
+  'loops/DarkPad Am 90 BPM.wav': 'loops/DarkPad Am 90 BPM.wav',
+  'loops/Gm_171_pluck_loop.wav': 'loops/Gm_171_pluck_loop.wav',
+};
+const ROOT = 'shared-library';
+/** The library after the import: every file once, the MP3 kick a duplicate of the WAV one. */
+const STORED = Object.keys(FOLDER)
+  .filter((p) => p !== 'dupes/Kick_03.mp3')
+  .map((p) => `${ROOT}/${p}`)
+  .sort();
+const BUCKET = 'sm-shared';
+
+const onPostgres = databaseKinds().includes('postgres');
+
+/** Every `bulk_import.update` a user's WebSocket on `url` receives, for all their jobs. */
+function followAll(url: string, token: string) {
+  const ws = createWSClient({
+    url: `${url.replace('http', 'ws')}/trpc`,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    connectionParams: { token },
+  });
+  const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
+  const events: BulkImportUpdate[] = [];
+  const sub = client.bulkImport.updates.subscribe(
+    {},
+    { onData: (e) => events.push(bulkImportUpdateSchema.parse(e)) },
+  );
+  return {
+    events,
+    /** The files of `jobId` the feed last said were in `state`. */
+    filesIn(jobId: string, state: string): string[] {
+      const last = new Map<string, string>();
+      for (const e of events.filter((x) => x.job_id === jobId))
+        for (const f of e.files) last.set(f.path, f.state);
+      return [...last].filter(([, s]) => s === state).map(([p]) => p);
+    },
+    async until(what: string, ok: () => boolean, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!ok()) {
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${what}; events: ${JSON.stringify(events)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    close() {
+      sub.unsubscribe();
+      void ws.close();
+    },
+  };
+}
+
+describe.runIf(onPostgres)('two server processes on one PostgreSQL and one S3 bucket', () => {
+  let s3: TestS3Server;
+  let work = '';
+  let folder = '';
+  let dataA: ServerData;
+  let dataB: ServerData;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  let token = '';
+
+  /** The other process's data: its own DATA_DIR (uploads in progress), the same database. */
+  async function sameDatabase(data: ServerData): Promise<ServerData> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sm-scale-b-'));
+    return {
+      ...data,
+      dataDir,
+      env: { ...data.env, DATA_DIR: dataDir },
+      dispose: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  }
+
+  async function libraryIsExact(prefix: string, why: string) {
+    const library = await listLibrary(b.url, token);
+    expect(library.map((f) => f.path as string).sort(), why).toEqual(STORED);
+    for (const file of library) {
+      const res = await fetch(`${b.url}/api/v1/audio/files/${file.id}/content`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status, `${file.path}`).toBe(200);
+      const source = await readFile(join(dirname(folder), file.path as string));
+      expect(Buffer.from(await res.arrayBuffer()).equals(source), `${file.path} bytes`).toBe(true);
+      expect(file.content_hash).toBe(await contentHash(join(dirname(folder), file.path)));
+    }
+    // The objects are in the bucket under the prefix, each once; none on either server's disk.
+    const listed = await new S3Client({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: S3_TEST_CREDENTIALS,
+    }).send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key!);
+    expect(keys.length, why).toBe(STORED.length);
+    for (const data of [dataA, dataB])
+      await expect(stat(join(data.dataDir, 'objects'))).rejects.toThrow(/ENOENT/);
+  }
+
+  function cliEnv(server: ServerProcess, stateDir: string) {
+    return {
+      SM_SERVER: server.url,
+      SM_TOKEN: token,
+      SM_IMPORT_STATE_DIR: stateDir,
+      XDG_CONFIG_HOME: stateDir,
+      SM_IMPORT_CHUNK_BYTES: '65536',
+      SM_IMPORT_MANIFEST_BATCH: '2',
+    };
+  }
+
+  beforeAll(async () => {
+    s3 = await startS3Server([BUCKET]);
+    work = await mkdtemp(join(tmpdir(), 'sm-scale-'));
+    folder = await makeFolder(work, ROOT, FOLDER);
+  }, 60_000);
+  afterAll(async () => {
+    await s3?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  /** A new database and an empty bucket prefix per test; A makes the user. */
+  async function startBoth(prefix: string) {
+    dataA = await createServerData({ database: 'postgres', label: 'scale' });
+    dataB = await sameDatabase(dataA);
+    const env = s3.serverEnv(BUCKET, prefix);
+    a = await startServerProcess({ data: dataA, env, users: ['ana'] });
+    b = await startServerProcess({ data: dataB, env, users: ['ben'] });
+    token = a.tokens.ana!;
+  }
+  async function stopBoth() {
+    await a?.close();
+    await b?.close();
+    await dataB?.dispose();
+    await dataA?.dispose();
+  }
+
+  it('imports through one process while the other sends the job live and serves the files', async () => {
+    await startBoth('library/');
+    try {
+      const feed = followAll(b.url, token);
+      const run = new CliRun(
+        ['import', folder, '--json'],
+        cliEnv(a, await mkdtemp(join(work, 'state-'))),
+        120_000,
+      );
+      const result = await run.done;
+      const why = `${shown(result)}\nA:\n${a.log().slice(-2000)}\nB:\n${b.log().slice(-2000)}`;
+      expect(result.code, why).toBe(0);
+      const final = jsonLines(result.stdout).at(-1) as { job_id: string };
+      // B heard every change A made: each stored file, the duplicate, and the job's end.
+      await feed.until('the completed job on B', () =>
+        feed.events.some((e) => e.job_id === final.job_id && e.status === 'completed'),
+      );
+      expect(feed.filesIn(final.job_id, 'done').sort(), why).toEqual(STORED);
+      expect(feed.filesIn(final.job_id, 'duplicate'), why).toEqual([`${ROOT}/dupes/Kick_03.mp3`]);
+      feed.close();
+      await libraryIsExact('library/', why);
+    } finally {
+      await stopBoth();
+    }
+  }, 240_000);
+
+  it('finishes through the other process an import whose server was killed mid-upload', async () => {
+    await startBoth('killed/');
+    try {
+      const feed = followAll(b.url, token);
+      const stateDir = await mkdtemp(join(work, 'state-'));
+      const first = new CliRun(['import', folder, '--json'], cliEnv(a, stateDir), 120_000);
+      // A stores a first file (B hears of it), then dies; the user is told and runs it again
+      // against the address that answers.
+      await feed.until('a first stored file', () =>
+        feed.events.some((e) => e.files.some((f) => f.state === 'done')),
+      );
+      await a.kill('SIGKILL');
+      first.child.kill('SIGKILL');
+      await first.done;
+      const again = new CliRun(['import', folder, '--json'], cliEnv(b, stateDir), 120_000);
+      const result = await again.done;
+      const why = `${shown(result)}\nB:\n${b.log().slice(-3000)}`;
+      expect(result.code, why).toBe(0);
+      feed.close();
+      await libraryIsExact('killed/', why);
+    } finally {
+      await stopBoth();
+    }
+  }, 240_000);
+});
