@@ -1,13 +1,16 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
+import { ROOT } from './paths.js';
 
 // The tests' own S3 clients run on the lockfile's SDK, as the server does (s3ClientFor).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** s3rver's only credentials: any other key is refused (InvalidAccessKeyId), as S3 would. */
 export const S3_TEST_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+const START_TIMEOUT_MS = 30_000;
 
 /** An S3-compatible server of one test or bench, on a free port, its data in a temporary folder. */
 export interface TestS3Server {
@@ -21,18 +24,44 @@ export interface TestS3Server {
   close(): Promise<void>;
 }
 
-/** Starts s3rver with `buckets` made (names of 3 to 63 lowercase letters, digits, dots, dashes). */
+/**
+ * Starts s3rver (testing/s3rver-process.ts, a process of its own) with `buckets` made (names
+ * of 3 to 63 lowercase letters, digits, dots and dashes).
+ */
 export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
   const directory = await mkdtemp(join(tmpdir(), 'sm-s3-'));
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    vhostBuckets: false,
-    configureBuckets: buckets.map((name) => ({ name })),
+  const child = spawn(
+    process.execPath,
+    [
+      '--openssl-legacy-provider',
+      '--import',
+      'tsx',
+      join(ROOT, 'testing', 's3rver-process.ts'),
+      directory,
+      ...buckets,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`s3rver did not start in ${START_TIMEOUT_MS} ms:\n${output}`)),
+      START_TIMEOUT_MS,
+    );
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      output += s;
+      const line = /\{"port":(\d+)\}/.exec(output);
+      if (line) {
+        clearTimeout(timer);
+        resolve(Number(line[1]));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`s3rver exited with code ${code}:\n${output}`));
+    });
   });
-  const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
@@ -45,7 +74,11 @@ export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
       AWS_REGION: 'us-east-1',
     }),
     async close() {
-      await server.close();
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
       await rm(directory, { recursive: true, force: true });
     },
   };

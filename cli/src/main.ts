@@ -4,6 +4,7 @@ import { importCommand } from './commands/import.js';
 import { loginCommand, retryCommand, statusCommand } from './commands/job-commands.js';
 import { resolveConnection } from './import/settings.js';
 import { UsageError } from './errors.js';
+import { parseS3Url } from '../../shared/s3/s3-url.js';
 
 const HELP = `sm-import: analyse and import folders of audio samples, loops and tracks
 
@@ -11,6 +12,8 @@ Usage:
   sm-import analyze PATH... [--json] [--concurrency N] [--no-ffmpeg] [--no-hints]
   sm-import import PATH... [--server URL] [--token TOKEN] [--on-duplicate skip|replace|keep-both]
                            [--dry-run] [--json] [--concurrency N] [--no-ffmpeg]
+  sm-import import s3://BUCKET/PREFIX [--endpoint URL] [--server URL] [--token TOKEN]
+                           [--on-duplicate skip|replace|keep-both] [--json]
   sm-import status JOB [--json]
   sm-import retry JOB [--json]
   sm-import login --server URL --token TOKEN
@@ -18,7 +21,10 @@ Usage:
 Commands:
   analyze   Analyse files (BPM, key, kind, loudness, duplicates) on this machine; no server needed.
   import    Analyse, then upload every new sound to the library on the server, resumably:
-            running the same command again continues where it stopped.
+            running the same command again continues where it stopped. Given s3://BUCKET/PREFIX,
+            the server imports the bucket itself (credentials as for AWS tools: AWS_ACCESS_KEY_ID,
+            AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION or AWS_PROFILE, handed to the
+            server for that job only) and this command follows the job.
   status    Print an import job's state.
   retry     Upload a job's failed files again (from this machine's record of the import).
   login     Check a server and token and save them for later commands.
@@ -35,6 +41,7 @@ Options:
   --on-duplicate M    skip (default): keep the library's copy; replace: the new file takes its
                       place; keep-both: store the sound again (identical bytes never are).
   --dry-run           Do everything but upload, and say what would happen.
+  --endpoint URL      The S3-compatible store of an s3:// import (MinIO, Ceph…); AWS if not given.
   -h, --help          Show this help.
 
 Exit codes: 0 every file done, duplicate or skipped; 1 some files failed or a path could not be
@@ -81,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
       token: { type: 'string' },
       'on-duplicate': { type: 'string', default: 'skip' },
       'dry-run': { type: 'boolean', default: false },
+      endpoint: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -109,6 +117,17 @@ async function main(argv: string[]): Promise<number> {
       }
       if (positionals.length === 0)
         throw new UsageError('import needs at least one PATH (a file or a folder)');
+      const bucket = positionals.find((p) => p.startsWith('s3://'));
+      if (bucket !== undefined) {
+        if (positionals.length > 1)
+          throw new UsageError('import takes one s3://BUCKET/PREFIX alone, without other paths');
+        if (!parseS3Url(bucket))
+          throw new UsageError(`${bucket} is not s3://BUCKET/PREFIX with a valid bucket name`);
+        if (values['dry-run'])
+          throw new UsageError('--dry-run is for folders; a bucket is read by the server');
+      } else if (values.endpoint !== undefined) {
+        throw new UsageError('--endpoint goes with an s3://BUCKET/PREFIX to import');
+      }
       const onDuplicate = values['on-duplicate'];
       if (!ON_DUPLICATE.includes(onDuplicate as (typeof ON_DUPLICATE)[number])) {
         throw new UsageError(
@@ -127,6 +146,7 @@ async function main(argv: string[]): Promise<number> {
         chunkBytes: positiveEnv('SM_IMPORT_CHUNK_BYTES'),
         uploads: positiveEnv('SM_IMPORT_UPLOADS'),
         manifestBatch: positiveEnv('SM_IMPORT_MANIFEST_BATCH'),
+        ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
       });
     }
     case 'status':

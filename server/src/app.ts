@@ -19,6 +19,7 @@ import { sessionRoutes } from './http/session-routes.js';
 import { liveConnections } from './auth/live-connections.js';
 import { clearedSessionCookie } from './auth/session-cookie.js';
 import { createServices, type Services } from './services.js';
+import { startBucketWorkers } from './buckets/bucket-workers.js';
 import { appRouter } from './trpc/app.router.js';
 import type { TrpcContext } from './trpc/trpc.js';
 import { createTusEndpoint } from './uploads/tus-endpoint.js';
@@ -74,7 +75,7 @@ export async function startServer(
   log: (line: string) => void = console.error,
 ): Promise<RunningServer> {
   const database = await openDatabase(config);
-  const services = await createServices(database.db, config, log).catch(async (error: unknown) => {
+  const services = await createServices(database, config, log).catch(async (error: unknown) => {
     await database.close();
     throw error;
   });
@@ -201,11 +202,17 @@ export async function startServer(
       server.listen(config.port, config.host, () => resolve());
     });
   } catch (error) {
+    await services.queue.stop({ graceful: false, wait: true });
     await services.events.close();
     await database.close();
     throw error;
   }
   void cleanUp();
+  const bucketWorkers = await startBucketWorkers(
+    services.queue,
+    services.buckets,
+    config.bucketWorkers,
+  );
   // Files stored with an outdated fingerprint get a new one from their bytes, in the background.
   services.refingerprint.start(log);
   const { port } = server.address() as AddressInfo;
@@ -224,6 +231,8 @@ export async function startServer(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.refingerprint.stop();
+      await services.queue.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await bucketWorkers.stop();
       await services.events.close();
       await database.close();
     },

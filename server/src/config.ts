@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { limitsEnvShape, limitsFromEnv, type ServerLimits } from './limits.js';
-import { parseS3Url, S3_MAX_PUT_BYTES, type S3Location } from './objects/s3-location.js';
+import { parseS3Url } from '../../shared/s3/s3-url.js';
+import { S3_MAX_PUT_BYTES, type S3Location } from './objects/s3-location.js';
 
 const positiveInt = (name: string) =>
   z.coerce
@@ -31,6 +32,23 @@ const envSchema = z.object({
   OBJECT_STORE_ENDPOINT: z
     .url({ protocol: /^https?$/, error: 'OBJECT_STORE_ENDPOINT must be an http(s):// URL' })
     .optional(),
+  SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/i, 'SECRET_KEY must be 64 hex digits (32 random bytes)')
+    .optional(),
+  BUCKET_ENDPOINTS: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((e) => /^https?:\/\/[^/\s]+\/?$/.test(e.trim())),
+      'BUCKET_ENDPOINTS must be a comma-separated list of http(s)://HOST[:PORT]',
+    )
+    .optional(),
+  BUCKET_WORKERS: z.coerce
+    .number({ error: 'BUCKET_WORKERS must be a number' })
+    .int('BUCKET_WORKERS must be a whole number')
+    .min(0, 'BUCKET_WORKERS must be 0 or more')
+    .max(64, 'BUCKET_WORKERS must be at most 64')
+    .default(2),
   MAX_UPLOAD_BYTES: positiveInt('MAX_UPLOAD_BYTES').default(4 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: z.coerce
     .number({ error: 'UPLOAD_EXPIRY_HOURS must be a number' })
@@ -55,6 +73,12 @@ export interface ServerConfig {
   /** An S3 bucket for library files instead of `DATA_DIR/objects`, when set. */
   objectStore: S3Location | null;
   maxUploadBytes: number;
+  /** Seals bucket credentials at rest (hex); null: a key kept in `DATA_DIR/secret.key`. */
+  secretKey: string | null;
+  /** Origins of S3-compatible stores a bucket import may name (AWS is always allowed). */
+  bucketEndpoints: string[];
+  /** Objects of bucket imports this process fetches and analyses at once (0: none). */
+  bucketWorkers: number;
   uploadExpiryMs: number;
   defaultQuotaBytes: number | null;
   defaultQuotaFiles: number | null;
@@ -102,6 +126,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     databaseUrl: e.DATABASE_URL ?? null,
     objectStore: bucket && { ...bucket, endpoint: e.OBJECT_STORE_ENDPOINT ?? null },
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    secretKey: e.SECRET_KEY ?? null,
+    bucketEndpoints: (e.BUCKET_ENDPOINTS ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '')
+      .map((v) => new URL(v).origin),
+    bucketWorkers: e.BUCKET_WORKERS,
     uploadExpiryMs: e.UPLOAD_EXPIRY_HOURS * 3600_000,
     defaultQuotaBytes: e.DEFAULT_QUOTA_BYTES ?? null,
     defaultQuotaFiles: e.DEFAULT_QUOTA_FILES ?? null,

@@ -1,7 +1,12 @@
 import xxhash from 'xxhash-wasm';
 import { AuthService } from './auth/auth.service.js';
 import type { ServerConfig } from './config.js';
-import type { Database } from './db/database.js';
+import type { Database, DatabaseHandle } from './db/database.js';
+import { BucketImportService } from './buckets/bucket-import.service.js';
+import { BucketSourceRepository } from './buckets/bucket-source.repository.js';
+import { BUCKET_QUEUES } from './buckets/bucket-workers.js';
+import { SecretBox } from './buckets/sealed-secrets.js';
+import { startWorkQueue, type WorkQueue } from './queue/work-queue.js';
 import { createUnitOfWork } from './db/unit-of-work.js';
 import { EventBus, PostgresEventBus } from './events/event-bus.js';
 import { ImportJobService } from './jobs/import-job.service.js';
@@ -22,31 +27,54 @@ export interface Services {
   uploads: UploadService;
   events: EventBus;
   refingerprint: RefingerprintService;
+  buckets: BucketImportService;
+  /** Background work (bucket imports) on the server's database, shared by its processes. */
+  queue: WorkQueue;
 }
 
 export async function createServices(
-  db: Database,
+  database: DatabaseHandle,
   config: ServerConfig,
   log: (line: string) => void = console.error,
 ): Promise<Services> {
+  const { db } = database;
   const uow = createUnitOfWork(db);
   // Server processes on one PostgreSQL relay each other's events; on PGlite there is one process.
   const events = config.databaseUrl
     ? await PostgresEventBus.open(config.databaseUrl, log)
     : new EventBus();
   const objects = await openObjectStore(config);
+  const jobs = new ImportJobService(uow, events, new RateLimiter(config.limits.jobStarts));
+  const uploads = new UploadService(
+    uow,
+    events,
+    objects,
+    await xxhash(),
+    config.maxUploadBytes,
+    join(config.dataDir, 'uploads'),
+  );
+  const box = await SecretBox.open(config.secretKey, config.dataDir);
+  const queue = await startWorkQueue(database, config.databaseUrl, BUCKET_QUEUES, log);
+  const buckets = new BucketImportService(
+    uow,
+    new BucketSourceRepository(db),
+    jobs,
+    uploads,
+    box,
+    queue,
+    {
+      allowedEndpoints: config.bucketEndpoints,
+      scratchDir: join(config.dataDir, 'scratch'),
+      maxFileBytes: config.maxUploadBytes,
+      log,
+    },
+  );
+  jobs.useBuckets(buckets);
   return {
     auth: createAuthService(db, config),
-    jobs: new ImportJobService(uow, events, new RateLimiter(config.limits.jobStarts)),
+    jobs,
     library: new LibraryService(uow, objects),
-    uploads: new UploadService(
-      uow,
-      events,
-      objects,
-      await xxhash(),
-      config.maxUploadBytes,
-      join(config.dataDir, 'uploads'),
-    ),
+    uploads,
     events,
     refingerprint: new RefingerprintService(
       new RefingerprintRepository(db),
@@ -54,6 +82,8 @@ export async function createServices(
       createStoredFileAnalyser(),
       config.refingerprint,
     ),
+    buckets,
+    queue,
   };
 }
 

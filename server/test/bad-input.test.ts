@@ -479,19 +479,26 @@ describe.each(databaseKinds())('bad input on %s', (kind) => {
       ]);
     });
 
-    it('answers an S3 source with 501 and changes nothing', async () => {
+    it('answers a malformed S3 source with 400 naming the field, and changes nothing', async () => {
       const client = api(t.url, token);
       const jobId = await jobWithOneEntry();
       const before = await statusOf(jobId);
       const answer = await client.ingest({ job_id: jobId, source: { s3: {} } });
-      expectError(answer, 501, 'NOT_IMPLEMENTED', /S3/);
+      expectError(answer, 400, 'BAD_REQUEST', /source\.s3\.url/);
+      const badUrl = await client.ingest({
+        job_id: jobId,
+        source: {
+          s3: { url: 's3://No_Such/x', access_key_id: 'a', secret_access_key: 'b', extra: 1 },
+        },
+      });
+      expectError(badUrl, 400, 'BAD_REQUEST', /s3:\/\/BUCKET\/PREFIX/);
       const withEntries = await client.ingest({
         job_id: jobId,
-        source: { s3: { bucket: 'b' } },
+        source: { s3: { url: 's3://bucket/x', access_key_id: 'a', secret_access_key: 'b' } },
         entries: [entryOf(CLAP).entry],
         last: true,
       });
-      expectError(withEntries, 501, 'NOT_IMPLEMENTED', /S3/);
+      expectError(withEntries, 400, 'BAD_REQUEST', /"entries" or a "source", not both/);
       expect(await statusOf(jobId)).toEqual(before);
     });
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseS3Url } from '../s3/s3-url.js';
 import { analysisLineSchema } from './analysis-line.js';
 
 /**
@@ -153,6 +154,33 @@ export type InitRequest = z.input<typeof initRequestSchema>;
 export const initResponseSchema = z.object({ job_id: z.uuid() });
 
 /**
+ * An S3 source of an ingest call: the objects under `url` (`s3://bucket/prefix`), read with
+ * the user's credentials, which the server keeps sealed for the job and forgets when it ends.
+ * `endpoint` names an S3-compatible store other than AWS (the server must allow it).
+ */
+export const s3SourceSchema = z.strictObject({
+  url: z
+    .string()
+    .max(1100)
+    .refine(
+      (u) => parseS3Url(u) !== null,
+      'url must be s3://BUCKET/PREFIX with a valid bucket name',
+    ),
+  endpoint: z
+    .url({ protocol: /^https?$/, error: 'endpoint must be an http(s):// URL' })
+    .max(300)
+    .optional(),
+  region: z
+    .string()
+    .regex(/^[a-z0-9-]{2,32}$/, 'region must be an AWS region name such as eu-west-1')
+    .optional(),
+  access_key_id: z.string().min(1).max(256),
+  secret_access_key: z.string().min(1).max(1024),
+  session_token: z.string().min(1).max(8192).optional(),
+});
+export type S3Source = z.infer<typeof s3SourceSchema>;
+
+/**
  * An ingest call. Entries are validated one by one (an invalid one is answered in `items`
  * without failing the others), so the envelope only requires `entries` to be an array here.
  * `last: true` closes the manifest: the job completes once every entry has ended.
@@ -160,7 +188,8 @@ export const initResponseSchema = z.object({ job_id: z.uuid() });
 export const ingestRequestSchema = z.strictObject({
   job_id: jobIdSchema,
   entries: z.array(z.unknown()).optional(),
-  source: z.strictObject({ s3: z.unknown() }).optional(),
+  /** A bucket the server lists and imports itself, instead of `entries`. */
+  source: z.strictObject({ s3: s3SourceSchema }).optional(),
   last: z.boolean().optional(),
 });
 

@@ -3,19 +3,31 @@ import { ServerUnavailableError, TokenError } from '../import/api-client.js';
 import { dryRun } from '../import/dry-run.js';
 import { ImportOutput } from '../import/import-output.js';
 import { runImport, type ImportOptions } from '../import/import-run.js';
+import { runBucketImport } from '../import/bucket-run.js';
 
 /**
- * `sm-import import`: resolves to the exit code (0 every file done, duplicate or skipped; 1 some
+ * `sm-import import`: a folder tree analysed here, or a bucket (`s3://…`) the server imports
+ * itself; resolves to the exit code (0 every file done, duplicate or skipped; 1 some
  * failed or a path could not be read; 130 interrupted).
  * @throws UsageError for a refused token or an unreachable server (exit code 2).
  */
 export async function importCommand(
-  options: ImportOptions & { dryRun: boolean; json: boolean },
+  options: ImportOptions & { dryRun: boolean; json: boolean; endpoint?: string },
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WriteStream = process.stderr,
 ): Promise<number> {
   const output = new ImportOutput(options.json, out, err);
   try {
+    const [first] = options.paths;
+    if (first?.startsWith('s3://')) {
+      const result = await runBucketImport({ ...options, url: first }, output);
+      if (!result.final) {
+        output.finishJob(null, `Interrupted: the server goes on with job ${result.jobId}.`);
+        return 130;
+      }
+      output.finishJob(result.final, `Job ${result.final.job_id}: ${result.final.status}`);
+      return result.final.status === 'completed' && result.final.totals.failed === 0 ? 0 : 1;
+    }
     if (options.dryRun) {
       const { summary, failures, problems } = await dryRun(options, output);
       output.counts.uploaded = 0;

@@ -12,6 +12,7 @@ import {
   type ManifestEntry,
   type OnDuplicate,
   type RetryResponse,
+  type S3Source,
 } from '../../../shared/schemas/index.js';
 import {
   RETRY_DELAYS_MS,
@@ -115,6 +116,13 @@ export class ApiClient implements ImportApi {
   async ingest(jobId: string, entries: ManifestEntry[], last: boolean): Promise<IngestResponse> {
     return ingestResponseSchema.parse(
       await this.request('POST', '/ingest', { job_id: jobId, entries, last }),
+    );
+  }
+
+  /** Has the server import a bucket into the job (it lists and fetches the objects itself). */
+  async ingestBucket(jobId: string, source: S3Source): Promise<IngestResponse> {
+    return ingestResponseSchema.parse(
+      await this.request('POST', '/ingest', { job_id: jobId, source: { s3: source } }),
     );
   }
 

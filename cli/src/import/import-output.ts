@@ -105,6 +105,16 @@ export class ImportOutput {
     this.shown = false;
   }
 
+  /** The end of a job the server did alone (a bucket import): its counts, or its status line. */
+  finishJob(final: JobStatusResponse | null, headline: string): void {
+    this.clear();
+    if (this.json) {
+      if (final) this.out.write(`${JSON.stringify(final)}\n`);
+      return;
+    }
+    this.out.write(`${final ? jobSummary(final, headline) : headline}\n`);
+  }
+
   /** The end: the summary and failures for people, or the final status line for scripts. */
   finish(final: JobStatusResponse | object | null, failures: Failure[], headline: string): void {
     this.clear();
@@ -134,6 +144,23 @@ export class ImportOutput {
     }
     this.out.write(`${lines.join('\n')}\n`);
   }
+}
+
+/** The end of a job this machine only followed (a bucket import): the server's counts. */
+export function jobSummary(final: JobStatusResponse, headline: string): string {
+  const t = final.totals;
+  const lines = [
+    headline,
+    `  stored     ${t.completed}`,
+    `  duplicates ${t.duplicates}`,
+    ...(t.similar > 0 ? [`  similar    ${t.similar} kept beside a similar sound — both kept`] : []),
+    `  failed     ${t.failed}`,
+  ];
+  if (final.errors.length > 0) {
+    lines.push('', 'Failures:');
+    for (const e of final.errors) lines.push(`  ${e.path}: ${e.reason}`);
+  }
+  return lines.join('\n');
 }
 
 export function formatBytes(bytes: number): string {

@@ -14,9 +14,16 @@ import * as schema from './schema.js';
 /** The database as repositories see it: the same type over PGlite, PostgreSQL or a transaction. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
+/** Plain SQL on the database, as pg-boss takes it for a database it does not connect to. */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
 export interface DatabaseHandle {
   db: Database;
   kind: 'pglite' | 'postgres';
+  /** On PGlite, the one connection there is; null on PostgreSQL (others may connect). */
+  sql: SqlExecutor | null;
   close(): Promise<void>;
 }
 
@@ -45,7 +52,12 @@ export async function openDatabase(options: {
     try {
       const db = drizzlePg(pool, { schema });
       await migratePg(db, { migrationsFolder: migrationsFolder() });
-      return { db: db as unknown as Database, kind: 'postgres', close: () => pool.end() };
+      return {
+        db: db as unknown as Database,
+        kind: 'postgres',
+        sql: null,
+        close: () => pool.end(),
+      };
     } catch (error) {
       await pool.end();
       throw new Error(`cannot use the database at DATABASE_URL: ${(error as Error).message}`, {
@@ -63,5 +75,12 @@ export async function openDatabase(options: {
   keepStatistics(client, (error) => console.error(`ANALYZE failed: ${error.message}`));
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsFolder() });
-  return { db: db as unknown as Database, kind: 'pglite', close: () => client.close() };
+  const sql: SqlExecutor = {
+    async executeSql(text, values) {
+      // Without parameters pg-boss may send several statements in one text.
+      if (values && values.length > 0) return client.query(text, values);
+      return (await client.exec(text)).at(-1) ?? { rows: [] };
+    },
+  };
+  return { db: db as unknown as Database, kind: 'pglite', sql, close: () => client.close() };
 }

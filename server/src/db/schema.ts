@@ -261,3 +261,49 @@ export const audioFileSimilar = pgTable(
     check('audio_file_similar_not_self', sql`${t.assetId} <> ${t.similarAssetId}`),
   ],
 );
+
+/**
+ * A job's S3 source: where the server lists and fetches the files, how far the listing is, and
+ * the user's credentials for it, sealed (AES-256-GCM with the server's key) and cleared when
+ * the job ends.
+ */
+export const bucketSources = pgTable('bucket_sources', {
+  jobId: uuid('job_id')
+    .primaryKey()
+    .references(() => importJobs.id, { onDelete: 'cascade' }),
+  ownerId: uuid('owner_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  bucket: text('bucket').notNull(),
+  /** Empty, or ends with '/'. */
+  prefix: text('prefix').notNull(),
+  endpoint: text('endpoint'),
+  region: text('region').notNull(),
+  /** The sealed credentials; null once the job has ended (or was cancelled). */
+  credentials: text('credentials'),
+  /** The continuation token of the next page to list; null at the start and at the end. */
+  nextToken: text('next_token'),
+  listed: integer('listed').notNull().default(0),
+  listingDone: boolean('listing_done').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+/** One object of a bucket source: listed, then taken (analysed and ingested, or failed). */
+export const bucketObjects = pgTable(
+  'bucket_objects',
+  {
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => importJobs.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    etag: text('etag').notNull(),
+    taken: boolean('taken').notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.jobId, t.key] }),
+    index('bucket_objects_waiting_idx')
+      .on(t.jobId)
+      .where(sql`not ${t.taken}`),
+  ],
+);

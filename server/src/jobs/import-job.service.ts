@@ -8,11 +8,19 @@ import {
   type JobStatusResponse,
   type ManifestEntry,
   type RetryResponse,
+  type S3Source,
 } from '../../../shared/schemas/index.js';
 import type { AuthUser } from '../auth/auth.service.js';
 import type { Repositories, UnitOfWork } from '../db/unit-of-work.js';
 import type { JobErrorLogItem } from '../db/schema.js';
-import { conflict, notFound, notImplemented, payloadTooLarge, tooManyRequests } from '../errors.js';
+import {
+  badRequest,
+  conflict,
+  notFound,
+  notImplemented,
+  payloadTooLarge,
+  tooManyRequests,
+} from '../errors.js';
 import { describeRate, type RateLimiter } from '../http/rate-limit.js';
 import type { EventBus } from '../events/event-bus.js';
 import { BatchDeduper } from './batch-deduper.js';
@@ -26,6 +34,11 @@ import type { NewEntryLink } from '../library/similar-link.repository.js';
 /** Most failures a status answer lists. */
 const STATUS_ERROR_LIMIT = 1000;
 
+/** Starts a bucket import into a job (BucketImportService). */
+export interface BucketStarter {
+  start(user: AuthUser, jobId: string, source: S3Source): Promise<void>;
+}
+
 /** Import jobs: start, take manifests, report, cancel, retry. */
 export class ImportJobService {
   constructor(
@@ -34,6 +47,13 @@ export class ImportJobService {
     /** New jobs per user (null: no limit). */
     private readonly jobStarts: RateLimiter | null = null,
   ) {}
+
+  /** Who imports from a bucket when an ingest call names an S3 source (set once, at start). */
+  private buckets: BucketStarter | null = null;
+
+  useBuckets(buckets: BucketStarter): void {
+    this.buckets = buckets;
+  }
 
   /**
    * Starts a job for the user.
@@ -82,15 +102,27 @@ export class ImportJobService {
    * job and the user's library: identical bytes or the same sound become `duplicate` (by the
    * job's or the entry's `on_duplicate`), the rest wait for their upload, each answered with
    * the sounds it is similar to (`similar_to`).
+   * With an S3 `source` instead of entries, the server lists and imports the bucket itself
+   * (BucketImportService) and answers with the job.
    * @throws AppError 400 malformed request, 404 job not the caller's, 409 job ended,
-   *   413 too many entries, 501 an S3 source.
+   *   413 too many entries, 422 a bucket the server cannot read.
    */
   async ingest(user: AuthUser, body: unknown): Promise<IngestResponse> {
     const request = parseOrThrow(ingestRequestSchema, body, 'ingest request');
     if (request.source) {
-      throw notImplemented(
-        'ingesting from an S3 source is not supported yet: send the manifest as "entries"',
-      );
+      if (request.entries !== undefined || request.last !== undefined) {
+        throw badRequest('an ingest call takes "entries" or a "source", not both');
+      }
+      if (!this.buckets) throw notImplemented('this server does not import from buckets');
+      await this.buckets.start(user, request.job_id, request.source.s3);
+      const job = await this.ownedJob(user, request.job_id);
+      return {
+        job_id: job.id,
+        accepted: 0,
+        rejected: 0,
+        items: [],
+        job: await this.view(this.uow.repos, job),
+      };
     }
     const raw = request.entries ?? [];
     if (raw.length > MAX_ENTRIES_PER_INGEST) {

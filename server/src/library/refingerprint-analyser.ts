@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Fingerprint } from '../../../shared/analysis/index.js';
+import type { FileAnalysis } from '../../../shared/files/index.js';
 
 /** One stored file to analyse again. */
 export interface StoredFileRequest {
@@ -7,13 +8,17 @@ export interface StoredFileRequest {
   objectPath: string;
   /** The file's original path: its name helps tell its format, as it did at import. */
   name: string;
-  /** The xxh64 its bytes must have (16 hex digits). */
-  contentHash: string;
+  /** The xxh64 its bytes must have (16 hex digits); null for a file new to the library. */
+  contentHash: string | null;
 }
 
-/** The fingerprint a fresh import of the file would carry (null: silent), or why there is none. */
+/**
+ * The fingerprint a fresh import of the file would carry (null: silent) and the whole analysis
+ * (`file`, whose status says whether it was read), or why there is none. A file new to the
+ * library is always answered with its analysis: an unreadable one has status `error`.
+ */
 export type StoredFileOutcome =
-  { ok: true; fingerprint: Fingerprint | null } | { ok: false; reason: string };
+  { ok: true; fingerprint: Fingerprint | null; file: FileAnalysis } | { ok: false; reason: string };
 
 /** What the worker thread posts: once that it is ready, then one outcome per request. */
 export type AnalyserWorkerMessage = { ready: true } | { outcome: StoredFileOutcome };
@@ -24,7 +29,10 @@ export class AnalyserStartError extends Error {
   override name = 'AnalyserStartError';
 }
 
-/** The shared analysis core (decoders, essentia.js) in a worker thread, off the event loop. */
+/**
+ * The shared analysis core (decoders, essentia.js) in a worker thread, off the event loop: for
+ * re-fingerprinting stored files, and for files a bucket import fetches.
+ */
 export interface StoredFileAnalyser {
   /**
    * Analyses one file (one at a time): resolves with its outcome, also when the thread dies on

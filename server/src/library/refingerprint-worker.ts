@@ -78,6 +78,9 @@ async function reanalyse(request: StoredFileRequest): Promise<StoredFileOutcome>
     // The bytes it is handed are the object's: ffmpeg reads the object itself.
     ...(ffmpeg ? { transcodeToWav: () => transcodeFileToWav(objectPath) } : {}),
   });
+  if (contentHash === null) {
+    return { ok: true, fingerprint: result.analysis?.fingerprint ?? null, file: result };
+  }
   if (result.contentHash !== null && result.contentHash !== contentHash) {
     return {
       ok: false,
@@ -87,7 +90,7 @@ async function reanalyse(request: StoredFileRequest): Promise<StoredFileOutcome>
   if (result.status !== 'ok' || !result.analysis) {
     return { ok: false, reason: result.error ?? 'it could not be analysed' };
   }
-  return { ok: true, fingerprint: result.analysis.fingerprint };
+  return { ok: true, fingerprint: result.analysis.fingerprint, file: result };
 }
 
 port.on('message', (request: StoredFileRequest) => {

@@ -9,7 +9,7 @@ import {
   type TestS3Server,
 } from '../../../testing/s3-server.js';
 import { loadConfig } from '../config.js';
-import { parseS3Url } from './s3-location.js';
+import { parseS3Url } from '../../../shared/s3/s3-url.js';
 import { ObjectStoreUnavailableError, S3ObjectStore } from './s3-object-store.js';
 
 // The S3 object store against an S3-compatible server (s3rver) on this machine: the calls the

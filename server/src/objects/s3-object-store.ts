@@ -13,6 +13,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import type { ByteRange, ObjectStore } from './object-store.js';
+import { describeS3Error, s3Status } from './s3-errors.js';
 import { S3_MAX_PUT_BYTES, type S3Location } from './s3-location.js';
 
 /** The store could not be reached or refused this server: the message says what it answered. */
@@ -40,35 +41,10 @@ export function s3ClientFor(location: S3Location): S3Client {
   });
 }
 
-/** What answers without a body (HEAD) mean, where the SDK can only say "Unknown". */
-const STATUS_MEANINGS: Record<number, string> = {
-  301: 'the bucket is in another region: set AWS_REGION to its region',
-  400: 'the store refused the request: check AWS_REGION and OBJECT_STORE_ENDPOINT',
-  403: 'access denied: check the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or AWS_PROFILE) and that they may use this bucket',
-  404: 'there is no such bucket',
-};
-
-/** What an S3 error says, for a person: its code, status and message. */
-export function describeS3Error(error: unknown): string {
-  if (error instanceof S3ServiceException) {
-    const status = error.$metadata.httpStatusCode;
-    const where = status ? ` (HTTP ${status})` : '';
-    if (error.name === 'Unknown' || error.message === 'UnknownError' || !error.message) {
-      const meaning = status === undefined ? undefined : STATUS_MEANINGS[status];
-      return `${meaning ?? 'the store answered with an error'}${where}`;
-    }
-    const said = error.message !== error.name ? `: ${error.message}` : '';
-    return `${error.name}${where}${said}`;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
 function isNotFound(error: unknown): boolean {
   return (
     error instanceof S3ServiceException &&
-    (error.name === 'NotFound' ||
-      error.name === 'NoSuchKey' ||
-      error.$metadata.httpStatusCode === 404)
+    (error.name === 'NotFound' || error.name === 'NoSuchKey' || s3Status(error) === 404)
   );
 }
 

@@ -379,6 +379,31 @@ export class UploadService {
    * another upload meanwhile is left as it is.
    * @throws AppError 409 when it no longer waits for this upload.
    */
+  /**
+   * Fails an entry that waits for its bytes, with the reason (a bucket object the user's quota
+   * has no room for). Not retryable: `retry` puts back what a client can upload again, and no
+   * client holds a bucket's object. Nothing happens to an entry that no longer waits.
+   */
+  async failWaiting(user: AuthUser, entryId: string, reason: string): Promise<void> {
+    const changed = await this.uow.forUser(user.id, async (repos) => {
+      const current = await repos.entries.lock(entryId);
+      if (!current || (current.state !== 'pending_upload' && current.state !== 'uploading'))
+        return null;
+      const entry = await repos.entries.update(entryId, {
+        state: 'failed',
+        reason,
+        retryable: false,
+        uploadId: null,
+      });
+      return { job: await repos.jobs.refresh(entry.jobId), entry };
+    });
+    if (changed)
+      this.events.publish(
+        user.id,
+        await loadUpdateEvent(this.uow.repos, changed.job, [changed.entry]),
+      );
+  }
+
   private async failUpload(
     user: AuthUser,
     entryId: string,

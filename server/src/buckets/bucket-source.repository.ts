@@ -1,0 +1,111 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.js';
+import { bucketObjects, bucketSources } from '../db/schema.js';
+import type { ListedObject } from './bucket-reader.js';
+
+export type BucketSourceRow = typeof bucketSources.$inferSelect;
+export type NewBucketSourceRow = typeof bucketSources.$inferInsert;
+
+/** The bucket sources of import jobs and the objects listed from them. */
+export class BucketSourceRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Records a job's source; false when the job has one already. */
+  async create(row: NewBucketSourceRow): Promise<boolean> {
+    const made = await this.db
+      .insert(bucketSources)
+      .values(row)
+      .onConflictDoNothing()
+      .returning({ jobId: bucketSources.jobId });
+    return made.length > 0;
+  }
+
+  async find(jobId: string): Promise<BucketSourceRow | null> {
+    const [row] = await this.db.select().from(bucketSources).where(eq(bucketSources.jobId, jobId));
+    return row ?? null;
+  }
+
+  /**
+   * Records a listed page and where the next one starts, in one transaction: a lister that
+   * dies lists again from the last page it recorded (objects seen twice are kept once).
+   */
+  async recordPage(jobId: string, objects: ListedObject[], next: string | null): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const added =
+        objects.length === 0
+          ? []
+          : await tx
+              .insert(bucketObjects)
+              .values(objects.map((o) => ({ jobId, ...o })))
+              .onConflictDoNothing()
+              .returning({ key: bucketObjects.key });
+      await tx
+        .update(bucketSources)
+        .set({
+          nextToken: next,
+          listingDone: next === null,
+          listed: sql`${bucketSources.listed} + ${added.length}`,
+        })
+        .where(eq(bucketSources.jobId, jobId));
+    });
+  }
+
+  /** Marks an object taken; false when it was taken already (a job run twice by the queue). */
+  async take(jobId: string, key: string): Promise<boolean> {
+    const taken = await this.db
+      .update(bucketObjects)
+      .set({ taken: true })
+      .where(
+        and(
+          eq(bucketObjects.jobId, jobId),
+          eq(bucketObjects.key, key),
+          eq(bucketObjects.taken, false),
+        ),
+      )
+      .returning({ key: bucketObjects.key });
+    return taken.length > 0;
+  }
+
+  /** Listed objects not yet taken. */
+  async waiting(jobId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(bucketObjects)
+      .where(and(eq(bucketObjects.jobId, jobId), eq(bucketObjects.taken, false)));
+    return row?.n ?? 0;
+  }
+
+  /** Keys of objects not yet taken, after `after` in key order: the next `limit`. */
+  async waitingKeys(jobId: string, after: string, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .select({ key: bucketObjects.key })
+      .from(bucketObjects)
+      .where(
+        and(
+          eq(bucketObjects.jobId, jobId),
+          eq(bucketObjects.taken, false),
+          gt(bucketObjects.key, after),
+        ),
+      )
+      .orderBy(asc(bucketObjects.key))
+      .limit(limit);
+    return rows.map((r) => r.key);
+  }
+
+  /** The object as listed, while it waits to be taken; null once taken (or never listed). */
+  async waitingObject(jobId: string, key: string): Promise<ListedObject | null> {
+    const [row] = await this.db
+      .select()
+      .from(bucketObjects)
+      .where(and(eq(bucketObjects.jobId, jobId), eq(bucketObjects.key, key)));
+    return row && !row.taken ? { key: row.key, sizeBytes: row.sizeBytes, etag: row.etag } : null;
+  }
+
+  /** Forgets the job's credentials (it ended, or was cancelled). */
+  async forgetCredentials(jobId: string): Promise<void> {
+    await this.db
+      .update(bucketSources)
+      .set({ credentials: null })
+      .where(eq(bucketSources.jobId, jobId));
+  }
+}

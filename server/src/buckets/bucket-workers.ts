@@ -1,0 +1,56 @@
+import type PgBoss from 'pg-boss';
+import {
+  createStoredFileAnalyser,
+  type StoredFileAnalyser,
+} from '../library/refingerprint-analyser.js';
+import type { QueueSettings, WorkQueue } from '../queue/work-queue.js';
+import {
+  LIST_QUEUE,
+  OBJECT_QUEUE,
+  type BucketImportService,
+  type ListJob,
+  type ObjectJob,
+} from './bucket-import.service.js';
+
+/** The bucket queues: a listing may take long (millions of keys); an object, a few minutes. */
+export const BUCKET_QUEUES: QueueSettings[] = [
+  { name: LIST_QUEUE, retryLimit: 10, retryDelaySeconds: 5, expireInSeconds: 6 * 3600 },
+  { name: OBJECT_QUEUE, retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: 1800 },
+];
+
+const POLL_SECONDS = 1;
+
+/**
+ * This process's share of bucket imports: `count` workers, each with its own analysis thread,
+ * taking one object at a time from the queue, and one lister. Zero takes no bucket work here.
+ */
+export async function startBucketWorkers(
+  queue: WorkQueue,
+  buckets: BucketImportService,
+  count: number,
+): Promise<{ stop(): Promise<void> }> {
+  const analysers: StoredFileAnalyser[] = [];
+  if (count > 0) {
+    await queue.work<ListJob>(
+      LIST_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
+      async ([job]: PgBoss.JobWithMetadata<ListJob>[]) =>
+        buckets.list(job!.data.jobId, job!.retryCount >= job!.retryLimit),
+    );
+  }
+  for (let i = 0; i < count; i++) {
+    const analyser = createStoredFileAnalyser();
+    analysers.push(analyser);
+    await queue.work<ObjectJob>(
+      OBJECT_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
+      async ([job]: PgBoss.JobWithMetadata<ObjectJob>[]) =>
+        buckets.take(job!.data, analyser, job!.retryCount >= job!.retryLimit),
+    );
+  }
+  return {
+    async stop() {
+      await Promise.all(analysers.map((a) => a.close()));
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import PgBoss from 'pg-boss';
+import type { DatabaseHandle } from '../db/database.js';
+
+/** The background work of the server, in its own database: pg-boss. */
+export type WorkQueue = PgBoss;
+
+/** How a queue retries a job that threw, and how long one run may take before it is retried. */
+export interface QueueSettings {
+  name: string;
+  retryLimit: number;
+  retryDelaySeconds: number;
+  expireInSeconds: number;
+}
+
+/**
+ * Starts pg-boss on the server's database: on PostgreSQL with connections of its own (any
+ * number of server processes share the queues, each job runs once), on PGlite through its one
+ * connection. Jobs survive restarts; a job that throws is tried again with exponential backoff,
+ * and one whose process died is tried again once it expires.
+ */
+export async function startWorkQueue(
+  database: DatabaseHandle,
+  databaseUrl: string | null,
+  queues: QueueSettings[],
+  log: (line: string) => void,
+): Promise<WorkQueue> {
+  const boss = databaseUrl
+    ? new PgBoss({
+        connectionString: databaseUrl,
+        max: 4,
+        application_name: 'sm-server work queue',
+        schedule: false,
+      })
+    : new PgBoss({ db: database.sql!, schedule: false });
+  boss.on('error', (error: Error) => log(`work queue: ${error.message}`));
+  await boss.start();
+  for (const q of queues) {
+    await boss.createQueue(q.name, {
+      name: q.name,
+      retryLimit: q.retryLimit,
+      retryDelay: q.retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: q.expireInSeconds,
+    });
+  }
+  return boss;
+}

@@ -1,0 +1,235 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3_TEST_CREDENTIALS, startS3Server, type TestS3Server } from '../../testing/s3-server.js';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { startServerProcess, type ServerProcess } from '../../testing/server-process.js';
+import { api, databaseKinds, FIXTURES, listLibrary } from './harness.js';
+import { CliRun, jsonLines, shown } from '../../cli/test/cli-process.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+
+// Import from an S3 bucket on the server (s3rver): the server lists the prefix, fetches each
+// object, analyses it with the shared core and takes it through the same ingest and commit as
+// an uploaded file. A bucket with copies, a file that is not audio and a damaged file; a bucket
+// the server cannot read answered at ingest; the credentials forgotten once the job ends.
+
+const BUCKET = 'sm-bucket-import';
+/** key under `pack/` → fixture */
+const OBJECTS: Record<string, string> = {
+  'Kick_03.wav': 'oneshots/Kick_03.wav',
+  'drums/Kick copy.wav': 'oneshots/Kick_03.wav', // the same bytes under another name
+  'drums/Kick_03.mp3': 'dupes/Kick_03.mp3', // the same sound, another format
+  'CLAP_808_24bit.wav': 'oneshots/CLAP_808_24bit.wav',
+  'loops/Bass 124 Gmaj.flac': 'loops/Bass 124 Gmaj.flac',
+  'bad/truncated.mp3': 'bad/truncated.mp3',
+};
+/** What the library holds after: each sound once (which of the three kicks depends on which
+ * worker took its object first). */
+const STORED = ['CLAP_808_24bit.wav', 'loops/Bass 124 Gmaj.flac'];
+const KICKS = ['Kick_03.wav', 'drums/Kick copy.wav', 'drums/Kick_03.mp3'];
+
+let s3: TestS3Server;
+
+beforeAll(async () => {
+  s3 = await startS3Server([BUCKET]);
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: S3_TEST_CREDENTIALS,
+  });
+  for (const [key, fixture] of Object.entries(OBJECTS)) {
+    await client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: `pack/${key}`,
+        Body: await readFile(join(FIXTURES, fixture)),
+      }),
+    );
+  }
+  await client.send(
+    new PutObjectCommand({ Bucket: BUCKET, Key: 'pack/README.txt', Body: 'not audio' }),
+  );
+  await client.send(
+    new PutObjectCommand({ Bucket: BUCKET, Key: 'elsewhere/Kick.wav', Body: 'outside the prefix' }),
+  );
+});
+afterAll(async () => s3?.close());
+
+function source(overrides: Record<string, unknown> = {}) {
+  return {
+    s3: {
+      url: `s3://${BUCKET}/pack`,
+      endpoint: s3.endpoint,
+      access_key_id: S3_TEST_CREDENTIALS.accessKeyId,
+      secret_access_key: S3_TEST_CREDENTIALS.secretAccessKey,
+      ...overrides,
+    },
+  };
+}
+
+describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
+  let t: ServerProcess;
+  let token: string;
+
+  beforeAll(async () => {
+    t = await startServerProcess({
+      database: kind,
+      users: ['ana', 'ben'],
+      env: { BUCKET_ENDPOINTS: s3.endpoint, BUCKET_WORKERS: '2' },
+    });
+    token = t.tokens.ana!;
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  /** The job's sealed credentials as the database holds them (the server stopped first). */
+  async function storedCredentials(jobId: string): Promise<unknown[]> {
+    await t.stop();
+    const query = 'select credentials from bucket_sources where job_id = $1';
+    if (t.databaseUrl) {
+      const client = new pg.Client({ connectionString: t.databaseUrl });
+      await client.connect();
+      try {
+        return (await client.query(query, [jobId])).rows;
+      } finally {
+        await client.end();
+      }
+    }
+    const db = await PGlite.create(join(t.dataDir, 'db'));
+    try {
+      return (await db.query(query, [jobId])).rows;
+    } finally {
+      await db.close();
+    }
+  }
+
+  async function finished(jobId: string) {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const status = await api(t.url, token).status(jobId);
+      const body = status.body as { status: string };
+      if (body.status === 'completed' || body.status === 'failed') return status.body;
+      if (Date.now() > deadline) throw new Error(`the job did not end: ${JSON.stringify(body)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  it('answers at ingest when the bucket cannot be read, and starts nothing', async () => {
+    const jobId = (await api(t.url, token).init()).body.job_id as string;
+    const refused = await api(t.url, token).ingest({
+      job_id: jobId,
+      source: source({ access_key_id: 'WRONGKEY' }),
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.message).toMatch(/^cannot read s3:\/\/sm-bucket-import\/pack: /);
+    expect(JSON.stringify(refused.body)).not.toContain('S3RVER');
+
+    const missing = await api(t.url, token).ingest({
+      job_id: jobId,
+      source: source({ url: 's3://sm-no-such-bucket/pack' }),
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.message).toMatch(/NoSuchBucket/);
+
+    const elsewhere = await api(t.url, token).ingest({
+      job_id: jobId,
+      source: source({ endpoint: 'http://169.254.169.254' }),
+    });
+    expect(elsewhere.status).toBe(422);
+    expect(elsewhere.body.error.message).toMatch(
+      /does not import from http:\/\/169\.254\.169\.254.*BUCKET_ENDPOINTS/,
+    );
+
+    const both = await api(t.url, token).ingest({ job_id: jobId, source: source(), entries: [] });
+    expect(both.status).toBe(400);
+    expect((await api(t.url, token).status(jobId)).body).toMatchObject({ status: 'queued' });
+  });
+
+  it('sm-import import s3://… starts the job, follows it and exits as a folder import does', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'sm-bucket-cli-'));
+    const env = (aws: Record<string, string>) => ({
+      SM_SERVER: t.url,
+      SM_TOKEN: t.tokens.ben!,
+      SM_IMPORT_STATE_DIR: home,
+      XDG_CONFIG_HOME: home,
+      HOME: home,
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...aws,
+    });
+    const args = ['import', `s3://${BUCKET}/pack`, '--endpoint', s3.endpoint, '--json'];
+    try {
+      const refused = await new CliRun(
+        args,
+        env({ AWS_ACCESS_KEY_ID: 'WRONGKEY', AWS_SECRET_ACCESS_KEY: 'x' }),
+      ).done;
+      expect(refused.code, shown(refused)).toBe(2);
+      expect(refused.stderr).toMatch(
+        /cannot read s3:\/\/sm-bucket-import\/pack: InvalidAccessKeyId/,
+      );
+
+      const none = await new CliRun(args, env({})).done;
+      expect(none.code, shown(none)).toBe(2);
+      expect(none.stderr).toMatch(/no AWS credentials for the bucket/);
+
+      const run = await new CliRun(
+        args,
+        env({
+          AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
+        }),
+        120_000,
+      ).done;
+      // The damaged file failed: exit 1, as for a folder.
+      expect(run.code, shown(run)).toBe(1);
+      const lines = jsonLines(run.stdout);
+      expect(lines[0]).toMatchObject({ type: 'job', source: `s3://${BUCKET}/pack` });
+      expect(lines.some((l) => l.type === 'bulk_import.update')).toBe(true);
+      expect(lines.at(-1)).toMatchObject({
+        status: 'completed',
+        source: `sm-import s3://${BUCKET}/pack`,
+        totals: { completed: 3, duplicates: 2, failed: 1 },
+      });
+      expect(run.stdout + run.stderr).not.toContain(S3_TEST_CREDENTIALS.secretAccessKey);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('stores each new sound once, marks copies and records what it could not read', async () => {
+    const jobId = (await api(t.url, token).init({ source: 'bucket' })).body.job_id as string;
+    const started = await api(t.url, token).ingest({ job_id: jobId, source: source() });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect(started.body).toMatchObject({ job_id: jobId, accepted: 0, items: [] });
+
+    const final = await finished(jobId);
+    expect(final, JSON.stringify(final)).toMatchObject({
+      status: 'completed',
+      manifest_closed: true,
+      totals: { completed: 3, duplicates: 2, failed: 1, queued: 0, processing: 0 },
+    });
+    expect((final as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual([
+      'bad/truncated.mp3',
+    ]);
+
+    const library = await listLibrary(t.url, token);
+    const paths = library.map((f) => f.path as string);
+    expect(paths.filter((p) => !KICKS.includes(p)).sort()).toEqual(STORED);
+    expect(paths.filter((p) => KICKS.includes(p))).toHaveLength(1);
+    for (const file of library) {
+      const res = await fetch(`${t.url}/api/v1/audio/files/${file.id}/content`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const source = await readFile(join(FIXTURES, OBJECTS[file.path as string]!));
+      expect(Buffer.from(await res.arrayBuffer()).equals(source), `${file.path}`).toBe(true);
+    }
+    // The job ended: its credentials are gone from the database, and no log line holds them.
+    expect(t.log()).not.toContain(S3_TEST_CREDENTIALS.secretAccessKey);
+    expect(await storedCredentials(jobId)).toEqual([{ credentials: null }]);
+  }, 180_000);
+});
