@@ -182,13 +182,29 @@ export class BucketImportService {
     if (!source || !listed) return;
     const path = job.key.slice(source.prefix.length);
     const owner = await this.uow.repos.users.findById(source.ownerId);
-    const reader = await this.readerFor(source);
-    if (!owner || !reader || (await this.ended(source))) {
+    if (!owner) return;
+    const user = toAuthUser(owner);
+    let reader: BucketReader | null;
+    try {
+      reader = await this.readerFor(source);
+    } catch (error) {
+      // Credentials this process cannot open (another SECRET_KEY): another process may.
+      if (!lastAttempt) throw error;
+      await this.fail(
+        user,
+        job.jobId,
+        path,
+        `the server could not import it: ${errorMessage(error)}`,
+      );
+      await this.sources.take(job.jobId, job.key);
+      await this.finishIfDone(source);
+      return;
+    }
+    if (!reader || (await this.ended(source))) {
       await this.sources.take(job.jobId, job.key);
       reader?.close();
       return;
     }
-    const user = toAuthUser(owner);
     if (listed.sizeBytes > this.options.maxFileBytes) {
       reader.close();
       const error = `the file has ${listed.sizeBytes} bytes; this server takes at most ${this.options.maxFileBytes} per file`;

@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState, useSyncExternalStore } from 'react';
 import { PlayerProvider } from '../../player/PlayerProvider/PlayerProvider.js';
 import type { ImportStep } from '../../queue/queue-types.js';
+import { BucketImport } from '../BucketImport/BucketImport.js';
 import { Chooser } from '../Chooser/Chooser.js';
 import { isKept } from '../controller/duplicate-groups.js';
 import type { ImportController } from '../controller/import-controller.js';
@@ -97,6 +98,7 @@ export function ImportPage({ controller }: { controller: ImportController }) {
             onPick={(pick) => controller.addPick(pick)}
             label={view.files.length ? 'Add another folder' : 'Choose folder'}
           />
+          {view.files.length === 0 && <BucketImport />}
           {view.files.length > 0 && (
             <div className="chosen">
               <p data-testid="chosen-summary">
