@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './paths.js';
 
-// The tests' own S3 clients run on the lockfile's SDK, as the server does (s3ClientFor).
+// The tests' own S3 clients run on the lockfile's SDK, as the server does (s3ClientConfig).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** s3rver's only credentials: any other key is refused (InvalidAccessKeyId), as S3 would. */

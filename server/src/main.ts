@@ -4,11 +4,14 @@ import { startServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { AppError } from './errors.js';
-import { createAuthService } from './services.js';
+import { createAuthService, createServices } from './services.js';
+import { startBucketWorkers } from './buckets/bucket-workers.js';
 import { ensureLocalUser, LOCAL_USER } from './local-user.js';
 
 const USAGE = `usage:
   sm-server start                 start the server (HOST, PORT, DATA_DIR, DATABASE_URL, ...)
+  sm-server worker                take bucket-import work only, no HTTP (needs DATABASE_URL;
+                                  BUCKET_WORKERS objects at once)
   sm-server user add NAME [--json] [--quota-bytes N] [--quota-files N]
                                   create a user and print its first token
   sm-server user token NAME [--label LABEL] [--json]
@@ -142,9 +145,47 @@ async function user(args: string[]): Promise<void> {
   }
 }
 
+/**
+ * `sm-server worker`: a process that takes bucket-import work from the queue on PostgreSQL and
+ * serves no requests, for operators who run the analysis on other machines than the API.
+ */
+async function worker(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) {
+    throw new UsageError(
+      'sm-server worker needs DATABASE_URL (PostgreSQL): with PGlite, sm-server start does the work in its own process',
+    );
+  }
+  if (config.bucketWorkers === 0)
+    throw new UsageError('BUCKET_WORKERS=0 leaves a worker nothing to do');
+  await mkdir(config.dataDir, { recursive: true });
+  const database = await openDatabase(config);
+  const services = await createServices(database, config).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
+  const workers = await startBucketWorkers(services.queue, services.buckets, config.bucketWorkers);
+  console.log(`worker: taking bucket-import work, ${config.bucketWorkers} objects at once`);
+  const stop = (signal: string) => {
+    console.log(`${signal}: stopping`);
+    void (async () => {
+      await services.queue.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await workers.stop();
+      await services.events.close();
+      await database.close();
+    })().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'start' && rest.length === 0) return start();
+  if (command === 'worker' && rest.length === 0) return worker();
   if (command === 'user') return user(rest);
   if (command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);

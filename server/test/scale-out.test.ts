@@ -2,11 +2,13 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { bulkImportUpdateSchema, type BulkImportUpdate } from '../../shared/schemas/index.js';
-import { listLibrary } from '../../testing/api.js';
+import { api, listLibrary } from '../../testing/api.js';
+import { SM_SERVER_BIN } from '../../testing/paths.js';
 import { S3_TEST_CREDENTIALS, startS3Server, type TestS3Server } from '../../testing/s3-server.js';
 import { createServerData, databaseKinds, type ServerData } from '../../testing/server-data.js';
 import { startServerProcess, type ServerProcess } from '../../testing/server-process.js';
@@ -37,6 +39,15 @@ const STORED = Object.keys(FOLDER)
 const BUCKET = 'sm-shared';
 
 const onPostgres = databaseKinds().includes('postgres');
+
+/** Polls `ready` every 200 ms until it holds. */
+async function waitFor(what: string, ready: () => boolean | Promise<boolean>, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 /** Every `bulk_import.update` a user's WebSocket on `url` receives, for all their jobs. */
 function followAll(url: string, token: string) {
@@ -205,6 +216,90 @@ describe.runIf(onPostgres)('two server processes on one PostgreSQL and one S3 bu
       feed.close();
       await libraryIsExact('killed/', why);
     } finally {
+      await stopBoth();
+    }
+  }, 240_000);
+  it('a server that takes no bucket work and an sm-server worker that does', async () => {
+    const prefix = 'from-worker/';
+    dataA = await createServerData({ database: 'postgres', label: 'scale' });
+    dataB = await sameDatabase(dataA);
+    const shared = {
+      ...s3.serverEnv(BUCKET, prefix),
+      SECRET_KEY: 'c0ffee00'.repeat(8),
+      BUCKET_ENDPOINTS: s3.endpoint,
+    };
+    a = await startServerProcess({
+      data: dataA,
+      env: { ...shared, BUCKET_WORKERS: '0' },
+      users: ['ana'],
+    });
+    token = a.tokens.ana!;
+    const worker = spawn(process.execPath, [SM_SERVER_BIN, 'worker'], {
+      env: { ...process.env, ...dataB.env, ...shared, BUCKET_WORKERS: '2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    worker.stdout.setEncoding('utf8').on('data', (t: string) => (log += t));
+    worker.stderr.setEncoding('utf8').on('data', (t: string) => (log += t));
+    try {
+      await waitFor('the worker to start', () => log.includes('worker: taking bucket-import work'));
+      // The files of the folder, as objects of the bucket under `bucket/`.
+      const client = new S3Client({
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+        region: 'us-east-1',
+        credentials: S3_TEST_CREDENTIALS,
+      });
+      for (const path of Object.keys(FOLDER)) {
+        const body = await readFile(join(folder, path));
+        await client.send(
+          new PutObjectCommand({ Bucket: BUCKET, Key: `bucket/${path}`, Body: body }),
+        );
+      }
+      const rest = api(a.url, token);
+      const jobId = (await rest.init()).body.job_id as string;
+      const started = await rest.ingest({
+        job_id: jobId,
+        source: {
+          s3: {
+            url: `s3://${BUCKET}/bucket`,
+            endpoint: s3.endpoint,
+            access_key_id: S3_TEST_CREDENTIALS.accessKeyId,
+            secret_access_key: S3_TEST_CREDENTIALS.secretAccessKey,
+          },
+        },
+      });
+      expect(started.status, JSON.stringify(started.body)).toBe(200);
+      let final: any = null;
+      await waitFor(
+        'the job to end',
+        async () => {
+          final = (await rest.status(jobId)).body;
+          return ['completed', 'failed'].includes(final.status);
+        },
+        120_000,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(final)}\nworker:\n${log.slice(-3000)}`);
+      });
+      const why = `${JSON.stringify(final)}\nworker:\n${log.slice(-3000)}`;
+      expect(final, why).toMatchObject({
+        status: 'completed',
+        totals: { completed: STORED.length, duplicates: 1, failed: 0 },
+      });
+      // A served no bucket work (BUCKET_WORKERS=0): the worker stored every file.
+      // Of the two kicks, the one a worker took first is kept.
+      const kicks = [`${ROOT}/Kick_03.wav`, `${ROOT}/dupes/Kick_03.mp3`];
+      const paths = (await listLibrary(a.url, token)).map((f) => `${ROOT}/${f.path as string}`);
+      expect(paths.filter((p) => !kicks.includes(p)).sort(), why).toEqual(
+        STORED.filter((p) => !kicks.includes(p)),
+      );
+      expect(
+        paths.filter((p) => kicks.includes(p)),
+        why,
+      ).toHaveLength(1);
+    } finally {
+      worker.kill('SIGTERM');
+      await new Promise((done) => worker.once('exit', done));
       await stopBoth();
     }
   }, 240_000);

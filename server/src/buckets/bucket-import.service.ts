@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toManifestEntry, errorMessage } from '../../../shared/files/index.js';
 import { relativePathSchema, type S3Source } from '../../../shared/schemas/index.js';
@@ -227,7 +227,7 @@ export class BucketImportService {
       if (fetched !== null) {
         await this.fail(user, job.jobId, path, fetched);
       } else {
-        await this.analyseAndIngest(user, job.jobId, path, file, analyser);
+        await this.analyseAndIngest(user, job.jobId, path, file, analyser, lastAttempt);
       }
       await this.sources.take(job.jobId, job.key);
     } catch (error) {
@@ -248,6 +248,7 @@ export class BucketImportService {
     path: string,
     file: string,
     analyser: StoredFileAnalyser,
+    lastAttempt: boolean,
   ): Promise<void> {
     const outcome = await analyser.analyse({ objectPath: file, name: path, contentHash: null });
     if (!outcome.ok) throw new Error(outcome.reason);
@@ -255,21 +256,21 @@ export class BucketImportService {
     if (outcome.file.status === 'skipped') return;
     const item = await this.ingestOne(user, jobId, toManifestEntry(outcome.file, path));
     if (!item?.upload || !item.entry_id) return;
+    const entryId = item.entry_id;
     const uploadId = randomUUID();
     try {
-      await this.uploads.begin(user, item.entry_id, outcome.file.sizeBytes, uploadId);
+      await this.uploads.begin(user, entryId, outcome.file.sizeBytes, uploadId);
+      await this.uploads.placeUpload(uploadId, file);
+      await this.uploads.finish(user, uploadId);
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      // Quota, or the entry no longer waits (cancelled): the entry says why.
-      await this.uploads.failWaiting(user, item.entry_id, error.message);
-      return;
-    }
-    try {
-      await rename(file, this.uploads.uploadPath(uploadId));
-      await this.uploads.finish(user, uploadId).catch((error: unknown) => {
-        // A refusal (quota, the entry cancelled meanwhile) is on the entry already.
-        if (!(error instanceof AppError)) throw error;
-      });
+      // A refusal (quota, the entry cancelled meanwhile) is the entry's reason; anything else
+      // is tried again, and on the last try too.
+      if (!(error instanceof AppError) && !lastAttempt) throw error;
+      await this.uploads.failWaiting(
+        user,
+        entryId,
+        `the server could not store it: ${errorMessage(error)}`,
+      );
     } finally {
       await this.uploads.discardUpload(uploadId);
     }

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { s3ClientConfig } from '../objects/s3-client-config.js';
 
 /** One bucket import's view of its source: where, and with whose credentials. */
 export interface BucketAccess {
@@ -37,17 +38,11 @@ export class BucketReader {
 
   /** A reader for the bucket (the AWS SDK loads at the first one). */
   static async open(access: BucketAccess): Promise<BucketReader> {
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const sdk = await import('@aws-sdk/client-s3');
     const client = new sdk.S3Client({
-      region: access.region,
-      credentials: access.credentials,
-      followRegionRedirects: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
+      ...s3ClientConfig(access),
       maxAttempts: 2,
       requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: 10_000 },
-      ...(access.endpoint ? { endpoint: access.endpoint, forcePathStyle: true } : {}),
     });
     return new BucketReader(access, sdk, client);
   }

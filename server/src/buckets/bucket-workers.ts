@@ -30,22 +30,36 @@ export async function startBucketWorkers(
   count: number,
 ): Promise<{ stop(): Promise<void> }> {
   const analysers: StoredFileAnalyser[] = [];
+  /**
+   * pg-boss waits out its polling interval after each job, however short the job: a worker
+   * that finished one is told to fetch the next at once, so that a queue of small objects
+   * goes as fast as they are analysed (an empty queue is polled every POLL_SECONDS).
+   */
+  const next = (id: string) => {
+    if (id) queue.notifyWorker(id);
+  };
   if (count > 0) {
-    await queue.work<ListJob>(
+    let id = '';
+    id = await queue.work<ListJob>(
       LIST_QUEUE,
       { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
-      async ([job]: PgBoss.JobWithMetadata<ListJob>[]) =>
-        buckets.list(job!.data.jobId, job!.retryCount >= job!.retryLimit),
+      async ([job]: PgBoss.JobWithMetadata<ListJob>[]) => {
+        await buckets.list(job!.data.jobId, job!.retryCount >= job!.retryLimit);
+        next(id);
+      },
     );
   }
   for (let i = 0; i < count; i++) {
     const analyser = createStoredFileAnalyser();
     analysers.push(analyser);
-    await queue.work<ObjectJob>(
+    let id = '';
+    id = await queue.work<ObjectJob>(
       OBJECT_QUEUE,
       { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
-      async ([job]: PgBoss.JobWithMetadata<ObjectJob>[]) =>
-        buckets.take(job!.data, analyser, job!.retryCount >= job!.retryLimit),
+      async ([job]: PgBoss.JobWithMetadata<ObjectJob>[]) => {
+        await buckets.take(job!.data, analyser, job!.retryCount >= job!.retryLimit);
+        next(id);
+      },
     );
   }
   return {

@@ -13,6 +13,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import type { ByteRange, ObjectStore } from './object-store.js';
+import { s3ClientConfig } from './s3-client-config.js';
 import { describeS3Error, s3Status } from './s3-errors.js';
 import { S3_MAX_PUT_BYTES, type S3Location } from './s3-location.js';
 
@@ -20,25 +21,6 @@ import { S3_MAX_PUT_BYTES, type S3Location } from './s3-location.js';
 export class ObjectStoreUnavailableError extends Error {
   readonly code = 'OBJECT_STORE_UNAVAILABLE';
   override name = 'ObjectStoreUnavailableError';
-}
-
-/**
- * A client for the location. Credentials and region come the way AWS tools take them
- * (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_PROFILE`,
- * `AWS_REGION`); the region defaults to us-east-1. Checksums are sent only where S3 requires
- * them, which every S3-compatible store accepts.
- */
-export function s3ClientFor(location: S3Location): S3Client {
-  // The SDK warns on Node 20 that its releases from January 2027 will need Node 22; the
-  // lockfile pins one that runs on Node 20, so the warning says nothing to an operator.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  return new S3Client({
-    region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1',
-    followRegionRedirects: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(location.endpoint ? { endpoint: location.endpoint, forcePathStyle: true } : {}),
-  });
 }
 
 function isNotFound(error: unknown): boolean {
@@ -62,7 +44,14 @@ export class S3ObjectStore implements ObjectStore {
     private readonly scratchDir: string,
     client?: S3Client,
   ) {
-    this.client = client ?? s3ClientFor(location);
+    this.client =
+      client ??
+      new S3Client(
+        s3ClientConfig({
+          region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || null,
+          endpoint: location.endpoint,
+        }),
+      );
   }
 
   /**

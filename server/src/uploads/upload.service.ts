@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { XXHashAPI } from 'xxhash-wasm';
 import { toAuthUser, type AuthUser } from '../auth/auth.service.js';
@@ -55,6 +55,22 @@ export class UploadService {
 
   uploadPath(uploadId: string): string {
     return join(this.uploadsDir, uploadId);
+  }
+
+  /**
+   * Makes `file` the bytes of upload `uploadId`, as if a client had sent them (a bucket object
+   * the server fetched itself); `finish` then checks and commits them. The file is moved.
+   */
+  async placeUpload(uploadId: string, file: string): Promise<void> {
+    const target = this.uploadPath(uploadId);
+    await mkdir(this.uploadsDir, { recursive: true });
+    try {
+      await rename(file, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await copyFile(file, target);
+      await rm(file, { force: true });
+    }
   }
 
   /** Forgets an upload's bytes and record (its bytes are in the object store, or refused). */
