@@ -17,7 +17,6 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   initResponseSchema,
   jobStatusResponseSchema,
@@ -82,20 +81,12 @@ function synthWav(index: number): Buffer {
 
 /** Puts the files in the bucket under `prefix`, 16 at a time; returns their keys' count. */
 async function fill(s3: TestS3Server, prefix: string, files: [string, () => Promise<Buffer>][]) {
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: S3_TEST_CREDENTIALS,
-  });
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (next < files.length) {
         const [key, body] = files[next++]!;
-        await client.send(
-          new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}${key}`, Body: await body() }),
-        );
+        await s3.put(BUCKET, `${prefix}${key}`, await body());
       }
     }),
   );

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { FIXTURES } from '../testing/paths.js';
 import { S3_TEST_CREDENTIALS, startS3Server, type TestS3Server } from '../testing/s3-server.js';
 import { expect, test } from './support/fixtures.js';
@@ -21,16 +20,8 @@ let s3: TestS3Server;
 
 test.beforeAll(async () => {
   s3 = await startS3Server([BUCKET]);
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: S3_TEST_CREDENTIALS,
-  });
-  for (const [key, fixture] of Object.entries(OBJECTS)) {
-    const body = await readFile(join(FIXTURES, fixture));
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `pack/${key}`, Body: body }));
-  }
+  for (const [key, fixture] of Object.entries(OBJECTS))
+    await s3.put(BUCKET, `pack/${key}`, await readFile(join(FIXTURES, fixture)));
 });
 test.afterAll(async () => s3?.close());
 

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ROOT } from './paths.js';
 
 // The tests' own S3 clients run on the lockfile's SDK, as the server does (s3ClientConfig).
@@ -20,6 +21,10 @@ export interface TestS3Server {
   buckets: string[];
   /** The settings of a server process that keeps its objects in `bucket` under `prefix`. */
   serverEnv(bucket: string, prefix?: string): Record<string, string>;
+  /** A client of this server with its credentials (as a test or bench fills and reads it). */
+  client(): S3Client;
+  /** Puts one object. */
+  put(bucket: string, key: string, body: Buffer | string): Promise<void>;
   /** Stops the server and removes its data. */
   close(): Promise<void>;
 }
@@ -63,7 +68,17 @@ export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
     });
   });
   const endpoint = `http://127.0.0.1:${port}`;
+  const client = new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: S3_TEST_CREDENTIALS,
+  });
   return {
+    client: () => client,
+    async put(bucket, key, body) {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    },
     endpoint,
     buckets,
     serverEnv: (bucket, prefix = '') => ({
@@ -74,6 +89,7 @@ export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
       AWS_REGION: 'us-east-1',
     }),
     async close() {
+      client.destroy();
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((done) => child.once('exit', done));
         child.kill('SIGTERM');

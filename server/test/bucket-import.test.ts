@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3_TEST_CREDENTIALS, startS3Server, type TestS3Server } from '../../testing/s3-server.js';
 import { PGlite } from '@electric-sql/pglite';
@@ -35,27 +34,10 @@ let s3: TestS3Server;
 
 beforeAll(async () => {
   s3 = await startS3Server([BUCKET]);
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: S3_TEST_CREDENTIALS,
-  });
-  for (const [key, fixture] of Object.entries(OBJECTS)) {
-    await client.send(
-      new PutObjectCommand({
-        Bucket: BUCKET,
-        Key: `pack/${key}`,
-        Body: await readFile(join(FIXTURES, fixture)),
-      }),
-    );
-  }
-  await client.send(
-    new PutObjectCommand({ Bucket: BUCKET, Key: 'pack/README.txt', Body: 'not audio' }),
-  );
-  await client.send(
-    new PutObjectCommand({ Bucket: BUCKET, Key: 'elsewhere/Kick.wav', Body: 'outside the prefix' }),
-  );
+  for (const [key, fixture] of Object.entries(OBJECTS))
+    await s3.put(BUCKET, `pack/${key}`, await readFile(join(FIXTURES, fixture)));
+  await s3.put(BUCKET, 'pack/README.txt', 'not audio');
+  await s3.put(BUCKET, 'elsewhere/Kick.wav', 'outside the prefix');
 });
 afterAll(async () => s3?.close());
 

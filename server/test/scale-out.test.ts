@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { spawn } from 'node:child_process';
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { bulkImportUpdateSchema, type BulkImportUpdate } from '../../shared/schemas/index.js';
@@ -120,12 +120,9 @@ describe.runIf(onPostgres)('two server processes on one PostgreSQL and one S3 bu
       expect(file.content_hash).toBe(await contentHash(join(dirname(folder), file.path)));
     }
     // The objects are in the bucket under the prefix, each once; none on either server's disk.
-    const listed = await new S3Client({
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: S3_TEST_CREDENTIALS,
-    }).send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+    const listed = await s3
+      .client()
+      .send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
     const keys = (listed.Contents ?? []).map((o) => o.Key!);
     expect(keys.length, why).toBe(STORED.length);
     for (const data of [dataA, dataB])
@@ -244,18 +241,8 @@ describe.runIf(onPostgres)('two server processes on one PostgreSQL and one S3 bu
     try {
       await waitFor('the worker to start', () => log.includes('worker: taking bucket-import work'));
       // The files of the folder, as objects of the bucket under `bucket/`.
-      const client = new S3Client({
-        endpoint: s3.endpoint,
-        forcePathStyle: true,
-        region: 'us-east-1',
-        credentials: S3_TEST_CREDENTIALS,
-      });
-      for (const path of Object.keys(FOLDER)) {
-        const body = await readFile(join(folder, path));
-        await client.send(
-          new PutObjectCommand({ Bucket: BUCKET, Key: `bucket/${path}`, Body: body }),
-        );
-      }
+      for (const path of Object.keys(FOLDER))
+        await s3.put(BUCKET, `bucket/${path}`, await readFile(join(folder, path)));
       const rest = api(a.url, token);
       const jobId = (await rest.init()).body.job_id as string;
       const started = await rest.ingest({

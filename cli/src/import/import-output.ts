@@ -147,7 +147,7 @@ export class ImportOutput {
 }
 
 /** The end of a job this machine only followed (a bucket import): the server's counts. */
-export function jobSummary(final: JobStatusResponse, headline: string): string {
+function jobSummary(final: JobStatusResponse, headline: string): string {
   const t = final.totals;
   const lines = [
     headline,
