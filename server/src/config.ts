@@ -49,6 +49,12 @@ const envSchema = z.object({
     .min(0, 'BUCKET_WORKERS must be 0 or more')
     .max(64, 'BUCKET_WORKERS must be at most 64')
     .default(2),
+  BUCKET_OBJECT_TIMEOUT_SECONDS: z.coerce
+    .number({ error: 'BUCKET_OBJECT_TIMEOUT_SECONDS must be a number' })
+    .int('BUCKET_OBJECT_TIMEOUT_SECONDS must be a whole number')
+    .min(2, 'BUCKET_OBJECT_TIMEOUT_SECONDS must be at least 2')
+    .max(6 * 3600, 'BUCKET_OBJECT_TIMEOUT_SECONDS must be at most 21600 (6 hours)')
+    .default(1800),
   MAX_UPLOAD_BYTES: positiveInt('MAX_UPLOAD_BYTES').default(4 * 1024 ** 3),
   UPLOAD_EXPIRY_HOURS: z.coerce
     .number({ error: 'UPLOAD_EXPIRY_HOURS must be a number' })
@@ -79,6 +85,8 @@ export interface ServerConfig {
   bucketEndpoints: string[];
   /** Objects of bucket imports this process fetches and analyses at once (0: none). */
   bucketWorkers: number;
+  /** How long one object may take before the queue gives it to another worker (a dead one's). */
+  bucketObjectTimeoutSeconds: number;
   uploadExpiryMs: number;
   defaultQuotaBytes: number | null;
   defaultQuotaFiles: number | null;
@@ -133,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       .filter((v) => v !== '')
       .map((v) => new URL(v).origin),
     bucketWorkers: e.BUCKET_WORKERS,
+    bucketObjectTimeoutSeconds: e.BUCKET_OBJECT_TIMEOUT_SECONDS,
     uploadExpiryMs: e.UPLOAD_EXPIRY_HOURS * 3600_000,
     defaultQuotaBytes: e.DEFAULT_QUOTA_BYTES ?? null,
     defaultQuotaFiles: e.DEFAULT_QUOTA_FILES ?? null,

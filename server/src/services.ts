@@ -4,7 +4,7 @@ import type { ServerConfig } from './config.js';
 import type { Database, DatabaseHandle } from './db/database.js';
 import { BucketImportService } from './buckets/bucket-import.service.js';
 import { BucketSourceRepository } from './buckets/bucket-source.repository.js';
-import { BUCKET_QUEUES } from './buckets/bucket-workers.js';
+import { bucketQueues } from './buckets/bucket-workers.js';
 import { SecretBox } from './buckets/sealed-secrets.js';
 import { startWorkQueue, type WorkQueue } from './queue/work-queue.js';
 import { createUnitOfWork } from './db/unit-of-work.js';
@@ -54,7 +54,12 @@ export async function createServices(
     join(config.dataDir, 'uploads'),
   );
   const box = await SecretBox.open(config.secretKey, config.dataDir);
-  const queue = await startWorkQueue(database, config.databaseUrl, BUCKET_QUEUES, log);
+  const queue = await startWorkQueue(
+    database,
+    config.databaseUrl,
+    bucketQueues(config.bucketObjectTimeoutSeconds),
+    log,
+  );
   const buckets = new BucketImportService(
     uow,
     new BucketSourceRepository(db),

@@ -216,6 +216,89 @@ describe.runIf(onPostgres)('two server processes on one PostgreSQL and one S3 bu
       await stopBoth();
     }
   }, 240_000);
+  /** An `sm-server worker` on the shared database, with its own DATA_DIR; its output kept. */
+  function startWorker(env: Record<string, string>) {
+    const child = spawn(process.execPath, [SM_SERVER_BIN, 'worker'], {
+      env: { ...process.env, ...dataB.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout.setEncoding('utf8').on('data', (t: string) => (log += t));
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (log += t));
+    const exited = new Promise<NodeJS.Signals | number | null>((done) =>
+      child.once('exit', (code, signal) => done(signal ?? code)),
+    );
+    return {
+      log: () => log,
+      exited,
+      started: () => waitFor('the worker to start', () => log.includes('worker: taking bucket')),
+      async stop() {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+        await exited;
+      },
+    };
+  }
+
+  /** Puts the folder's files in the bucket under `under`, and imports that prefix through A. */
+  async function importBucket(under: string): Promise<string> {
+    for (const path of Object.keys(FOLDER))
+      await s3.put(BUCKET, `${under}${path}`, await readFile(join(folder, path)));
+    const rest = api(a.url, token);
+    const jobId = (await rest.init()).body.job_id as string;
+    const started = await rest.ingest({
+      job_id: jobId,
+      source: {
+        s3: {
+          url: `s3://${BUCKET}/${under}`,
+          endpoint: s3.endpoint,
+          access_key_id: S3_TEST_CREDENTIALS.accessKeyId,
+          secret_access_key: S3_TEST_CREDENTIALS.secretAccessKey,
+        },
+      },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    return jobId;
+  }
+
+  /** Waits for the job's end and checks it stored each sound once (of the two kicks, one). */
+  async function bucketJobIsExact(jobId: string, logs: () => string) {
+    const rest = api(a.url, token);
+    let final: any = null;
+    await waitFor(
+      'the job to end',
+      async () => {
+        final = (await rest.status(jobId)).body;
+        return ['completed', 'failed'].includes(final.status);
+      },
+      180_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify(final)}\n${logs().slice(-4000)}`);
+    });
+    const why = `${JSON.stringify(final)}\n${logs().slice(-4000)}`;
+    expect(final, why).toMatchObject({
+      status: 'completed',
+      totals: { completed: STORED.length, duplicates: 1, failed: 0 },
+    });
+    // Of the two kicks, the one a worker took first is kept; the library has each sound once.
+    const kicks = [`${ROOT}/Kick_03.wav`, `${ROOT}/dupes/Kick_03.mp3`];
+    const library = await listLibrary(a.url, token);
+    const paths = library.map((f) => `${ROOT}/${f.path as string}`);
+    expect(paths.filter((p) => !kicks.includes(p)).sort(), why).toEqual(
+      STORED.filter((p) => !kicks.includes(p)),
+    );
+    expect(
+      paths.filter((p) => kicks.includes(p)),
+      why,
+    ).toHaveLength(1);
+    for (const file of library) {
+      const res = await fetch(`${a.url}/api/v1/audio/files/${file.id}/content`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const source = await readFile(join(folder, file.path as string));
+      expect(Buffer.from(await res.arrayBuffer()).equals(source), `${file.path} bytes`).toBe(true);
+    }
+  }
+
   it('a server that takes no bucket work and an sm-server worker that does', async () => {
     const prefix = 'from-worker/';
     dataA = await createServerData({ database: 'postgres', label: 'scale' });
@@ -231,63 +314,62 @@ describe.runIf(onPostgres)('two server processes on one PostgreSQL and one S3 bu
       users: ['ana'],
     });
     token = a.tokens.ana!;
-    const worker = spawn(process.execPath, [SM_SERVER_BIN, 'worker'], {
-      env: { ...process.env, ...dataB.env, ...shared, BUCKET_WORKERS: '2' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    worker.stdout.setEncoding('utf8').on('data', (t: string) => (log += t));
-    worker.stderr.setEncoding('utf8').on('data', (t: string) => (log += t));
+    const worker = startWorker({ ...shared, BUCKET_WORKERS: '2' });
     try {
-      await waitFor('the worker to start', () => log.includes('worker: taking bucket-import work'));
-      // The files of the folder, as objects of the bucket under `bucket/`.
-      for (const path of Object.keys(FOLDER))
-        await s3.put(BUCKET, `bucket/${path}`, await readFile(join(folder, path)));
-      const rest = api(a.url, token);
-      const jobId = (await rest.init()).body.job_id as string;
-      const started = await rest.ingest({
-        job_id: jobId,
-        source: {
-          s3: {
-            url: `s3://${BUCKET}/bucket`,
-            endpoint: s3.endpoint,
-            access_key_id: S3_TEST_CREDENTIALS.accessKeyId,
-            secret_access_key: S3_TEST_CREDENTIALS.secretAccessKey,
-          },
-        },
-      });
-      expect(started.status, JSON.stringify(started.body)).toBe(200);
-      let final: any = null;
-      await waitFor(
-        'the job to end',
-        async () => {
-          final = (await rest.status(jobId)).body;
-          return ['completed', 'failed'].includes(final.status);
-        },
-        120_000,
-      ).catch((error: Error) => {
-        throw new Error(`${error.message}: ${JSON.stringify(final)}\nworker:\n${log.slice(-3000)}`);
-      });
-      const why = `${JSON.stringify(final)}\nworker:\n${log.slice(-3000)}`;
-      expect(final, why).toMatchObject({
-        status: 'completed',
-        totals: { completed: STORED.length, duplicates: 1, failed: 0 },
-      });
-      // A served no bucket work (BUCKET_WORKERS=0): the worker stored every file.
-      // Of the two kicks, the one a worker took first is kept.
-      const kicks = [`${ROOT}/Kick_03.wav`, `${ROOT}/dupes/Kick_03.mp3`];
-      const paths = (await listLibrary(a.url, token)).map((f) => `${ROOT}/${f.path as string}`);
-      expect(paths.filter((p) => !kicks.includes(p)).sort(), why).toEqual(
-        STORED.filter((p) => !kicks.includes(p)),
-      );
-      expect(
-        paths.filter((p) => kicks.includes(p)),
-        why,
-      ).toHaveLength(1);
+      await worker.started();
+      // A serves no bucket work (BUCKET_WORKERS=0): the worker stores every file.
+      await bucketJobIsExact(await importBucket('bucket/'), worker.log);
     } finally {
-      worker.kill('SIGTERM');
-      await new Promise((done) => worker.once('exit', done));
+      await worker.stop();
       await stopBoth();
     }
   }, 240_000);
+
+  it('gives the object of a worker killed mid-commit to another worker, and finishes the job', async () => {
+    const prefix = 'after-kill/';
+    dataA = await createServerData({ database: 'postgres', label: 'scale' });
+    dataB = await sameDatabase(dataA);
+    const shared = {
+      ...s3.serverEnv(BUCKET, prefix),
+      SECRET_KEY: 'c0ffee00'.repeat(8),
+      BUCKET_ENDPOINTS: s3.endpoint,
+      BUCKET_OBJECT_TIMEOUT_SECONDS: '5',
+    };
+    a = await startServerProcess({
+      data: dataA,
+      env: { ...shared, BUCKET_WORKERS: '0' },
+      users: ['ana'],
+    });
+    token = a.tokens.ana!;
+    // The first worker dies at its second commit: that object is in the store, not in the
+    // database, and its queue job stays active until it expires.
+    const first = startWorker({
+      ...shared,
+      BUCKET_WORKERS: '1',
+      SM_FAILPOINT: 'server:commit@2',
+    });
+    let second: ReturnType<typeof startWorker> | null = null;
+    const logs = () => `first:\n${first.log()}\nsecond:\n${second?.log() ?? ''}`;
+    try {
+      await first.started();
+      const jobId = await importBucket('killed-worker/');
+      expect(await first.exited, logs()).toBe('SIGKILL');
+      const before = (await api(a.url, token).status(jobId)).body;
+      expect(before.status, logs()).toBe('running');
+      second = startWorker({ ...shared, BUCKET_WORKERS: '2' });
+      await bucketJobIsExact(jobId, logs);
+      // Objects are stored under their content hash: the dead worker's object was written again,
+      // not twice (one more is left only if it ended a duplicate, the other kick kept).
+      const listed = await s3
+        .client()
+        .send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+      const library = await listLibrary(a.url, token);
+      expect((listed.Contents ?? []).length, logs()).toBeGreaterThanOrEqual(library.length);
+      expect((listed.Contents ?? []).length, logs()).toBeLessThanOrEqual(library.length + 1);
+    } finally {
+      await second?.stop();
+      await first.stop();
+      await stopBoth();
+    }
+  }, 300_000);
 });

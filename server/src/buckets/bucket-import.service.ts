@@ -269,6 +269,7 @@ export class BucketImportService {
       await this.uploads.failWaiting(
         user,
         entryId,
+        uploadId,
         `the server could not store it: ${errorMessage(error)}`,
       );
     } finally {

@@ -12,11 +12,23 @@ import {
   type ObjectJob,
 } from './bucket-import.service.js';
 
-/** The bucket queues: a listing may take long (millions of keys); an object, a few minutes. */
-export const BUCKET_QUEUES: QueueSettings[] = [
-  { name: LIST_QUEUE, retryLimit: 10, retryDelaySeconds: 5, expireInSeconds: 6 * 3600 },
-  { name: OBJECT_QUEUE, retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: 1800 },
-];
+/**
+ * The bucket queues: a listing may take long (millions of keys); an object, a few minutes. A
+ * job whose worker died is given to another once it expires (`objectTimeoutSeconds`, the
+ * operator's BUCKET_OBJECT_TIMEOUT_SECONDS); one that expires while its worker still runs is
+ * taken twice, which the entry's state makes harmless (the second upload takes over).
+ */
+export function bucketQueues(objectTimeoutSeconds: number): QueueSettings[] {
+  return [
+    { name: LIST_QUEUE, retryLimit: 10, retryDelaySeconds: 5, expireInSeconds: 6 * 3600 },
+    {
+      name: OBJECT_QUEUE,
+      retryLimit: 3,
+      retryDelaySeconds: 5,
+      expireInSeconds: objectTimeoutSeconds,
+    },
+  ];
+}
 
 const POLL_SECONDS = 1;
 

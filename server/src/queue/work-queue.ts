@@ -24,24 +24,35 @@ export async function startWorkQueue(
   queues: QueueSettings[],
   log: (line: string) => void,
 ): Promise<WorkQueue> {
+  // Expired jobs are found by the maintenance pass: often enough that the shortest expiry is
+  // noticed within a fifth of itself (pg-boss's default is every 2 minutes).
+  const shortest = Math.min(...queues.map((q) => q.expireInSeconds));
+  const common = {
+    schedule: false,
+    maintenanceIntervalSeconds: Math.max(1, Math.min(120, Math.floor(shortest / 5))),
+  };
   const boss = databaseUrl
     ? new PgBoss({
+        ...common,
         connectionString: databaseUrl,
         max: 4,
         application_name: 'sm-server work queue',
-        schedule: false,
       })
-    : new PgBoss({ db: database.sql!, schedule: false });
+    : new PgBoss({ ...common, db: database.sql! });
   boss.on('error', (error: Error) => log(`work queue: ${error.message}`));
   await boss.start();
   for (const q of queues) {
-    await boss.createQueue(q.name, {
+    const options = {
       name: q.name,
       retryLimit: q.retryLimit,
       retryDelay: q.retryDelaySeconds,
       retryBackoff: true,
       expireInSeconds: q.expireInSeconds,
-    });
+    };
+    // A queue made by an earlier start keeps its settings unless updated: the last process
+    // started sets them for jobs sent from then on.
+    await boss.createQueue(q.name, options);
+    await boss.updateQueue(q.name, options);
   }
   return boss;
 }

@@ -391,49 +391,57 @@ export class UploadService {
   }
 
   /**
-   * Fails the entry with `reason` if it still waits for this upload; an entry cancelled or given
-   * another upload meanwhile is left as it is.
-   * @throws AppError 409 when it no longer waits for this upload.
+   * Fails an entry that waits for its bytes (not yet uploading, or uploading through `uploadId`)
+   * with the reason: a bucket object the user's quota has no room for, or that could not be
+   * stored. Not retryable: `retry` puts back what a client can upload again, and no client holds
+   * a bucket's object. An entry that no longer waits, or that another upload of the same object
+   * took over (a queue job run twice), is left as it is.
    */
-  /**
-   * Fails an entry that waits for its bytes, with the reason (a bucket object the user's quota
-   * has no room for). Not retryable: `retry` puts back what a client can upload again, and no
-   * client holds a bucket's object. Nothing happens to an entry that no longer waits.
-   */
-  async failWaiting(user: AuthUser, entryId: string, reason: string): Promise<void> {
-    const changed = await this.uow.forUser(user.id, async (repos) => {
-      const current = await repos.entries.lock(entryId);
-      if (!current || (current.state !== 'pending_upload' && current.state !== 'uploading'))
-        return null;
-      const entry = await repos.entries.update(entryId, {
-        state: 'failed',
-        reason,
-        retryable: false,
-        uploadId: null,
-      });
-      return { job: await repos.jobs.refresh(entry.jobId), entry };
+  async failWaiting(
+    user: AuthUser,
+    entryId: string,
+    uploadId: string,
+    reason: string,
+  ): Promise<void> {
+    await this.markFailed(user, entryId, reason, false, (entry) =>
+      entry.state === 'pending_upload' ? null : entry.uploadId === uploadId ? null : entry,
+    ).catch((error: unknown) => {
+      if (!(error instanceof AppError)) throw error;
     });
-    if (changed)
-      this.events.publish(
-        user.id,
-        await loadUpdateEvent(this.uow.repos, changed.job, [changed.entry]),
-      );
   }
 
+  /** Fails an upload's entry, retryable. @throws AppError 409 when it no longer waits for it. */
   private async failUpload(
     user: AuthUser,
     entryId: string,
     uploadId: string,
     reason: string,
   ): Promise<void> {
+    await this.markFailed(user, entryId, reason, true, (entry) =>
+      entry.state === 'uploading' && entry.uploadId === uploadId ? null : entry,
+    );
+  }
+
+  /**
+   * Fails the entry with `reason` in one transaction, unless `notWaiting` says it no longer
+   * waits (it returns the entry then, for the refusal).
+   * @throws AppError 409 when the entry is gone or no longer waits.
+   */
+  private async markFailed(
+    user: AuthUser,
+    entryId: string,
+    reason: string,
+    retryable: boolean,
+    notWaiting: (entry: EntryRow) => EntryRow | null,
+  ): Promise<void> {
     const { job, entry } = await this.uow.forUser(user.id, async (repos) => {
       const current = await repos.entries.lock(entryId);
-      if (!current || current.uploadId !== uploadId || current.state !== 'uploading')
+      if (!current || notWaiting(current) || !WAITING.has(current.state))
         throw noLongerWaiting(current);
       const entry = await repos.entries.update(entryId, {
         state: 'failed',
         reason,
-        retryable: true,
+        retryable,
         uploadId: null,
       });
       return { job: await repos.jobs.refresh(entry.jobId), entry };
@@ -449,6 +457,9 @@ export class UploadService {
     return hash.digest().toString(16).padStart(16, '0');
   }
 }
+
+/** The states of an entry that waits for its bytes. */
+const WAITING = new Set(['pending_upload', 'uploading']);
 
 function noLongerWaiting(entry: EntryRow | null) {
   const state = entry?.state ?? 'gone';
