@@ -25,6 +25,8 @@ export interface TestS3Server {
   client(): S3Client;
   /** Puts one object. */
   put(bucket: string, key: string, body: Buffer | string): Promise<void>;
+  /** How many times each object was read so far, by "BUCKET/KEY". */
+  objectReads(): Promise<Record<string, number>>;
   /** Stops the server and removes its data. */
   close(): Promise<void>;
 }
@@ -78,6 +80,11 @@ export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
     client: () => client,
     async put(bucket, key, body) {
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    },
+    async objectReads() {
+      const res = await fetch(`${endpoint}/__sm/object-reads`);
+      if (!res.ok) throw new Error(`s3rver answered ${res.status} for its read counts`);
+      return (await res.json()) as Record<string, number>;
     },
     endpoint,
     buckets,

@@ -183,6 +183,31 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
     }
   }, 180_000);
 
+  it('imports the same bucket again without fetching the objects it imported before', async () => {
+    // Ben imported pack/ with the CLI (the test before): a second job finds each object's
+    // version (same bucket, key and ETag) analysed before and decides it without reading it.
+    const ben = api(t.url, t.tokens.ben!);
+    const before = await s3.objectReads();
+    const jobId = (await ben.init({ source: 'bucket again' })).body.job_id as string;
+    const started = await ben.ingest({ job_id: jobId, source: source() });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const deadline = Date.now() + 120_000;
+    let final: any;
+    do {
+      await new Promise((r) => setTimeout(r, 250));
+      final = (await ben.status(jobId)).body;
+    } while (!['completed', 'failed'].includes(final.status) && Date.now() < deadline);
+    expect(final, JSON.stringify(final)).toMatchObject({
+      status: 'completed',
+      totals: { completed: 0, duplicates: 5, failed: 1 },
+    });
+    // Only the damaged file is read again (a failed analysis is not remembered).
+    const after = await s3.objectReads();
+    const read = Object.keys(after).filter((k) => after[k] !== before[k]);
+    expect(read).toEqual([`${BUCKET}/pack/bad/truncated.mp3`]);
+    expect((await listLibrary(t.url, t.tokens.ben!)).length).toBe(3);
+  }, 180_000);
+
   it('stores each new sound once, marks copies and records what it could not read', async () => {
     const jobId = (await api(t.url, token).init({ source: 'bucket' })).body.job_id as string;
     const started = await api(t.url, token).ingest({ job_id: jobId, source: source() });

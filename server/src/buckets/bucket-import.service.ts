@@ -13,7 +13,12 @@ import type { StoredFileAnalyser } from '../library/refingerprint-analyser.js';
 import { describeS3Error, s3Status } from '../objects/s3-errors.js';
 import type { UploadService } from '../uploads/upload.service.js';
 import { BucketReader, type BucketAccess, type ListedObject } from './bucket-reader.js';
-import type { BucketSourceRepository, BucketSourceRow } from './bucket-source.repository.js';
+import { isCurrentFingerprint } from '../../../shared/analysis/fingerprint/fingerprint-types.js';
+import type {
+  BucketSourceRepository,
+  BucketSourceRow,
+  ObjectVersion,
+} from './bucket-source.repository.js';
 import type { SecretBox } from './sealed-secrets.js';
 
 /** The queue of listings (one job per bucket import) and of objects (one job per object). */
@@ -213,21 +218,41 @@ export class BucketImportService {
       await this.finishIfDone(source);
       return;
     }
+    const version: ObjectVersion = {
+      ownerId: source.ownerId,
+      endpoint: source.endpoint ?? '',
+      bucket: source.bucket,
+      key: job.key,
+      etag: listed.etag,
+    };
+    if (listed.etag && (await this.decidedBefore(user, job.jobId, path, version))) {
+      reader.close();
+      await this.sources.take(job.jobId, job.key);
+      await this.finishIfDone(source);
+      return;
+    }
     await mkdir(this.options.scratchDir, { recursive: true });
     const dir = await mkdtemp(join(this.options.scratchDir, 'bucket-'));
     try {
       const file = join(dir, 'object');
       const fetched = await reader.fetchTo(job.key, file).then(
-        () => null,
+        (etag) => ({ etag }),
         (error: unknown) => {
           if (!isRefusal(error) && !lastAttempt) throw error;
-          return `cannot read s3://${source.bucket}/${job.key}: ${describeS3Error(error)}`;
+          return {
+            error: `cannot read s3://${source.bucket}/${job.key}: ${describeS3Error(error)}`,
+          };
         },
       );
-      if (fetched !== null) {
-        await this.fail(user, job.jobId, path, fetched);
+      if ('error' in fetched) {
+        await this.fail(user, job.jobId, path, fetched.error);
       } else {
-        await this.analyseAndIngest(user, job.jobId, path, file, analyser, lastAttempt);
+        // What is remembered is of the bytes fetched (the object may have changed since listed).
+        const fetchedVersion = { ...version, etag: fetched.etag || listed.etag };
+        await this.analyseAndIngest(user, job.jobId, path, file, fetchedVersion, {
+          analyser,
+          lastAttempt,
+        });
       }
       await this.sources.take(job.jobId, job.key);
     } catch (error) {
@@ -242,19 +267,49 @@ export class BucketImportService {
     await this.finishIfDone(source);
   }
 
+  /**
+   * Decides an object from what the same version of it held when it was fetched before (the
+   * bucket imported again): true when that settles it (not audio, a copy of a file of the
+   * library, or refused); false when its bytes are needed (never fetched, a sound the library
+   * lacks, or analysed with an older fingerprint). An entry that waits for its bytes is ingested
+   * already, and is taken as the analysis of the fetched bytes ingests again.
+   */
+  private async decidedBefore(
+    user: AuthUser,
+    jobId: string,
+    path: string,
+    version: ObjectVersion,
+  ): Promise<boolean> {
+    const known = await this.sources.knownAnalysis(version);
+    if (known === undefined) return false;
+    if (known === null) return true;
+    const fingerprint = known.fingerprint as Parameters<typeof isCurrentFingerprint>[0] | null;
+    if (fingerprint && !isCurrentFingerprint(fingerprint)) return false;
+    const item = await this.ingestOne(user, jobId, { ...known, path });
+    return !item?.upload;
+  }
+
   private async analyseAndIngest(
     user: AuthUser,
     jobId: string,
     path: string,
     file: string,
-    analyser: StoredFileAnalyser,
-    lastAttempt: boolean,
+    version: ObjectVersion,
+    { analyser, lastAttempt }: { analyser: StoredFileAnalyser; lastAttempt: boolean },
   ): Promise<void> {
     const outcome = await analyser.analyse({ objectPath: file, name: path, contentHash: null });
     if (!outcome.ok) throw new Error(outcome.reason);
     // Not audio (a text file, a picture): left out, as the CLI and the web app leave it out.
-    if (outcome.file.status === 'skipped') return;
-    const item = await this.ingestOne(user, jobId, toManifestEntry(outcome.file, path));
+    if (outcome.file.status === 'skipped') {
+      if (version.etag) await this.sources.rememberAnalysis(version, null);
+      return;
+    }
+    const entry = toManifestEntry(outcome.file, path);
+    if (entry.status === 'ok' && version.etag) {
+      const { path: _path, ...analysis } = entry;
+      await this.sources.rememberAnalysis(version, analysis);
+    }
+    const item = await this.ingestOne(user, jobId, entry);
     if (!item?.upload || !item.entry_id) return;
     const entryId = item.entry_id;
     const uploadId = randomUUID();
@@ -277,10 +332,15 @@ export class BucketImportService {
     }
   }
 
-  /** Records an object that could not be imported as a failed entry of the job, with why. */
+  /**
+   * Records an object that could not be imported as a failed entry of the job, with why; an
+   * entry ingested for it already (from a remembered analysis) fails if it still waits.
+   */
   private async fail(user: AuthUser, jobId: string, path: string, reason: string) {
     const error = reason.length > 2000 ? `${reason.slice(0, 1999)}…` : reason;
-    await this.ingestOne(user, jobId, { status: 'error', path, error });
+    const [before] = await this.uow.repos.entries.findByPaths(jobId, [path]);
+    if (before) await this.uploads.failWaiting(user, before.id, before.uploadId ?? '', error);
+    else await this.ingestOne(user, jobId, { status: 'error', path, error });
   }
 
   private async ingestOne(user: AuthUser, jobId: string, entry: unknown) {

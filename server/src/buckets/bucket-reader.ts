@@ -68,13 +68,14 @@ export class BucketReader {
     return { objects, next: page.IsTruncated ? (page.NextContinuationToken ?? null) : null };
   }
 
-  /** Streams one object into `path` (a file of this server's scratch folder). */
-  async fetchTo(key: string, path: string): Promise<void> {
+  /** Streams one object into `path` (a file of this server's scratch folder); its ETag. */
+  async fetchTo(key: string, path: string): Promise<string> {
     const answer = await this.client.send(
       new this.sdk.GetObjectCommand({ Bucket: this.access.bucket, Key: key }),
     );
     if (!(answer.Body instanceof Readable)) throw new Error(`${key}: the store sent no body`);
     await pipeline(answer.Body, createWriteStream(path));
+    return (answer.ETag ?? '').replaceAll('"', '');
   }
 
   close(): void {

@@ -1,9 +1,19 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
-import { bucketObjects, bucketSources } from '../db/schema.js';
+import { bucketObjectAnalyses, bucketObjects, bucketSources } from '../db/schema.js';
 import type { ListedObject } from './bucket-reader.js';
 
 export type BucketSourceRow = typeof bucketSources.$inferSelect;
+
+/** One version of one object of a user's store: where it is and its ETag. */
+export interface ObjectVersion {
+  ownerId: string;
+  /** The store's origin; '' for AWS. */
+  endpoint: string;
+  bucket: string;
+  key: string;
+  etag: string;
+}
 export type NewBucketSourceRow = typeof bucketSources.$inferInsert;
 
 /** The bucket sources of import jobs and the objects listed from them. */
@@ -107,5 +117,45 @@ export class BucketSourceRepository {
       .update(bucketSources)
       .set({ credentials: null })
       .where(eq(bucketSources.jobId, jobId));
+  }
+
+  /**
+   * What this version of the object was found to hold when last fetched: its manifest entry
+   * without a path, null when it is not audio; undefined when it was never fetched.
+   */
+  async knownAnalysis(version: ObjectVersion): Promise<Record<string, unknown> | null | undefined> {
+    const [row] = await this.db
+      .select({ entry: bucketObjectAnalyses.entry })
+      .from(bucketObjectAnalyses)
+      .where(
+        and(
+          eq(bucketObjectAnalyses.ownerId, version.ownerId),
+          eq(bucketObjectAnalyses.endpoint, version.endpoint),
+          eq(bucketObjectAnalyses.bucket, version.bucket),
+          eq(bucketObjectAnalyses.key, version.key),
+          eq(bucketObjectAnalyses.etag, version.etag),
+        ),
+      );
+    return row ? row.entry : undefined;
+  }
+
+  /** Records what this version of the object holds (see knownAnalysis). */
+  async rememberAnalysis(
+    version: ObjectVersion,
+    entry: Record<string, unknown> | null,
+  ): Promise<void> {
+    await this.db
+      .insert(bucketObjectAnalyses)
+      .values({ ...version, entry })
+      .onConflictDoUpdate({
+        target: [
+          bucketObjectAnalyses.ownerId,
+          bucketObjectAnalyses.endpoint,
+          bucketObjectAnalyses.bucket,
+          bucketObjectAnalyses.key,
+          bucketObjectAnalyses.etag,
+        ],
+        set: { entry, analysedAt: new Date() },
+      });
   }
 }

@@ -307,3 +307,26 @@ export const bucketObjects = pgTable(
       .where(sql`not ${t.taken}`),
   ],
 );
+
+/**
+ * What an object of a user's bucket was found to hold when it was last fetched, by where it is
+ * and its ETag: a later import of the same object (same store, bucket, key and ETag) is
+ * decided from this without fetching it again. `entry` is the manifest entry without its path;
+ * null for an object that is not audio.
+ */
+export const bucketObjectAnalyses = pgTable(
+  'bucket_object_analyses',
+  {
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** The store's origin; '' for AWS. */
+    endpoint: text('endpoint').notNull(),
+    bucket: text('bucket').notNull(),
+    key: text('key').notNull(),
+    etag: text('etag').notNull(),
+    entry: jsonb('entry').$type<Record<string, unknown> | null>(),
+    analysedAt: timestamp('analysed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.ownerId, t.endpoint, t.bucket, t.key, t.etag] })],
+);

@@ -46,3 +46,12 @@ export interface TailEnd {
   endMs: number;
   edgeMs: number;
 }
+
+/**
+ * Whether a fingerprint is of the scheme this release computes (version 2 with `tail`): one of
+ * an older release is computed again before it decides anything new (the server's
+ * re-fingerprinting, a bucket object's remembered analysis).
+ */
+export function isCurrentFingerprint(fingerprint: Pick<Fingerprint, 'v' | 'tail'>): boolean {
+  return fingerprint.v === 2 && fingerprint.tail !== undefined;
+}
