@@ -5,7 +5,8 @@
  * left out without one); beside them, in the same run, `sm-import import` of the same files
  * from disk into a fresh server, and native ffmpeg decoding them (the reference). The server's
  * memory is read when 25, 50, 75 and 100 % of the objects are taken, to see whether it grows
- * with the number of objects. Figures only: nothing asserted.
+ * with the number of objects; the last setting imports the same prefix again in a new job
+ * (objects known by their ETag, none fetched). Figures only: nothing asserted.
  *
  * Usage: node dist/bench/bucket-speed.js [DIR] [--synth N] [--workers 1,2,4]
  *   DIR: a folder of audio (a library of `npm run fixtures:library`); --synth N instead makes
@@ -212,6 +213,13 @@ async function main(): Promise<void> {
           how: `bucket, 1 process (PGlite), ${workers} at once`,
           ...(await bucketImport(s3, [server], server.token, prefix, files.length)),
         });
+        if (workers === WORKERS.at(-1)) {
+          // The same prefix in a second job: every object known by its ETag, none fetched.
+          rows.push({
+            how: `the same bucket again (new job, ${workers} at once)`,
+            ...(await bucketImport(s3, [server], server.token, prefix, files.length)),
+          });
+        }
       } finally {
         await server.close();
       }

@@ -1,6 +1,6 @@
 import { join, relative } from 'node:path';
 import xxhash from 'xxhash-wasm';
-import { analyseFile } from '../cli/src/analysis/analyse-file.js';
+import { analyseFile } from '../shared/node/analyse-file.js';
 import { toManifestEntry } from '../shared/files/index.js';
 import { loadEssentiaOnMainThread } from '../shared/node/essentia.js';
 import type { ManifestEntry } from '../shared/schemas/index.js';

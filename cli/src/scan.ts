@@ -1,7 +1,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { compareNames } from '../../shared/files/scan-order.js';
-import { describeFsError } from './analysis/read-errors.js';
+import { describeFsError } from '../../shared/node/read-errors.js';
 
 export interface ScanProblem {
   path: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import xxhash from 'xxhash-wasm';
-import { analyseFile } from '../../cli/src/analysis/analyse-file.js';
+import { analyseFile } from '../node/analyse-file.js';
 import { loadEssentiaOnMainThread } from '../node/essentia.js';
 import {
   analyseSource,

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import xxhash from 'xxhash-wasm';
-import { analyseFile } from './analyse-file.js';
+import { analyseFile } from '../../../shared/node/analyse-file.js';
 import { loadEssentia } from '../../../shared/node/essentia.js';
 import { failedAnalysis } from '../../../shared/files/index.js';
 import type { WorkerRequest, WorkerResponse } from './worker-messages.js';

@@ -1,23 +1,20 @@
 /**
- * The analysis thread of the re-fingerprinting task: a stored object's bytes through the shared
- * analysis core exactly as the web app reads a file (analyseSource), native ffmpeg as the
- * second decoder when it is on the PATH, as sm-import uses it.
+ * The analysis thread of the server (bucket objects, re-fingerprinting): a file through the
+ * same analysis as sm-import's (analyseFile): in-process decoders, native ffmpeg first for long
+ * files and as the second decoder when it is on the PATH.
  */
-import { createReadStream } from 'node:fs';
-import { open, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import xxhash from 'xxhash-wasm';
+import { analyseFile } from '../../../shared/node/analyse-file.js';
 import { loadEssentia } from '../../../shared/node/essentia.js';
 import { ffmpegAvailable } from '../../../shared/node/ffmpeg-available.js';
-import { analyseSource, errorMessage, type ByteSource } from '../../../shared/files/index.js';
-import { transcodeFileToWav } from '../../../shared/node/ffmpeg-transcode.js';
+import { errorMessage } from '../../../shared/files/index.js';
 import type {
   AnalyserWorkerMessage,
   StoredFileOutcome,
   StoredFileRequest,
 } from './refingerprint-analyser.js';
-
-const STREAM_CHUNK_BYTES = 1024 * 1024;
 
 const port = parentPort;
 if (!port) throw new Error('refingerprint-worker must run in a worker thread');
@@ -32,52 +29,14 @@ function objectError(error: unknown): Error {
   return new Error(`its stored object cannot be read (${code ?? errorMessage(error)})`);
 }
 
-async function* chunksOf(path: string): AsyncIterable<Uint8Array> {
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES })) {
-      yield chunk as Buffer;
-    }
-  } catch (error) {
-    throw objectError(error);
-  }
-}
-
-async function headOf(path: string, bytes: number): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
-  try {
-    const head = new Uint8Array(bytes);
-    const { bytesRead } = await handle.read(head, 0, bytes, 0);
-    return head.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-function storedObject(path: string, name: string, sizeBytes: number): ByteSource {
-  return {
-    path: name,
-    sizeBytes,
-    head: (bytes) =>
-      headOf(path, bytes).catch((error: unknown) => Promise.reject(objectError(error))),
-    whole: () => readFile(path).catch((error: unknown) => Promise.reject(objectError(error))),
-    chunks: () => chunksOf(path),
-  };
-}
-
 async function reanalyse(request: StoredFileRequest): Promise<StoredFileOutcome> {
   const { objectPath, name, contentHash } = request;
-  let sizeBytes: number;
   try {
-    sizeBytes = (await stat(objectPath)).size;
+    await stat(objectPath);
   } catch (error) {
     return { ok: false, reason: objectError(error).message };
   }
-  const result = await analyseSource(storedObject(objectPath, name, sizeBytes), {
-    hasher,
-    essentia,
-    // The bytes it is handed are the object's: ffmpeg reads the object itself.
-    ...(ffmpeg ? { transcodeToWav: () => transcodeFileToWav(objectPath) } : {}),
-  });
+  const result = await analyseFile(objectPath, { hasher, essentia, ffmpeg }, name);
   if (contentHash === null) {
     return { ok: true, fingerprint: result.analysis?.fingerprint ?? null, file: result };
   }

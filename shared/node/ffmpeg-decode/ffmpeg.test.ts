@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFixture, fixturePath, maxAbsDiff, truth } from '../../../fixtures/decode/support.js';
-import { DecodeError, type AudioFormat, type StreamInfo } from '../../../shared/decode/index.js';
-import { ffmpegAvailable } from '../../../shared/node/ffmpeg-available.js';
+import { DecodeError, type AudioFormat, type StreamInfo } from '../../decode/index.js';
+import { ffmpegAvailable } from '../ffmpeg-available.js';
 import { decodeWithFfmpeg, deinterleaveF32 } from './ffmpeg.js';
 
 const hasFfmpeg = await ffmpegAvailable();

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { wholeFrames } from './whole-frames.js';
 import { ffmpegErrorText } from './ffmpeg-stderr.js';
-import { DecodeError, type AudioFormat, type PcmSink } from '../../../shared/decode/index.js';
+import { DecodeError, type AudioFormat, type PcmSink } from '../../decode/index.js';
 
 interface ProbedStream {
   codec: string;

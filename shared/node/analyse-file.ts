@@ -2,8 +2,8 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { XXHashAPI } from 'xxhash-wasm';
-import type { EssentiaKeyApi, Hints } from '../../../shared/analysis/index.js';
-import { DecodeError, sniffAudioFormat, type AudioFormat } from '../../../shared/decode/index.js';
+import type { EssentiaKeyApi, Hints } from '../analysis/index.js';
+import { DecodeError, sniffAudioFormat, type AudioFormat } from '../decode/index.js';
 import {
   AccumulatingSink,
   analysedFile,
@@ -19,9 +19,9 @@ import {
   WHOLE_READ_MAX_BYTES,
   type Decoded,
   type FileAnalysis,
-} from '../../../shared/files/index.js';
-import { decodeWithFfmpeg } from '../decode/ffmpeg.js';
-import { decodeCanonicalWithFfmpeg } from '../decode/ffmpeg-canonical.js';
+} from '../files/index.js';
+import { decodeWithFfmpeg } from './ffmpeg-decode/ffmpeg.js';
+import { decodeCanonicalWithFfmpeg } from './ffmpeg-decode/ffmpeg-canonical.js';
 import { readHints } from './file-hints.js';
 import { describeFsError } from './read-errors.js';
 
@@ -103,20 +103,26 @@ async function decodeNatively(
  * streamed, so memory stays bounded); when ffmpeg is allowed, long files are decoded natively
  * (it reads them again, from the page cache), and a file the in-process decoders cannot read
  * gets a second chance through it. Never throws: every failure is a result with a reason.
+ * @param name the file as the import knows it (its path from the import's root, a bucket
+ *   object's key): its name is read for hints and the format, and it is the result's path.
  */
-export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<FileAnalysis> {
-  const fileName = basename(path);
+export async function analyseFile(
+  path: string,
+  deps: AnalyseFileDeps,
+  name: string = path,
+): Promise<FileAnalysis> {
+  const fileName = basename(name);
   const audioName = claimsAudio(fileName);
   let sizeBytes: number;
   try {
     const info = await stat(path);
-    if (!info.isFile()) return failedAnalysis(path, 'skipped', 'not a regular file');
+    if (!info.isFile()) return failedAnalysis(name, 'skipped', 'not a regular file');
     sizeBytes = info.size;
   } catch (error) {
-    return failedAnalysis(path, 'error', describeFsError(error));
+    return failedAnalysis(name, 'error', describeFsError(error));
   }
   if (sizeBytes === 0) {
-    return failedAnalysis(path, audioName ? 'error' : 'skipped', 'empty file (0 bytes)', {
+    return failedAnalysis(name, audioName ? 'error' : 'skipped', 'empty file (0 bytes)', {
       sizeBytes,
     });
   }
@@ -139,7 +145,7 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
       const reason = sniffed.reason.startsWith('unrecognised')
         ? `not audio: ${sniffed.reason}`
         : sniffed.reason;
-      return failedAnalysis(path, 'skipped', reason, {
+      return failedAnalysis(name, 'skipped', reason, {
         sizeBytes,
         contentHash,
       });
@@ -173,7 +179,7 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
     } catch (error) {
       const retry = deps.ffmpeg && error instanceof DecodeError && error.code !== 'empty';
       if (!retry) {
-        return failedAnalysis(path, 'error', `cannot decode ${format}: ${errorMessage(error)}`, {
+        return failedAnalysis(name, 'error', `cannot decode ${format}: ${errorMessage(error)}`, {
           sizeBytes,
           contentHash,
           format,
@@ -186,7 +192,7 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
       } catch (fallbackError) {
         const other = nativeFirst ? 'the in-process decoder' : 'ffmpeg';
         return failedAnalysis(
-          path,
+          name,
           'error',
           `cannot decode ${format}: ${errorMessage(error)}; ${other} could not read it either: ${errorMessage(fallbackError)}`,
           { sizeBytes, contentHash, format },
@@ -194,7 +200,7 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
       }
     }
     if (decoded.stats.frames === 0) {
-      return failedAnalysis(path, 'error', `cannot decode ${format}: it holds no audio frames`, {
+      return failedAnalysis(name, 'error', `cannot decode ${format}: it holds no audio frames`, {
         sizeBytes,
         contentHash,
         format,
@@ -211,7 +217,7 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
     }
     const missing = truncation(decoded, declaredFrames);
     if (missing) {
-      return failedAnalysis(path, 'error', missing, {
+      return failedAnalysis(name, 'error', missing, {
         sizeBytes,
         contentHash,
         format,
@@ -225,13 +231,13 @@ export async function analyseFile(path: string, deps: AnalyseFileDeps): Promise<
         : await clock.timeAsync('analyse', () => readHints(path, fileName, held));
     bytes = null;
     return analysedFile(
-      { path, sizeBytes, contentHash, format },
+      { path: name, sizeBytes, contentHash, format },
       decoded,
       hints,
       deps.essentia,
       clock,
     );
   } catch (error) {
-    return failedAnalysis(path, 'error', describeFsError(error), { sizeBytes, contentHash });
+    return failedAnalysis(name, 'error', describeFsError(error), { sizeBytes, contentHash });
   }
 }

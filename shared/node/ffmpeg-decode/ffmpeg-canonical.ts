@@ -7,8 +7,8 @@ import {
   createWaveformBuilder,
   type CanonicalPcm,
   type StreamStats,
-} from '../../../shared/analysis/index.js';
-import { DecodeError } from '../../../shared/decode/index.js';
+} from '../../analysis/index.js';
+import { DecodeError } from '../../decode/index.js';
 import { wholeFrames } from './whole-frames.js';
 import { describeFfmpegStream, type FfmpegStream } from './ffmpeg-stderr.js';
 

@@ -1,6 +1,6 @@
 import { parseFile } from 'music-metadata';
-import type { Hints } from '../../../shared/analysis/index.js';
-import { hintsFrom, hintsFromBytes, TAG_OPTIONS } from '../../../shared/files/index.js';
+import type { Hints } from '../analysis/index.js';
+import { hintsFrom, hintsFromBytes, TAG_OPTIONS } from '../files/index.js';
 
 /**
  * Tempo and key hints of a file (tags first, name second). Reads tags from `bytes` when the

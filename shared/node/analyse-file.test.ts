@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import xxhash from 'xxhash-wasm';
+import { analyseFile, type AnalyseFileDeps } from './analyse-file.js';
+import { loadEssentiaOnMainThread } from './essentia.js';
+import { ffmpegAvailable } from './ffmpeg-available.js';
+
+// analyseFile as the server runs it on a bucket object: the bytes in a scratch file of another
+// name, the object's key given as the name (read for hints and reported), native ffmpeg where
+// the in-process decoders cannot read the file, and no scratch path in any reason.
+
+const FIXTURES = join(import.meta.dirname, '../../fixtures/audio');
+const hasFfmpeg = await ffmpegAvailable();
+if (!hasFfmpeg) console.warn('ffmpeg not on the PATH: skipping the native decoder cases');
+
+let dir = '';
+let deps: AnalyseFileDeps;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sm-analyse-file-'));
+  deps = { hasher: await xxhash(), essentia: loadEssentiaOnMainThread(), ffmpeg: hasFfmpeg };
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('analyseFile under a name that is not its path', () => {
+  it('reads tempo and key hints from the name and reports it', async () => {
+    const scratch = join(dir, 'object-1');
+    await copyFile(join(FIXTURES, 'loops/DarkPad Am 90 BPM.wav'), scratch);
+    const named = await analyseFile(scratch, deps, 'packs/DarkPad Am 90 BPM.wav');
+    const unnamed = await analyseFile(scratch, deps, 'packs/pad.wav');
+    expect(named).toMatchObject({ status: 'ok', path: 'packs/DarkPad Am 90 BPM.wav' });
+    expect(named.analysis?.hints.bpm).toBe(90);
+    expect(unnamed.analysis?.hints.bpm).toBeNull();
+    expect(unnamed.contentHash).toBe(named.contentHash);
+  });
+
+  it("gives a reason without the scratch file's path", async () => {
+    for (const bad of ['truncated.flac', 'truncated.mp3', 'header_lies.wav']) {
+      const scratch = join(dir, `object-${bad}`);
+      await copyFile(join(FIXTURES, 'bad', bad), scratch);
+      const result = await analyseFile(scratch, deps, `broken/${bad}`);
+      expect(result).toMatchObject({ status: 'error', path: `broken/${bad}` });
+      expect(result.error).not.toContain(dir);
+    }
+  });
+
+  // Read from a pipe, ffmpeg gives up on an MP4 whose index is last: it reads the file itself.
+  it.runIf(hasFfmpeg).each([
+    ['Microsoft ADPCM WAV', 'adpcm.wav', 'adpcm_ms', 2],
+    ['AAC in MP4 with its index last', 'late-index.m4a', 'aac', 30],
+  ])('decodes %s through ffmpeg', async (_, name, codec, seconds) => {
+    const scratch = join(dir, `object-${name}`);
+    const input = ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`];
+    const format = name.endsWith('.m4a') ? ['-f', 'mp4'] : ['-f', 'wav'];
+    execFileSync('ffmpeg', ['-v', 'error', '-y', ...input, '-c:a', codec, ...format, scratch]);
+    const result = await analyseFile(scratch, deps, `odd/${name}`);
+    expect(result.status, result.error ?? '').toBe('ok');
+    expect(result.analysis!.durationS).toBeGreaterThan(seconds - 0.05);
+    expect(result.analysis!.durationS).toBeLessThan(seconds + 0.1);
+  });
+});
