@@ -41,6 +41,10 @@ beforeAll(async () => {
 });
 afterAll(async () => s3?.close());
 
+function serverEnv() {
+  return { BUCKET_ENDPOINTS: s3.endpoint, BUCKET_WORKERS: '2' };
+}
+
 function source(overrides: Record<string, unknown> = {}) {
   return {
     s3: {
@@ -60,16 +64,23 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
   beforeAll(async () => {
     t = await startServerProcess({
       database: kind,
-      users: ['ana', 'ben'],
-      env: { BUCKET_ENDPOINTS: s3.endpoint, BUCKET_WORKERS: '2' },
+      users: ['ana', 'ben', 'cy'],
+      env: serverEnv(),
     });
     token = t.tokens.ana!;
   }, 60_000);
   afterAll(async () => t?.close());
 
-  /** The job's sealed credentials as the database holds them (the server stopped first). */
+  /** The job's sealed credentials as the database holds them (the server stopped meanwhile). */
   async function storedCredentials(jobId: string): Promise<unknown[]> {
     await t.stop();
+    try {
+      return await readCredentials(jobId);
+    } finally {
+      await t.restart(serverEnv());
+    }
+  }
+  async function readCredentials(jobId: string): Promise<unknown[]> {
     const query = 'select credentials from bucket_sources where job_id = $1';
     if (t.databaseUrl) {
       const client = new pg.Client({ connectionString: t.databaseUrl });
@@ -207,6 +218,40 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
     expect(read).toEqual([`${BUCKET}/pack/bad/truncated.mp3`]);
     expect((await listLibrary(t.url, t.tokens.ben!)).length).toBe(3);
   }, 180_000);
+
+  it('stops fetching once the job is cancelled, and keeps what it stored', async () => {
+    const cy = api(t.url, t.tokens.cy!);
+    const kick = await readFile(join(FIXTURES, 'oneshots/Kick_03.wav'));
+    for (let i = 0; i < 40; i++)
+      await s3.put(BUCKET, `many-${kind}/Kick ${String(i).padStart(2, '0')}.wav`, kick);
+    const before = await s3.objectReads();
+    const jobId = (await cy.init({ source: 'cancelled bucket' })).body.job_id as string;
+    const started = await cy.ingest({
+      job_id: jobId,
+      source: source({ url: `s3://${BUCKET}/many-${kind}` }),
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const cancelled = await cy.cancel(jobId);
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    const readsOf = async () => {
+      const now = await s3.objectReads();
+      return Object.keys(now)
+        .filter((k) => k.startsWith(`${BUCKET}/many-${kind}/`))
+        .reduce((n, k) => n + now[k]! - (before[k] ?? 0), 0);
+    };
+    // Workers that had an object in hand finish it; no object is fetched after that.
+    await new Promise((r) => setTimeout(r, 3000));
+    const settled = await readsOf();
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await readsOf()).toBe(settled);
+    expect(settled).toBeLessThan(40);
+    const status = (await cy.status(jobId)).body;
+    expect(status.status).toBe('cancelled');
+    expect(await storedCredentials(jobId)).toEqual([{ credentials: null }]);
+    // What was stored before the cancel stays, and is what the job counts as stored.
+    const library = await listLibrary(t.url, t.tokens.cy!);
+    expect(library.length).toBe(status.totals.completed);
+  }, 60_000);
 
   it('stores each new sound once, marks copies and records what it could not read', async () => {
     const jobId = (await api(t.url, token).init({ source: 'bucket' })).body.job_id as string;

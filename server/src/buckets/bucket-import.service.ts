@@ -406,6 +406,11 @@ export class BucketImportService {
     await this.sources.forgetCredentials(source.jobId);
   }
 
+  /** Forgets the credentials of the job's source, if it has one (the job was cancelled). */
+  async forgetCredentials(jobId: string): Promise<void> {
+    await this.sources.forgetCredentials(jobId);
+  }
+
   /** Whether the job was cancelled (its credentials are forgotten then). */
   private async ended(source: BucketSourceRow): Promise<boolean> {
     const job = await this.uow.repos.jobs.findOwned(source.ownerId, source.jobId);

@@ -34,9 +34,10 @@ import type { NewEntryLink } from '../library/similar-link.repository.js';
 /** Most failures a status answer lists. */
 const STATUS_ERROR_LIMIT = 1000;
 
-/** Starts a bucket import into a job (BucketImportService). */
+/** What the job service asks of bucket imports: to start one, and to forget its credentials. */
 export interface BucketStarter {
   start(user: AuthUser, jobId: string, source: S3Source): Promise<void>;
+  forgetCredentials(jobId: string): Promise<void>;
 }
 
 /** Import jobs: start, take manifests, report, cancel, retry. */
@@ -270,6 +271,8 @@ export class ImportJobService {
       await repos.jobs.update(jobId, { status: 'cancelled' });
       return { job: await repos.jobs.refresh(jobId), changed };
     });
+    // A bucket's credentials are not kept a moment longer than the job that needs them.
+    await this.buckets?.forgetCredentials(jobId);
     this.events.publish(user.id, await loadUpdateEvent(this.uow.repos, job, changed));
     return this.view(this.uow.repos, job);
   }
