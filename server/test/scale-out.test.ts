@@ -299,14 +299,18 @@ describe.runIf(onPostgres)('two server processes on one PostgreSQL and one S3 bu
     }
   }
 
-  it('a server that takes no bucket work and an sm-server worker that does', async () => {
-    const prefix = 'from-worker/';
+  /**
+   * Server A on a new database that takes no bucket work (BUCKET_WORKERS=0), library files
+   * under `prefix`; the settings every worker of it shares.
+   */
+  async function startApiOnly(prefix: string, env: Record<string, string> = {}) {
     dataA = await createServerData({ database: 'postgres', label: 'scale' });
     dataB = await sameDatabase(dataA);
     const shared = {
       ...s3.serverEnv(BUCKET, prefix),
       SECRET_KEY: 'c0ffee00'.repeat(8),
       BUCKET_ENDPOINTS: s3.endpoint,
+      ...env,
     };
     a = await startServerProcess({
       data: dataA,
@@ -314,6 +318,11 @@ describe.runIf(onPostgres)('two server processes on one PostgreSQL and one S3 bu
       users: ['ana'],
     });
     token = a.tokens.ana!;
+    return shared;
+  }
+
+  it('a server that takes no bucket work and an sm-server worker that does', async () => {
+    const shared = await startApiOnly('from-worker/');
     const worker = startWorker({ ...shared, BUCKET_WORKERS: '2' });
     try {
       await worker.started();
@@ -327,20 +336,7 @@ describe.runIf(onPostgres)('two server processes on one PostgreSQL and one S3 bu
 
   it('gives the object of a worker killed mid-commit to another worker, and finishes the job', async () => {
     const prefix = 'after-kill/';
-    dataA = await createServerData({ database: 'postgres', label: 'scale' });
-    dataB = await sameDatabase(dataA);
-    const shared = {
-      ...s3.serverEnv(BUCKET, prefix),
-      SECRET_KEY: 'c0ffee00'.repeat(8),
-      BUCKET_ENDPOINTS: s3.endpoint,
-      BUCKET_OBJECT_TIMEOUT_SECONDS: '5',
-    };
-    a = await startServerProcess({
-      data: dataA,
-      env: { ...shared, BUCKET_WORKERS: '0' },
-      users: ['ana'],
-    });
-    token = a.tokens.ana!;
+    const shared = await startApiOnly(prefix, { BUCKET_OBJECT_TIMEOUT_SECONDS: '5' });
     // The first worker dies at its second commit: that object is in the store, not in the
     // database, and its queue job stays active until it expires.
     const first = startWorker({
