@@ -220,6 +220,9 @@ async function main(): Promise<void> {
             ...(await bucketImport(s3, [server], server.token, prefix, files.length)),
           });
         }
+      } catch (error) {
+        note(`the server's last output:\n${server.log().slice(-4000)}`);
+        throw error;
       } finally {
         await server.close();
       }

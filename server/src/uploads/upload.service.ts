@@ -403,8 +403,12 @@ export class UploadService {
     uploadId: string,
     reason: string,
   ): Promise<void> {
-    await this.markFailed(user, entryId, reason, false, (entry) =>
-      entry.state === 'pending_upload' ? null : entry.uploadId === uploadId ? null : entry,
+    await this.markFailed(
+      user,
+      entryId,
+      reason,
+      false,
+      (entry) => entry.state === 'pending_upload' || entry.uploadId === uploadId,
     ).catch((error: unknown) => {
       if (!(error instanceof AppError)) throw error;
     });
@@ -417,14 +421,18 @@ export class UploadService {
     uploadId: string,
     reason: string,
   ): Promise<void> {
-    await this.markFailed(user, entryId, reason, true, (entry) =>
-      entry.state === 'uploading' && entry.uploadId === uploadId ? null : entry,
+    await this.markFailed(
+      user,
+      entryId,
+      reason,
+      true,
+      (entry) => entry.state === 'uploading' && entry.uploadId === uploadId,
     );
   }
 
   /**
-   * Fails the entry with `reason` in one transaction, unless `notWaiting` says it no longer
-   * waits (it returns the entry then, for the refusal).
+   * Fails the entry with `reason` in one transaction if it waits for its bytes and `waits`
+   * says it waits for these.
    * @throws AppError 409 when the entry is gone or no longer waits.
    */
   private async markFailed(
@@ -432,11 +440,11 @@ export class UploadService {
     entryId: string,
     reason: string,
     retryable: boolean,
-    notWaiting: (entry: EntryRow) => EntryRow | null,
+    waits: (entry: EntryRow) => boolean,
   ): Promise<void> {
     const { job, entry } = await this.uow.forUser(user.id, async (repos) => {
       const current = await repos.entries.lock(entryId);
-      if (!current || notWaiting(current) || !WAITING.has(current.state))
+      if (!current || !WAITING.has(current.state) || !waits(current))
         throw noLongerWaiting(current);
       const entry = await repos.entries.update(entryId, {
         state: 'failed',
