@@ -121,8 +121,20 @@ async function bucketImport(
   if (answer.status !== 200) throw new Error(`ingest: ${JSON.stringify(answer.body)}`);
   const quarters: string[] = [];
   let status: JobStatusResponse;
+  let resets = 0;
   for (;;) {
-    status = jobStatusResponseSchema.parse((await client.status(jobId)).body);
+    // A request that meets the server's thread stalled can find its connection reset: counted
+    // and asked again, so that the run still gives its figures.
+    const answer = await client.status(jobId).catch((error: unknown) => {
+      resets++;
+      if (resets > 20) throw error;
+      return null;
+    });
+    if (!answer) {
+      await new Promise((r) => setTimeout(r, 1000));
+      continue;
+    }
+    status = jobStatusResponseSchema.parse(answer.body);
     const t = status.totals;
     const taken = t.completed + t.duplicates + t.failed;
     while (quarters.length < 4 && taken >= ((quarters.length + 1) * files) / 4) {
@@ -145,7 +157,7 @@ async function bucketImport(
   return {
     files,
     wallS,
-    outcome: `${status.status}: ${t.completed} stored, ${t.duplicates} duplicates, ${t.failed} failed`,
+    outcome: `${status.status}: ${t.completed} stored, ${t.duplicates} duplicates, ${t.failed} failed${resets > 0 ? `; ${resets} status requests reset` : ''}`,
     rssAtQuarters: quarters.join(' / '),
   };
 }
@@ -224,6 +236,11 @@ async function main(): Promise<void> {
         note(`the server's last output:\n${server.log().slice(-4000)}`);
         throw error;
       } finally {
+        const slow = server
+          .log()
+          .split('\n')
+          .filter((l) => l.includes('work queue:'));
+        if (slow.length > 0) note(slow.join('\n'));
         await server.close();
       }
     }

@@ -50,12 +50,20 @@ export async function startBucketWorkers(
   const next = (id: string) => {
     if (id) queue.notifyWorker(id);
   };
+  /**
+   * On PGlite every query runs in this thread and resolves without I/O: workers deciding
+   * objects from remembered analyses chain queries in microtasks and would starve the event
+   * loop (one re-import of 1,500 objects held HTTP requests for 67 s, and keep-alive
+   * connections were reset). Each object starts after pending I/O has had its turn.
+   */
+  const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
   if (count > 0) {
     let id = '';
     id = await queue.work<ListJob>(
       LIST_QUEUE,
       { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
       async ([job]: PgBoss.JobWithMetadata<ListJob>[]) => {
+        await yieldToIo();
         await buckets.list(job!.data.jobId, job!.retryCount >= job!.retryLimit);
         next(id);
       },
@@ -69,6 +77,7 @@ export async function startBucketWorkers(
       OBJECT_QUEUE,
       { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
       async ([job]: PgBoss.JobWithMetadata<ObjectJob>[]) => {
+        await yieldToIo();
         await buckets.take(job!.data, analyser, job!.retryCount >= job!.retryLimit);
         next(id);
       },

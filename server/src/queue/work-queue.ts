@@ -40,6 +40,10 @@ export async function startWorkQueue(
       })
     : new PgBoss({ ...common, db: database.sql! });
   boss.on('error', (error: Error) => log(`work queue: ${error.message}`));
+  // On PGlite the queue's maintenance runs in the server's own thread: a slow pass shows here.
+  (boss as unknown as NodeJS.EventEmitter).on('maintenance', ({ ms }: { ms: number }) => {
+    if (ms >= 1000) log(`work queue: maintenance took ${(ms / 1000).toFixed(1)} s`);
+  });
   await boss.start();
   for (const q of queues) {
     const options = {
