@@ -37,7 +37,6 @@
  *    each combined with the duration bucket on two half-offset grids: 16 keys.
  */
 export type { Fingerprint } from './fingerprint-types.js';
-export { isCurrentFingerprint } from './fingerprint-types.js';
 export { computeFingerprint } from './compute.js';
 export {
   compareFingerprints,
