@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../fixtures/lib/wav.js';
 import { kick, snare } from '../../shared/analysis/fingerprint/test-signals.js';
 import { gain, resampleSinc } from '../../shared/analysis/fingerprint/test-transforms.js';
+import {
+  fingerprintOfPcm,
+  RATE,
+  snaresSharingEveryKey,
+} from '../../shared/analysis/fingerprint/test-variants.js';
 import {
   bulkImportUpdateSchema,
   checkResponseSchema,
@@ -259,6 +265,42 @@ describe.each(databaseKinds())('similar sounds on %s', (kind) => {
       state: 'pending_upload',
       duplicate_of: null,
       similar_to: [{ asset_id: null, entry_id: item('Snare.wav').entry_id, path: 'Snare.wav' }],
+    });
+  });
+
+  it('finds a copy whose original follows 40 other hits sharing every index key, in one batch and across batches', async () => {
+    // Round robins of one snare (other noise) that share all 16 keys with the copy: ranked by
+    // shared keys alone, the original comes 41st, beyond the 32 compared whole.
+    const original = fingerprintOfPcm({ samples: snare(RATE, 1), rate: RATE });
+    const copy = fingerprintOfPcm({ samples: gain(snare(RATE, 1), -6), rate: RATE });
+    const template = entryOf('Snare.wav');
+    const entry = (path: string, fingerprint: typeof original): Analysed => ({
+      ...template,
+      path,
+      content_hash: createHash('sha256').update(path).digest('hex').slice(0, 16),
+      fingerprint,
+    });
+    const hits = [
+      ...snaresSharingEveryKey(copy, 40).map((fp, i) => entry(`rr ${i}.wav`, fp)),
+      entry('snare.wav', original),
+    ];
+    const copyEntry = entry('snare quieter.wav', copy);
+    const token = await t.addUser('rob');
+
+    const together = await ingest(token, [...hits, copyEntry]);
+    expect(together.item('snare quieter.wav')).toMatchObject({
+      state: 'duplicate',
+      duplicate_of: { path: 'snare.wav' },
+    });
+    expect(together.item('rr 39.wav').state).toBe('pending_upload');
+
+    const client = api(t.url, token);
+    const jobId = (await client.init()).body.job_id as string;
+    await client.ingest({ job_id: jobId, entries: hits });
+    const later = await client.ingest({ job_id: jobId, entries: [copyEntry], last: true });
+    expect(ingestResponseSchema.parse(later.body).items[0]).toMatchObject({
+      state: 'duplicate',
+      duplicate_of: { path: 'snare.wav' },
     });
   });
 

@@ -22,6 +22,7 @@ export {
 } from './unsure.js';
 export type { EssentiaKeyApi } from './key.js';
 export {
+  closestCandidates,
   compareFingerprints,
   computeFingerprint,
   durationsMayBeSimilar,
@@ -31,5 +32,6 @@ export {
   SAME_SOUND_THRESHOLDS,
   SIMILAR_DURATION_ALLOWANCES,
   SIMILAR_MIN_SIMILARITY,
+  SOUND_CANDIDATE_POOL,
 } from './fingerprint/index.js';
 export type { Fingerprint, FingerprintSummary, SoundVerdict } from './fingerprint/index.js';

@@ -1,8 +1,9 @@
 import {
+  closestCandidates,
   compareFingerprints,
   durationsMayBeSimilar,
   fingerprintIndexKeys,
-  MAX_SOUND_CANDIDATES,
+  SOUND_CANDIDATE_POOL,
   type Fingerprint,
 } from '../analysis/index.js';
 import { MAX_SIMILAR_TO } from '../schemas/index.js';
@@ -41,8 +42,8 @@ const BUCKET_SCAN = 512;
 /**
  * Recognises files of one run that repeat an earlier one: identical bytes by content hash,
  * the same sound by fingerprint, looked up through the fingerprint's index keys and verified
- * with compareFingerprints on the candidates that share the most keys (the same scheme, and
- * the same cap, as the server's index).
+ * with compareFingerprints on the closest of the candidates that share the most keys (the same
+ * scheme, pool and cap as the server's index: `closestCandidates`).
  */
 export class RunDeduplicator {
   private readonly byHash = new Map<string, string>();
@@ -80,7 +81,10 @@ export class RunDeduplicator {
     return { duplicate: null, similarTo: similar.slice(0, MAX_SIMILAR_TO).map((s) => s.path) };
   }
 
-  /** Known sounds of a length that may be similar, most shared keys first, then earliest; capped. */
+  /**
+   * Known sounds of a length that may be similar: a pool of the most shared keys first (then
+   * earliest), of which the closest are compared.
+   */
   private candidates(keys: string[], fingerprint: Fingerprint): Known[] {
     const shared = new Map<Known, number>();
     for (const key of keys) {
@@ -95,6 +99,7 @@ export class RunDeduplicator {
       if (durationsMayBeSimilar(known.fingerprint, fingerprint)) ranked.push([known, count]);
     }
     ranked.sort((a, b) => b[1] - a[1] || a[0].seq - b[0].seq);
-    return ranked.slice(0, MAX_SOUND_CANDIDATES).map(([known]) => known);
+    const pool = ranked.slice(0, SOUND_CANDIDATE_POOL).map(([known]) => known);
+    return closestCandidates(fingerprint, pool, (known) => known.fingerprint);
   }
 }

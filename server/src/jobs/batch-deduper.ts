@@ -5,7 +5,7 @@ import {
   type ManifestEntry,
   type OnDuplicate,
 } from '../../../shared/schemas/index.js';
-import { MAX_SOUND_CANDIDATES } from '../../../shared/analysis/index.js';
+import { closestCandidates, SOUND_CANDIDATE_POOL } from '../../../shared/analysis/index.js';
 import type { Repositories } from '../db/unit-of-work.js';
 import {
   findSounds,
@@ -171,7 +171,7 @@ export class BatchDeduper {
     wantAll: boolean,
     replacingId: string | undefined,
   ): Promise<SoundMatches<JobSound>> {
-    const batch = matchSounds(fingerprint, this.batchCandidates(keys, replacingId));
+    const batch = matchSounds(fingerprint, this.batchCandidates(fingerprint, keys, replacingId));
     if (batch.same && !wantAll) return batch;
     const candidates = await this.repos.entries.findLiveSoundCandidates(
       this.job.id,
@@ -190,10 +190,15 @@ export class BatchDeduper {
   }
 
   /**
-   * This batch's entries that share an index key with `keys`, most shared first (then in
-   * arrival order), at most MAX_SOUND_CANDIDATES: the database's rule for earlier entries.
+   * This batch's entries worth comparing: a pool of those sharing an index key with `keys`,
+   * most shared first (then in arrival order), of which the closest: the database's rule for
+   * earlier entries.
    */
-  private batchCandidates(keys: string[], replacingId: string | undefined): BatchRow[] {
+  private batchCandidates(
+    fingerprint: FingerprintInput,
+    keys: string[],
+    replacingId: string | undefined,
+  ): BatchRow[] {
     const wanted = new Set(keys);
     const ranked: [BatchRow, number][] = [];
     for (const row of this.batchLive.values()) {
@@ -202,7 +207,8 @@ export class BatchDeduper {
     }
     // A stable sort: equal counts keep the arrival order.
     ranked.sort((a, b) => b[1] - a[1]);
-    return ranked.slice(0, MAX_SOUND_CANDIDATES).map(([row]) => row);
+    const pool = ranked.slice(0, SOUND_CANDIDATE_POOL).map(([row]) => row);
+    return closestCandidates(fingerprint, pool, (row) => row.fingerprint ?? null);
   }
 
   private accept(row: BatchRow, similar: NewEntryLink[]): Decision {

@@ -3,7 +3,7 @@ import type { Database } from '../db/database.js';
 import { importEntries } from '../db/schema.js';
 import type { EntryState, FingerprintInput } from '../../../shared/schemas/index.js';
 import type { CandidateSummary } from '../library/sound-match.js';
-import { MAX_SOUND_CANDIDATES } from '../../../shared/analysis/index.js';
+import { SOUND_CANDIDATE_POOL } from '../../../shared/analysis/index.js';
 import { durationMayMatch, mostSharedKeysFirst } from '../library/duration-filter.js';
 
 export type EntryRow = typeof importEntries.$inferSelect;
@@ -67,7 +67,7 @@ export class ImportEntryRepository {
         ),
       )
       .orderBy(mostSharedKeysFirst(importEntries.fingerprintKeys, keys))
-      .limit(MAX_SOUND_CANDIDATES);
+      .limit(SOUND_CANDIDATE_POOL);
   }
 
   /** The whole fingerprints of these entries. */

@@ -1,7 +1,7 @@
 import { and, arrayOverlaps, count, eq, gte, inArray } from 'drizzle-orm';
 import type { CandidateSummary } from './sound-match.js';
 import type { FingerprintInput, LibraryListInput } from '../../../shared/schemas/index.js';
-import { MAX_SOUND_CANDIDATES } from '../../../shared/analysis/index.js';
+import { SOUND_CANDIDATE_POOL } from '../../../shared/analysis/index.js';
 import { durationMayMatch, mostSharedKeysFirst } from './duration-filter.js';
 import type { Database } from '../db/database.js';
 import { audioFiles } from '../db/schema.js';
@@ -62,7 +62,7 @@ export class AudioFileRepository {
       .from(audioFiles)
       .where(and(...conditions))
       .orderBy(mostSharedKeysFirst(audioFiles.fingerprintKeys, keys))
-      .limit(MAX_SOUND_CANDIDATES);
+      .limit(SOUND_CANDIDATE_POOL);
   }
 
   /** The whole fingerprints of these files. */

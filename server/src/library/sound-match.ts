@@ -1,8 +1,7 @@
 import {
+  closestCandidates,
   compareFingerprints,
   fingerprintIndexKeys,
-  quickSimilarity,
-  SIMILAR_MIN_SIMILARITY,
 } from '../../../shared/analysis/index.js';
 import type { FingerprintInput } from '../../../shared/schemas/index.js';
 
@@ -67,24 +66,20 @@ export interface CandidateSummary {
 }
 
 /**
- * {@link matchSounds} over database candidates: they are screened by duration and long-term
- * spectrum (`quickSimilarity`, an upper bound of the similarity), and only those that could be
- * similar have their whole fingerprint loaded, through `load`, and compared.
+ * {@link matchSounds} over database candidates (a pool, most shared index keys first): the
+ * closest by duration and long-term spectrum (`closestCandidates`) have their whole
+ * fingerprint loaded, through `load`, and compared.
  */
 export async function findSounds<T extends CandidateSummary>(
   fingerprint: FingerprintInput,
   candidates: readonly T[],
   load: (ids: string[]) => Promise<Map<string, FingerprintInput>>,
 ): Promise<SoundMatches<T>> {
-  const survivors = candidates.filter((c) => {
-    if (c.durationMs === null || c.edgeMs === null || !c.profile) return false;
-    try {
-      const summary = { durationMs: c.durationMs, edgeMs: c.edgeMs, profile: c.profile };
-      return quickSimilarity(summary, fingerprint) >= SIMILAR_MIN_SIMILARITY;
-    } catch {
-      return false;
-    }
-  });
+  const survivors = closestCandidates(fingerprint, candidates, (c) =>
+    c.durationMs === null || c.edgeMs === null || !c.profile
+      ? null
+      : { durationMs: c.durationMs, edgeMs: c.edgeMs, profile: c.profile },
+  );
   if (survivors.length === 0) return NO_MATCHES;
   const full = await load(survivors.map((c) => c.id));
   const matches = matchSounds(

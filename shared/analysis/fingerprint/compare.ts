@@ -277,8 +277,8 @@ function spectrumMeasures(
   /** Above this profile difference the pitch test (7× the cost) is not needed: pitchShift 0. */
   enoughDb = Infinity,
 ): { profileDb: number; pitchShift: number } {
-  const pa = bytesToDb(base64ToBytes(a.profile));
-  const pb = bytesToDb(base64ToBytes(b.profile));
+  const pa = profileLevels(a);
+  const pb = profileLevels(b);
   // The profile is compared as PROFILE_BINS one-band frames so that lags shift it in frequency.
   const profileOptions = {
     bands: 1,
@@ -294,6 +294,18 @@ function spectrumMeasures(
   const shifted = levelDistance(pa, pb, { ...profileOptions, maxLag: MAX_PITCH_LAG_BINS });
   const pitchShift = shifted.lag === 0 ? 0 : profile.global / Math.max(0.1, shifted.global);
   return { profileDb: profile.global, pitchShift };
+}
+
+/** Decoded profiles by the object holding them: a run compares one sound with many. */
+const decodedProfiles = new WeakMap<object, { profile: string; levels: Float32Array }>();
+
+/** The profile's levels in dB, decoded once per object (and per value of its `profile`). */
+function profileLevels(fp: Pick<Fingerprint, 'profile'>): Float32Array {
+  const known = decodedProfiles.get(fp);
+  if (known?.profile === fp.profile) return known.levels;
+  const levels = bytesToDb(base64ToBytes(fp.profile));
+  decodedProfiles.set(fp, { profile: fp.profile, levels });
+  return levels;
 }
 
 /** 1 / (1 + ratio²): 1 at identity, 0.5 at the threshold. */
@@ -377,11 +389,16 @@ export type FingerprintSummary = Pick<Fingerprint, 'durationMs' | 'edgeMs' | 'pr
  * it loads them whole.
  * @throws Error when a profile is not valid base64.
  */
-export function quickSimilarity(a: FingerprintSummary, b: FingerprintSummary): number {
+export function quickSimilarity(
+  a: FingerprintSummary,
+  b: FingerprintSummary,
+  /** Skip the pitch test (seven times the rest): a looser upper bound, to rank by. */
+  spectrumOnly = false,
+): number {
   const t = SAME_SOUND_THRESHOLDS;
   const duration = score(durationScoreOf(a, b));
   if (duration < 0.5) return duration;
-  const { profileDb, pitchShift } = spectrumMeasures(a, b, t.profileDb);
+  const { profileDb, pitchShift } = spectrumMeasures(a, b, spectrumOnly ? -Infinity : t.profileDb);
   return Math.min(
     duration,
     score(profileDb / t.profileDb),

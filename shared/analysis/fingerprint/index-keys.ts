@@ -4,14 +4,6 @@ import { base64ToBytes } from './base64.js';
 import type { Fingerprint } from './fingerprint-types.js';
 import { bytesToDb } from './quantise.js';
 
-/**
- * Most candidates one same-sound check compares, in the server's index and within a run.
- * Copies of a sound share nearly all 16 index keys, unrelated sounds few, so candidates are
- * taken most shared keys first; the cap bounds the work when many sounds of one length and
- * colour (a folder of kicks) share some key.
- */
-export const MAX_SOUND_CANDIDATES = 32;
-
 /** LSH tables; each key is one table's hash combined with one duration bucket. */
 const TABLES = 8;
 /** Hyperplane signs per table. */

@@ -34,7 +34,9 @@
  *    8.8 s keep their trimmed length within 2 ms + 1.2 % + half the edge uncertainty and pass
  *    the fine-structure and envelope tests of their `detail`.
  * 6. Index keys: random-hyperplane LSH (8 tables × 6 bits, fixed seed) of the mean band levels,
- *    each combined with the duration bucket on two half-offset grids: 16 keys.
+ *    each combined with the duration bucket on two half-offset grids: 16 keys. A check gathers
+ *    up to 256 sounds sharing keys (most shared first) and compares whole the 32 closest by
+ *    `quickSimilarity` (candidates.ts).
  */
 export type { Fingerprint } from './fingerprint-types.js';
 export { computeFingerprint } from './compute.js';
@@ -50,4 +52,5 @@ export {
   tailExcessMs,
 } from './compare.js';
 export type { FingerprintComparison, FingerprintSummary, SoundVerdict } from './compare.js';
-export { fingerprintIndexKeys, MAX_SOUND_CANDIDATES } from './index-keys.js';
+export { fingerprintIndexKeys } from './index-keys.js';
+export { closestCandidates, MAX_SOUND_CANDIDATES, SOUND_CANDIDATE_POOL } from './candidates.js';

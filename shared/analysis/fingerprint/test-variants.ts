@@ -1,6 +1,8 @@
 import { createPcmAccumulator } from '../pcm-accumulator.js';
 import { computeFingerprint } from './compute.js';
 import type { Fingerprint } from './fingerprint-types.js';
+import { fingerprintIndexKeys } from './index-keys.js';
+import { snare } from './test-signals.js';
 import { addNoise, gain, lowpass, padSilence, resampleSinc } from './test-transforms.js';
 
 /** The analysis rate the pipeline hands to the fingerprint. */
@@ -51,3 +53,20 @@ export const SAME_SOUND_VARIANTS: Record<string, Variant> = {
   'all at once': (x, sr) =>
     via48k(addNoise(lowpass(padSilence(gain(x, -3), sr, 0.505, 0.5), sr, 10000), -45), sr),
 };
+
+/**
+ * Snares of other noise seeds than 1 (other recordings of one drum: similar, never the same
+ * sound) that share every index key with `copy`, as a folder of round robins can: to shared
+ * keys alone, each looks as close to `copy` as its original.
+ * @throws Error when the first 2,000 seeds hold fewer than `count`.
+ */
+export function snaresSharingEveryKey(copy: Fingerprint, count: number): Fingerprint[] {
+  const keys = new Set(fingerprintIndexKeys(copy));
+  const found: Fingerprint[] = [];
+  for (let seed = 2; found.length < count; seed++) {
+    if (seed > 2000) throw new Error(`only ${found.length} snares share every key`);
+    const other = fingerprintOfPcm({ samples: snare(RATE, seed), rate: RATE });
+    if (fingerprintIndexKeys(other).every((k) => keys.has(k))) found.push(other);
+  }
+  return found;
+}

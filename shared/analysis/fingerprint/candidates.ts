@@ -1,0 +1,56 @@
+import { quickSimilarity, SIMILAR_MIN_SIMILARITY, type FingerprintSummary } from './compare.js';
+
+/**
+ * Candidates one same-sound check gathers through the index keys, most shared keys first: in
+ * the server's index, among a batch's entries and within a run. Copies share nearly all 16
+ * keys, but so do hundreds of sounds of one length and colour (a folder of kicks, a pack of
+ * tones a few cents apart), so shared keys alone do not rank a copy ahead of its neighbours.
+ */
+export const SOUND_CANDIDATE_POOL = 256;
+
+/**
+ * Candidates of the pool compared whole (their band matrices loaded and aligned), closest
+ * long-term spectrum first: this bounds the work of one check.
+ */
+export const MAX_SOUND_CANDIDATES = 32;
+
+/**
+ * The candidates worth a whole comparison with `fingerprint`, at most MAX_SOUND_CANDIDATES:
+ * those whose duration and long-term spectrum (`quickSimilarity`, an upper bound of the
+ * similarity) leave them possibly similar, closest first; equally close ones keep the pool's
+ * order. A candidate without a summary, or whose summary does not decode, is left out.
+ * Ranked this way, a copy among hundreds of near-identical sounds sharing its keys is still
+ * compared, where the pool's first 32 by shared keys missed one check in a hundred (10,000
+ * synthesised tones at 0.13 % steps of pitch: 83 of 5,795 copies).
+ */
+export function closestCandidates<T>(
+  fingerprint: FingerprintSummary,
+  pool: readonly T[],
+  summaryOf: (candidate: T) => FingerprintSummary | null,
+): T[] {
+  const similarity = (summary: FingerprintSummary, spectrumOnly: boolean): number => {
+    try {
+      return quickSimilarity(summary, fingerprint, spectrumOnly);
+    } catch {
+      return 0;
+    }
+  };
+  // The looser bound without the pitch test ranks the pool; the exact one is then computed
+  // only until enough candidates pass it.
+  const bounded: { candidate: T; summary: FingerprintSummary; bound: number; order: number }[] = [];
+  pool.forEach((candidate, order) => {
+    const summary = summaryOf(candidate);
+    if (!summary) return;
+    const bound = similarity(summary, true);
+    if (bound >= SIMILAR_MIN_SIMILARITY) bounded.push({ candidate, summary, bound, order });
+  });
+  bounded.sort((a, b) => b.bound - a.bound || a.order - b.order);
+  const chosen: { candidate: T; quick: number; order: number }[] = [];
+  for (const { candidate, summary, order } of bounded) {
+    if (chosen.length === MAX_SOUND_CANDIDATES) break;
+    const quick = similarity(summary, false);
+    if (quick >= SIMILAR_MIN_SIMILARITY) chosen.push({ candidate, quick, order });
+  }
+  chosen.sort((a, b) => b.quick - a.quick || a.order - b.order);
+  return chosen.map((c) => c.candidate);
+}
