@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../fixtures/lib/wav.js';
-import { kick, snare } from '../../shared/analysis/fingerprint/test-signals.js';
+import { kick, note, snare } from '../../shared/analysis/fingerprint/test-signals.js';
 import { gain, resampleSinc } from '../../shared/analysis/fingerprint/test-transforms.js';
 import {
   fingerprintOfPcm,
@@ -45,6 +45,11 @@ const SOUNDS: Record<string, { rate: number; make: () => Float32Array }> = {
   'Kick +1.wav': { rate: 44100, make: () => kick(44100, { pitch: SEMITONE }) },
   'Snare.wav': { rate: 44100, make: () => snare(44100, 2) },
   'Snare take 2.wav': { rate: 44100, make: () => snare(44100, 9) },
+  'Note.wav': { rate: 44100, make: () => note(44100, { f0: 220, durationS: 1 }) },
+  'Note saturated.wav': {
+    rate: 44100,
+    make: () => note(44100, { f0: 220, durationS: 1 }).map((v) => Math.tanh(2 * v) / 2),
+  },
 };
 
 type Analysed = Extract<ManifestEntry, { status: 'ok' }>;
@@ -301,6 +306,30 @@ describe.each(databaseKinds())('similar sounds on %s', (kind) => {
     expect(ingestResponseSchema.parse(later.body).items[0]).toMatchObject({
       state: 'duplicate',
       duplicate_of: { path: 'snare.wav' },
+    });
+  });
+
+  it('holds two lossless files to closer limits: a saturated note is similar, not a copy', async () => {
+    const token = await t.addUser('lou');
+    const saturated = entryOf('Note saturated.wav');
+    expect(entryOf('Note.wav').fingerprint!.lossless).toBe(true);
+    expect(saturated.fingerprint!.lossless).toBe(true);
+    const { item } = await ingest(token, [entryOf('Note.wav'), saturated]);
+    expect(item('Note saturated.wav')).toMatchObject({
+      state: 'pending_upload',
+      duplicate_of: null,
+      similar_to: [{ entry_id: item('Note.wav').entry_id, path: 'Note.wav' }],
+    });
+    // The same sound from a lossy file (no `lossless`): within a codec's allowances, a copy.
+    const { lossless: _, ...lossyFingerprint } = saturated.fingerprint!;
+    const lossy = { ...saturated, path: 'Note saturated.mp3', content_hash: 'aaaaaaaaaaaaaaaa' };
+    const again = await ingest(token, [
+      entryOf('Note.wav'),
+      { ...lossy, fingerprint: lossyFingerprint },
+    ]);
+    expect(again.item('Note saturated.mp3')).toMatchObject({
+      state: 'duplicate',
+      duplicate_of: { path: 'Note.wav' },
     });
   });
 

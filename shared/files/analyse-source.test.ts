@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import xxhash from 'xxhash-wasm';
+import { compareFingerprints } from '../analysis/index.js';
 import { analyseFile } from '../node/analyse-file.js';
 import { loadEssentiaOnMainThread } from '../node/essentia.js';
 import {
@@ -131,6 +132,41 @@ describe('analyseSource on fixtures', () => {
       expect(sum).toBeLessThanOrEqual(wallMs + 1);
     },
   );
+
+  it.each([
+    ['audio/oneshots/Kick_03.wav', true],
+    ['audio/oneshots/Tom Lo 32f.wav', true],
+    ['audio/oneshots/Open Hat 01.flac', true],
+    ['audio/oneshots/Snare Tight.aif', true],
+    ['audio/oneshots/hh_closed_8bit.wav', false],
+    ['audio/dupes/Kick_03.mp3', false],
+    ['audio/oneshots/Pluck Harp.m4a', false],
+    ['audio/oneshots/FX Riser.opus', false],
+  ])('marks the fingerprint of %s lossless: %s', async (path, lossless) => {
+    const result = await analyseSource((await fixtureSource(path)).source, deps);
+    expect(result.status, result.error ?? '').toBe('ok');
+    expect(result.analysis!.fingerprint!.lossless === true).toBe(lossless);
+    expect((await cliAnalysis(path)).analysis!.fingerprint!.lossless === true).toBe(lossless);
+  });
+
+  it('still takes lossless copies of a kick (48 kHz, 96 kHz, hotter, longer tail) for copies', async () => {
+    const fingerprint = async (path: string) => {
+      const fp = (await analyseSource((await fixtureSource(path)).source, deps)).analysis!
+        .fingerprint!;
+      expect(fp.lossless, path).toBe(true);
+      return fp;
+    };
+    const original = await fingerprint('audio/oneshots/Kick_03.wav');
+    for (const copy of [
+      'Kick 03 (48k).wav',
+      'Kick_03_96k.wav',
+      'Kick_03_hot.wav',
+      'Kick_03_tail.wav',
+    ]) {
+      const verdict = compareFingerprints(original, await fingerprint(`audio/dupes/${copy}`));
+      expect(verdict.verdict, copy).toBe('same');
+    }
+  });
 
   it('finds a one-shot without tempo or key', async () => {
     const path = 'audio/oneshots/Kick_03.wav';

@@ -20,6 +20,9 @@ export function analysedFile(
     analyseSound(decoded.stats, decoded.canonical, { hints, essentia, timings }),
   );
   clock.move('analyse', 'fingerprint', timings.fingerprintMs);
+  if (analysis.fingerprint && isLosslessCodec(decoded.codec, decoded.bitDepth)) {
+    analysis.fingerprint.lossless = true;
+  }
   return {
     ...file,
     status: 'ok',
@@ -29,4 +32,15 @@ export function analysedFile(
     analysis,
     stageMs: clock.ms,
   };
+}
+
+/**
+ * Whether a decoder's codec stores audio losslessly at a depth where copies agree closely:
+ * integer PCM of 16 bits or more, float PCM, FLAC, ALAC (Fingerprint.lossless). The second
+ * decoder's `ffmpeg` says nothing of the source, so it is not.
+ */
+export function isLosslessCodec(codec: string, bitDepth: number | null): boolean {
+  if (codec === 'flac' || codec === 'alac') return (bitDepth ?? 16) >= 16;
+  const pcm = /^pcm_([suf])(\d+)/.exec(codec);
+  return pcm !== null && Number(pcm[2]) >= 16;
 }

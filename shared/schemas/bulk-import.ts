@@ -87,6 +87,7 @@ export const fingerprintSchema = z.strictObject({
     )
     .max(4)
     .optional(),
+  lossless: z.literal(true).optional(),
 });
 export type FingerprintInput = z.infer<typeof fingerprintSchema>;
 

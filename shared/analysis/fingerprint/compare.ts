@@ -95,6 +95,18 @@ export const COPY_DURATION_MS = 2;
 export const COPY_MATRIX_DB_MAX = 0.95;
 
 /**
+ * Closer limits for a pair of lossless files (Fingerprint.lossless), whatever their length: no
+ * codec stands between two lossless copies, so their band matrices agree within a quarter of a
+ * dB and their attacks' fine structure almost exactly. On the development set's 866 lossless
+ * copy pairs (16/24-bit and float WAV, AIFF, FLAC, 48/96 kHz, ±6 dB, mono, 0.2-0.5 s of
+ * silence) the largest differences are 0.24 dB overall, 0.24 dB over the worst window, and a
+ * coherence of 0.93 at the lowest; these limits leave twice that margin. Two velocity layers
+ * or round robins of one drum (one recording each, both lossless) differ by more, even where
+ * codec allowances would let them pass.
+ */
+export const LOSSLESS_COPY_LIMITS = { matrixDb: 0.5, localDb: 0.6, coherence: 0.85 } as const;
+
+/**
  * Where two copies' decays end (Fingerprint.tail) may differ by this many ms, plus
  * {@link TAIL_RELATIVE} of the shorter, plus {@link TAIL_EDGE} of the larger uncertainty:
  * one ~2.9 ms envelope block (tails are read to the block) and 1 ms more. Copies on the
@@ -171,6 +183,19 @@ function sameRecording(
   return { same, detail };
 }
 
+/** Whether a pair of lossless files is as close as lossless copies are (LOSSLESS_COPY_LIMITS). */
+function losslessCopy(
+  { matrixDb, localDb }: { matrixDb: number; localDb: number },
+  detail: DetailComparison | null,
+): boolean {
+  const limits = LOSSLESS_COPY_LIMITS;
+  return (
+    matrixDb <= limits.matrixDb &&
+    localDb <= limits.localDb &&
+    (detail === null || detail.coherence >= limits.coherence)
+  );
+}
+
 /** The measures behind a comparison, for diagnostics and tuning. */
 export interface FingerprintComparison {
   /**
@@ -206,7 +231,8 @@ export interface FingerprintComparison {
  * per-band bias; long-term spectrum: difference, better fit when shifted in pitch), each 1 at
  * identity and 0.5 at its threshold. A pair scoring 0.5 or more is the `same` sound when it is
  * also one recording: for sounds up to DETAIL_MAX_MS, the fine structure of both attacks
- * agrees (DETAIL_COHERENCE_MIN); version-1 fingerprints never are. Otherwise a pair scoring
+ * agrees (DETAIL_COHERENCE_MIN); version-1 fingerprints never are; two lossless files also
+ * stay within LOSSLESS_COPY_LIMITS. Otherwise a pair scoring
  * SIMILAR_MIN_SIMILARITY or more is `similar` (kept, linked), the rest `distinct`.
  * Symmetric up to rounding. Fingerprints with different frame lengths are compared at the
  * longer one.
@@ -244,8 +270,11 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
     similarity >= 0.5
       ? sameRecording(a, b, { matrixDb: matrix.global, tailScore })
       : { same: false, detail: null };
+  const closeEnough =
+    !(a.lossless && b.lossless) ||
+    losslessCopy({ matrixDb: matrix.global, localDb: matrix.local }, recording.detail);
   const verdict: SoundVerdict =
-    similarity >= 0.5 && recording.same
+    similarity >= 0.5 && recording.same && closeEnough
       ? 'same'
       : similarity >= SIMILAR_MIN_SIMILARITY
         ? 'similar'

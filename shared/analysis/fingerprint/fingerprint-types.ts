@@ -38,6 +38,15 @@ export interface Fingerprint {
    * -30 dB (a cut, a fade) differ here. Fingerprints stored before it lack it.
    */
   tail?: TailEnd[];
+  /**
+   * From December 2026: the file stored its audio losslessly (integer PCM of 16 bits or more,
+   * float PCM, FLAC or ALAC), as its decoder said. Two such copies of one sound differ only by
+   * resampling, gain, depth, down-mix and padding, so a pair of them is held to the closer
+   * limits of LOSSLESS_COPY_LIMITS (compare.ts). Absent: lossy, 8-bit, not known (decoded by
+   * a second decoder) or stored before it was recorded; such pairs keep the codec allowances.
+   * Set by the file analysis (`analysedFile`), not by computeFingerprint, which sees only PCM.
+   */
+  lossless?: true;
 }
 
 /** Where a sound's decay crosses `db` under its loudest block (Fingerprint.tail). */

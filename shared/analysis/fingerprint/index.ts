@@ -32,7 +32,8 @@
  *    sound when it is also one recording at one length (version 2, compare.ts): the decay
  *    ends of both `tail`s agree within 4 ms + 5 % + the larger uncertainty, and sounds up to
  *    8.8 s keep their trimmed length within 2 ms + 1.2 % + half the edge uncertainty and pass
- *    the fine-structure and envelope tests of their `detail`.
+ *    the fine-structure and envelope tests of their `detail`. Two lossless files
+ *    (`lossless`, set from the decoder's codec) must also agree within LOSSLESS_COPY_LIMITS.
  * 6. Index keys: random-hyperplane LSH (8 tables × 6 bits, fixed seed) of the mean band levels,
  *    each combined with the duration bucket on two half-offset grids: 16 keys. A check gathers
  *    up to 256 sounds sharing keys (most shared first) and compares whole the 32 closest by
