@@ -19,14 +19,16 @@ import { startServerProcess, type ServerProcess } from '../../testing/server-pro
 import { api, databaseKinds, fixtureEntries, FIXTURES, tusUpload } from './harness.js';
 
 // A library stored by an earlier release holds version-1 fingerprints, which are never taken
-// for a certain copy, or version-2 ones without the decay's end (`tail`), which cannot keep
-// edits of a hit apart: the server re-fingerprints its files from their stored bytes. The built
+// for a certain copy, version-2 ones without the decay's end (`tail`), which cannot keep edits
+// of a hit apart, or without `lossless`, which holds two lossless files to closer limits: the
+// server re-fingerprints its files from their stored bytes. The built
 // server runs in its own process (`npm test` builds first), so that it can be killed mid-task.
 
 const LOOP = 'loops/Loop_128bpm_F#min.wav';
-/** Stored with a version-2 fingerprint from before `tail`; the others with version 1. */
+/** Stored with a version-2 fingerprint from before `tail`; PAD from before `lossless`. */
 const KICK = 'oneshots/Kick_03.wav';
-const GOOD = [LOOP, KICK, 'loops/DarkPad Am 90 BPM.wav', 'loops/Guitar A 92.5.wav'];
+const PAD = 'loops/DarkPad Am 90 BPM.wav';
+const GOOD = [LOOP, KICK, PAD, 'loops/Guitar A 92.5.wav'];
 const DAMAGED = 'loops/Piano Loop C 120.wav';
 const MISSING = 'loops/Marimba Ab 105.wav';
 /** The loop re-encoded: the same sound by any listener's standard. */
@@ -36,19 +38,29 @@ const SLOW_MS = 240_000;
 
 /**
  * The entry an earlier release's client sent: the same analysis, a version-1 fingerprint (for
- * KICK, version 2 without `tail`).
+ * KICK, version 2 without `tail`; for PAD, version 2 without `lossless`).
  */
 function asEarlierRelease(entry: ManifestEntry): ManifestEntry {
   if (entry.status !== 'ok' || !entry.fingerprint)
     throw new Error(`${entry.path} has no fingerprint`);
-  const { detail, tail: _tail, ...rest } = entry.fingerprint;
+  const { detail, tail, lossless: _lossless, ...rest } = entry.fingerprint;
   const fingerprint =
-    entry.path === KICK ? { ...rest, ...(detail ? { detail } : {}) } : { ...rest, v: 1 as const };
+    entry.path === KICK
+      ? { ...rest, ...(detail ? { detail } : {}) }
+      : entry.path === PAD
+        ? { ...rest, ...(detail ? { detail } : {}), ...(tail ? { tail } : {}) }
+        : { ...rest, v: 1 as const };
   return { ...entry, fingerprint };
 }
 
-/** Whether a stored row holds the fingerprint the analysis now makes (version 2 with `tail`). */
-const current = (row: Row) => row.fingerprint?.v === 2 && row.fingerprint.tail !== undefined;
+/**
+ * Whether a stored row holds the fingerprint the analysis now makes (version 2 with `tail` and
+ * `lossless`, these being WAVs).
+ */
+const current = (row: Row) =>
+  row.fingerprint?.v === 2 &&
+  row.fingerprint.tail !== undefined &&
+  row.fingerprint.lossless !== undefined;
 
 let analysisDeps: Promise<AnalyseSourceDeps> | null = null;
 
@@ -137,6 +149,7 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
     expect(versions).toEqual(
       expect.arrayContaining([
         [KICK, 2, false],
+        [PAD, 2, false],
         ...[LOOP, DAMAGED, MISSING].map((path) => [path, 1, false]),
       ]),
     );

@@ -20,8 +20,8 @@ export function analysedFile(
     analyseSound(decoded.stats, decoded.canonical, { hints, essentia, timings }),
   );
   clock.move('analyse', 'fingerprint', timings.fingerprintMs);
-  if (analysis.fingerprint && isLosslessCodec(decoded.codec, decoded.bitDepth)) {
-    analysis.fingerprint.lossless = true;
+  if (analysis.fingerprint) {
+    analysis.fingerprint.lossless = isLosslessCodec(decoded.codec, decoded.bitDepth);
   }
   return {
     ...file,

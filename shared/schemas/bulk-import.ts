@@ -87,7 +87,7 @@ export const fingerprintSchema = z.strictObject({
     )
     .max(4)
     .optional(),
-  lossless: z.literal(true).optional(),
+  lossless: z.boolean().optional(),
 });
 export type FingerprintInput = z.infer<typeof fingerprintSchema>;
 

@@ -284,7 +284,8 @@ export class BucketImportService {
     if (known === undefined) return false;
     if (known === null) return true;
     const fingerprint = known.fingerprint as Parameters<typeof isCurrentFingerprint>[0] | null;
-    if (fingerprint && !isCurrentFingerprint(fingerprint)) return false;
+    const format = typeof known.format === 'string' ? known.format : null;
+    if (fingerprint && !isCurrentFingerprint(fingerprint, format)) return false;
     const item = await this.ingestOne(user, jobId, { ...known, path });
     return !item?.upload;
   }

@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -22,8 +23,22 @@ import type {
   JobStatus,
   OnDuplicate,
 } from '../../../shared/schemas/index.js';
+import { LOSSLESS_FORMATS } from '../../../shared/analysis/fingerprint/fingerprint-types.js';
 
 /** The tables of the server; one schema and one set of migrations for PGlite and PostgreSQL. */
+
+/**
+ * Rows whose fingerprint is older than the analysis now makes: `isCurrentFingerprint` (shared)
+ * in SQL, with its constants written out (not parameters) so that a partial index can use it.
+ */
+export function outdatedFingerprint(t: {
+  fpVersion: AnyPgColumn;
+  fingerprint: AnyPgColumn;
+  format: AnyPgColumn;
+}): SQL {
+  const formats = sql.raw(LOSSLESS_FORMATS.map((f) => `'${f}'`).join(', '));
+  return sql`${t.fpVersion} <> 2 or (${t.fpVersion} = 2 and (${t.fingerprint} -> 'tail' is null or (${t.fingerprint} -> 'lossless' is null and ${t.format} in (${formats}))))`;
+}
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -191,14 +206,11 @@ export const audioFiles = pgTable(
     index('audio_files_owner_created_idx').on(t.ownerId, t.createdAt),
     // The check at commit looks only at files stored or replaced since the entry's ingest.
     index('audio_files_owner_updated_idx').on(t.ownerId, t.updatedAt),
-    // Files whose fingerprint is older than the analysis now makes (before version 2, or of
-    // version 2 without the decay's end, `tail`), for the re-fingerprinting task: empty once
-    // it is done.
-    index('audio_files_fp_outdated_idx')
-      .on(t.id)
-      .where(
-        sql`${t.fpVersion} <> 2 or (${t.fpVersion} = 2 and ${t.fingerprint} -> 'tail' is null)`,
-      ),
+    // Files whose fingerprint is older than the analysis now makes (isCurrentFingerprint:
+    // before version 2, version 2 without the decay's end, `tail`, or a file of a format that
+    // may be lossless without `lossless`), for the re-fingerprinting task: empty once it is
+    // done.
+    index('audio_files_fp_outdated_idx').on(t.id).where(outdatedFingerprint(t)),
   ],
 );
 

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gt, sql } from 'drizzle-orm';
 import type { FingerprintInput } from '../../../shared/schemas/index.js';
 import type { Database } from '../db/database.js';
-import { audioFiles } from '../db/schema.js';
+import { audioFiles, outdatedFingerprint } from '../db/schema.js';
 import type { FingerprintColumns } from './fingerprint-columns.js';
 
 /** A library file whose fingerprint is of an earlier version than the analysis now makes. */
@@ -15,12 +15,12 @@ export interface OutdatedFile {
 }
 
 /**
- * Rows holding a fingerprint older than the analysis now makes (before version 2, or of version
- * 2 stored before it carried the decay's end, `tail`, which keeps edits of a hit apart): the
- * predicate of the partial index `audio_files_fp_outdated_idx` (schema.ts), written out (not a
- * parameter) so that it applies.
+ * Rows holding a fingerprint older than the analysis now makes (before version 2, of version 2
+ * stored before it carried the decay's end, `tail`, which keeps edits of a hit apart, or of a
+ * possibly lossless file before `lossless`): the predicate of the partial index
+ * `audio_files_fp_outdated_idx` (schema.ts), so that it applies.
  */
-const outdated = sql`(${audioFiles.fpVersion} <> 2 or (${audioFiles.fpVersion} = 2 and ${audioFiles.fingerprint} -> 'tail' is null))`;
+const outdated = sql`(${outdatedFingerprint(audioFiles)})`;
 
 /** The library files whose fingerprints are re-made from their stored bytes. */
 export class RefingerprintRepository {

@@ -271,7 +271,7 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
       ? sameRecording(a, b, { matrixDb: matrix.global, tailScore })
       : { same: false, detail: null };
   const closeEnough =
-    !(a.lossless && b.lossless) ||
+    !(a.lossless === true && b.lossless === true) ||
     losslessCopy({ matrixDb: matrix.global, localDb: matrix.local }, recording.detail);
   const verdict: SoundVerdict =
     similarity >= 0.5 && recording.same && closeEnough

@@ -39,15 +39,23 @@ export interface Fingerprint {
    */
   tail?: TailEnd[];
   /**
-   * From December 2026: the file stored its audio losslessly (integer PCM of 16 bits or more,
-   * float PCM, FLAC or ALAC), as its decoder said. Two such copies of one sound differ only by
+   * From 5 December 2026: whether the file stored its audio losslessly (integer PCM of 16 bits
+   * or more, float PCM, FLAC or ALAC), as its decoder said; false for lossy, 8-bit, or not
+   * known (decoded by the second decoder). Two lossless copies of one sound differ only by
    * resampling, gain, depth, down-mix and padding, so a pair of them is held to the closer
-   * limits of LOSSLESS_COPY_LIMITS (compare.ts). Absent: lossy, 8-bit, not known (decoded by
-   * a second decoder) or stored before it was recorded; such pairs keep the codec allowances.
-   * Set by the file analysis (`analysedFile`), not by computeFingerprint, which sees only PCM.
+   * limits of LOSSLESS_COPY_LIMITS (compare.ts); any other pair keeps the codec allowances.
+   * Absent: stored before it was recorded. Set by the file analysis (`analysedFile`), not by
+   * computeFingerprint, which sees only PCM.
    */
-  lossless?: true;
+  lossless?: boolean;
 }
+
+/**
+ * Formats whose files may be lossless: a fingerprint of one without `lossless` is outdated
+ * (the flag could make a difference). ALAC in M4A is left out: rare, and telling it from AAC
+ * would mean fetching every M4A again.
+ */
+export const LOSSLESS_FORMATS: readonly string[] = ['wav', 'aiff', 'flac'];
 
 /** Where a sound's decay crosses `db` under its loudest block (Fingerprint.tail). */
 export interface TailEnd {
@@ -57,10 +65,18 @@ export interface TailEnd {
 }
 
 /**
- * Whether a fingerprint is of the scheme this release computes (version 2 with `tail`): one of
- * an older release is computed again before it decides anything new (the server's
- * re-fingerprinting, a bucket object's remembered analysis).
+ * Whether a fingerprint is of the scheme this release computes (version 2 with `tail`, and
+ * `lossless` for a file of a format that may be lossless): one of an older release is computed
+ * again before it decides anything new (the server's re-fingerprinting, a bucket object's
+ * remembered analysis).
  */
-export function isCurrentFingerprint(fingerprint: Pick<Fingerprint, 'v' | 'tail'>): boolean {
-  return fingerprint.v === 2 && fingerprint.tail !== undefined;
+export function isCurrentFingerprint(
+  fingerprint: Pick<Fingerprint, 'v' | 'tail' | 'lossless'>,
+  format: string | null,
+): boolean {
+  return (
+    fingerprint.v === 2 &&
+    fingerprint.tail !== undefined &&
+    (fingerprint.lossless !== undefined || !LOSSLESS_FORMATS.includes(format ?? ''))
+  );
 }
