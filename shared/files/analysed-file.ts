@@ -39,7 +39,7 @@ export function analysedFile(
  * integer PCM of 16 bits or more, float PCM, FLAC, ALAC (Fingerprint.lossless). The second
  * decoder's `ffmpeg` says nothing of the source, so it is not.
  */
-export function isLosslessCodec(codec: string, bitDepth: number | null): boolean {
+function isLosslessCodec(codec: string, bitDepth: number | null): boolean {
   if (codec === 'flac' || codec === 'alac') return (bitDepth ?? 16) >= 16;
   const pcm = /^pcm_([suf])(\d+)/.exec(codec);
   return pcm !== null && Number(pcm[2]) >= 16;
