@@ -275,7 +275,7 @@ describe.each(databaseKinds())('similar sounds on %s', (kind) => {
 
   it('finds a copy whose original follows 40 other hits sharing every index key, in one batch and across batches', async () => {
     // Round robins of one snare (other noise) that share all 16 keys with the copy: ranked by
-    // shared keys alone, the original comes 41st, beyond the 32 compared whole.
+    // shared keys alone, the original comes 41st, beyond the 16 compared whole.
     const original = fingerprintOfPcm({ samples: snare(RATE, 1), rate: RATE });
     const copy = fingerprintOfPcm({ samples: gain(snare(RATE, 1), -6), rate: RATE });
     const template = entryOf('Snare.wav');

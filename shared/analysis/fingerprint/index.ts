@@ -36,7 +36,7 @@
  *    (`lossless`, set from the decoder's codec) must also agree within LOSSLESS_COPY_LIMITS.
  * 6. Index keys: random-hyperplane LSH (8 tables × 6 bits, fixed seed) of the mean band levels,
  *    each combined with the duration bucket on two half-offset grids: 16 keys. A check gathers
- *    up to 256 sounds sharing keys (most shared first) and compares whole the 32 closest by
+ *    up to 256 sounds sharing keys (most shared first) and compares whole the 16 closest by
  *    `quickSimilarity` (candidates.ts).
  */
 export type { Fingerprint } from './fingerprint-types.js';
