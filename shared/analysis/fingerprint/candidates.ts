@@ -11,8 +11,9 @@ export const SOUND_CANDIDATE_POOL = 256;
 /**
  * Candidates of the pool compared whole (their band matrices loaded and aligned), closest
  * long-term spectrum first: this bounds the work of one check. Ranked by closeness, 16 lose
- * no copy that 32 find (the 10,000 tones below: none missed with 8, 16 or 32 of a pool of
- * 256), and each is a whole comparison: with 32, the preflight of `npm run bench:server`
+ * no copy that 32 find (the 10,000 tones below: none missed with 8 or 16 of a pool of 256;
+ * 32 of 256 missed none in an earlier replay of the same tones), and each is a whole
+ * comparison: with 32, the preflight of `npm run bench:server`
  * (2,000 synthetic sounds, crowded) answered 70 items/s, with 16 113, against 189 before,
  * with the first 32 by shared keys unranked (most of them then failed the cheap screen).
  */
