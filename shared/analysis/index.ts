@@ -24,6 +24,7 @@ export type { EssentiaKeyApi } from './key.js';
 export {
   closestCandidates,
   compareFingerprints,
+  compareFingerprintsDetailed,
   computeFingerprint,
   durationsMayBeSimilar,
   quickSimilarity,

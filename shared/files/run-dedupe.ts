@@ -1,6 +1,6 @@
 import {
   closestCandidates,
-  compareFingerprints,
+  compareFingerprintsDetailed,
   durationsMayBeSimilar,
   fingerprintIndexKeys,
   SOUND_CANDIDATE_POOL,
@@ -65,7 +65,8 @@ export class RunDeduplicator {
     const keys = fingerprintIndexKeys(fingerprint);
     const similar: { path: string; similarity: number }[] = [];
     for (const known of this.candidates(keys, fingerprint)) {
-      const { verdict, similarity } = compareFingerprints(known.fingerprint, fingerprint);
+      // Screened by closestCandidates already: compared whole at once.
+      const { verdict, similarity } = compareFingerprintsDetailed(known.fingerprint, fingerprint);
       if (verdict === 'same') {
         return { duplicate: { duplicateOf: known.path, by: 'fingerprint' }, similarTo: [] };
       }

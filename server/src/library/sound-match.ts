@@ -1,6 +1,6 @@
 import {
   closestCandidates,
-  compareFingerprints,
+  compareFingerprintsDetailed,
   fingerprintIndexKeys,
 } from '../../../shared/analysis/index.js';
 import type { FingerprintInput } from '../../../shared/schemas/index.js';
@@ -17,7 +17,7 @@ export function indexKeysOf(fingerprint: FingerprintInput): string[] | null {
   }
 }
 
-/** A candidate and compareFingerprints' similarity to it (0..1). */
+/** A candidate and the comparison's similarity to it (0..1). */
 export interface SoundMatch<T> {
   candidate: T;
   similarity: number;
@@ -35,7 +35,10 @@ export interface SoundMatches<T> {
 
 export const NO_MATCHES: SoundMatches<never> = { same: null, similar: [] };
 
-/** Compares `fingerprint` with every candidate (in the given order) that has a fingerprint. */
+/**
+ * Compares `fingerprint` whole with every candidate (in the given order) that has a fingerprint:
+ * candidates chosen by closestCandidates, whose screen they passed.
+ */
 export function matchSounds<T extends { fingerprint?: FingerprintInput | null }>(
   fingerprint: FingerprintInput,
   candidates: readonly T[],
@@ -45,7 +48,12 @@ export function matchSounds<T extends { fingerprint?: FingerprintInput | null }>
   for (const candidate of candidates) {
     if (!candidate.fingerprint) continue;
     try {
-      const { verdict, similarity } = compareFingerprints(candidate.fingerprint, fingerprint);
+      // The candidates passed quickSimilarity's screen in closestCandidates: compared whole at
+      // once (compareFingerprints would screen them again, with the same verdict).
+      const { verdict, similarity } = compareFingerprintsDetailed(
+        candidate.fingerprint,
+        fingerprint,
+      );
       if (verdict === 'same') same ??= { candidate, similarity };
       else if (verdict === 'similar') similar.push({ candidate, similarity });
     } catch {
