@@ -171,7 +171,10 @@ function sameRecording(
   if (shorter > DETAIL_MAX_MS) return { same: true, detail: null };
   if (!a.detail || !b.detail) return { same: false, detail: null };
   const within = shorter <= WITHIN_DETAIL_MS;
-  const detail = compareDetails(a.detail, b.detail, { sustained: within });
+  const detail = compareDetails(a.detail, b.detail, {
+    sustained: within,
+    lossless: a.lossless === true && b.lossless === true,
+  });
   // One recording at another length or envelope (trimmed, faded) is an edit, not a copy.
   const edited =
     durationExcessMs(a, b) > COPY_DURATION_MS ||
