@@ -56,6 +56,16 @@ export function levelDistance(
   const [bLo, bHi] = neighbourRange(cb, bands, o.smearFrames);
   const aFrames = a.length / bands;
   const bFrames = b.length / bands;
+  // Per-lag work arrays, sized for the longest overlap and reused from lag to lag.
+  const maxSpan = Math.min(aFrames, bFrames);
+  const frameMax = new Float32Array(maxSpan);
+  const cellW = new Float64Array(maxSpan * bands);
+  const frameE = new Float64Array(maxSpan);
+  const frameW = new Float64Array(maxSpan);
+  const biasSum = new Float64Array(bands);
+  const biasSq = new Float64Array(bands);
+  const biasW = new Float64Array(bands);
+  const biasW2 = new Float64Array(bands);
   let best: LevelDistance = { global: Infinity, local: Infinity, lag: 0, bandBias: 0 };
   for (let lag = -o.maxLag; lag <= o.maxLag; lag++) {
     const first = Math.max(0, -lag);
@@ -64,7 +74,6 @@ export function levelDistance(
     const offsetB = lag * bands;
     // The last common frame is the tail's cut, where codecs leave end-of-stream artefacts.
     if (span > 2 && o.skipLastFrame) span--;
-    const frameMax = new Float32Array(span);
     for (let f = 0; f < span; f++) {
       let max = floorDb;
       for (let k = 0; k < bands; k++) {
@@ -81,25 +90,26 @@ export function levelDistance(
         const x = ca[i]!;
         const y = cb[i + offsetB]!;
         const w = weight(x, y, floorDb, frameMax[f]!, o.maskDb);
+        cellW[f * bands + k] = w;
         sumW += w;
         sumD += w * (x - y);
       }
     }
     if (sumW === 0) continue;
     const gain = sumD / sumW;
-    const biasSum = new Float64Array(bands);
-    const biasSq = new Float64Array(bands);
-    const biasW = new Float64Array(bands);
-    const biasW2 = new Float64Array(bands);
-    const frameE = new Float64Array(span);
-    const frameW = new Float64Array(span);
+    biasSum.fill(0);
+    biasSq.fill(0);
+    biasW.fill(0);
+    biasW2.fill(0);
     let totalE = 0;
     for (let f = 0; f < span; f++) {
+      let eSum = 0;
+      let wSum = 0;
       for (let k = 0; k < bands; k++) {
         const i = (first + f) * bands + k;
         const j = i + offsetB;
         const x = ca[i]!;
-        const w = weight(x, cb[j]!, floorDb, frameMax[f]!, o.maskDb);
+        const w = cellW[f * bands + k]!;
         const y = cb[j]! + gain;
         const ex = outside(x, bLo[j]! + gain, bHi[j]! + gain);
         const ey = -outside(y, aLo[i]!, aHi[i]!);
@@ -109,10 +119,12 @@ export function levelDistance(
         biasSq[k]! += w * signed * signed;
         biasW[k]! += w;
         biasW2[k]! += w * w;
-        frameE[f]! += w * e * e;
-        frameW[f]! += w;
+        eSum += w * e * e;
+        wSum += w;
       }
-      totalE += frameE[f]!;
+      frameE[f] = eSum;
+      frameW[f] = wSum;
+      totalE += eSum;
     }
     const global = Math.sqrt(totalE / sumW);
     if (global < best.global) {
@@ -129,7 +141,7 @@ export function levelDistance(
       }
       best = {
         global,
-        local: worstWindow(frameE, frameW, sumW, o.window),
+        local: worstWindow(frameE.subarray(0, span), frameW.subarray(0, span), sumW, o.window),
         lag,
         bandBias: Math.sqrt(bias / sumW),
       };
