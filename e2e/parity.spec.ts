@@ -139,14 +139,13 @@ test('the CLI and the wizard import one folder alike: the same sounds, the same 
     expect(cli.totals.duplicates).toBe(wizard.counts.duplicates);
   });
 
-  await test.step('of each sound, the CLI keeps the first file and the wizard the best copy', () => {
-    // The one difference left by design: the CLI sends entries as analyses finish, in
-    // folder order, and the server keeps the first of a sound; the wizard sees the whole
-    // selection first and uploads the best copy (lossless, then rate, depth, size).
+  await test.step('of each sound, both keep the same copy: the best one', () => {
+    // The wizard sees the whole selection and uploads each sound's best copy (lossless, then
+    // rate, depth, size); the CLI sends the best copy first, and the server keeps the first.
     for (const sound of soundsOf(cli.duplicateOf)) {
       const kept = (states: Map<string, string>) => sound.filter((p) => states.get(p) === 'done');
-      expect(kept(cli.states), sound.join(', ')).toEqual([sound[0]]);
-      expect(kept(wizard.states), sound.join(', ')).toHaveLength(1);
+      expect(kept(cli.states), sound.join(', ')).toHaveLength(1);
+      expect(kept(cli.states), sound.join(', ')).toEqual(kept(wizard.states));
     }
   });
 

@@ -1,4 +1,5 @@
 export * from './backoff.js';
+export * from './copy-order.js';
 export * from './import-api.js';
 export * from './ingest-outcome.js';
 export * from './manifest-sender.js';

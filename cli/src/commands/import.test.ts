@@ -46,10 +46,11 @@ const MIXED = {
   'Piano_C4.aifc': 'oneshots/Piano_C4.aifc',
   'bad/readme.txt': 'bad/readme.txt',
   'bad/truncated.mp3': 'bad/truncated.mp3',
-  'dupes/Kick_03.mp3': 'dupes/Kick_03.mp3',
+  // Its MP3 copy comes first in scan order ('A' sorts before 'K'); the WAV is the better copy.
+  'A copies/Kick_03.mp3': 'dupes/Kick_03.mp3',
   'loops/Gm_171_pluck_loop.wav': 'loops/Gm_171_pluck_loop.wav',
 };
-const KICKS = ['mixed/Kick_03.wav', 'mixed/dupes/Kick_03.mp3'];
+const KICKS = ['mixed/A copies/Kick_03.mp3', 'mixed/Kick_03.wav'];
 
 /** A labelled near miss (fixtures/labels.json): the same stems, the bass mixed 6 dB louder. */
 const MIX = { 'a Bass+Drums.wav': 'loops/Bass+Drums 140 Abm.wav' };
@@ -192,9 +193,10 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
     for (const path of ['mixed/CLAP_808_24bit.wav', 'mixed/loops/Gm_171_pluck_loop.wav']) {
       expect(outcome.get(path)?.state, path).toBe('done');
     }
-    // The two kicks are one sound: the first in name order is uploaded, the other is its duplicate.
+    // The two kicks are one sound: the lossless one is uploaded, though the MP3 comes first in
+    // scan order, and the MP3 is its duplicate (as the wizard keeps the best copy).
     const kept = KICKS.filter((p) => outcome.get(p)?.state === 'done');
-    expect(kept).toEqual([[...KICKS].sort()[0]]);
+    expect(kept).toEqual(['mixed/Kick_03.wav']);
     const other = KICKS.find((p) => p !== kept[0])!;
     expect(outcome.get(other)).toMatchObject({
       state: 'duplicate',
@@ -474,7 +476,7 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
     expect(dry.code, shown(dry)).toBe(1); // the truncated file would fail
     const events = jsonLines(dry.stdout);
     const sizes = await Promise.all(
-      // In scan order Kick_03.wav comes before dupes/Kick_03.mp3: it is the one to upload.
+      // Of the two kicks, the lossless Kick_03.wav is the one to upload (the MP3 comes first).
       ['CLAP_808_24bit.wav', 'Kick_03.wav', 'loops/Gm_171_pluck_loop.wav'].map(
         async (f) => (await stat(join(mixed, f))).size,
       ),

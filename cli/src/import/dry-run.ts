@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { createAnalysisPoolFor } from '../analysis/worker-pool.js';
 import { RunDeduplicator, toManifestEntry } from '../../../shared/files/index.js';
-import type { CheckItem } from '../../../shared/import/index.js';
+import { bestCopiesFirst, type CheckItem } from '../../../shared/import/index.js';
 import { ApiClient } from './api-client.js';
-import { fileFacts, findFiles } from './file-set.js';
+import { fileFacts, findFiles, type FoundFile } from './file-set.js';
 import type { Failure, ImportOutput } from './import-output.js';
 import type { ImportOptions } from './import-run.js';
 import { RunState } from './run-state.js';
@@ -57,7 +57,8 @@ export async function dryRun(
   const failures: Failure[] = [];
   const pool = await createAnalysisPoolFor(files.length, options);
   try {
-    // Analyse in parallel, decide in scan order (so "duplicate of" names the earlier file).
+    // Analyse in parallel, decide as the import sends: in scan order, but of each sound heard
+    // more than once the best copy first (so "duplicate of" names the file the import keeps).
     const analysed = files.map(async (file) => {
       const known = state.files.get(file.rel);
       if (known?.entry && known.size === file.size && known.mtimeMs === file.mtimeMs)
@@ -79,6 +80,7 @@ export async function dryRun(
         stage: 'analysed',
         hash: analysis.contentHash,
         entry,
+        bitDepth: analysis.bitDepth,
         jobId: known?.jobId ?? null,
       });
       return entry;
@@ -91,8 +93,10 @@ export async function dryRun(
       similarTo: string[];
       item: CheckItem;
     }[] = [];
+    const entries = await Promise.all(analysed);
+    const readable: FoundFile[] = [];
     for (const [i, file] of files.entries()) {
-      const entry = await analysed[i]!;
+      const entry = entries[i];
       if (!entry) {
         summary.skipped++;
         output.event({ type: 'file', path: file.rel, state: 'skipped' });
@@ -101,33 +105,37 @@ export async function dryRun(
         failures.push({ path: file.rel, reason: entry.error });
         output.event({ type: 'file', path: file.rel, state: 'failed', reason: entry.error });
       } else {
-        const fingerprint = entry.fingerprint ?? null;
-        const { duplicate: same, similarTo } = dedupe.checkSound(
-          file.rel,
-          entry.content_hash,
-          fingerprint,
-        );
-        if (same) {
-          summary.duplicates_in_run++;
-          output.event({
-            type: 'file',
-            path: file.rel,
-            state: 'duplicate',
-            duplicate_of: same.duplicateOf,
-            match: same.by === 'content_hash' ? 'content' : 'sound',
-          });
-        } else {
-          toCheck.push({
-            rel: file.rel,
-            size: file.size,
-            similarTo,
-            item: {
-              id: file.rel,
-              content_hash: entry.content_hash,
-              fingerprint: entry.fingerprint ?? null,
-            },
-          });
-        }
+        readable.push(file);
+      }
+    }
+    for (const file of bestCopiesFirst(readable, (f) => state.copyFacts(f.rel))) {
+      const entry = state.files.get(file.rel)?.entry;
+      if (entry?.status !== 'ok') continue;
+      const { duplicate: same, similarTo } = dedupe.checkSound(
+        file.rel,
+        entry.content_hash,
+        entry.fingerprint ?? null,
+      );
+      if (same) {
+        summary.duplicates_in_run++;
+        output.event({
+          type: 'file',
+          path: file.rel,
+          state: 'duplicate',
+          duplicate_of: same.duplicateOf,
+          match: same.by === 'content_hash' ? 'content' : 'sound',
+        });
+      } else {
+        toCheck.push({
+          rel: file.rel,
+          size: file.size,
+          similarTo,
+          item: {
+            id: file.rel,
+            content_hash: entry.content_hash,
+            fingerprint: entry.fingerprint ?? null,
+          },
+        });
       }
     }
     for (let i = 0; i < toCheck.length; i += CHECK_BATCH) {

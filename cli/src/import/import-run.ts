@@ -9,7 +9,7 @@ import { RunState } from './run-state.js';
 import { stateDir, type Connection } from './settings.js';
 import { Delivery, type RunContext } from './delivery.js';
 import { failpoint } from '../../../shared/node/failpoints.js';
-import type { JobFeed } from '../../../shared/import/index.js';
+import { bestCopiesFirst, type JobFeed } from '../../../shared/import/index.js';
 
 export interface ImportOptions {
   paths: string[];
@@ -112,10 +112,11 @@ export async function runImport(
     deliveries.add(delivery);
     const sender = delivery.manifest(jobId, options.manifestBatch);
 
-    for (const rel of work.send) sender.add(rel);
+    const ready = new Set(work.send);
     try {
-      // Results are recorded as they finish (a kill keeps every analysis done) but sent in
-      // name order, so that of two files of one sound the first in the folder is the one kept.
+      // Results are recorded as they finish (a kill keeps every analysis done), and sent once
+      // all are in: in scan order, but of each sound heard more than once the best copy first,
+      // so that it is the one the job keeps (as the wizard keeps it).
       const analysed = work.analyse.map(async (file): Promise<string | null> => {
         const analysis = await pool.analyse(file.abs);
         if (interrupted) return null;
@@ -151,6 +152,7 @@ export async function runImport(
           stage: 'analysed',
           hash: analysis.contentHash,
           entry,
+          bitDepth: analysis.bitDepth,
           jobId,
           uploadUrl: before?.hash === analysis.contentHash ? (before?.uploadUrl ?? null) : null,
         });
@@ -166,10 +168,14 @@ export async function runImport(
       });
       for (const result of analysed) {
         const rel = await result;
-        if (rel && !interrupted) sender.add(rel);
+        if (rel) ready.add(rel);
       }
     } finally {
       await pool.close();
+    }
+    if (!interrupted) {
+      const inScanOrder = files.filter((f) => ready.has(f.rel)).map((f) => f.rel);
+      for (const rel of bestCopiesFirst(inScanOrder, (r) => state.copyFacts(r))) sender.add(rel);
     }
     if (interrupted) sender.stop();
     else await sender.finish();

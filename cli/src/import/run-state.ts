@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { savedStage, type ImportStage } from '../../../shared/import/index.js';
+import { savedStage, type ImportStage, type RunCopy } from '../../../shared/import/index.js';
 import type { ManifestEntry } from '../../../shared/schemas/index.js';
 
 /** Where a file is in its import: the engine's stages, less `discovered` (the CLI keeps found files only once analysed). */
@@ -18,6 +18,8 @@ export interface FileState {
   hash: string | null;
   /** The manifest entry sent (or to send) for it. */
   entry: ManifestEntry | null;
+  /** Bits per sample of PCM, from its analysis (null for lossy codecs; absent in older runs). */
+  bitDepth?: number | null;
   jobId: string | null;
   entryId: string | null;
   /** The tus upload of its bytes, to resume from its offset. */
@@ -53,6 +55,24 @@ export class RunState {
     readonly server: string,
     readonly roots: string[],
   ) {}
+
+  /** What bestCopiesFirst reads of a file's recorded entry; null without a readable one. */
+  copyFacts(rel: string): RunCopy | null {
+    const file = this.files.get(rel);
+    const entry = file?.entry;
+    if (entry?.status !== 'ok') return null;
+    return {
+      path: rel,
+      contentHash: entry.content_hash,
+      fingerprint: entry.fingerprint ?? null,
+      quality: {
+        format: entry.format ?? null,
+        sampleRate: entry.sample_rate ?? null,
+        bitDepth: file?.bitDepth ?? null,
+        sizeBytes: entry.size_bytes,
+      },
+    };
+  }
 
   /** The state file of an import of `roots` into `server`. */
   static fileFor(dir: string, server: string, roots: string[]): string {

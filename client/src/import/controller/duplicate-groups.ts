@@ -1,4 +1,5 @@
 import type { OnDuplicate } from '../../../../shared/schemas/index.js';
+import { compareCopyQuality, type CopyQuality } from '../../../../shared/import/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 
 /** Files of one sound: copies within the selection, and the library's asset when it has one. */
@@ -13,20 +14,17 @@ export interface DuplicateGroup {
   resolution: OnDuplicate;
 }
 
-const LOSSLESS = new Set(['wav', 'aiff', 'flac']);
+/** What tells copies of one sound apart in quality (the CLI's rule too). */
+const qualityOf = (f: QueueFile): CopyQuality => ({
+  format: f.format ?? null,
+  sampleRate: f.analysis?.sampleRate ?? null,
+  bitDepth: f.bitDepth ?? null,
+  sizeBytes: f.sizeBytes,
+});
 
-/**
- * Orders copies of one sound from best to worst: lossless before lossy, then higher sample
- * rate, then greater bit depth, then more bytes (a higher bitrate), then discovery order.
- */
+/** Orders copies of one sound from best to worst (compareCopyQuality), then in discovery order. */
 export function compareQuality(a: QueueFile, b: QueueFile): number {
-  const lossless = Number(LOSSLESS.has(b.format ?? '')) - Number(LOSSLESS.has(a.format ?? ''));
-  if (lossless !== 0) return lossless;
-  const rate = (b.analysis?.sampleRate ?? 0) - (a.analysis?.sampleRate ?? 0);
-  if (rate !== 0) return rate;
-  const depth = (b.bitDepth ?? 0) - (a.bitDepth ?? 0);
-  if (depth !== 0) return depth;
-  return b.sizeBytes - a.sizeBytes || a.seq - b.seq;
+  return compareCopyQuality(qualityOf(a), qualityOf(b)) || a.seq - b.seq;
 }
 
 /**
