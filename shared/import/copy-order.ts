@@ -1,4 +1,5 @@
 import type { Fingerprint } from '../analysis/index.js';
+import { LOSSLESS_FORMATS } from '../analysis/fingerprint/fingerprint-types.js';
 import { RunDeduplicator } from '../files/run-dedupe.js';
 
 /** What tells two copies of one sound apart in quality. */
@@ -11,8 +12,6 @@ export interface CopyQuality {
   sizeBytes: number;
 }
 
-const LOSSLESS_FORMATS = new Set(['wav', 'aiff', 'flac']);
-
 /**
  * Orders two copies of one sound, the better first: lossless before lossy, then the higher
  * sample rate, the greater bit depth, the more bytes (a higher bitrate). 0 when nothing tells
@@ -20,7 +19,8 @@ const LOSSLESS_FORMATS = new Set(['wav', 'aiff', 'flac']);
  */
 export function compareCopyQuality(a: CopyQuality, b: CopyQuality): number {
   const lossless =
-    Number(LOSSLESS_FORMATS.has(b.format ?? '')) - Number(LOSSLESS_FORMATS.has(a.format ?? ''));
+    Number(LOSSLESS_FORMATS.includes(b.format ?? '')) -
+    Number(LOSSLESS_FORMATS.includes(a.format ?? ''));
   if (lossless !== 0) return lossless;
   const rate = (b.sampleRate ?? 0) - (a.sampleRate ?? 0);
   if (rate !== 0) return rate;
