@@ -109,7 +109,12 @@ export function encodeWav16(
 
 function fromSamples(hasher: XXHashAPI, seed: number, samples: Float32Array): SyntheticSound {
   const { wav, pcm } = encodeWav16(samples, ANALYSIS_SAMPLE_RATE);
-  const fingerprint = computeFingerprint(pcm, ANALYSIS_SAMPLE_RATE);
+  // The detail excerpt is read from the file's own rate, as sm-import does: without it a short
+  // sound is never a certain copy, and the same-sound items would be answered as new.
+  const fingerprint = computeFingerprint(pcm, ANALYSIS_SAMPLE_RATE, {
+    samples: pcm,
+    sampleRate: ANALYSIS_SAMPLE_RATE,
+  });
   if (!fingerprint) throw new Error(`synthetic sound ${seed} is silent`);
   return {
     seed,

@@ -307,6 +307,11 @@ async function checkScenarios(client: BenchClient, server: ServerProcess, bodies
     `  answers as expected: ${fmt(verified.size * BATCH - wrong)}/${fmt(verified.size * BATCH)} items ` +
       `(first answer to each of ${verified.size} distinct bodies)`,
   );
+  if (wrong > 0) {
+    // The figures above then measure another mix than the one announced: not a result.
+    console.error(`preflight: ${fmt(wrong)} items were not answered as their category should be`);
+    process.exitCode = 1;
+  }
 }
 
 async function statusScenarios(client: BenchClient, server: ServerProcess, jobId: string) {
