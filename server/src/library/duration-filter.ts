@@ -20,12 +20,18 @@ export function durationMayMatch(
   return sql`abs(${durationMs} - ${fp.durationMs}) <= ${SIMILAR_DURATION_ALLOWANCES} * (${t.durationMs} + ${t.durationRelative} * least(${durationMs}, ${fp.durationMs}) + ${t.durationEdge} * greatest(${edgeMs}, ${fp.edgeMs}))`;
 }
 
-/** Orders rows by how many index keys they share with `keys`, most first. */
+/**
+ * Orders rows by how many index keys they share with `keys`, most first. Index keys hold their
+ * place: the key at position i names its table and grid (fingerprintIndexKeys), so two key
+ * arrays share a key only at the same position, and counting equal positions counts the shared
+ * keys. Per row that is 16 comparisons, where an array intersection ran a subquery per row
+ * (half the query's time on PGlite).
+ */
 export function mostSharedKeysFirst(keysColumn: PgColumn, keys: string[]): SQL {
   return desc(
-    sql`cardinality(array(select unnest(${keysColumn}) intersect select unnest(array[${sql.join(
-      keys.map((k) => sql`${k}`),
-      sql`, `,
-    )}]::text[])))`,
+    sql`(${sql.join(
+      keys.map((key, i) => sql`(${keysColumn}[${sql.raw(String(i + 1))}] = ${key})::int`),
+      sql` + `,
+    )})`,
   );
 }

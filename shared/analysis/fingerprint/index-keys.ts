@@ -24,6 +24,9 @@ const HYPERPLANES = makeHyperplanes(0x5eed_f1a9);
  * bucket (durations within ±13 % of each other, with 0.25 s added, always share a bucket on
  * one grid) and (2) one of 8 random-hyperplane hashes (6 bits, fixed seed) of the
  * gain-normalised long-term band levels. Keys are stable across versions with `v` = 1.
+ * Each key keeps its place (table by table, grid a then b): a key string names its position, so
+ * two fingerprints can share a key only at the same index, which the server's ranking of
+ * candidates counts on.
  * @throws Error when the fingerprint's matrix is not valid base64.
  */
 export function fingerprintIndexKeys(fp: Fingerprint): string[] {
