@@ -141,6 +141,8 @@ export class BatchDeduper {
       entry.fingerprint,
       await this.repos.audioFiles.findSoundCandidates(this.job.ownerId, entry.fingerprint, keys),
       (ids) => this.repos.audioFiles.fingerprintsOf(ids),
+      // Under `skip` a copy in the library makes the entry a duplicate, whose links are not made.
+      policy === 'skip' ? 'same' : 'all',
     );
     const sameInLibrary = keepBoth ? null : library.same?.candidate;
     if (sameInLibrary && policy === 'skip') {
@@ -171,7 +173,12 @@ export class BatchDeduper {
     wantAll: boolean,
     replacingId: string | undefined,
   ): Promise<SoundMatches<JobSound>> {
-    const batch = matchSounds(fingerprint, this.batchCandidates(fingerprint, keys, replacingId));
+    const wanted = wantAll ? 'all' : 'same';
+    const batch = matchSounds(
+      fingerprint,
+      this.batchCandidates(fingerprint, keys, replacingId),
+      wanted,
+    );
     if (batch.same && !wantAll) return batch;
     const candidates = await this.repos.entries.findLiveSoundCandidates(
       this.job.id,
@@ -182,6 +189,7 @@ export class BatchDeduper {
       fingerprint,
       candidates.filter((c) => c.id !== replacingId && !this.batchLive.has(c.id)),
       (ids) => this.repos.entries.fingerprintsOf(ids),
+      wanted,
     );
     return {
       same: batch.same ?? earlier.same,

@@ -4,6 +4,7 @@ import {
   MAX_SIMILAR_LISTED,
   MAX_SIMILAR_TO,
   type CheckResponse,
+  type FingerprintInput,
   type LibraryListInput,
   type LibraryListOutput,
   type LibrarySimilarOutput,
@@ -16,6 +17,9 @@ import { isUuid, parseOrThrow } from '../validation.js';
 import type { AudioFileRow } from './audio-file.repository.js';
 import { libraryItemView, similarFileView } from './library-views.js';
 import { findSounds, indexKeysOf, NO_MATCHES } from './sound-match.js';
+
+/** Library fingerprints one check request keeps once read, at most (~13 MB). */
+const CHECK_FINGERPRINT_CACHE = 2048;
 
 /** A library file's stored bytes, ready to be sent. */
 export interface StoredFile {
@@ -47,6 +51,17 @@ export class LibraryService {
         ])
       ).map((row) => [row.contentHash, row]),
     );
+    // The items of one check often share candidates (a folder of one kit's hits): each library
+    // fingerprint is read once per request, up to CHECK_FINGERPRINT_CACHE of them (~6.5 KB each).
+    const loaded = new Map<string, FingerprintInput>();
+    const fingerprintsOf = async (ids: string[]) => {
+      if (loaded.size > CHECK_FINGERPRINT_CACHE) loaded.clear();
+      const missing = ids.filter((id) => !loaded.has(id));
+      for (const [id, fp] of await this.uow.repos.audioFiles.fingerprintsOf(missing)) {
+        loaded.set(id, fp);
+      }
+      return loaded;
+    };
     const results: CheckResponse['results'] = [];
     for (const item of items) {
       const reject = (assetId: string, match: 'content' | 'sound') => ({
@@ -68,7 +83,9 @@ export class LibraryService {
           ? await findSounds(
               item.fingerprint,
               await this.uow.repos.audioFiles.findSoundCandidates(user.id, item.fingerprint, keys),
-              (ids) => this.uow.repos.audioFiles.fingerprintsOf(ids),
+              fingerprintsOf,
+              // A copy is answered by a rejection alone: no need to compare past it.
+              'same',
             )
           : NO_MATCHES;
       results.push(

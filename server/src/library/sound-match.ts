@@ -36,16 +36,25 @@ export interface SoundMatches<T> {
 export const NO_MATCHES: SoundMatches<never> = { same: null, similar: [] };
 
 /**
+ * What a search wants: every match (`all`), or only whether a certain copy exists (`same`:
+ * the comparisons stop at the first, and `similar` is then partial), as when a copy is
+ * answered by rejecting the item and its similar sounds are not reported.
+ */
+export type MatchWanted = 'all' | 'same';
+
+/**
  * Compares `fingerprint` whole with every candidate (in the given order) that has a fingerprint:
  * candidates chosen by closestCandidates, whose screen they passed.
  */
 export function matchSounds<T extends { fingerprint?: FingerprintInput | null }>(
   fingerprint: FingerprintInput,
   candidates: readonly T[],
+  wanted: MatchWanted = 'all',
 ): SoundMatches<T> {
   let same: SoundMatch<T> | null = null;
   const similar: SoundMatch<T>[] = [];
   for (const candidate of candidates) {
+    if (same && wanted === 'same') break;
     if (!candidate.fingerprint) continue;
     try {
       // The candidates passed quickSimilarity's screen in closestCandidates: compared whole at
@@ -82,6 +91,7 @@ export async function findSounds<T extends CandidateSummary>(
   fingerprint: FingerprintInput,
   candidates: readonly T[],
   load: (ids: string[]) => Promise<Map<string, FingerprintInput>>,
+  wanted: MatchWanted = 'all',
 ): Promise<SoundMatches<T>> {
   const survivors = closestCandidates(fingerprint, candidates, (c) =>
     c.durationMs === null || c.edgeMs === null || !c.profile
@@ -93,6 +103,7 @@ export async function findSounds<T extends CandidateSummary>(
   const matches = matchSounds(
     fingerprint,
     survivors.map((candidate) => ({ candidate, fingerprint: full.get(candidate.id) })),
+    wanted,
   );
   const unwrap = (m: SoundMatch<{ candidate: T }>) => ({
     candidate: m.candidate.candidate,
