@@ -2,7 +2,7 @@ import { MATRIX_BANDS } from './band-matrix.js';
 import { base64ToBytes } from './base64.js';
 import type { Fingerprint, TailEnd } from './fingerprint-types.js';
 import { compareDetails, DETAIL_MAX_MS, type DetailComparison } from './detail.js';
-import { levelDistance } from './level-distance.js';
+import { levelDistance, spectrumFit } from './level-distance.js';
 import { bytesToDb } from './quantise.js';
 import { rebinLevels } from './rebin.js';
 
@@ -312,18 +312,9 @@ function spectrumMeasures(
   const pa = profileLevels(a);
   const pb = profileLevels(b);
   // The profile is compared as PROFILE_BINS one-band frames so that lags shift it in frequency.
-  const profileOptions = {
-    bands: 1,
-    maxLag: 0,
-    window: 1,
-    floorDb: PROFILE_FLOOR_DB,
-    smearFrames: 0,
-    maskDb: Infinity,
-    skipLastFrame: false,
-  };
-  const profile = levelDistance(pa, pb, profileOptions);
+  const profile = spectrumFit(pa, pb, PROFILE_FLOOR_DB, 0);
   if (profile.global > enoughDb) return { profileDb: profile.global, pitchShift: 0 };
-  const shifted = levelDistance(pa, pb, { ...profileOptions, maxLag: MAX_PITCH_LAG_BINS });
+  const shifted = spectrumFit(pa, pb, PROFILE_FLOOR_DB, MAX_PITCH_LAG_BINS);
   const pitchShift = shifted.lag === 0 ? 0 : profile.global / Math.max(0.1, shifted.global);
   return { profileDb: profile.global, pitchShift };
 }

@@ -210,3 +210,51 @@ function worstWindow(e: Float64Array, w: Float64Array, totalW: number, window: n
   }
   return worst;
 }
+
+/**
+ * {@link levelDistance}'s `global` and `lag` for one-band levels (a long-term spectrum compared
+ * as frames, so that lags shift it in frequency) with no smearing and no masking: the same
+ * numbers, operation for operation, without the per-cell ranges, bias and windows it would
+ * compute and drop. A server screens hundreds of candidates by their spectrum per lookup.
+ */
+export function spectrumFit(
+  a: Float32Array,
+  b: Float32Array,
+  floorDb: number,
+  maxLag: number,
+): { global: number; lag: number } {
+  const ca = a.map((v) => Math.max(floorDb, v));
+  const cb = b.map((v) => Math.max(floorDb, v));
+  const weights = new Float64Array(Math.min(ca.length, cb.length));
+  let best = { global: Infinity, lag: 0 };
+  for (let lag = -maxLag; lag <= maxLag; lag++) {
+    const first = Math.max(0, -lag);
+    const span = Math.min(ca.length, cb.length - lag) - first;
+    if (span <= 0) continue;
+    let sumW = 0;
+    let sumD = 0;
+    for (let f = 0; f < span; f++) {
+      const x = ca[first + f]!;
+      const y = cb[first + f + lag]!;
+      // weight() at a frame of one cell: the louder level is the frame's loudest, never masked.
+      const r = (Math.max(x, y) - floorDb) / -floorDb;
+      const w = r * r;
+      weights[f] = w;
+      sumW += w;
+      sumD += w * (x - y);
+    }
+    if (sumW === 0) continue;
+    const gain = sumD / sumW;
+    let totalE = 0;
+    for (let f = 0; f < span; f++) {
+      const e = Math.min(
+        MAX_CELL_ERROR_DB,
+        Math.abs(ca[first + f]! - (cb[first + f + lag]! + gain)),
+      );
+      totalE += weights[f]! * e * e;
+    }
+    const global = Math.sqrt(totalE / sumW);
+    if (global < best.global) best = { global, lag };
+  }
+  return best;
+}
