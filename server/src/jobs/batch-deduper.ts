@@ -140,7 +140,7 @@ export class BatchDeduper {
     const library = await findSounds(
       entry.fingerprint,
       await this.repos.audioFiles.findSoundCandidates(this.job.ownerId, entry.fingerprint, keys),
-      (ids) => this.repos.audioFiles.fingerprintsOf(ids),
+      (ids) => this.repos.audioFiles.soundsOf(ids),
       // Under `skip` a copy in the library makes the entry a duplicate, whose links are not made.
       policy === 'skip' ? 'same' : 'all',
     );
@@ -188,7 +188,7 @@ export class BatchDeduper {
     const earlier = await findSounds(
       fingerprint,
       candidates.filter((c) => c.id !== replacingId && !this.batchLive.has(c.id)),
-      (ids) => this.repos.entries.fingerprintsOf(ids),
+      (ids) => this.repos.entries.soundsOf(ids),
       wanted,
     );
     return {

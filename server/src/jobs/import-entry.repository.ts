@@ -2,12 +2,19 @@ import { and, arrayOverlaps, eq, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.js';
 import { importEntries } from '../db/schema.js';
 import type { EntryState, FingerprintInput } from '../../../shared/schemas/index.js';
-import type { CandidateSummary } from '../library/sound-match.js';
+import type { CandidateSummary, LoadedSound } from '../library/sound-match.js';
 import { SOUND_CANDIDATE_POOL } from '../../../shared/analysis/index.js';
 import { durationMayMatch, mostSharedKeysFirst } from '../library/duration-filter.js';
 
 export type EntryRow = typeof importEntries.$inferSelect;
 export type NewEntryRow = typeof importEntries.$inferInsert;
+
+/** A job's entry loaded whole for a same-sound comparison. */
+export interface EntrySound extends LoadedSound {
+  path: string;
+  /** Its library file, once stored. */
+  assetId: string | null;
+}
 
 /** States whose entry stands for a sound of the job (a later one like it is a duplicate). */
 const LIVE_STATES: EntryState[] = ['pending_upload', 'uploading', 'done'];
@@ -40,19 +47,17 @@ export class ImportEntryRepository {
 
   /**
    * Live entries of the job that could be the same sound as `fp` or a similar one: sharing an
-   * index key with `keys` and of a duration within reach. `assetId`: its file, once stored.
+   * index key with `keys` and of a duration within reach.
    */
   async findLiveSoundCandidates(
     jobId: string,
     fp: FingerprintInput,
     keys: string[],
-  ): Promise<(CandidateSummary & { path: string; assetId: string | null })[]> {
+  ): Promise<CandidateSummary[]> {
     if (keys.length === 0) return [];
     return this.db
       .select({
         id: importEntries.id,
-        path: importEntries.path,
-        assetId: importEntries.assetId,
         durationMs: importEntries.fpDurationMs,
         edgeMs: importEntries.fpEdgeMs,
         profile: importEntries.fpProfile,
@@ -70,14 +75,22 @@ export class ImportEntryRepository {
       .limit(SOUND_CANDIDATE_POOL);
   }
 
-  /** The whole fingerprints of these entries. */
-  async fingerprintsOf(ids: string[]): Promise<Map<string, FingerprintInput>> {
+  /**
+   * These entries loaded whole for a comparison: their fingerprints, paths and, once stored,
+   * their files (`assetId`).
+   */
+  async soundsOf(ids: string[]): Promise<Map<string, EntrySound>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db
-      .select({ id: importEntries.id, fingerprint: importEntries.fingerprint })
+      .select({
+        id: importEntries.id,
+        fingerprint: importEntries.fingerprint,
+        path: importEntries.path,
+        assetId: importEntries.assetId,
+      })
       .from(importEntries)
       .where(inArray(importEntries.id, ids));
-    return new Map(rows.flatMap((r) => (r.fingerprint ? [[r.id, r.fingerprint]] : [])));
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   /** Gives an entry the content of a changed file (and the decision made for it). */

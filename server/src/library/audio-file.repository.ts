@@ -1,5 +1,5 @@
 import { and, arrayOverlaps, count, eq, gte, inArray } from 'drizzle-orm';
-import type { CandidateSummary } from './sound-match.js';
+import type { CandidateSummary, LoadedSound } from './sound-match.js';
 import type { FingerprintInput, LibraryListInput } from '../../../shared/schemas/index.js';
 import { SOUND_CANDIDATE_POOL } from '../../../shared/analysis/index.js';
 import { durationMayMatch, mostSharedKeysFirst } from './duration-filter.js';
@@ -10,8 +10,8 @@ import { libraryOrder, libraryWhere, type LibraryFilters } from './library-filte
 export type AudioFileRow = typeof audioFiles.$inferSelect;
 export type NewAudioFileRow = typeof audioFiles.$inferInsert;
 
-/** What a sound check needs of a library file (its fingerprint comes later if needed). */
-export interface SoundCandidate extends CandidateSummary {
+/** A library file loaded whole for a same-sound comparison, and what a match reports of it. */
+export interface LibrarySound extends LoadedSound {
   originalPath: string;
   objectKey: string;
   sizeBytes: number;
@@ -40,7 +40,7 @@ export class AudioFileRepository {
     fp: FingerprintInput,
     keys: string[],
     since?: Date,
-  ): Promise<SoundCandidate[]> {
+  ): Promise<CandidateSummary[]> {
     if (keys.length === 0) return [];
     const conditions = [
       eq(audioFiles.ownerId, ownerId),
@@ -51,10 +51,6 @@ export class AudioFileRepository {
     return this.db
       .select({
         id: audioFiles.id,
-        originalPath: audioFiles.originalPath,
-        objectKey: audioFiles.objectKey,
-        sizeBytes: audioFiles.sizeBytes,
-        jobId: audioFiles.jobId,
         durationMs: audioFiles.fpDurationMs,
         edgeMs: audioFiles.fpEdgeMs,
         profile: audioFiles.fpProfile,
@@ -65,14 +61,21 @@ export class AudioFileRepository {
       .limit(SOUND_CANDIDATE_POOL);
   }
 
-  /** The whole fingerprints of these files. */
-  async fingerprintsOf(ids: string[]): Promise<Map<string, FingerprintInput>> {
+  /** These files loaded whole for a comparison (their fingerprints and what a match reports). */
+  async soundsOf(ids: string[]): Promise<Map<string, LibrarySound>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db
-      .select({ id: audioFiles.id, fingerprint: audioFiles.fingerprint })
+      .select({
+        id: audioFiles.id,
+        fingerprint: audioFiles.fingerprint,
+        originalPath: audioFiles.originalPath,
+        objectKey: audioFiles.objectKey,
+        sizeBytes: audioFiles.sizeBytes,
+        jobId: audioFiles.jobId,
+      })
       .from(audioFiles)
       .where(inArray(audioFiles.id, ids));
-    return new Map(rows.flatMap((r) => (r.fingerprint ? [[r.id, r.fingerprint]] : [])));
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   async findOwned(ownerId: string, id: string): Promise<AudioFileRow | null> {

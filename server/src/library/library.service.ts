@@ -4,7 +4,6 @@ import {
   MAX_SIMILAR_LISTED,
   MAX_SIMILAR_TO,
   type CheckResponse,
-  type FingerprintInput,
   type LibraryListInput,
   type LibraryListOutput,
   type LibrarySimilarOutput,
@@ -14,12 +13,12 @@ import type { UnitOfWork } from '../db/unit-of-work.js';
 import { notFound } from '../errors.js';
 import type { ByteRange, ObjectStore } from '../objects/object-store.js';
 import { isUuid, parseOrThrow } from '../validation.js';
-import type { AudioFileRow } from './audio-file.repository.js';
+import type { AudioFileRow, LibrarySound } from './audio-file.repository.js';
 import { libraryItemView, similarFileView } from './library-views.js';
 import { findSounds, indexKeysOf, NO_MATCHES } from './sound-match.js';
 
-/** Library fingerprints one check request keeps once read, at most (~13 MB). */
-const CHECK_FINGERPRINT_CACHE = 2048;
+/** Library files one check request keeps once loaded whole, at most (~13 MB). */
+const CHECK_SOUND_CACHE = 2048;
 
 /** A library file's stored bytes, ready to be sent. */
 export interface StoredFile {
@@ -52,13 +51,13 @@ export class LibraryService {
       ).map((row) => [row.contentHash, row]),
     );
     // The items of one check often share candidates (a folder of one kit's hits): each library
-    // fingerprint is read once per request, up to CHECK_FINGERPRINT_CACHE of them (~6.5 KB each).
-    const loaded = new Map<string, FingerprintInput>();
-    const fingerprintsOf = async (ids: string[]) => {
-      if (loaded.size > CHECK_FINGERPRINT_CACHE) loaded.clear();
+    // file is read once per request, up to CHECK_SOUND_CACHE of them (~6.5 KB each).
+    const loaded = new Map<string, LibrarySound>();
+    const soundsOf = async (ids: string[]) => {
+      if (loaded.size > CHECK_SOUND_CACHE) loaded.clear();
       const missing = ids.filter((id) => !loaded.has(id));
-      for (const [id, fp] of await this.uow.repos.audioFiles.fingerprintsOf(missing)) {
-        loaded.set(id, fp);
+      for (const [id, sound] of await this.uow.repos.audioFiles.soundsOf(missing)) {
+        loaded.set(id, sound);
       }
       return loaded;
     };
@@ -83,7 +82,7 @@ export class LibraryService {
           ? await findSounds(
               item.fingerprint,
               await this.uow.repos.audioFiles.findSoundCandidates(user.id, item.fingerprint, keys),
-              fingerprintsOf,
+              soundsOf,
               // A copy is answered by a rejection alone: no need to compare past it.
               'same',
             )

@@ -33,7 +33,7 @@ export async function matchesAtCommit(
             entry.fingerprintKeys,
             entry.createdAt,
           ),
-          (ids) => repos.audioFiles.fingerprintsOf(ids),
+          (ids) => repos.audioFiles.soundsOf(ids),
         )
       : NO_MATCHES;
   const matchedAtIngest =
