@@ -43,7 +43,7 @@ function migrationsFolder(): string {
  * (pages are in memory or on SSD; the operators run per row). Other queries look rows up by
  * key and are unchanged.
  */
-const PLANNER_COSTS = 'SET random_page_cost = 1.1; SET cpu_operator_cost = 0.01';
+const PLANNER_COSTS = { random_page_cost: 1.1, cpu_operator_cost: 0.01 };
 
 /**
  * Opens the database and brings its schema up to date: PostgreSQL when `databaseUrl` is set,
@@ -54,17 +54,18 @@ export async function openDatabase(options: {
   dataDir: string;
 }): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      // Set at connection, before any query.
+      options: Object.entries(PLANNER_COSTS)
+        .map(([name, value]) => `-c ${name}=${value}`)
+        .join(' '),
+    });
     // An idle connection the server closes (a restart, an administrator) errors on the pool;
     // unheard, that error would end the process. The pool drops the client and opens another.
     pool.on('error', (error) => {
       console.error(`database connection lost: ${error.message}`);
-    });
-    pool.on('connect', (client) => {
-      // Queued ahead of the connection's first query; a failure only leaves the defaults.
-      client.query(PLANNER_COSTS).catch((error: Error) => {
-        console.error(`cannot set the planner costs: ${error.message}`);
-      });
     });
     try {
       const db = drizzlePg(pool, { schema });
@@ -85,7 +86,9 @@ export async function openDatabase(options: {
   const dir = join(options.dataDir, 'db');
   await mkdir(dir, { recursive: true });
   const client = await PGlite.create(dir);
-  await client.exec(PLANNER_COSTS);
+  for (const [name, value] of Object.entries(PLANNER_COSTS)) {
+    await client.exec(`SET ${name} = ${value}`);
+  }
   keepStatistics(client, (error) => console.error(`ANALYZE failed: ${error.message}`));
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: migrationsFolder() });
