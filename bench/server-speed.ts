@@ -5,7 +5,8 @@
  * with distinct synthetic sounds (real fingerprints and content hashes), then this measures:
  * the preflight check under 1-16 clients, the job status under 16-64 clients, and tus upload
  * throughput of large files beside writing the same bytes to the same disk in the same run.
- * Prints figures only; timings are never asserted.
+ * Prints figures only; timings are never asserted. Exits 1 when a preflight answer is not what
+ * its item's category should get (the figures would then measure another mix).
  * Options: --library N (2000), --seconds S per scenario (5), --batch N items per check (500),
  * --mix KNOWN,SOUND,NEW percent of check items (50,25,25), --check-clients LIST (1,4,16),
  * --status-clients LIST (16,64), --upload-files N (8), --upload-mb N (32), --chunk-mb N (8),
