@@ -4,7 +4,11 @@
  * and fingerprint sm-import would send for them.
  */
 import type { XXHashAPI } from 'xxhash-wasm';
-import { ANALYSIS_SAMPLE_RATE, computeFingerprint } from '../shared/analysis/index.js';
+import {
+  ANALYSIS_SAMPLE_RATE,
+  computeFingerprint,
+  createPcmAccumulator,
+} from '../shared/analysis/index.js';
 import type { Fingerprint } from '../shared/analysis/index.js';
 import { mulberry32 } from '../shared/analysis/prng.js';
 import type { ManifestEntry } from '../shared/schemas/index.js';
@@ -109,12 +113,13 @@ export function encodeWav16(
 
 function fromSamples(hasher: XXHashAPI, seed: number, samples: Float32Array): SyntheticSound {
   const { wav, pcm } = encodeWav16(samples, ANALYSIS_SAMPLE_RATE);
-  // The detail excerpt is read from the file's own rate, as sm-import does: without it a short
-  // sound is never a certain copy, and the same-sound items would be answered as new.
-  const fingerprint = computeFingerprint(pcm, ANALYSIS_SAMPLE_RATE, {
-    samples: pcm,
-    sampleRate: ANALYSIS_SAMPLE_RATE,
-  });
+  // Through the decoders' own accumulator, as sm-import analyses the file: its canonical PCM
+  // and the detail excerpt at the file's rate, without which a short sound is never a certain
+  // copy (the same-sound items would be answered as new).
+  const accumulator = createPcmAccumulator(ANALYSIS_SAMPLE_RATE, 1);
+  accumulator.push([pcm]);
+  const { canonical } = accumulator.finish();
+  const fingerprint = computeFingerprint(canonical.samples, canonical.sampleRate, canonical.detail);
   if (!fingerprint) throw new Error(`synthetic sound ${seed} is silent`);
   return {
     seed,

@@ -27,13 +27,16 @@ function counted(name: string, fingerprint: FingerprintInput) {
   return candidate;
 }
 
+/** A round robin, the copy's original, then another round robin. */
+const originalBetweenRoundRobins = () => [
+  counted('round robin', roundRobin),
+  counted('original', original),
+  counted('late round robin', roundRobin),
+];
+
 describe('matchSounds', () => {
   it('finds the copy and every similar sound when all are wanted', () => {
-    const candidates = [
-      counted('round robin', roundRobin),
-      counted('original', original),
-      counted('late round robin', roundRobin),
-    ];
+    const candidates = originalBetweenRoundRobins();
     const matches = matchSounds(copy, candidates, 'all');
     expect(matches.same?.candidate.name).toBe('original');
     expect(matches.similar.map((m) => m.candidate.name).sort()).toEqual([
@@ -44,11 +47,7 @@ describe('matchSounds', () => {
   });
 
   it('stops at the first copy when only a copy is wanted, and gives the same copy', () => {
-    const candidates = [
-      counted('round robin', roundRobin),
-      counted('original', original),
-      counted('late round robin', roundRobin),
-    ];
+    const candidates = originalBetweenRoundRobins();
     const matches = matchSounds(copy, candidates, 'same');
     expect(matches.same?.candidate.name).toBe('original');
     expect(matches.similar.map((m) => m.candidate.name)).toEqual(['round robin']);

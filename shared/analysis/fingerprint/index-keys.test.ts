@@ -33,6 +33,21 @@ describe('fingerprintIndexKeys', () => {
     expect(fingerprintIndexKeys(fp(kick(RATE)))).toEqual(a);
   });
 
+  it('keeps each key in its place, so that a key found in two fingerprints sits at one index in both', () => {
+    // The server ranks candidates by counting equal positions (duration-filter.ts): that is the
+    // count of shared keys only while a key string can stand at one index alone.
+    const positions = new Map<string, number>();
+    for (const f of unrelatedSounds()) {
+      const keys = fingerprintIndexKeys(f);
+      expect(keys).toHaveLength(16);
+      keys.forEach((key, i) => {
+        expect(key).toMatch(new RegExp(`^f1${i % 2 === 0 ? 'a' : 'b'}-?\\d+t${i >> 1}h[0-9a-f]+$`));
+        expect(positions.get(key) ?? i).toBe(i);
+        positions.set(key, i);
+      });
+    }
+  });
+
   it('rarely gives unrelated sounds a common key', () => {
     const fps = unrelatedSounds();
     const keys = fps.map((f) => new Set(fingerprintIndexKeys(f)));
