@@ -11,6 +11,8 @@ export const IMPORT_POLICY = {
   manifestBatch: 500,
   /** How long the first waiting entry waits for others before a call goes without them (ms). */
   gatherMs: 1000,
+  /** Items per preflight check call: well under the server's limit, small enough to show progress. */
+  checkBatch: 500,
   /** Files uploaded at once: enough to fill a link, few enough to finish files early. */
   parallelUploads: 4,
   /** Bytes per tus PATCH: large enough for throughput, small enough that little is lost on a cut. */

@@ -143,8 +143,8 @@ export class UploadPool {
 
   private ended(slot: Slot, result: UploadResult): void {
     if (slot.cancel || this.slots.get(slot.key) !== slot) return; // its stop records it
+    this.slots.delete(slot.key); // ended: a hold the port puts on has nothing of it to stop
     const verdict = this.ports.ended(slot.key, result);
-    this.slots.delete(slot.key);
     if (verdict === 'again') this.putBack(slot.key);
     if (verdict instanceof Error) {
       this.fatal ??= verdict;

@@ -2,22 +2,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ffmpegAvailable } from '../../../shared/node/ffmpeg-available.js';
 import { failedAnalysis, type FileAnalysis } from '../../../shared/files/index.js';
+import { createTaskPool, type PoolSlot } from '../../../shared/workers/task-pool.js';
 import type { WorkerRequest, WorkerResponse } from './worker-messages.js';
-
-interface Task {
-  id: number;
-  path: string;
-  resolve: (result: FileAnalysis) => void;
-}
-
-interface Slot {
-  worker: Worker;
-  task: Task | null;
-  ready: boolean;
-}
 
 /** A pool of analysis worker threads; each file runs in one of them, one at a time per thread. */
 export interface AnalysisPool {
+  /** Worker threads. */
+  readonly size: number;
   /** Analyses a file; resolves with a result (never rejects), even if its worker dies. */
   analyse(path: string): Promise<FileAnalysis>;
   close(): Promise<void>;
@@ -39,79 +30,66 @@ export async function createAnalysisPoolFor(
   });
 }
 
+/** One analysis thread as the shared task pool drives it: it takes files once it says it is ready. */
+function spawnThread(
+  options: { ffmpeg: boolean; hints: boolean },
+  threads: Set<Worker>,
+): PoolSlot<string, FileAnalysis> {
+  const worker = new Worker(new URL('./analyse-worker.js', import.meta.url), {
+    workerData: options,
+  });
+  threads.add(worker);
+  worker.once('exit', () => threads.delete(worker));
+  let started!: () => void;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  let task: { id: number; resolve: (result: FileAnalysis) => void } | null = null;
+  let nextId = 0;
+  worker.on('message', (message: WorkerResponse | { ready: true }) => {
+    if ('ready' in message) started();
+    else if (task && message.id === task.id) {
+      const { resolve } = task;
+      task = null;
+      resolve(message.result);
+    }
+  });
+  return {
+    async run(path) {
+      await ready;
+      return new Promise((resolve) => {
+        task = { id: nextId++, resolve };
+        worker.postMessage({ id: task.id, path } satisfies WorkerRequest);
+      });
+    },
+    onCrash(listener) {
+      worker.on('error', (error) => listener(error.message));
+      worker.on('exit', (code) => listener(`worker exited with code ${code}`));
+    },
+    terminate: () => void worker.terminate(),
+  };
+}
+
 /**
- * Starts `size` worker threads running the analysis. A worker that crashes (a decoder that
- * aborts, memory exhausted) fails only the file it held, and is replaced.
+ * Starts `size` worker threads running the analysis (the shared task pool): a worker that
+ * crashes (a decoder that aborts, memory exhausted) fails only the file it held, and is replaced.
  */
 function createAnalysisPool(
   size: number,
   options: { ffmpeg: boolean; hints: boolean },
 ): AnalysisPool {
-  const workerUrl = new URL('./analyse-worker.js', import.meta.url);
-  const queue: Task[] = [];
-  const slots: Slot[] = [];
-  let nextId = 0;
-  let closing = false;
-
-  function spawn(): Slot {
-    const slot: Slot = {
-      worker: new Worker(workerUrl, { workerData: options }),
-      task: null,
-      ready: false,
-    };
-    slot.worker.on('message', (message: WorkerResponse | { ready: true }) => {
-      if ('ready' in message) {
-        slot.ready = true;
-      } else if (slot.task && message.id === slot.task.id) {
-        const task = slot.task;
-        slot.task = null;
-        task.resolve(message.result);
-      }
-      dispatch();
-    });
-    slot.worker.on('error', (error) => replace(slot, error.message));
-    slot.worker.on('exit', (code) => {
-      if (!closing) replace(slot, `worker exited with code ${code}`);
-    });
-    return slot;
-  }
-
-  function replace(slot: Slot, reason: string): void {
-    const index = slots.indexOf(slot);
-    if (index < 0) return;
-    slots.splice(index, 1);
-    if (slot.task) {
-      slot.task.resolve(
-        failedAnalysis(slot.task.path, 'error', `analysis crashed on this file: ${reason}`),
-      );
-    }
-    void slot.worker.terminate();
-    if (!closing) slots.push(spawn());
-    dispatch();
-  }
-
-  function dispatch(): void {
-    for (const slot of slots) {
-      if (!slot.ready || slot.task) continue;
-      const task = queue.shift();
-      if (!task) return;
-      slot.task = task;
-      slot.worker.postMessage({ id: task.id, path: task.path } satisfies WorkerRequest);
-    }
-  }
-
-  for (let i = 0; i < Math.max(1, size); i++) slots.push(spawn());
-
+  const threads = new Set<Worker>();
+  const pool = createTaskPool({
+    size: Math.max(1, size),
+    spawn: () => spawnThread(options, threads),
+    crashed: (path: string, reason) =>
+      failedAnalysis(path, 'error', `analysis crashed on this file: ${reason}`),
+  });
   return {
-    analyse(path) {
-      return new Promise((resolve) => {
-        queue.push({ id: nextId++, path, resolve });
-        dispatch();
-      });
-    },
+    size: pool.size,
+    analyse: (path) => pool.run(path),
     async close() {
-      closing = true;
-      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+      const running = [...threads];
+      pool.terminate();
+      await Promise.all(running.map((thread) => thread.terminate()));
     },
   };
 }

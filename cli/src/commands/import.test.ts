@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -452,6 +452,42 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
     expect(run.stdout).not.toContain('"type":"job"');
     expect(await jobList(token)).toEqual([]);
     expect(await listLibrary(t.url, token)).toEqual([]);
+  });
+
+  it('an upload the server refused is sent again by `sm-import retry`, and stored', async () => {
+    const { token, env } = await newUser();
+    const folder = await makeFolder(work, 'retry', { 'Kick_03.wav': 'oneshots/Kick_03.wav' });
+    const file = join(folder, 'Kick_03.wav');
+    const when = 1_700_000_000; // a whole second: the date is set back exactly
+    await utimes(file, when, when);
+    const dry = await runCli(['import', folder, '--dry-run', '--json'], env);
+    expect(dry.code, shown(dry)).toBe(0);
+    // Other bytes of the same size and date: the run file's analysis is reused, so the upload
+    // carries bytes whose hash is not the one its entry declared, and the server refuses them.
+    const original = await readFile(file);
+    const damaged = Buffer.from(original);
+    damaged[damaged.length - 1]! ^= 0xff;
+    await writeFile(file, damaged);
+    await utimes(file, when, when);
+    const run = await runCli(['import', folder, '--json'], env);
+    expect(run.code, shown(run)).toBe(1);
+    const failed = jobStatusResponseSchema.parse(jsonLines(run.stdout).at(-1));
+    expect(failed.totals).toMatchObject({ completed: 0, failed: 1 });
+    expect(failed.errors).toEqual([
+      { path: 'retry/Kick_03.wav', reason: expect.stringMatching(/xxh64/) },
+    ]);
+    expect(await libraryHashes(token)).toEqual([]);
+
+    await writeFile(file, original);
+    await utimes(file, when, when);
+    const retry = await runCli(['retry', failed.job_id, '--json'], env);
+    expect(retry.code, shown(retry)).toBe(0);
+    const events = jsonLines(retry.stdout);
+    expect(fileEvents(events, 'done').map((e) => e.path)).toEqual(['retry/Kick_03.wav']);
+    const final = jobStatusResponseSchema.parse(events.at(-1));
+    expect(final).toMatchObject({ job_id: failed.job_id, status: 'completed' });
+    expect(final.totals).toMatchObject({ completed: 1, failed: 0 });
+    expect(await libraryHashes(token)).toEqual([await contentHash(file)]);
   });
 
   it('status prints the job; --dry-run makes no job and counts what would happen', async () => {

@@ -2,7 +2,8 @@ import { ApiClient, ApiError, ServerUnavailableError, TokenError } from '../impo
 import { ImportOutput } from '../import/import-output.js';
 import { RunState } from '../import/run-state.js';
 import { saveConnection, stateDir, type Connection } from '../import/settings.js';
-import { Delivery } from '../import/delivery.js';
+import { cliDelivery, cliJournal } from '../import/delivery.js';
+import { retryFailed } from '../../../shared/import/index.js';
 import { UsageError } from '../errors.js';
 import type { JobStatusResponse } from '../../../shared/schemas/index.js';
 
@@ -60,22 +61,19 @@ export async function retryCommand(
         `this machine has no record of job ${jobId}; run \`sm-import import\` on the same folders instead`,
       );
     }
-    const { retried } = await client.retry(jobId);
     const output = new ImportOutput(json, process.stdout, process.stderr);
     const state = await RunState.open(stateDir(), meta.server, meta.roots);
     const failures = new Map<string, string>();
-    const delivery = new Delivery({ client, state, output, failures });
+    const run = { client, state, output, failures };
+    let retried: string[];
     try {
-      for (const { entry_id, path } of retried) {
-        const known = state.files.get(path);
-        if (!known) {
-          failures.set(path, 'not in this machine’s record of the import');
-          continue;
-        }
-        state.update(path, { entryId: entry_id, stage: 'pending_upload', reason: null });
-        delivery.upload(path);
-      }
-      await delivery.uploads.drain();
+      const taken = await retryFailed(client, jobId, cliJournal(run));
+      retried = [...taken.retried, ...taken.unknown];
+      for (const path of taken.unknown)
+        failures.set(path, 'not in this machine’s record of the import');
+      const delivery = cliDelivery(run);
+      for (const path of taken.retried) delivery.upload(path);
+      await delivery.deliver(null);
     } finally {
       await state.close();
     }

@@ -1,17 +1,15 @@
 import { createReadStream } from 'node:fs';
 import {
-  IMPORT_POLICY,
-  ManifestSender,
-  UploadPool,
-  type IngestOutcome,
+  JobDelivery,
+  type DeliveryJournal,
+  type FileChange,
 } from '../../../shared/import/index.js';
 import { failpoint } from '../../../shared/node/failpoints.js';
 import type { ManifestEntry } from '../../../shared/schemas/index.js';
-import { uploadFile, type UploadResult } from '../../../shared/uploads/tus-upload.js';
 import { TokenError, type ApiClient } from './api-client.js';
 import { unchangedSince } from './file-set.js';
 import type { ImportOutput } from './import-output.js';
-import type { RunState } from './run-state.js';
+import type { FileStage, FileState, RunState } from './run-state.js';
 
 /** What one `sm-import import` run shares between its manifest and its uploads. */
 export interface RunContext {
@@ -23,143 +21,101 @@ export interface RunContext {
 }
 
 /**
- * The CLI's ports of the shared import engine: the run file as the journal, tus from disk as the
- * uploader, the REST client as the API, and `--json` lines and the progress line as the events.
+ * The CLI's ports of the shared delivery: the run file as the journal, files on disk as the
+ * source, the REST client as the API, and `--json` lines and the progress line as the events.
  */
-export class Delivery {
-  readonly uploads: UploadPool;
-
-  constructor(
-    private readonly run: RunContext,
-    options: { uploads?: number; chunkBytes?: number } = {},
-  ) {
-    this.uploads = new UploadPool(
-      {
-        start: (rel) => this.startUpload(rel, options.chunkBytes ?? IMPORT_POLICY.chunkBytes),
-        ended: (rel, result) => this.uploadEnded(rel, result),
+export function cliDelivery(
+  run: RunContext,
+  options: { uploads?: number; chunkBytes?: number; manifestBatch?: number } = {},
+): JobDelivery {
+  const { client, state, output } = run;
+  const sentBefore = new Map<string, number>();
+  return new JobDelivery(
+    {
+      ...cliJournal(run),
+      entries: (rels) => rels.map((rel) => state.files.get(rel)!.entry as ManifestEntry),
+      api: client,
+      batchDone: (_answer, last) => failpoint(last ? 'cli:manifest-closed' : 'cli:batch-answered'),
+      open: async (rel) => {
+        const file = state.files.get(rel)!;
+        if (!(await unchangedSince(file.abs, file))) {
+          return {
+            failed:
+              'the file changed or vanished after it was analysed; run the same import again to send its new content',
+          };
+        }
+        return { input: createReadStream(file.abs, { highWaterMark: 1 << 20 }), size: file.size };
       },
-      options.uploads ?? IMPORT_POLICY.parallelUploads,
-    );
-  }
-
-  /** A sender of job `jobId`'s manifest whose answers put new sounds in line for upload. */
-  manifest(jobId: string, batch?: number): ManifestSender {
-    const { client, state } = this.run;
-    return new ManifestSender(
-      {
-        entries: (rels) => rels.map((rel) => state.files.get(rel)!.entry as ManifestEntry),
-        ingest: (entries, last) => client.ingest(jobId, entries, last),
-        answered: (rel, outcome) => this.answered(rel, outcome),
-        batchDone: (_answer, last) =>
-          failpoint(last ? 'cli:manifest-closed' : 'cli:batch-answered'),
-      },
-      batch,
-    );
-  }
-
-  /** Puts a file whose entry the server waits for in line for upload. */
-  upload(rel: string): void {
-    if (this.uploads.has(rel)) return;
-    this.run.output.counts.bytesToSend += this.run.state.files.get(rel)!.size;
-    this.uploads.add(rel);
-  }
-
-  private answered(rel: string, outcome: IngestOutcome): void {
-    const { state, output } = this.run;
-    const entryId = outcome.entryId;
-    switch (outcome.stage) {
-      case 'failed':
-        state.update(rel, { stage: 'failed', reason: outcome.reason, entryId });
-        this.failed(rel, outcome.reason);
-        return;
-      case 'duplicate': {
-        const of = outcome.duplicateOf;
-        state.update(rel, { stage: 'duplicate', entryId, duplicateOf: of?.path ?? null });
-        output.counts.duplicates++;
-        output.event({
-          type: 'file',
-          path: rel,
-          state: 'duplicate',
-          duplicate_of: of?.path ?? null,
-          match: of?.match ?? null,
-        });
-        return;
-      }
-      case 'done':
-        state.update(rel, { stage: 'done', entryId, similarTo: outcome.similarTo });
-        output.stored(rel, outcome.similarTo);
-        return;
-      case 'pending_upload':
-        state.update(rel, { stage: 'pending_upload', entryId, similarTo: outcome.similarTo });
-        this.upload(rel);
-    }
-  }
-
-  private failed(rel: string, reason: string): void {
-    const { output, failures } = this.run;
-    failures.set(rel, reason);
-    output.counts.failed++;
-    output.event({ type: 'file', path: rel, state: 'failed', reason });
-  }
-
-  private async startUpload(rel: string, chunkBytes: number) {
-    const { client, state, output } = this.run;
-    const file = state.files.get(rel)!;
-    if (!(await unchangedSince(file.abs, file))) {
-      const reason =
-        'the file changed or vanished after it was analysed; run the same import again to send its new content';
-      state.update(rel, { stage: 'failed', reason });
-      this.failed(rel, reason);
-      return null;
-    }
-    state.update(rel, { stage: 'uploading' });
-    output.event({
-      type: 'file',
-      path: rel,
-      state: 'uploading',
-      resuming: file.uploadUrl !== null,
-    });
-    let sentBefore = 0;
-    return uploadFile({
       endpoint: `${client.server}/api/v1/uploads`,
-      input: createReadStream(file.abs, { highWaterMark: 1 << 20 }),
       headers: { authorization: `Bearer ${client.token}` },
-      size: file.size,
-      entryId: file.entryId!,
-      uploadUrl: file.uploadUrl,
-      chunkBytes,
-      onUrl: (url) => state.update(rel, { uploadUrl: url }),
-      onProgress: (sent) => {
-        output.counts.bytesSent += sent - sentBefore;
-        sentBefore = sent;
+      queued: (rel) => (output.counts.bytesToSend += state.files.get(rel)!.size),
+      progress: (rel, sent) => {
+        output.counts.bytesSent += sent - (sentBefore.get(rel) ?? 0);
+        sentBefore.set(rel, sent);
         output.draw();
       },
-    });
-  }
+      confirmed: () => failpoint('cli:upload-confirmed'),
+      fatal: (result) =>
+        result.status === 401
+          ? new TokenError(401, `the server refused the token during an upload: ${result.reason}`)
+          : null,
+    },
+    { parallel: options.uploads, chunkBytes: options.chunkBytes, batch: options.manifestBatch },
+  );
+}
 
-  private uploadEnded(rel: string, result: UploadResult): 'ended' | Error {
-    const { state, output } = this.run;
-    if (result.ok) {
-      // ok means the server said the file is stored (or a duplicate), never just "bytes sent".
-      failpoint('cli:upload-confirmed');
-      const stage = result.state ?? 'done';
-      state.update(rel, { stage, uploadUrl: null, reason: null });
-      if (stage === 'done') {
-        output.stored(rel, state.files.get(rel)!.similarTo);
-      } else {
-        output.counts.duplicates++;
-        output.event({ type: 'file', path: rel, state: stage });
-      }
-      return 'ended';
-    }
-    if (result.status === 401) {
-      return new TokenError(401, `the server refused the token during an upload: ${result.reason}`);
-    }
-    // A refused upload URL is forgotten, so that running again starts that file afresh.
-    const reason =
-      result.status === 413 ? `refused: ${result.reason}` : (result.reason ?? 'upload failed');
-    state.update(rel, { uploadUrl: null, stage: 'failed', reason });
-    this.failed(rel, reason);
-    return 'ended';
+/** The run file as the engine's journal: each change recorded, and told (counters, `--json`). */
+export function cliJournal(run: RunContext): DeliveryJournal {
+  return {
+    file: (rel) => run.state.files.get(rel),
+    record: (rel, change) => record(run, rel, change),
+  };
+}
+
+function record(run: RunContext, rel: string, change: FileChange): void {
+  const { state, output, failures } = run;
+  const before = state.files.get(rel)!;
+  const { duplicateOf, retryable: _retryable, stage, ...patch } = change;
+  const next: FileState = state.update(rel, {
+    ...patch,
+    // The delivery never moves a file back to `discovered`, the one stage the run file lacks.
+    ...(stage ? { stage: stage as FileStage } : {}),
+    ...(duplicateOf !== undefined ? { duplicateOf: duplicateOf?.path ?? null } : {}),
+  });
+  switch (change.stage) {
+    case 'failed':
+      failures.set(rel, next.reason ?? 'failed');
+      output.counts.failed++;
+      output.event({ type: 'file', path: rel, state: 'failed', reason: next.reason });
+      return;
+    case 'duplicate':
+      output.counts.duplicates++;
+      output.event({
+        type: 'file',
+        path: rel,
+        state: 'duplicate',
+        ...(duplicateOf !== undefined
+          ? { duplicate_of: duplicateOf?.path ?? null, match: duplicateOf?.match ?? null }
+          : {}),
+      });
+      return;
+    case 'done':
+      output.stored(rel, next.similarTo);
+      return;
+    case 'uploading':
+      output.event({
+        type: 'file',
+        path: rel,
+        state: 'uploading',
+        resuming: before.uploadUrl !== null,
+      });
+      return;
+    case 'pending_upload':
+    case 'analysed':
+    case 'discovered':
+    case 'skipped':
+    case undefined:
+      // Waiting again, or a change of its upload URL: the run file holds it, nothing to tell.
+      return;
   }
 }

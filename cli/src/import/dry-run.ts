@@ -1,15 +1,13 @@
 import { resolve } from 'node:path';
 import { createAnalysisPoolFor } from '../analysis/worker-pool.js';
-import { RunDeduplicator, toManifestEntry } from '../../../shared/files/index.js';
-import { bestCopiesFirst, type CheckItem } from '../../../shared/import/index.js';
+import { toManifestEntry } from '../../../shared/files/index.js';
+import { analyseFiles, bestCopiesFirst, checkCopies } from '../../../shared/import/index.js';
 import { ApiClient } from './api-client.js';
 import { fileFacts, findFiles, type FoundFile } from './file-set.js';
 import type { Failure, ImportOutput } from './import-output.js';
 import type { ImportOptions } from './import-run.js';
 import { RunState } from './run-state.js';
 import { stateDir } from './settings.js';
-
-const CHECK_BATCH = 500;
 
 export interface DryRunSummary {
   type: 'dry_run';
@@ -59,41 +57,35 @@ export async function dryRun(
   try {
     // Analyse in parallel, decide as the import sends: in scan order, but of each sound heard
     // more than once the best copy first (so "duplicate of" names the file the import keeps).
-    const analysed = files.map(async (file) => {
+    const reusable = (file: FoundFile) => {
       const known = state.files.get(file.rel);
-      if (known?.entry && known.size === file.size && known.mtimeMs === file.mtimeMs)
-        return known.entry;
-      const analysis = await pool.analyse(file.abs);
-      output.counts.analysed++;
-      output.draw();
-      if (analysis.status === 'skipped') {
-        state.update(file.rel, {
+      return known?.entry && known.size === file.size && known.mtimeMs === file.mtimeMs;
+    };
+    const byRel = new Map(files.filter((f) => !reusable(f)).map((f) => [f.rel, f]));
+    const notAudio = new Set<string>();
+    await analyseFiles(
+      [...byRel.keys()],
+      (rel) => pool.analyse(byRel.get(rel)!.abs),
+      (rel, analysis) => {
+        const file = byRel.get(rel)!;
+        output.counts.analysed++;
+        output.draw();
+        if (analysis.status === 'skipped') {
+          notAudio.add(rel);
+          state.update(rel, { ...fileFacts(file), stage: 'skipped', reason: analysis.error });
+          return;
+        }
+        state.update(rel, {
           ...fileFacts(file),
-          stage: 'skipped',
-          reason: analysis.error,
+          stage: 'analysed',
+          hash: analysis.contentHash,
+          entry: toManifestEntry(analysis, rel),
+          bitDepth: analysis.bitDepth,
         });
-        return null;
-      }
-      const entry = toManifestEntry(analysis, file.rel);
-      state.update(file.rel, {
-        ...fileFacts(file),
-        stage: 'analysed',
-        hash: analysis.contentHash,
-        entry,
-        bitDepth: analysis.bitDepth,
-        jobId: known?.jobId ?? null,
-      });
-      return entry;
-    });
-    const dedupe = new RunDeduplicator();
-    const toCheck: {
-      rel: string;
-      size: number;
-      /** Earlier files of the run it is close to. */
-      similarTo: string[];
-      item: CheckItem;
-    }[] = [];
-    const entries = await Promise.all(analysed);
+      },
+      { inFlight: pool.size * 2 },
+    );
+    const entries = files.map((f) => (notAudio.has(f.rel) ? null : state.files.get(f.rel)!.entry));
     const readable: FoundFile[] = [];
     for (const [i, file] of files.entries()) {
       const entry = entries[i];
@@ -108,59 +100,43 @@ export async function dryRun(
         readable.push(file);
       }
     }
-    for (const file of bestCopiesFirst(readable, (f) => state.copyFacts(f.rel))) {
-      const entry = state.files.get(file.rel)?.entry;
-      if (entry?.status !== 'ok') continue;
-      const { duplicate: same, similarTo } = dedupe.checkSound(
-        file.rel,
-        entry.content_hash,
-        entry.fingerprint ?? null,
-      );
-      if (same) {
-        summary.duplicates_in_run++;
-        output.event({
-          type: 'file',
-          path: file.rel,
-          state: 'duplicate',
-          duplicate_of: same.duplicateOf,
-          match: same.by === 'content_hash' ? 'content' : 'sound',
-        });
-      } else {
-        toCheck.push({
-          rel: file.rel,
-          size: file.size,
-          similarTo,
-          item: {
-            id: file.rel,
-            content_hash: entry.content_hash,
-            fingerprint: entry.fingerprint ?? null,
-          },
-        });
-      }
-    }
-    for (let i = 0; i < toCheck.length; i += CHECK_BATCH) {
-      const batch = toCheck.slice(i, i + CHECK_BATCH);
-      const { results } = await client.check(batch.map((b) => b.item));
-      results.forEach((result, k) => {
-        const { rel, size, similarTo } = batch[k]!;
-        if (result.action === 'reject') {
+    const sizes = new Map(readable.map((f) => [f.rel, f.size]));
+    const candidates = bestCopiesFirst(readable, (f) => state.copyFacts(f.rel)).map((f) => {
+      const facts = state.copyFacts(f.rel)!;
+      return { key: f.rel, contentHash: facts.contentHash, fingerprint: facts.fingerprint };
+    });
+    await checkCopies(
+      candidates,
+      (items) => client.check(items),
+      (rel, links) => {
+        const copy = links.duplicate;
+        if (copy?.of === 'selection') {
+          summary.duplicates_in_run++;
+          output.event({
+            type: 'file',
+            path: rel,
+            state: 'duplicate',
+            duplicate_of: copy.ref,
+            match: copy.match,
+          });
+        } else if (copy) {
           summary.duplicates_in_library++;
           output.event({
             type: 'file',
             path: rel,
             state: 'duplicate',
-            in_library: result.asset_id,
-            match: result.match,
+            in_library: copy.ref,
+            match: copy.match,
           });
         } else {
-          const similar = [...new Set([...similarTo, ...result.similar_to.map((s) => s.path)])];
+          const similar = [...new Set(links.similar.map((s) => s.path))];
           summary.would_upload++;
-          summary.would_upload_bytes += size;
+          summary.would_upload_bytes += sizes.get(rel)!;
           if (similar.length > 0) summary.similar++;
           output.event({ type: 'file', path: rel, state: 'would_upload', similar_to: similar });
         }
-      });
-    }
+      },
+    );
   } finally {
     await pool.close();
     await state.close();

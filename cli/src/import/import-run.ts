@@ -4,12 +4,18 @@ import { createAnalysisPoolFor } from '../analysis/worker-pool.js';
 import { ApiClient, ApiError } from './api-client.js';
 import { fileFacts, findFiles, type FoundFile } from './file-set.js';
 import type { ImportOutput, Failure } from './import-output.js';
-import { roundedStages, toManifestEntry } from '../../../shared/files/index.js';
+import { roundedStages, toManifestEntry, type FileAnalysis } from '../../../shared/files/index.js';
 import { RunState } from './run-state.js';
 import { stateDir, type Connection } from './settings.js';
-import { Delivery, type RunContext } from './delivery.js';
+import { cliDelivery, cliJournal, type RunContext } from './delivery.js';
 import { failpoint } from '../../../shared/node/failpoints.js';
-import { bestCopiesFirst, type JobFeed } from '../../../shared/import/index.js';
+import {
+  analyseFiles,
+  bestCopiesFirst,
+  retryFailed,
+  type JobDelivery,
+  type JobFeed,
+} from '../../../shared/import/index.js';
 
 export interface ImportOptions {
   paths: string[];
@@ -57,19 +63,19 @@ export async function runImport(
   const roots = options.paths.map((p) => resolve(p));
   const state = await RunState.open(options.stateDir ?? stateDir(), client.server, roots);
   const failures = new Map<string, string>();
-  const deliveries = new Set<Delivery>();
+  const deliveries = new Set<JobDelivery>();
   let feed: JobFeed | null = null;
   let interrupted = false;
   const onSignal = () => {
     interrupted = true;
     output.note('interrupted: stopping; run the same command again to continue where it stopped');
-    for (const d of deliveries) d.uploads.stop();
+    for (const d of deliveries) d.stop();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
   try {
-    let resumable = await openJobToContinue(client, state, output);
+    let resumable = await openJobToContinue({ client, state, output, failures });
     let earlierFinal: JobStatusResponse | null = null;
     if (resumable?.manifestClosed) {
       // Its whole manifest was sent: only uploads are left to finish, then it is done.
@@ -108,78 +114,35 @@ export async function runImport(
     feed = client.follow(jobId, (event) => output.event(event));
 
     const pool = await createAnalysisPoolFor(work.analyse.length, options);
-    const delivery = new Delivery({ client, state, output, failures }, options);
+    const delivery = cliDelivery({ client, state, output, failures }, options);
     deliveries.add(delivery);
-    const sender = delivery.manifest(jobId, options.manifestBatch);
 
     const ready = new Set(work.send);
+    const byRel = new Map(work.analyse.map((f) => [f.rel, f]));
     try {
       // Results are recorded as they finish (a kill keeps every analysis done), and sent once
       // all are in: in scan order, but of each sound heard more than once the best copy first,
       // so that it is the one the job keeps (as the wizard keeps it).
-      const analysed = work.analyse.map(async (file): Promise<string | null> => {
-        const analysis = await pool.analyse(file.abs);
-        if (interrupted) return null;
-        output.counts.analysed++;
-        const before = state.files.get(file.rel);
-        const entry = toManifestEntry(analysis, file.rel);
-        if (analysis.status === 'skipped') {
-          state.update(file.rel, {
-            ...fileFacts(file),
-            stage: 'skipped',
-            reason: analysis.error,
-            entry: null,
-          });
-          output.counts.skipped++;
-          output.event({
-            type: 'file',
-            path: file.rel,
-            state: 'skipped',
-            reason: analysis.error,
-          });
-          return null;
-        }
-        if (
-          entry.status === 'ok' &&
-          before?.jobId === jobId &&
-          before.hash &&
-          before.hash !== entry.content_hash
-        ) {
-          entry.supersedes = before.hash; // the file changed since this job took it
-        }
-        state.update(file.rel, {
-          ...fileFacts(file),
-          stage: 'analysed',
-          hash: analysis.contentHash,
-          entry,
-          bitDepth: analysis.bitDepth,
-          jobId,
-          uploadUrl: before?.hash === analysis.contentHash ? (before?.uploadUrl ?? null) : null,
-        });
-        output.event({
-          type: 'file',
-          path: file.rel,
-          state: 'analysed',
-          content_hash: analysis.contentHash,
-          stage_ms: analysis.stageMs ? roundedStages(analysis.stageMs) : null,
-        });
-        failpoint('cli:analysed');
-        return file.rel;
-      });
-      for (const result of analysed) {
-        const rel = await result;
-        if (rel) ready.add(rel);
-      }
+      await analyseFiles(
+        [...byRel.keys()],
+        (rel) => pool.analyse(byRel.get(rel)!.abs),
+        (rel, analysis) => {
+          if (interrupted) return;
+          output.counts.analysed++;
+          if (recordAnalysis(state, byRel.get(rel)!, analysis, jobId, output)) ready.add(rel);
+        },
+        { inFlight: pool.size * 2, stopped: () => interrupted },
+      );
     } finally {
       await pool.close();
     }
     if (!interrupted) {
       const inScanOrder = files.filter((f) => ready.has(f.rel)).map((f) => f.rel);
-      for (const rel of bestCopiesFirst(inScanOrder, (r) => state.copyFacts(r))) sender.add(rel);
+      await delivery.deliver({
+        jobId,
+        keys: bestCopiesFirst(inScanOrder, (r) => state.copyFacts(r)),
+      });
     }
-    if (interrupted) sender.stop();
-    else await sender.finish();
-    await delivery.uploads.drain();
     if (interrupted)
       return { jobId, final: null, failures: toList(failures), problems: problems.length };
 
@@ -190,7 +153,7 @@ export async function runImport(
       if (!failures.has(error.path)) failures.set(error.path, error.reason);
     return { jobId, final, failures: toList(failures), problems: problems.length };
   } finally {
-    for (const d of deliveries) d.uploads.stop();
+    for (const d of deliveries) d.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await feed?.close();
@@ -206,25 +169,22 @@ interface ContinuedJob {
   jobId: string;
   /** Its whole manifest was sent: only uploads remain. */
   manifestClosed: boolean;
-  /** Entries whose failed uploads were put back in line. */
-  retried: Set<string>;
 }
 
-/** The run file's job, if the server still has it open (its failed uploads get another chance). */
-async function openJobToContinue(
-  client: ApiClient,
-  state: RunState,
-  output: ImportOutput,
-): Promise<ContinuedJob | null> {
+/**
+ * The run file's job, if the server still has it open; its failed uploads are put back in
+ * line (waiting for their bytes again in the run file).
+ */
+async function openJobToContinue(run: RunContext): Promise<ContinuedJob | null> {
+  const { client, state, output } = run;
   if (!state.jobId || state.jobClosed) return null;
   try {
     const job = await client.status(state.jobId);
     if (job.status !== 'queued' && job.status !== 'running') return null;
     output.event({ type: 'job', job_id: job.job_id, resumed: true });
     if (!output.json) output.note(`continuing job ${job.job_id}`);
-    const retried =
-      job.totals.failed > 0 ? (await client.retry(job.job_id)).retried.map((r) => r.entry_id) : [];
-    return { jobId: job.job_id, manifestClosed: job.manifest_closed, retried: new Set(retried) };
+    if (job.totals.failed > 0) await retryFailed(client, job.job_id, cliJournal(run));
+    return { jobId: job.job_id, manifestClosed: job.manifest_closed };
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
@@ -238,13 +198,13 @@ async function openJobToContinue(
 async function finishUploads(
   job: ContinuedJob,
   run: RunContext,
-  deliveries: Set<Delivery>,
+  deliveries: Set<JobDelivery>,
   stopped: () => boolean,
 ): Promise<JobStatusResponse | null> {
   const { client, state, output } = run;
   const feed = client.follow(job.jobId, (event) => output.event(event));
   try {
-    const delivery = new Delivery(run);
+    const delivery = cliDelivery(run);
     deliveries.add(delivery);
     const unanswered: string[] = [];
     for (const [rel, file] of state.files) {
@@ -252,22 +212,18 @@ async function finishUploads(
       // Sent in the batch that closed the manifest, whose answer the interrupted run never
       // recorded: the server answers the same batch again as it did then.
       if (file.stage === 'analysed' && file.entry) unanswered.push(rel);
-      if (!file.entryId) continue;
-      const waiting = file.stage === 'pending_upload' || file.stage === 'uploading';
-      if (waiting || (file.stage === 'failed' && job.retried.has(file.entryId)))
-        delivery.upload(rel);
+      if (!file.entryId || (file.stage !== 'pending_upload' && file.stage !== 'uploading'))
+        continue;
+      // An upload the kill cut waits again, and resumes from its saved URL.
+      if (file.stage === 'uploading') state.update(rel, { stage: 'pending_upload' });
+      delivery.upload(rel);
     }
-    if (unanswered.length > 0) {
-      const sender = delivery.manifest(job.jobId);
-      for (const rel of unanswered) sender.add(rel);
-      try {
-        await sender.finish();
-      } catch (error) {
-        // Not in the closed manifest after all: they go to a new job with the files left.
-        if (!(error instanceof ApiError && error.status === 409)) throw error;
-      }
+    try {
+      await delivery.deliver(unanswered.length > 0 ? { jobId: job.jobId, keys: unanswered } : null);
+    } catch (error) {
+      // Not in the closed manifest after all: they go to a new job with the files left.
+      if (!(error instanceof ApiError && error.status === 409)) throw error;
     }
-    await delivery.uploads.drain();
     if (stopped()) return null;
     const final = await client.status(job.jobId);
     state.setJob(job.jobId, true);
@@ -350,4 +306,56 @@ function planWork(
     else send.push(file.rel);
   }
   return { analyse, send };
+}
+
+/**
+ * Records a file's analysis in the run file and tells it; true when its entry is to be sent
+ * (false for a file that is not audio).
+ */
+function recordAnalysis(
+  state: RunState,
+  file: FoundFile,
+  analysis: FileAnalysis,
+  jobId: string,
+  output: ImportOutput,
+): boolean {
+  const before = state.files.get(file.rel);
+  if (analysis.status === 'skipped') {
+    state.update(file.rel, {
+      ...fileFacts(file),
+      stage: 'skipped',
+      reason: analysis.error,
+      entry: null,
+    });
+    output.counts.skipped++;
+    output.event({ type: 'file', path: file.rel, state: 'skipped', reason: analysis.error });
+    return false;
+  }
+  const entry = toManifestEntry(analysis, file.rel);
+  if (
+    entry.status === 'ok' &&
+    before?.jobId === jobId &&
+    before.hash &&
+    before.hash !== entry.content_hash
+  ) {
+    entry.supersedes = before.hash; // the file changed since this job took it
+  }
+  state.update(file.rel, {
+    ...fileFacts(file),
+    stage: 'analysed',
+    hash: analysis.contentHash,
+    entry,
+    bitDepth: analysis.bitDepth,
+    jobId,
+    uploadUrl: before?.hash === analysis.contentHash ? (before?.uploadUrl ?? null) : null,
+  });
+  output.event({
+    type: 'file',
+    path: file.rel,
+    state: 'analysed',
+    content_hash: analysis.contentHash,
+    stage_ms: analysis.stageMs ? roundedStages(analysis.stageMs) : null,
+  });
+  failpoint('cli:analysed');
+  return true;
 }

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { failedAnalysis, type FileAnalysis } from '../../../shared/files/index.js';
 import type { AnalysisWorkerApi } from './analysis.worker.js';
-import { createTaskPool, type PoolSlot, type TaskPool } from './task-pool.js';
+import { createTaskPool, type PoolSlot, type TaskPool } from '../../../shared/workers/task-pool.js';
 
 export interface AnalysisTask {
   file: Blob;

@@ -2,7 +2,7 @@ import type { SoundAnalysis, SoundKind } from '../../../shared/analysis/index.js
 import type { AudioFormat } from '../../../shared/decode/index.js';
 import type { StageTimes } from '../../../shared/files/index.js';
 import type { OnDuplicate } from '../../../shared/schemas/index.js';
-import type { ImportStage } from '../../../shared/import/index.js';
+import type { DuplicateInfo, ImportStage, SimilarInfo } from '../../../shared/import/index.js';
 
 /** Where the import stands; the wizard's step follows from it. */
 export type ImportStep = 'choose' | 'analyse' | 'duplicates' | 'upload' | 'summary';
@@ -20,21 +20,7 @@ export interface ImportRecord {
   finishedAt: number | null;
 }
 
-/** A file found by the same-sound check: in the library, or earlier in this selection. */
-export interface DuplicateInfo {
-  of: 'library' | 'selection';
-  /** The path of the selection's file, or the library asset's id. */
-  ref: string;
-  match: 'content' | 'sound';
-}
-
-/**
- * A sound close to a file's without being certainly the same (another recording of the hit, an
- * edit of it): both are kept. An earlier file of this selection (its path), or a sound of the
- * library (its asset, and the path the library holds it under).
- */
-export type SimilarInfo =
-  { of: 'selection'; path: string } | { of: 'library'; assetId: string; path: string };
+export type { DuplicateInfo, SimilarInfo } from '../../../shared/import/index.js';
 
 /** What the user corrected before upload. */
 export interface FileEdits {

@@ -8,7 +8,7 @@ import type { FileEdits, ImportStep, QueueFile } from '../../queue/queue-types.j
 import { factsOf, regrant, type Pick } from '../pick/picked-files.js';
 import { analyseAll, findDuplicates } from './analysis-stage.js';
 import { ImportStore, needsBytes } from './import-store.js';
-import { retrying } from './pacing.js';
+import { retryingApi } from './pacing.js';
 import { UploadStage } from './upload-stage.js';
 
 /**
@@ -28,12 +28,13 @@ export class ImportController {
   private readonly listening = new AbortController();
   private disposed = false;
 
-  private constructor(
-    queue: ImportQueue,
-    private readonly api: ImportApi,
-  ) {
+  /** The server, every call retried while the network or the server is away. */
+  private readonly api: ImportApi;
+
+  private constructor(queue: ImportQueue, api: ImportApi) {
     this.store = new ImportStore(queue);
-    this.uploads = new UploadStage(this.store, api, () => void this.continue());
+    this.api = retryingApi(api, this.store);
+    this.uploads = new UploadStage(this.store, this.api, () => void this.continue());
     const online = () => {
       this.store.setOnline(navigator.onLine);
       this.uploads.setOnline(navigator.onLine);
@@ -142,14 +143,7 @@ export class ImportController {
   async retryFailed(): Promise<void> {
     const jobId = this.store.record?.jobId;
     if (!jobId) return;
-    await retrying(this.store, () => this.api.retry(jobId));
-    for (const file of this.store.files.values()) {
-      if (file.state === 'failed' && file.retryable && file.entryId) {
-        this.store.set(
-          moveFile(file, 'pending_upload', { reason: null, uploadUrl: null, uploadedBytes: 0 }),
-        );
-      }
-    }
+    await this.uploads.retryFailed(jobId);
     this.store.patchRecord({ finishedAt: null });
     await this.startUpload();
   }

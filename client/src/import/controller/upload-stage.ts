@@ -1,19 +1,16 @@
 import {
-  IMPORT_POLICY,
   isFinal,
-  ManifestSender,
+  JobDelivery,
+  moveFile,
+  retryFailed,
+  type FileChange,
   type ImportApi,
   type JobFeed,
-  moveFile,
-  UploadPool,
-  type IngestOutcome,
 } from '../../../../shared/import/index.js';
 import type { BulkImportUpdate, OnDuplicate } from '../../../../shared/schemas/index.js';
-import { uploadFile, type UploadResult } from '../../../../shared/uploads/tus-upload.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 import { duplicateGroups, plannedEntries } from './duplicate-groups.js';
 import type { ImportStore } from './import-store.js';
-import { retrying } from './pacing.js';
 import { queueEntry } from './queue-entry.js';
 
 /**
@@ -36,19 +33,20 @@ function manifestPlan(
 }
 
 /**
- * The wizard's ports of the shared import engine: the store (IndexedDB) as the journal, tus from
- * the page's File objects as the uploader, tRPC as the API. Sends the manifest and the bytes of
+ * The wizard's ports of the shared delivery (JobDelivery): the store (IndexedDB) as the journal,
+ * the page's File objects as the source, tRPC as the API. Sends the manifest and the bytes of
  * new sounds, resumable from their saved URLs; pauses when asked or when the browser goes
  * offline, and goes on by itself when back.
  */
 export class UploadStage {
-  /** The uploads of the run under way. */
-  private pool: UploadPool | null = null;
-  /** The manifest of the run under way, while it is being sent. */
-  private sender: ManifestSender | null = null;
+  /** The delivery of the run under way. */
+  private delivery: JobDelivery | null = null;
   private live: JobFeed | null = null;
+  /** Each planned file's `on_duplicate`, for the manifest of the run under way. */
+  private choices = new Map<string, OnDuplicate | null>();
 
   /**
+   * @param api the server, its calls made through `retrying` (retryingApi).
    * @param settled called when the live feed ends the last files while no upload runs (a
    *   reopened import whose files the server stored before the page heard): the import can end.
    */
@@ -61,38 +59,67 @@ export class UploadStage {
   /** Runs until every file has ended or the page lacks the bytes of those left. */
   async run(): Promise<void> {
     const store = this.store;
-    if (store.upload.running || !store.record) return;
-    const pool = new UploadPool(
-      {
-        start: (path) => this.start(path),
-        ended: (path, result) => this.ended(path, result),
-        stopped: (path) => {
-          const file = store.get(path);
-          if (file?.state === 'uploading') store.set(moveFile(file, 'pending_upload'));
-        },
-        activeChanged: (active) => store.setUpload({ active }),
+    const record = store.record;
+    if (store.upload.running || !record) return;
+    const delivery = new JobDelivery({
+      file: (path) => this.file(path),
+      // A call let end after the import was left answers for a record no longer shown.
+      record: (path, change) => {
+        if (store.record?.id === record.id) this.record(path, change);
       },
-      IMPORT_POLICY.parallelUploads,
-    );
-    if (store.upload.paused) pool.hold('paused');
-    if (!navigator.onLine) pool.hold('offline');
-    this.pool = pool;
+      entries: async (paths) => {
+        const prints = await store.queue.fingerprints(record.id, [...paths]);
+        return paths.map((path) =>
+          queueEntry(store.get(path)!, prints.get(path) ?? null, this.choices.get(path) ?? null),
+        );
+      },
+      api: this.api,
+      batchDone: async (answer, last) => {
+        if (store.record?.id !== record.id) return;
+        store.setJob(answer.job);
+        if (last) store.patchRecord({ manifestClosed: true });
+        await store.flush();
+      },
+      open: (path) => {
+        const blob = store.blobOf(path);
+        // Without its bytes it waits for the folder to be reconnected.
+        return Promise.resolve(blob ? { input: blob, size: blob.size } : null);
+      },
+      endpoint: new URL('/api/v1/uploads', location.href).href,
+      progress: (path, sent) => {
+        const now = store.get(path);
+        if (now) store.set({ ...now, uploadedBytes: sent });
+      },
+      offline: () => !navigator.onLine,
+      activeChanged: (active) => store.setUpload({ active }),
+    });
+    if (store.upload.paused) delivery.hold('paused');
+    if (!navigator.onLine) delivery.hold('offline');
+    this.delivery = delivery;
     store.setUpload({ running: true });
     try {
       // Files the server waited for when the page closed go first; the manifest's new files
       // join as each batch is answered, not after the whole manifest (5,000 files took 21 s).
       for (const file of store.files.values()) {
-        if (file.state === 'pending_upload' && file.entryId) pool.add(file.path);
+        if (file.state === 'pending_upload' && file.entryId) delivery.upload(file.path);
       }
-      const manifest = await this.sendManifest(pool).then(
-        () => null,
-        (error: unknown) => ({ error }),
-      );
-      await pool.drain();
-      if (manifest) throw manifest.error;
+      const plan = manifestPlan([...store.files.values()]);
+      this.choices = new Map(plan.map((p) => [p.file.path, p.onDuplicate]));
+      const keys = plan.map((p) => p.file.path);
+      if (keys.length > 0 || !record.manifestClosed) {
+        const jobId = await this.job().catch(async (error: unknown) => {
+          await delivery.deliver(null); // the uploads already in line end first
+          throw error;
+        });
+        this.follow();
+        await delivery.deliver({ jobId, keys });
+      } else {
+        this.follow();
+        await delivery.deliver(null);
+      }
       await this.refreshJob();
     } finally {
-      this.pool = null;
+      this.delivery = null;
       store.setUpload({ running: false, active: 0 });
       await store.flush();
     }
@@ -100,105 +127,84 @@ export class UploadStage {
 
   pause(): void {
     this.store.setUpload({ paused: true });
-    this.pool?.hold('paused');
+    this.delivery?.hold('paused');
   }
 
   resume(): void {
     this.store.setUpload({ paused: false });
-    this.pool?.release('paused');
+    this.delivery?.release('paused');
   }
 
   /** The browser lost or found its network: uploads stop, and go on once it is back. */
   setOnline(online: boolean): void {
-    if (online) this.pool?.release('offline');
-    else this.pool?.hold('offline');
+    if (online) this.delivery?.release('offline');
+    else this.delivery?.hold('offline');
   }
 
   /** Stops the run: no more manifest calls (the manifest is left open), uploads stopped. */
   stop(): void {
     void this.live?.close();
     this.live = null;
-    this.sender?.stop();
-    this.pool?.stop();
+    this.delivery?.stop();
   }
 
   /** Fetches the job's status (after the live feed was away, and at the end). */
   async refreshJob(): Promise<void> {
     const jobId = this.store.record?.jobId;
     if (!jobId) return;
-    this.store.setJob(await retrying(this.store, () => this.api.status(jobId)));
+    this.store.setJob(await this.api.status(jobId));
   }
 
-  private async sendManifest(pool: UploadPool): Promise<void> {
+  /** The import's job, made (and kept in IndexedDB) before its first manifest call. */
+  private async job(): Promise<string> {
     const store = this.store;
-    const record = store.record!;
-    const plan = manifestPlan([...store.files.values()]);
-    if (plan.length === 0 && record.manifestClosed) {
-      this.follow();
-      return;
-    }
-    if (!record.jobId) {
-      const jobId = await retrying(store, () => this.api.init('skip', 'browser'));
+    if (!store.record!.jobId) {
+      const jobId = await this.api.init('skip', 'browser');
       store.patchRecord({ jobId });
       await store.flush();
     }
-    const jobId = store.record!.jobId!;
-    this.follow();
-    const choices = new Map(plan.map((p) => [p.file.path, p.onDuplicate]));
-    const sender = new ManifestSender({
-      entries: async (paths) => {
-        const prints = await store.queue.fingerprints(record.id, [...paths]);
-        return paths.map((path) =>
-          queueEntry(store.get(path)!, prints.get(path) ?? null, choices.get(path) ?? null),
-        );
-      },
-      ingest: (entries, last) => retrying(store, () => this.api.ingest(jobId, entries, last)),
-      // A call let end after the import was left answers for a record no longer shown.
-      answered: (path, outcome) => {
-        if (store.record?.id === record.id && this.applyIngest(path, outcome)) pool.add(path);
-      },
-      batchDone: async (answer, last) => {
-        if (store.record?.id !== record.id) return;
-        store.setJob(answer.job);
-        if (last) store.patchRecord({ manifestClosed: true });
-        await store.flush();
-      },
-    });
-    this.sender = sender;
-    try {
-      for (const { file } of plan) sender.add(file.path);
-      await sender.finish();
-    } finally {
-      this.sender = null;
-    }
+    return store.record!.jobId!;
   }
 
-  /** Records the server's answer for one file; true when it waits for the file's bytes. */
-  private applyIngest(path: string, outcome: IngestOutcome): boolean {
+  /** Has the job take its failed uploads back; they wait for the next run of the uploads. */
+  async retryFailed(jobId: string): Promise<void> {
+    await retryFailed(this.api, jobId, {
+      file: (path) => this.file(path),
+      record: (path, change) => this.record(path, change),
+    });
+  }
+
+  /** A file as the delivery reads it from the store. */
+  private file(path: string) {
     const file = this.store.get(path);
-    if (!file) return false;
-    const sent = { ...file, sent: true, entryId: outcome.entryId };
-    if (file.state === 'failed') {
-      // Unreadable here: its entry told the job why.
-      this.store.set(sent);
-      return false;
+    return file && { ...file, stage: file.state };
+  }
+
+  /** Records a change the delivery made to one file in the store (the journal). */
+  private record(path: string, change: FileChange): void {
+    const store = this.store;
+    const file = store.get(path);
+    if (!file) return;
+    let next: QueueFile = { ...file };
+    if (change.entryId !== undefined) next = { ...next, sent: true, entryId: change.entryId };
+    // A stored file keeps its URL: it marks the bytes this import sent (the progress counts them).
+    const stored = change.stage === 'done' || change.stage === 'duplicate';
+    if (change.uploadUrl !== undefined && !(stored && change.uploadUrl === null)) {
+      next.uploadUrl = change.uploadUrl;
+      if (change.uploadUrl === null) next.uploadedBytes = 0; // a new upload starts from 0
     }
-    switch (outcome.stage) {
-      case 'failed':
-        this.store.set(
-          moveFile(sent, 'failed', { reason: outcome.reason, retryable: outcome.retryable }),
-        );
-        return false;
-      case 'duplicate':
-        this.store.set(moveFile(sent, 'duplicate', { reason: null }));
-        return false;
-      case 'done':
-        this.store.set(moveFile(moveFile(sent, 'pending_upload'), 'done'));
-        return false;
-      case 'pending_upload':
-        this.store.set(moveFile(sent, 'pending_upload'));
-        return true;
+    // A file unreadable here keeps its own reason: its entry only told the job why.
+    const failedHere = file.state === 'failed' && !file.sent;
+    if (change.stage && !failedHere) {
+      if (change.stage === 'done' && next.state === 'analysed')
+        next = moveFile(next, 'pending_upload'); // the server had its bytes already
+      const patch: Partial<QueueFile> = {};
+      if (change.reason !== undefined) patch.reason = change.reason;
+      if (change.retryable !== undefined) patch.retryable = change.retryable;
+      next = moveFile(next, change.stage, patch);
     }
+    store.set(next);
+    if (change.uploadUrl) void store.flush();
   }
 
   /** Follows the job's live events: counters, and files the server finished (duplicates at commit). */
@@ -234,51 +240,5 @@ export class UploadStage {
       [...store.files.values()].every((f) => isFinal(f.state))
     )
       this.settled();
-  }
-
-  /** The upload of one file the server waits for; null when the page lacks its bytes. */
-  private start(path: string) {
-    const store = this.store;
-    const file = store.get(path);
-    const blob = store.blobOf(path);
-    // The live feed may have ended it meanwhile; without its bytes it waits for a reconnect.
-    if (!file || file.state !== 'pending_upload' || !file.entryId || !blob) return null;
-    store.set(moveFile(file, 'uploading'));
-    return uploadFile({
-      endpoint: new URL('/api/v1/uploads', location.href).href,
-      input: blob,
-      headers: {},
-      size: file.sizeBytes,
-      entryId: file.entryId,
-      uploadUrl: file.uploadUrl,
-      chunkBytes: IMPORT_POLICY.chunkBytes,
-      onUrl: (url) => {
-        const now = store.get(path);
-        if (now) store.set({ ...now, uploadUrl: url });
-        void store.flush();
-      },
-      onProgress: (sent) => {
-        const now = store.get(path);
-        if (now) store.set({ ...now, uploadedBytes: sent });
-      },
-    });
-  }
-
-  private ended(path: string, result: UploadResult): 'ended' | 'again' {
-    const store = this.store;
-    const now = store.get(path)!;
-    if (isFinal(now.state)) return 'ended'; // the live feed said how it ended first
-    if (result.ok) {
-      store.set(moveFile(now, result.state ?? 'done'));
-      return 'ended';
-    }
-    if (!navigator.onLine) {
-      // The network went before the browser said so: it waits, and goes on when back.
-      store.set(moveFile(now, 'pending_upload'));
-      this.pool?.hold('offline');
-      return 'again';
-    }
-    store.set(moveFile(now, 'failed', { reason: result.reason, retryable: true }));
-    return 'ended';
   }
 }
