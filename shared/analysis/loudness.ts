@@ -55,6 +55,9 @@ function channelWeights(channels: number): number[] {
   return Array.from({ length: channels }, () => 1);
 }
 
+/** A filter state value under this (-600 dB) is silence. */
+const SILENT_STATE = 1e-30;
+
 export interface LoudnessMeter {
   /** Adds a planar chunk (one Float32Array per channel, equal lengths). */
   push(channels: Float32Array[]): void;
@@ -112,6 +115,11 @@ export function createLoudnessMeter(sampleRate: number, channels: number): Loudn
     s[5] = hx2;
     s[6] = hy1;
     s[7] = hy2;
+    // In silence the state decays towards subnormal numbers, whose arithmetic is about 20
+    // times slower (a one-shot's silent tail cost more than its hit). Under -600 dB it is
+    // silence: it is let go to zero here, long before it could turn subnormal (that takes
+    // seconds of decay, and this runs at least every 100 ms).
+    for (let k = 0; k < 8; k++) if (Math.abs(s[k]!) < SILENT_STATE) s[k] = 0;
     return energy;
   }
 
