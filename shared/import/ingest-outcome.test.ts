@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { IngestItem } from '../schemas/index.js';
+import { ingestItem } from '../../testing/ingest-answers.js';
 import { ingestOutcome } from './ingest-outcome.js';
 
 const ENTRY = '7f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b';
 
-function item(patch: Partial<IngestItem>): IngestItem {
-  return {
-    index: 0,
-    path: 'Kick.wav',
-    ok: true,
-    entry_id: ENTRY,
-    state: 'pending_upload',
-    upload: true,
-    duplicate_of: null,
-    similar_to: [],
-    reason: null,
-    status_code: null,
-    ...patch,
-  };
-}
+const item = (patch: Partial<IngestItem>) => ingestItem({ entry_id: ENTRY, ...patch });
 
 describe('ingestOutcome', () => {
   it('a refused entry failed for good, with the server reason or its status', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fakeUpload, type FakeUpload } from '../../testing/fake-upload.js';
-import type { IngestItem, IngestResponse, ManifestEntry } from '../schemas/index.js';
+import { ingestAnswer } from '../../testing/ingest-answers.js';
+import type { IngestItem, ManifestEntry } from '../schemas/index.js';
 import type { UploadResult } from '../uploads/tus-upload.js';
 import {
   JobDelivery,
@@ -25,7 +26,6 @@ function fakeImport(answers: Record<string, Answer> = {}, ports: Partial<Deliver
   const calls: { paths: string[]; last: boolean }[] = [];
   const uploads: FakeUpload[] = [];
   let ingestFailure: Error | null = null;
-  let entries = 0;
   const delivery = new JobDelivery(
     {
       file: (key) => files.get(key),
@@ -44,24 +44,7 @@ function fakeImport(answers: Record<string, Answer> = {}, ports: Partial<Deliver
           expect(jobId).toBe(JOB);
           calls.push({ paths: sent.map((e) => e.path), last });
           if (ingestFailure) return Promise.reject(ingestFailure);
-          return Promise.resolve({
-            job_id: JOB,
-            accepted: sent.length,
-            rejected: 0,
-            items: sent.map((e, index) => ({
-              index,
-              path: e.path,
-              ok: true,
-              entry_id: `00000000-0000-4000-8000-${String(++entries).padStart(12, '0')}`,
-              state: 'pending_upload',
-              upload: true,
-              duplicate_of: null,
-              similar_to: [],
-              reason: null,
-              status_code: null,
-              ...answers[e.path],
-            })),
-          } as unknown as IngestResponse);
+          return Promise.resolve(ingestAnswer(JOB, sent, (path) => answers[path] ?? {}));
         },
       },
       open: () => Promise.resolve({ input: new Blob([new Uint8Array(10)]), size: 10 }),

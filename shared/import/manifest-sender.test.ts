@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { IngestResponse, ManifestEntry, SimilarTo } from '../schemas/index.js';
+import { ingestAnswer } from '../../testing/ingest-answers.js';
+import type { IngestResponse, ManifestEntry } from '../schemas/index.js';
 import type { IngestOutcome } from './ingest-outcome.js';
 import { ManifestSender } from './manifest-sender.js';
 
@@ -24,24 +25,7 @@ function fakeRun() {
         calls.push({
           paths: sent.map((e) => e.path),
           last,
-          answer: () =>
-            resolve({
-              job_id: randomUUID(),
-              accepted: sent.length,
-              rejected: 0,
-              items: sent.map((e, index) => ({
-                index,
-                path: e.path,
-                ok: true,
-                entry_id: randomUUID(),
-                state: 'pending_upload',
-                upload: true,
-                duplicate_of: null,
-                similar_to: [] as SimilarTo[],
-                reason: null,
-                status_code: null,
-              })),
-            } as IngestResponse),
+          answer: () => resolve(ingestAnswer(randomUUID(), sent)),
         });
       });
     },
