@@ -137,3 +137,43 @@ describe('UploadStage, paused while a file is being created', () => {
     expect(store.job, 'the job read again at the end').toEqual(STORED);
   });
 });
+
+describe('UploadStage, a failed upload retried', () => {
+  it('a refused upload fails its file and forgets its URL; retried, it is sent again from 0 and stored', async () => {
+    const store = await storeWaitingForUpload();
+    const stage = new UploadStage(store, {
+      ...server,
+      retry: () =>
+        Promise.resolve({
+          retried: [{ entry_id: 'entry-1', path: PATH }],
+          job: { ...STORED, status: 'running' },
+        }),
+    });
+    const first = stage.run();
+    await vi.waitFor(() => expect(uploads).toHaveLength(1));
+    uploads[0]!.onUrl('http://localhost/api/v1/uploads/u1');
+    uploads[0]!.finish({ ok: false, state: null, reason: 'file quota reached', status: 413 });
+    await first;
+    expect(store.get(PATH)).toMatchObject({
+      state: 'failed',
+      reason: 'refused: file quota reached',
+      retryable: true,
+      uploadUrl: null,
+    });
+
+    await stage.retryFailed(JOB_ID);
+    expect(store.get(PATH)).toMatchObject({
+      state: 'pending_upload',
+      reason: null,
+      entryId: 'entry-1',
+      uploadUrl: null,
+      uploadedBytes: 0,
+    });
+    const second = stage.run();
+    await vi.waitFor(() => expect(uploads).toHaveLength(2));
+    expect(uploads[1]!.uploadUrl, 'a new upload').toBeNull();
+    uploads[1]!.finish(DONE);
+    await second;
+    expect(store.get(PATH)!.state).toBe('done');
+  });
+});
