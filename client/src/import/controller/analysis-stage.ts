@@ -4,6 +4,7 @@ import {
   checkCopies,
   moveFile,
   type CopyCandidate,
+  type CopyLinks,
   type ImportApi,
 } from '../../../../shared/import/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
@@ -107,9 +108,17 @@ export async function findDuplicates(store: ImportStore, api: ImportApi): Promis
     (items) => api.check(items),
     (path, links) => {
       const file = store.get(path);
-      if (file && JSON.stringify([file.duplicate, file.similar]) !== JSON.stringify(links))
+      if (file && !sameLinks(file, links))
         store.set({ ...file, duplicate: links.duplicate, similar: links.similar });
     },
   );
   await store.flush();
+}
+
+/** Whether a file already names these links (so that an unchanged file is not written again). */
+function sameLinks(file: QueueFile, links: CopyLinks): boolean {
+  return (
+    JSON.stringify([file.duplicate, file.similar]) ===
+    JSON.stringify([links.duplicate, links.similar])
+  );
 }

@@ -42,8 +42,6 @@ export class UploadStage {
   /** The delivery of the run under way. */
   private delivery: JobDelivery | null = null;
   private live: JobFeed | null = null;
-  /** Each planned file's `on_duplicate`, for the manifest of the run under way. */
-  private choices = new Map<string, OnDuplicate | null>();
 
   /**
    * @param api the server, its calls made through `retrying` (retryingApi).
@@ -61,6 +59,8 @@ export class UploadStage {
     const store = this.store;
     const record = store.record;
     if (store.upload.running || !record) return;
+    const plan = manifestPlan([...store.files.values()]);
+    const choices = new Map(plan.map((p) => [p.file.path, p.onDuplicate]));
     const delivery = new JobDelivery({
       file: (path) => this.file(path),
       // A call let end after the import was left answers for a record no longer shown.
@@ -70,7 +70,7 @@ export class UploadStage {
       entries: async (paths) => {
         const prints = await store.queue.fingerprints(record.id, [...paths]);
         return paths.map((path) =>
-          queueEntry(store.get(path)!, prints.get(path) ?? null, this.choices.get(path) ?? null),
+          queueEntry(store.get(path)!, prints.get(path) ?? null, choices.get(path) ?? null),
         );
       },
       api: this.api,
@@ -103,8 +103,6 @@ export class UploadStage {
       for (const file of store.files.values()) {
         if (file.state === 'pending_upload' && file.entryId) delivery.upload(file.path);
       }
-      const plan = manifestPlan([...store.files.values()]);
-      this.choices = new Map(plan.map((p) => [p.file.path, p.onDuplicate]));
       const keys = plan.map((p) => p.file.path);
       if (keys.length > 0 || !record.manifestClosed) {
         const jobId = await this.job().catch(async (error: unknown) => {
