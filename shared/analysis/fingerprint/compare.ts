@@ -2,6 +2,7 @@ import { MATRIX_BANDS } from './band-matrix.js';
 import { base64ToBytes } from './base64.js';
 import type { Fingerprint, TailEnd } from './fingerprint-types.js';
 import { compareDetails, DETAIL_MAX_MS, type DetailComparison } from './detail.js';
+import { DecodedCache } from './decoded-cache.js';
 import { levelDistance, spectrumFit } from './level-distance.js';
 import { bytesToDb } from './quantise.js';
 import { rebinLevels } from './rebin.js';
@@ -244,8 +245,8 @@ export interface FingerprintComparison {
 export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): FingerprintComparison {
   const t = SAME_SOUND_THRESHOLDS;
   const frameMs = Math.max(a.frameMs, b.frameMs);
-  const ma = rebinLevels(bytesToDb(base64ToBytes(a.matrix)), MATRIX_BANDS, a.frameMs, frameMs);
-  const mb = rebinLevels(bytesToDb(base64ToBytes(b.matrix)), MATRIX_BANDS, b.frameMs, frameMs);
+  const ma = rebinLevels(matrixLevels(a.matrix), MATRIX_BANDS, a.frameMs, frameMs);
+  const mb = rebinLevels(matrixLevels(b.matrix), MATRIX_BANDS, b.frameMs, frameMs);
   const frames = Math.max(ma.length, mb.length) / MATRIX_BANDS;
   const maxLag = Math.max(1, Math.round(MAX_LAG_MS / frameMs));
   const window = Math.max(4, Math.round(frames / 16));
@@ -319,16 +320,21 @@ function spectrumMeasures(
   return { profileDb: profile.global, pitchShift };
 }
 
-/** Decoded profiles by the object holding them: a run compares one sound with many. */
-const decodedProfiles = new WeakMap<object, { profile: string; levels: Float32Array }>();
+/** Decoded band matrices (a few KB each as levels): a sound and its candidates of one lookup. */
+const decodedMatrices = new DecodedCache<Float32Array>(256);
+/** Decoded profiles (~0.6 KB each): a server screens up to 256 candidates per lookup. */
+const decodedProfiles = new DecodedCache<Float32Array>(4096);
 
-/** The profile's levels in dB, decoded once per object (and per value of its `profile`). */
+const decodeLevels = (packed: string): Float32Array => bytesToDb(base64ToBytes(packed));
+
+/** A band matrix's levels in dB, decoded once while in use. */
+function matrixLevels(matrix: string): Float32Array {
+  return decodedMatrices.get(matrix, decodeLevels);
+}
+
+/** The profile's levels in dB, decoded once while in use. */
 function profileLevels(fp: Pick<Fingerprint, 'profile'>): Float32Array {
-  const known = decodedProfiles.get(fp);
-  if (known?.profile === fp.profile) return known.levels;
-  const levels = bytesToDb(base64ToBytes(fp.profile));
-  decodedProfiles.set(fp, { profile: fp.profile, levels });
-  return levels;
+  return decodedProfiles.get(fp.profile, decodeLevels);
 }
 
 /** 1 / (1 + ratio²): 1 at identity, 0.5 at the threshold. */

@@ -3,6 +3,7 @@ import { DETAIL_SAMPLE_RATE } from '../constants.js';
 import type { DetailPcm } from '../detail-window.js';
 import { resampleWhole } from '../resample.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
+import { DecodedCache } from './decoded-cache.js';
 
 /**
  * The fine structure of a sound's attack: its waveform from just before the onset, at
@@ -113,14 +114,37 @@ function fftWork(): NonNullable<typeof work> {
   return work;
 }
 
+/** The excerpt's spectrum over the positive frequencies (0..FFT_SIZE / 2, re and im interleaved). */
 function spectrumOf(samples: Float64Array): Float64Array {
   const { fft, frame, out } = fftWork();
   frame.fill(0);
   frame.set(samples);
   out.fill(0);
   fft.realTransform(out, frame);
-  fft.completeSpectrum(out);
-  return out.slice();
+  return out.slice(0, FFT_SIZE + 2);
+}
+
+/** What the comparisons read of one excerpt, computed once per excerpt. */
+interface DecodedDetail {
+  samples: Float64Array;
+  spectrum: Float64Array;
+  /** cumulativeSquares of the samples. */
+  cumulative: Float64Array;
+}
+
+/**
+ * Decoded excerpts (~110 KB each with their spectrum): one lookup compares a sound's excerpt
+ * with up to 16 others, and a check of many items meets the same library sounds again.
+ */
+const decodedDetails = new DecodedCache<DecodedDetail | null>(64);
+
+function decodedDetail(detail: string): DecodedDetail | null {
+  return decodedDetails.get(detail, (packed) => {
+    const samples = decodeDetail(packed);
+    return samples
+      ? { samples, spectrum: spectrumOf(samples), cumulative: cumulativeSquares(samples) }
+      : null;
+  });
 }
 
 /** How two detail excerpts compare (see {@link compareDetails}). */
@@ -161,11 +185,11 @@ export function compareDetails(
   b: string,
   { sustained = false, lossless = false }: { sustained?: boolean; lossless?: boolean } = {},
 ): DetailComparison | null {
-  const xa = decodeDetail(a);
-  const xb = decodeDetail(b);
-  if (!xa || !xb) return null;
-  const X = spectrumOf(xa);
-  const Y = spectrumOf(xb);
+  const da = decodedDetail(a);
+  const db = decodedDetail(b);
+  if (!da || !db) return null;
+  const X = da.spectrum;
+  const Y = db.spectrum;
   const half = FFT_SIZE / 2;
   // Cross-spectrum C = X · conj(Y) over the positive frequencies.
   const cRe = new Float64Array(half + 1);
@@ -202,8 +226,8 @@ export function compareDetails(
     sum += coherence;
     bandsCounted++;
   }
-  const ca = cumulativeSquares(xa);
-  const cb = cumulativeSquares(xb);
+  const ca = da.cumulative;
+  const cb = db.cumulative;
   const floors = lossless ? LOSSLESS_SUSTAINED_FLOORS : SUSTAINED_FLOORS;
   return {
     coherence: bandsCounted === 0 ? 0 : sum / bandsCounted,

@@ -50,8 +50,8 @@ export function levelDistance(
   o: LevelDistanceOptions,
 ): LevelDistance {
   const { bands, floorDb } = o;
-  const ca = a.map((v) => Math.max(floorDb, v));
-  const cb = b.map((v) => Math.max(floorDb, v));
+  const ca = floored(a, floorDb);
+  const cb = floored(b, floorDb);
   const [aLo, aHi] = neighbourRange(ca, bands, o.smearFrames);
   const [bLo, bHi] = neighbourRange(cb, bands, o.smearFrames);
   const aFrames = a.length / bands;
@@ -150,6 +150,13 @@ export function levelDistance(
   return best;
 }
 
+/** A copy of `levels` with every value under `floorDb` raised to it (a loop: TypedArray.map calls back per value). */
+function floored(levels: Float32Array, floorDb: number): Float32Array {
+  const out = new Float32Array(levels.length);
+  for (let i = 0; i < levels.length; i++) out[i] = Math.max(floorDb, levels[i]!);
+  return out;
+}
+
 /**
  * Square of the louder level's height above the floor, times how far it is above the frame's
  * masking level (codecs quantise cells far under a frame's loudest band coarsely).
@@ -223,8 +230,8 @@ export function spectrumFit(
   floorDb: number,
   maxLag: number,
 ): { global: number; lag: number } {
-  const ca = a.map((v) => Math.max(floorDb, v));
-  const cb = b.map((v) => Math.max(floorDb, v));
+  const ca = floored(a, floorDb);
+  const cb = floored(b, floorDb);
   const weights = new Float64Array(Math.min(ca.length, cb.length));
   let best = { global: Infinity, lag: 0 };
   for (let lag = -maxLag; lag <= maxLag; lag++) {
