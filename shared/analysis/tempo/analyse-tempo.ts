@@ -132,14 +132,9 @@ export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAn
     const lag = Math.round((60 * frameRate) / bpm);
     return Math.max(...[lag - 1, lag, lag + 1].map((l) => autocorrelationAt(x, l, energy)));
   };
-  const level = chooseMetricalLevel(envelope, pulseBpm, strengthAt);
-  const context: PulseContext = {
-    envelope,
-    x,
-    strengthAt,
-    durationS: samples.length / sampleRate,
-    pulseBpm,
-  };
+  const durationS = samples.length / sampleRate;
+  const level = chooseMetricalLevel(envelope, pulseBpm, strengthAt, durationS);
+  const context: PulseContext = { envelope, x, strengthAt, durationS, pulseBpm };
   const chosen = measureBeat(context, level.bpm, level.reason);
   const p = level.fastProbability;
   if (p === null) return chosen;
@@ -190,7 +185,7 @@ function measureBeat(c: PulseContext, levelBpm: number, levelReason: LevelReason
     // length; the tempo that fits it in whole bars does, in the octave the octave model picks
     // (a boom-bap's dotted 8ths read 120 for 90: 3/2 of it, 180, fits the length as well).
     for (const ratio of TRIPLE_RATIOS) {
-      const octave = chooseMetricalLevel(envelope, bpm * ratio, strengthAt).bpm;
+      const octave = chooseMetricalLevel(envelope, bpm * ratio, strengthAt, durationS).bpm;
       const alternative = matchLoopLength(durationS, octave, precision);
       if (alternative && alternative.beats % 4 === 0 && startsOnBeat(alternative.bpm)) {
         bpm = alternative.bpm;
