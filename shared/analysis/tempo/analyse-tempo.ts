@@ -6,10 +6,10 @@ import {
   meanSquare,
 } from './autocorrelation.js';
 import { pulseConfidence, strongOnsets } from './confidence.js';
-import { matchLoopLength } from './loop-length.js';
+import { matchLoopLength, MAX_LOOP_S } from './loop-length.js';
 import type { LevelReason } from './metrical-level.js';
 import type { OnsetEnvelope } from './onset-envelope.js';
-import { chooseMetricalLevel, tempoPrior } from './metrical-level.js';
+import { chooseMetricalLevel, MAX_BPM, MIN_BPM, tempoPrior } from './metrical-level.js';
 import { onsetEnvelope } from './onset-envelope.js';
 import { startAlignment } from './pulse-grid.js';
 import { refinePeriod } from './refine-period.js';
@@ -81,8 +81,11 @@ export interface TempoAnalysis {
   loopBeats: number | null;
   /** The strongest pulse in the tempogram (BPM), before octave choice. */
   pulseBpm: number | null;
-  /** How the octave was chosen; 'loop-length' when the clip's length resolved a 3:2 error. */
-  reason: LevelReason | 'loop-length' | null;
+  /**
+   * How the octave was chosen; 'loop-length' when the clip's length resolved a 3:2 error,
+   * 'chord-changes' when the tempo comes from chord changes that divide a loop evenly.
+   */
+  reason: LevelReason | 'loop-length' | 'chord-changes' | null;
   /** Normalised autocorrelation at the chosen beat period. */
   periodicity: number;
   /**
@@ -106,6 +109,14 @@ const NONE: TempoAnalysis = {
 export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAnalysis {
   if (!(sampleRate > 0) || !Number.isFinite(sampleRate) || samples.length === 0) return NONE;
   const envelope = onsetEnvelope(samples, sampleRate);
+  const durationS = samples.length / sampleRate;
+  const pulse = measurePulse(envelope, durationS);
+  if (pulse.confidence >= MIN_TEMPO_CONFIDENCE) return pulse;
+  return chordChangeTempo(envelope, durationS) ?? pulse;
+}
+
+/** The tempo of the envelope's steadiest pulse, in the octave the octave model picks. */
+function measurePulse(envelope: OnsetEnvelope, durationS: number): TempoAnalysis {
   const { novelty, frameRate } = envelope;
   const x = detrend(novelty, DETREND_S * frameRate);
   const energy = meanSquare(x);
@@ -132,7 +143,6 @@ export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAn
     const lag = Math.round((60 * frameRate) / bpm);
     return Math.max(...[lag - 1, lag, lag + 1].map((l) => autocorrelationAt(x, l, energy)));
   };
-  const durationS = samples.length / sampleRate;
   const level = chooseMetricalLevel(envelope, pulseBpm, strengthAt, durationS);
   const context: PulseContext = { envelope, x, strengthAt, durationS, pulseBpm };
   const chosen = measureBeat(context, level.bpm, level.reason);
@@ -212,5 +222,56 @@ function measureBeat(c: PulseContext, levelBpm: number, levelReason: LevelReason
     reason,
     periodicity,
     octaveCertainty: 1,
+  };
+}
+
+/**
+ * Confidence of a tempo read from chord changes alone: above the gate, far under what a
+ * producer need not check (the octave rests on one chord a bar).
+ */
+const CHORD_CHANGE_CONFIDENCE = 0.35;
+/** Chord changes a loop is divided into (strong onsets, the first at its start). */
+const CHORD_CHANGE_COUNTS: readonly number[] = [4, 8];
+/** The first change is at most this far into the clip (seconds). */
+const CHORD_CHANGE_START_S = 0.05;
+/** Onsets this close to the clip's end (seconds) are left out. */
+const CHORD_CHANGE_END_S = 0.1;
+/** Each change lies within this share of the spacing of its place on the even grid. */
+const CHORD_CHANGE_TOLERANCE = 0.04;
+
+/**
+ * The tempo of a loop with no pulse between its chord changes (sustained chords or a pad, whose
+ * only onsets are the changes, a bar or more apart: nothing for the tempogram, which searches
+ * 40-240 BPM): when its strong onsets are exactly 4 or 8 changes dividing the clip evenly, one
+ * chord a bar, four beats each, folded into the range a producer writes. Chosen on the
+ * no-tempo clips of five rendered libraries (16 loops right, 3 at half or double, no one-shot
+ * given a tempo: risers, strings and chords ring with uneven onsets); BENCHMARKS.md gives the
+ * figures on libraries rendered afterwards. Null when the onsets do not fit.
+ */
+function chordChangeTempo(envelope: OnsetEnvelope, durationS: number): TempoAnalysis | null {
+  if (durationS > MAX_LOOP_S) return null;
+  const { novelty, frameRate } = envelope;
+  // An onset in the clip's last CHORD_CHANGE_END_S is its cut, not a change.
+  const onsets = strongOnsets(novelty, frameRate)
+    .map((i) => i / frameRate)
+    .filter((t) => t < durationS - CHORD_CHANGE_END_S);
+  const changes = onsets.length;
+  if (!CHORD_CHANGE_COUNTS.includes(changes) || onsets[0]! > CHORD_CHANGE_START_S) return null;
+  const spacing = durationS / changes;
+  const even = onsets.every(
+    (t, k) => Math.abs(t - k * spacing) <= CHORD_CHANGE_TOLERANCE * spacing,
+  );
+  if (!even) return null;
+  let bpm = (60 * 4 * changes) / durationS;
+  while (bpm > MAX_BPM) bpm /= 2;
+  while (bpm < MIN_BPM) bpm *= 2;
+  return {
+    bpm,
+    confidence: CHORD_CHANGE_CONFIDENCE,
+    loopBeats: Math.round((bpm * durationS) / 60),
+    pulseBpm: null,
+    reason: 'chord-changes',
+    periodicity: 0,
+    octaveCertainty: 0.5,
   };
 }

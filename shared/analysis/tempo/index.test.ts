@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { estimateTempo, MIN_TEMPO_CONFIDENCE } from './index.js';
 import {
   arrangement,
+  chordChanges,
   drumPattern,
   GROOVES,
   padWithSilence,
@@ -95,6 +96,34 @@ describe('estimateTempo: tracks', () => {
     const result = estimateTempo(arrangement(100, SR, 25), SR);
     expect(result.loopBeats).toBeNull();
     expect(Math.abs((result.bpm ?? 0) - 100)).toBeLessThan(0.5);
+  });
+});
+
+describe('estimateTempo: sustained chords, no pulse between their changes', () => {
+  const evenly = (durationS: number, changes: number) =>
+    Array.from({ length: changes }, (_, k) => (k * durationS) / changes);
+
+  it.each([
+    [121, 4],
+    [85, 4],
+    [128, 8],
+  ])('%d BPM, one chord a bar over %d bars, reads the tempo from the changes', (bpm, bars) => {
+    const durationS = (bars * 4 * 60) / bpm;
+    const result = estimateTempo(chordChanges(durationS, evenly(durationS, bars), SR), SR);
+    expect(result.bpm).toBeCloseTo(bpm, 1);
+    expect(result.loopBeats).toBe(bars * 4);
+    // A tempo to check by ear: the octave rests on one chord a bar.
+    expect(result.confidence).toBeGreaterThanOrEqual(MIN_TEMPO_CONFIDENCE);
+    expect(result.confidence).toBeLessThan(0.5);
+  });
+
+  it.each([
+    ['changes that do not divide the clip evenly', [0, 1.5, 4, 6]],
+    ['three changes', [0, 2.64, 5.29]],
+    ['a first change late in the clip', [0.4, 2.38, 4.36, 6.34]],
+  ])('gives no tempo for %s', (_name, changes) => {
+    const result = estimateTempo(chordChanges(7.93, changes, SR), SR);
+    expect(result.bpm).toBeNull();
   });
 });
 

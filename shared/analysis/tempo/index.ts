@@ -20,8 +20,9 @@ export { MIN_TEMPO_CONFIDENCE };
  * Estimates the tempo of mono PCM at any sampleRate (Hz), in the octave a producer would
  * write on the file (57-190 BPM). A clip up to 30 s whose length is a whole number of beats
  * (1, 2, 3, 4, 6, 8, 12, 16, 32 or 64) within 3 % of the measured tempo, and that starts on
- * the beat, is a loop: bpm is then exactly 60 * loopBeats / durationS. One-shots, silence,
- * noise, DC and sustained tones give bpm null. Never throws: empty input, a non-positive
+ * the beat, is a loop: bpm is then exactly 60 * loopBeats / durationS. So is a clip of
+ * sustained chords whose 4 or 8 changes divide it evenly (one chord a bar; a low confidence).
+ * One-shots, silence, noise, DC and sustained tones give bpm null. Never throws: empty input, a non-positive
  * rate or non-finite samples give { bpm: null, confidence: 0, loopBeats: null }.
  */
 export function estimateTempo(samples: Float32Array, sampleRate: number): TempoEstimate {

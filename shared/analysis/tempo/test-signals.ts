@@ -139,6 +139,39 @@ export function sustainedChord(
   return normalise(out, 0.9);
 }
 
+/**
+ * Sustained chords (organ-like: steady partials, a 10 ms attack) changing at `changesS`
+ * (seconds from the start), the i-th change to the i-th of a I-vi-IV-V progression in C, up to
+ * `durationS`: nothing sounds between the changes but the held chord.
+ */
+export function chordChanges(
+  durationS: number,
+  changesS: readonly number[],
+  sampleRate: number,
+): Float32Array {
+  const chords = [
+    [261.6, 329.6, 392],
+    [220, 261.6, 329.6],
+    [174.6, 220, 261.6],
+    [196, 246.9, 293.7],
+  ];
+  const out = new Float32Array(Math.round(durationS * sampleRate));
+  changesS.forEach((start, i) => {
+    const end = changesS[i + 1] ?? durationS;
+    const freqs = chords[i % chords.length]!;
+    const from = Math.round(start * sampleRate);
+    const to = Math.min(out.length, Math.round(end * sampleRate));
+    for (let j = from; j < to; j++) {
+      const t = (j - from) / sampleRate;
+      let v = 0;
+      for (const f of freqs)
+        v += Math.sin(2 * Math.PI * f * t) + 0.4 * Math.sin(4 * Math.PI * f * t);
+      out[j] = v * Math.min(1, t / 0.01) * Math.min(1, (to - j) / (0.005 * sampleRate));
+    }
+  });
+  return normalise(out, 0.9);
+}
+
 /** A decaying piano-like note (harmonics with exponential decay). */
 export function pianoNote(durationS: number, sampleRate: number, freqHz = 261.6): Float32Array {
   const out = new Float32Array(Math.round(durationS * sampleRate));
