@@ -126,14 +126,13 @@ function spectrumOf(samples: Float64Array): Float64Array {
 
 /** What the comparisons read of one excerpt, computed once per excerpt. */
 interface DecodedDetail {
-  samples: Float64Array;
   spectrum: Float64Array;
   /** cumulativeSquares of the samples. */
   cumulative: Float64Array;
 }
 
 /**
- * Decoded excerpts (~110 KB each with their spectrum): one lookup compares a sound's excerpt
+ * Decoded excerpts (~90 KB each with their spectrum): one lookup compares a sound's excerpt
  * with up to 16 others, and a check of many items meets the same library sounds again.
  */
 const decodedDetails = new DecodedCache<DecodedDetail | null>(64);
@@ -142,7 +141,7 @@ function decodedDetail(detail: string): DecodedDetail | null {
   return decodedDetails.get(detail, (packed) => {
     const samples = decodeDetail(packed);
     return samples
-      ? { samples, spectrum: spectrumOf(samples), cumulative: cumulativeSquares(samples) }
+      ? { spectrum: spectrumOf(samples), cumulative: cumulativeSquares(samples) }
       : null;
   });
 }

@@ -226,8 +226,8 @@ function measureBeat(c: PulseContext, levelBpm: number, levelReason: LevelReason
 }
 
 /**
- * Confidence of a tempo read from chord changes alone: above the gate, far under what a
- * producer need not check (the octave rests on one chord a bar).
+ * Confidence of a tempo read from chord changes alone: just above the gate, a tempo to check by
+ * ear (its octave rests on one chord a bar).
  */
 const CHORD_CHANGE_CONFIDENCE = 0.35;
 /** Chord changes a loop is divided into (strong onsets, the first at its start). */
