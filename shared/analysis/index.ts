@@ -34,5 +34,6 @@ export {
   SIMILAR_DURATION_ALLOWANCES,
   SIMILAR_MIN_SIMILARITY,
   SOUND_CANDIDATE_POOL,
+  SoundKeyIndex,
 } from './fingerprint/index.js';
 export type { Fingerprint, FingerprintSummary, SoundVerdict } from './fingerprint/index.js';

@@ -3,7 +3,7 @@ import {
   compareFingerprintsDetailed,
   durationsMayBeSimilar,
   fingerprintIndexKeys,
-  SOUND_CANDIDATE_POOL,
+  SoundKeyIndex,
   type Fingerprint,
 } from '../analysis/index.js';
 import { MAX_SIMILAR_TO } from '../schemas/index.js';
@@ -28,8 +28,6 @@ export interface RunMatch {
 interface Known {
   path: string;
   fingerprint: Fingerprint;
-  /** Order of arrival: of two equally good candidates the earlier file is the original. */
-  seq: number;
 }
 
 /**
@@ -47,7 +45,8 @@ const BUCKET_SCAN = 512;
  */
 export class RunDeduplicator {
   private readonly byHash = new Map<string, string>();
-  private readonly byKey = new Map<string, Known[]>();
+  /** Of two equally good candidates the earlier file is the original: the index's order. */
+  private readonly byKey = new SoundKeyIndex<Known>(BUCKET_SCAN);
 
   /** Returns the earlier file this one repeats and those close to it; then remembers this one. */
   check(file: FileAnalysis): RunMatch {
@@ -73,12 +72,7 @@ export class RunDeduplicator {
       if (verdict === 'similar') similar.push({ path: known.path, similarity });
     }
     similar.sort((x, y) => y.similarity - x.similarity);
-    const entry = { path, fingerprint, seq: this.byHash.size };
-    for (const key of keys) {
-      const list = this.byKey.get(key);
-      if (list) list.push(entry);
-      else this.byKey.set(key, [entry]);
-    }
+    this.byKey.add({ path, fingerprint }, keys);
     return { duplicate: null, similarTo: similar.slice(0, MAX_SIMILAR_TO).map((s) => s.path) };
   }
 
@@ -87,20 +81,9 @@ export class RunDeduplicator {
    * earliest), of which the closest are compared.
    */
   private candidates(keys: string[], fingerprint: Fingerprint): Known[] {
-    const shared = new Map<Known, number>();
-    for (const key of keys) {
-      const list = this.byKey.get(key) ?? [];
-      for (let i = list.length - 1; i >= Math.max(0, list.length - BUCKET_SCAN); i--) {
-        const known = list[i]!;
-        shared.set(known, (shared.get(known) ?? 0) + 1);
-      }
-    }
-    const ranked: [Known, number][] = [];
-    for (const [known, count] of shared) {
-      if (durationsMayBeSimilar(known.fingerprint, fingerprint)) ranked.push([known, count]);
-    }
-    ranked.sort((a, b) => b[1] - a[1] || a[0].seq - b[0].seq);
-    const pool = ranked.slice(0, SOUND_CANDIDATE_POOL).map(([known]) => known);
+    const pool = this.byKey.pool(keys, (known) =>
+      durationsMayBeSimilar(known.fingerprint, fingerprint),
+    );
     return closestCandidates(fingerprint, pool, (known) => known.fingerprint);
   }
 }

@@ -5,7 +5,11 @@ import {
   type ManifestEntry,
   type OnDuplicate,
 } from '../../../shared/schemas/index.js';
-import { closestCandidates, SOUND_CANDIDATE_POOL } from '../../../shared/analysis/index.js';
+import {
+  closestCandidates,
+  durationsMayBeSimilar,
+  SoundKeyIndex,
+} from '../../../shared/analysis/index.js';
 import type { Repositories } from '../db/unit-of-work.js';
 import {
   findSounds,
@@ -36,8 +40,9 @@ type JobSound = { id: string; path: string; assetId?: string | null };
  */
 export class BatchDeduper {
   private readonly batchByHash = new Map<string, DecidedRow>();
-  /** Entries of this batch that stand for a sound, by id. */
+  /** Entries of this batch that stand for a sound, by id and by index key. */
   private readonly batchLive = new Map<string, BatchRow>();
+  private readonly batchSounds = new SoundKeyIndex<BatchRow>();
 
   private constructor(
     private readonly repos: Repositories,
@@ -198,30 +203,29 @@ export class BatchDeduper {
   }
 
   /**
-   * This batch's entries worth comparing: a pool of those sharing an index key with `keys`,
-   * most shared first (then in arrival order), of which the closest: the database's rule for
-   * earlier entries.
+   * This batch's entries worth comparing: a pool of those sharing an index key with `keys` and
+   * of a duration within reach, most shared first (then in arrival order), of which the
+   * closest: the database's rule for earlier entries.
    */
   private batchCandidates(
     fingerprint: FingerprintInput,
     keys: string[],
     replacingId: string | undefined,
   ): BatchRow[] {
-    const wanted = new Set(keys);
-    const ranked: [BatchRow, number][] = [];
-    for (const row of this.batchLive.values()) {
-      const shared = row.fingerprintKeys.filter((k) => wanted.has(k)).length;
-      if (shared > 0 && row.id !== replacingId) ranked.push([row, shared]);
-    }
-    // A stable sort: equal counts keep the arrival order.
-    ranked.sort((a, b) => b[1] - a[1]);
-    const pool = ranked.slice(0, SOUND_CANDIDATE_POOL).map(([row]) => row);
+    const pool = this.batchSounds.pool(
+      keys,
+      (row) =>
+        row.id !== replacingId &&
+        !!row.fingerprint &&
+        durationsMayBeSimilar(row.fingerprint, fingerprint),
+    );
     return closestCandidates(fingerprint, pool, (row) => row.fingerprint ?? null);
   }
 
   private accept(row: BatchRow, similar: NewEntryLink[]): Decision {
     this.batchByHash.set(row.contentHash!, row);
     this.batchLive.set(row.id, row);
+    this.batchSounds.add(row, row.fingerprintKeys);
     return { row, similar };
   }
 }

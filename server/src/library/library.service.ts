@@ -13,7 +13,7 @@ import type { UnitOfWork } from '../db/unit-of-work.js';
 import { notFound } from '../errors.js';
 import type { ByteRange, ObjectStore } from '../objects/object-store.js';
 import { isUuid, parseOrThrow } from '../validation.js';
-import type { AudioFileRow, LibrarySound } from './audio-file.repository.js';
+import type { AudioFileRow, LibrarySound, SoundLookup } from './audio-file.repository.js';
 import { libraryItemView, similarFileView } from './library-views.js';
 import { findSounds, indexKeysOf, NO_MATCHES } from './sound-match.js';
 
@@ -61,8 +61,21 @@ export class LibraryService {
       }
       return loaded;
     };
+    // Every item not known by its bytes is looked up; their candidates are read at once.
+    // (Items' ids need not be unique: they are told apart by their place.)
+    const lookups = new Map<number, SoundLookup>();
+    items.forEach((item, at) => {
+      const keys = item.fingerprint ? indexKeysOf(item.fingerprint) : null;
+      if (item.fingerprint && keys && keys.length > 0 && !byHash.has(item.content_hash)) {
+        lookups.set(at, { fingerprint: item.fingerprint, keys });
+      }
+    });
+    const pools = await this.uow.repos.audioFiles.findSoundCandidatesOfMany(user.id, [
+      ...lookups.values(),
+    ]);
+    const poolOf = new Map([...lookups.keys()].map((at, i) => [at, pools[i]!]));
     const results: CheckResponse['results'] = [];
-    for (const item of items) {
+    for (const [at, item] of items.entries()) {
       const reject = (assetId: string, match: 'content' | 'sound') => ({
         id: item.id,
         action: 'reject' as const,
@@ -76,17 +89,16 @@ export class LibraryService {
         results.push(reject(same.id, 'content'));
         continue;
       }
-      const keys = item.fingerprint ? indexKeysOf(item.fingerprint) : null;
-      const sounds =
-        item.fingerprint && keys && keys.length > 0
-          ? await findSounds(
-              item.fingerprint,
-              await this.uow.repos.audioFiles.findSoundCandidates(user.id, item.fingerprint, keys),
-              soundsOf,
-              // A copy is answered by a rejection alone: no need to compare past it.
-              'same',
-            )
-          : NO_MATCHES;
+      const lookup = lookups.get(at);
+      const sounds = lookup
+        ? await findSounds(
+            lookup.fingerprint,
+            poolOf.get(at)!,
+            soundsOf,
+            // A copy is answered by a rejection alone: no need to compare past it.
+            'same',
+          )
+        : NO_MATCHES;
       results.push(
         sounds.same
           ? reject(sounds.same.candidate.id, 'sound')

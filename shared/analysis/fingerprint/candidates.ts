@@ -60,3 +60,48 @@ export function closestCandidates<T>(
   chosen.sort((a, b) => b.quick - a.quick || a.order - b.order);
   return chosen.map((c) => c.candidate);
 }
+
+/**
+ * An inverted index of sounds by their index keys, for lookups made in memory (a run of the
+ * CLI or the wizard, an ingest batch, the library rows one preflight request reads at once):
+ * the pool of one lookup holds the sounds sharing the most keys with it, earliest added first
+ * among equals, at most SOUND_CANDIDATE_POOL. Index keys keep their place
+ * (`fingerprintIndexKeys`), so counting a sound once per key list it appears in counts the keys
+ * it shares.
+ */
+export class SoundKeyIndex<T> {
+  private readonly byKey = new Map<string, { item: T; seq: number }[]>();
+  private added = 0;
+
+  /**
+   * @param keyScan entries of one key looked at per lookup, the latest first: a bound that
+   *   keeps a run of thousands of near-identical sounds from costing time squared (a copy
+   *   shares nearly all 16 keys, so it is found through whichever key is not crowded).
+   */
+  constructor(private readonly keyScan = Infinity) {}
+
+  add(item: T, keys: readonly string[]): void {
+    const entry = { item, seq: this.added++ };
+    for (const key of keys) {
+      const list = this.byKey.get(key);
+      if (list) list.push(entry);
+      else this.byKey.set(key, [entry]);
+    }
+  }
+
+  /** The sounds sharing a key with `keys` that `accept` lets in: most shared keys first. */
+  pool(keys: readonly string[], accept: (item: T) => boolean): T[] {
+    const shared = new Map<{ item: T; seq: number }, number>();
+    for (const key of keys) {
+      const list = this.byKey.get(key) ?? [];
+      for (let i = list.length - 1; i >= Math.max(0, list.length - this.keyScan); i--) {
+        const entry = list[i]!;
+        shared.set(entry, (shared.get(entry) ?? 0) + 1);
+      }
+    }
+    const ranked: [{ item: T; seq: number }, number][] = [];
+    for (const [entry, count] of shared) if (accept(entry.item)) ranked.push([entry, count]);
+    ranked.sort((a, b) => b[1] - a[1] || a[0].seq - b[0].seq);
+    return ranked.slice(0, SOUND_CANDIDATE_POOL).map(([entry]) => entry.item);
+  }
+}

@@ -54,4 +54,9 @@ export {
 } from './compare.js';
 export type { FingerprintComparison, FingerprintSummary, SoundVerdict } from './compare.js';
 export { fingerprintIndexKeys } from './index-keys.js';
-export { closestCandidates, MAX_SOUND_CANDIDATES, SOUND_CANDIDATE_POOL } from './candidates.js';
+export {
+  closestCandidates,
+  MAX_SOUND_CANDIDATES,
+  SOUND_CANDIDATE_POOL,
+  SoundKeyIndex,
+} from './candidates.js';
