@@ -34,21 +34,23 @@ const CANDIDATES: SoundSet[] = [
   {
     name: 'timgm',
     engine: 'fluidsynth',
-    file: '/usr/share/sounds/sf2/default-GM.sf2',
+    file: '/usr/share/sounds/sf2/TimGM6mb.sf2',
     lineage: 'timgm',
   },
   {
     name: 'fluidr3mono',
     engine: 'fluidsynth',
-    file: '/usr/share/sounds/sf2/FluidR3Mono_GM.sf3',
+    file: '/usr/share/sounds/sf3/FluidR3Mono_GM.sf3',
     lineage: 'fluidr3',
   },
   { name: 'freepats', engine: 'timidity', file: '/etc/timidity/freepats.cfg', lineage: 'freepats' },
 ];
 
 /**
- * The sound sets installed on this machine, each file once (default-GM.sf2 is often a link to
- * another soundfont); timidity's only when timidity is on the PATH.
+ * The sound sets installed on this machine, each file once (a path may be a link to another
+ * soundfont); timidity's only when timidity is on the PATH. The packages that hold them:
+ * musescore-general-soundfont-lossless, fluid-soundfont-gm, timgm6mb-soundfont,
+ * fluidr3mono-gm-soundfont, freepats and timidity.
  */
 export async function availableSoundSets(): Promise<SoundSet[]> {
   const timidity = await runTool('timidity', ['--version']).then(
