@@ -116,6 +116,26 @@ describe('pairs of lossless files', () => {
     },
   );
 
+  // Where a slow decay crosses -40 dB is uncertain by its edge (how long it stays within
+  // ±1.5 dB of the level: a codec's error); two lossless files differ in level by a fraction of
+  // a dB, so their ends are held to 0.6 of the edge: a ride cut at 60 % and the same cut faded
+  // under -40 dB (both WAV) moved 0.82 of it and were merged before.
+  it('holds the decay ends of two lossless files closer than those of a lossy pair', () => {
+    const sound = fingerprintOf(note(RATE, { decayS: 0.15, durationS: 1.5 }));
+    const endingAt = (endMs: number): Fingerprint => ({
+      ...sound,
+      tail: [{ db: -40, endMs, edgeMs: 20 }],
+    });
+    // 600 ms against 650: 4 ms and 5 % (30 ms) apart, and then the whole 20 ms edge.
+    const [at600, at642, at650] = [600, 642, 650].map(endingAt);
+    expect(tailExcessMs(at600!, at650!)).toBeCloseTo(0);
+    expect(compareFingerprints(at600!, at650!).verdict).toBe('same');
+    expect(compareFingerprints(lossless(at600!), lossless(at650!)).verdict).toBe('similar');
+    expect(compareFingerprints(lossless(at600!), at650!).verdict).toBe('same');
+    // 0.4 of the edge beyond: as far as lossless copies go.
+    expect(compareFingerprints(lossless(at600!), lossless(at642!)).verdict).toBe('same');
+  });
+
   // A hat cut at 40 ms, and the same cut faded over its last 8 ms, where it is already 30 dB
   // down: at the usual floors of the fine envelope the fade does not show (a codec's noise
   // would hide it), read 10 dB deeper between two lossless files it does.
