@@ -15,10 +15,11 @@ import {
   findSounds,
   indexKeysOf,
   matchSounds,
+  type CandidateSummary,
   type SoundMatch,
   type SoundMatches,
 } from '../library/sound-match.js';
-import type { AudioFileRow } from '../library/audio-file.repository.js';
+import type { AudioFileRow, SoundLookup } from '../library/audio-file.repository.js';
 import type { NewEntryLink } from '../library/similar-link.repository.js';
 import type { NewEntryRow } from './import-entry.repository.js';
 import { storable, type JobRow } from './import-job.repository.js';
@@ -35,8 +36,8 @@ type JobSound = { id: string; path: string; assetId?: string | null };
  * of an earlier entry of the job (identical bytes, or the same sound unless `keep-both`), or an
  * entry waiting for its upload, linked to the earlier entries and library files it is similar
  * to (under `keep-both`, a same sound kept is linked as similar too). Content hashes are looked
- * up once for the whole batch; entries of the batch itself are matched in memory, so one call
- * makes few round trips.
+ * up once for the whole batch, and so are the library's candidates of its sounds; entries of the
+ * batch itself are matched in memory, so one call makes few round trips.
  */
 export class BatchDeduper {
   private readonly batchByHash = new Map<string, DecidedRow>();
@@ -49,6 +50,8 @@ export class BatchDeduper {
     private readonly job: JobRow,
     private readonly libraryByHash: Map<string, AudioFileRow>,
     private readonly jobByHash: Map<string, { id: string; path: string }>,
+    /** The library's candidates of each entry, read for the whole batch at once. */
+    private readonly libraryPools: Map<ManifestEntry, CandidateSummary[]>,
   ) {}
 
   static async load(
@@ -63,11 +66,23 @@ export class BatchDeduper {
       repos.audioFiles.findByHashes(job.ownerId, hashes),
       repos.entries.findLiveByHashes(job.id, hashes),
     ]);
+    const libraryByHash = new Map(library.map((row) => [row.contentHash, row]));
+    const lookups = new Map<ManifestEntry, SoundLookup>();
+    for (const entry of entries) {
+      if (entry.status !== 'ok' || !entry.fingerprint) continue;
+      if (libraryByHash.has(entry.content_hash)) continue;
+      const keys = indexKeysOf(entry.fingerprint);
+      if (keys && keys.length > 0) lookups.set(entry, { fingerprint: entry.fingerprint, keys });
+    }
+    const pools = await repos.audioFiles.findSoundCandidatesOfMany(job.ownerId, [
+      ...lookups.values(),
+    ]);
     return new BatchDeduper(
       repos,
       job,
-      new Map(library.map((row) => [row.contentHash, row])),
+      libraryByHash,
       new Map(jobEntries.map((row) => [row.contentHash!, row])),
+      new Map([...lookups.keys()].map((entry, i) => [entry, pools[i]!])),
     );
   }
 
@@ -144,7 +159,12 @@ export class BatchDeduper {
     }
     const library = await findSounds(
       entry.fingerprint,
-      await this.repos.audioFiles.findSoundCandidates(this.job.ownerId, entry.fingerprint, keys),
+      this.libraryPools.get(entry) ??
+        (await this.repos.audioFiles.findSoundCandidates(
+          this.job.ownerId,
+          entry.fingerprint,
+          keys,
+        )),
       (ids) => this.repos.audioFiles.soundsOf(ids),
       // Under `skip` a copy in the library makes the entry a duplicate, whose links are not made.
       policy === 'skip' ? 'same' : 'all',
