@@ -61,23 +61,32 @@ const featured = [
   ...planSequenceOriginals(plan, batches, size, rng),
 ];
 
-/** Makes every planned file not made yet; a file that fails is removed with what depends on it. */
+/**
+ * Makes every planned file not made yet, each after the file it is made from (a lossy copy of
+ * an edit after the edit); a file that fails is removed with what depends on it.
+ */
 async function makeFiles(made: Set<string>): Promise<void> {
-  const todo = [...plan.files.values()].filter((f) => !made.has(f.path));
+  let todo = [...plan.files.values()].filter((f) => !made.has(f.path));
   const failed: string[] = [];
   // Every folder first: a batch render writes many files at once.
   for (const folder of new Set(todo.map((f) => dirname(plan.abs(f.path))))) {
     await mkdir(folder, { recursive: true });
   }
-  await forEachLimited(todo, JOBS, async (file) => {
-    try {
-      await file.make(plan.abs(file.path));
-      made.add(file.path);
-    } catch (error) {
-      console.error(`cannot make ${file.path}: ${String(error).slice(0, 300)}`);
-      failed.push(file.path);
-    }
-  });
+  while (todo.length > 0) {
+    const waiting = new Set(todo.map((f) => f.path));
+    const ready = todo.filter((f) => !f.from || !waiting.has(f.from));
+    if (ready.length === 0) break;
+    await forEachLimited(ready, JOBS, async (file) => {
+      try {
+        await file.make(plan.abs(file.path));
+        made.add(file.path);
+      } catch (error) {
+        console.error(`cannot make ${file.path}: ${String(error).slice(0, 300)}`);
+        failed.push(file.path);
+      }
+    });
+    todo = todo.filter((f) => !ready.includes(f));
+  }
   plan.remove(failed);
 }
 

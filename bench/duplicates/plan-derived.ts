@@ -13,8 +13,14 @@ import {
 import type { SetPlan } from './set-plan.js';
 import type { SetSize } from './set-size.js';
 
-/** Kinds of negative pairs between originals that also get a pair across codecs. */
+/**
+ * Kinds of negative pairs that also get a pair across codecs: a lossy copy of one file against
+ * the other (an original, or an edit, re-pitch or tempo change of the first). Lossy pairs are
+ * held to the codec allowances, looser than a pair of lossless files: an edit of a hit against
+ * an MP3 of it must still be kept apart.
+ */
 const CROSS_CODEC_KINDS = new Set([
+  'edit',
   'velocity-layer',
   'round-robin',
   'other-kit',
@@ -44,7 +50,7 @@ class Rotation<T> {
  * Plans what is made from the featured originals: copies (`same` pairs, rotating through the
  * variants so that each is covered about equally, and one pair between two lossy copies),
  * edits, re-pitches and tempo changes (`not-same`; the edits of one original also against
- * each other, `two-edits`), and for every negative pair between originals one more with a
+ * each other, `two-edits`), and for every negative pair of CROSS_CODEC_KINDS one more with a
  * lossy copy of its first file (negatives across codecs).
  */
 export function planDerived(
@@ -56,6 +62,7 @@ export function planDerived(
   const copies = new Rotation(COPY_VARIANTS);
   const edits = new Rotation(EDITS);
   const repitches = new Rotation(REPITCHES);
+  const lossyOfEdits = new Rotation(COPY_VARIANTS.filter((v) => v.lossy));
   const lossyCopyOf = new Map<string, string>();
   for (const f of featured) {
     const sound = info.get(f.path);
@@ -94,14 +101,23 @@ export function planDerived(
       const detail = `${variant.name} of ${f.path}${describeChange(variant, sound)}`;
       plan.pair(f.path, path, 'not-same', variant.kind, detail);
       if (variant.kind !== 'edit') continue;
+      // An edit encoded lossily (a pack of MP3s holds both a hit and its edit): a copy of the
+      // edit, and against the original and the other edits a pair held to the codec allowances.
+      const [codec] = lossyOfEdits.take(1);
+      const lossyEdit = plan.copy(path, codec!.name, codec!.ext, (out) =>
+        codec!.make(plan.abs(path), out),
+      );
+      plan.pair(f.path, lossyEdit, 'not-same', 'edit', `${detail} [${codec!.name} of the edit]`);
       // Two edits of one hit are two sounds as well (a run meets them side by side).
       for (const other of edited) {
+        const pairDetail = `${other.name} vs ${variant.name} of ${f.path}`;
+        plan.pair(other.path, path, 'not-same', 'two-edits', pairDetail);
         plan.pair(
           other.path,
-          path,
+          lossyEdit,
           'not-same',
           'two-edits',
-          `${other.name} vs ${variant.name} of ${f.path}`,
+          `${pairDetail} [${codec!.name} of the second]`,
         );
       }
       edited.push({ name: variant.name, path });
@@ -111,7 +127,7 @@ export function planDerived(
     if (pair.label !== 'not-same' || !CROSS_CODEC_KINDS.has(pair.kind)) continue;
     const [from, other] = lossyCopyOf.has(pair.a) ? [pair.a, pair.b] : [pair.b, pair.a];
     const copy = lossyCopyOf.get(from);
-    if (!copy || plan.get(other).role !== 'original') continue;
+    if (!copy || plan.get(other).role === 'copy') continue;
     const variant = plan.get(copy).variant ?? '';
     plan.pair(copy, other, 'not-same', pair.kind, `${pair.detail} [${variant} copy vs original]`);
   }

@@ -104,10 +104,14 @@ function recordingKeys(labels: SetLabels): Map<string, string> {
     const known = keys.get(path);
     if (known) return known;
     const file = files.get(path)!;
-    const key =
-      file.role === 'negative' && file.from
-        ? `${keyOf(file.from)}#${file.variant}`
-        : root(file.group);
+    // A copy is its source's sound (a copy of an edit, the edit's); an edit is a sound of its own.
+    const key = !file.from
+      ? root(file.group)
+      : file.role === 'copy'
+        ? keyOf(file.from)
+        : file.role === 'negative'
+          ? `${keyOf(file.from)}#${file.variant}`
+          : root(file.group);
     keys.set(path, key);
     return key;
   };
