@@ -7,5 +7,6 @@ export * from './ingest-outcome.js';
 export * from './job-delivery.js';
 export * from './manifest-sender.js';
 export * from './policy.js';
+export * from './resume-plan.js';
 export * from './stages.js';
 export * from './upload-pool.js';
