@@ -216,12 +216,7 @@ async function finishUploads(
       target,
       CLI_RESUME,
     );
-    for (const rel of plan.upload) {
-      // An upload the kill cut waits again, and resumes from its saved URL.
-      if (state.files.get(rel)?.stage === 'uploading')
-        state.update(rel, { stage: 'pending_upload' });
-      delivery.upload(rel);
-    }
+    for (const rel of plan.upload) delivery.upload(rel);
     try {
       await delivery.deliver(
         sendsManifest(plan, target) ? { jobId: job.jobId, keys: plan.send } : null,

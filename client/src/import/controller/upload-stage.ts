@@ -129,11 +129,7 @@ export class UploadStage {
     try {
       // Files the server waited for when the page closed go first; the manifest's new files
       // join as each batch is answered, not after the whole manifest (5,000 files took 21 s).
-      for (const file of resume.upload) {
-        // An upload cut off waits again, and resumes from its saved URL.
-        if (file.state === 'uploading') this.record(file.path, { stage: 'pending_upload' });
-        delivery.upload(file.path);
-      }
+      for (const file of resume.upload) delivery.upload(file.path);
       const keys = plan.map((p) => p.file.path);
       if (sendsManifest(resume, target)) {
         const jobId = await this.job().catch(async (error: unknown) => {
