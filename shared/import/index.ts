@@ -5,6 +5,7 @@ export * from './copy-order.js';
 export * from './import-api.js';
 export * from './ingest-outcome.js';
 export * from './job-delivery.js';
+export * from './live-change.js';
 export * from './manifest-sender.js';
 export * from './policy.js';
 export * from './resume-plan.js';

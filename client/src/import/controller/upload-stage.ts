@@ -1,6 +1,7 @@
 import {
   isFinal,
   JobDelivery,
+  liveChange,
   moveFile,
   planResume,
   retryFailed,
@@ -245,18 +246,9 @@ export class UploadStage {
     if (store.job) store.setJob({ ...store.job, status: event.status, totals: event.totals });
     for (const update of event.files) {
       const path = store.byEntry.get(update.entry_id);
-      const file = path ? store.get(path) : undefined;
-      if (!file || isFinal(file.state)) continue;
-      if (update.state === 'done' || update.state === 'duplicate') {
-        store.set(
-          moveFile(
-            file.state === 'analysed' ? moveFile(file, 'pending_upload') : file,
-            update.state,
-          ),
-        );
-      } else if (update.state === 'failed') {
-        store.set(moveFile(file, 'failed', { reason: update.reason, retryable: true }));
-      }
+      const file = path === undefined ? undefined : store.get(path);
+      const change = file && liveChange(file.state, update);
+      if (change) this.record(file.path, change);
     }
     if (!store.job) void this.refreshJob();
     if (
