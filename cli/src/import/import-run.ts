@@ -5,7 +5,7 @@ import { ApiClient, ApiError } from './api-client.js';
 import { fileFacts, findFiles, type FoundFile } from './file-set.js';
 import type { ImportOutput, Failure } from './import-output.js';
 import { roundedStages, toManifestEntry, type FileAnalysis } from '../../../shared/files/index.js';
-import { RunState } from './run-state.js';
+import { RunState, type FileState } from './run-state.js';
 import { stateDir, type Connection } from './settings.js';
 import { cliDelivery, cliJournal, type RunContext } from './delivery.js';
 import { failpoint } from '../../../shared/node/failpoints.js';
@@ -250,9 +250,9 @@ async function createJob(
 }
 
 /**
- * Sorts the files found into those to analyse, those whose recorded entry only needs sending
- * (again: the server answers a re-sent entry with its current state), and those already
- * finished by this job or an earlier one.
+ * Sorts the files found (resumeAction) into those to analyse and those whose recorded entry
+ * only needs sending (again: the server answers a re-sent entry with its current state);
+ * tells those finished by an earlier run, and counts those that are not audio.
  */
 function planWork(
   files: FoundFile[],
@@ -261,59 +261,51 @@ function planWork(
   output: ImportOutput,
   failures: Map<string, string>,
 ) {
-  const analyse: FoundFile[] = [];
-  const send: string[] = [];
-  const counts = output.counts;
-  const target = { jobId, manifestClosed: false };
-  for (const file of files) {
+  const recordedIfUnchanged = (file: FoundFile) => {
     const known = state.files.get(file.rel);
     const same =
       known && known.size === file.size && known.mtimeMs === file.mtimeMs && known.abs === file.abs;
-    const action = resumeAction(same ? state.recorded(file.rel) : undefined, target, CLI_RESUME);
-    switch (action) {
-      case 'analyse':
-        analyse.push(file);
-        break;
-      case 'send':
-        send.push(file.rel);
-        break;
-      case 'skipped':
-        counts.skipped++;
-        break;
-      case 'earlier':
-        // Imported by an earlier, finished run: nothing to do.
-        counts.earlier++;
-        output.event({
-          type: 'file',
-          path: file.rel,
-          state: known!.stage,
-          earlier_job: known!.jobId,
-          ...(known!.stage === 'done' ? { similar_to: known!.similarTo } : {}),
-        });
-        break;
-      case 'unreadable': {
-        // Unreadable when an earlier run tried, and unchanged since: it still is.
-        const entry = known!.entry;
-        const reason = entry?.status === 'error' ? entry.error : 'unreadable';
-        counts.failed++;
-        failures.set(file.rel, reason);
-        output.event({
-          type: 'file',
-          path: file.rel,
-          state: 'failed',
-          reason,
-          earlier_job: known!.jobId,
-        });
-        break;
-      }
-      case 'upload':
-      case 'ended':
-      case 'later':
-        // Not for an open manifest whose answered entries are sent again (CLI_RESUME).
-        throw new Error(`${file.rel}: unexpected resume action ${action}`);
-    }
+    return same ? state.recorded(file.rel) : undefined;
+  };
+  const target = { jobId, manifestClosed: false };
+  const analyse: FoundFile[] = [];
+  const send: string[] = [];
+  for (const file of files) {
+    const action = resumeAction(recordedIfUnchanged(file), target, CLI_RESUME);
+    if (action === 'analyse') analyse.push(file);
+    else if (action === 'send') send.push(file.rel);
+    else if (action === 'skipped') output.counts.skipped++;
+    else if (action === 'earlier' || action === 'unreadable')
+      tellEarlier(action, file.rel, state.files.get(file.rel)!, output, failures);
+    // No other action for an open manifest whose answered entries are sent again.
   }
   return { analyse, send };
+}
+
+/** Tells a file an earlier, finished run ended: stored or a duplicate, or unreadable then. */
+function tellEarlier(
+  action: 'earlier' | 'unreadable',
+  rel: string,
+  known: FileState,
+  output: ImportOutput,
+  failures: Map<string, string>,
+): void {
+  if (action === 'earlier') {
+    output.counts.earlier++;
+    output.event({
+      type: 'file',
+      path: rel,
+      state: known.stage,
+      earlier_job: known.jobId,
+      ...(known.stage === 'done' ? { similar_to: known.similarTo } : {}),
+    });
+    return;
+  }
+  // Unchanged since: it still is unreadable.
+  const reason = known.entry?.status === 'error' ? known.entry.error : 'unreadable';
+  output.counts.failed++;
+  failures.set(rel, reason);
+  output.event({ type: 'file', path: rel, state: 'failed', reason, earlier_job: known.jobId });
 }
 
 /**
