@@ -103,6 +103,19 @@ describe('JobDelivery', () => {
     expect(b.duplicateOf?.path).toBe('a.wav');
   });
 
+  it('a file a cut run left uploading waits again, and resumes from its saved URL', async () => {
+    const run = fakeImport();
+    run.files.set('a.wav', { stage: 'uploading', entryId: 'e-a', uploadUrl: 'http://server/u/a' });
+    run.delivery.upload('a.wav');
+    expect(run.changes).toEqual([['a.wav', { stage: 'pending_upload' }]]);
+    const done = run.delivery.deliver(null);
+    await settle();
+    expect(run.uploads.map((u) => u.uploadUrl)).toEqual(['http://server/u/a']);
+    run.uploads[0]!.finish(DONE);
+    await done;
+    expect(run.files.get('a.wav')!.stage).toBe('done');
+  });
+
   it('a refused upload (413) fails its file with the reason and forgets its URL', async () => {
     const run = fakeImport();
     run.add('big.wav');

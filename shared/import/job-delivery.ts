@@ -152,9 +152,14 @@ export class JobDelivery {
     );
   }
 
-  /** Puts a file the server waits for in line for upload (once). */
+  /**
+   * Puts a file the server waits for in line for upload (once). One an earlier run left
+   * `uploading` (cut off) waits again first, and resumes from its saved URL.
+   */
   upload(key: string): void {
     if (this.uploads.has(key)) return;
+    if (this.ports.file(key)?.stage === 'uploading')
+      this.ports.record(key, { stage: 'pending_upload' });
     this.ports.queued?.(key);
     this.uploads.add(key);
   }

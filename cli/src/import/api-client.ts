@@ -134,6 +134,16 @@ export class ApiClient implements ImportApi {
     return jobStatusResponseSchema.parse(await this.request('GET', `/${jobId}/status`));
   }
 
+  /** The job's status; null when the server does not know the job (404). */
+  async statusIfKnown(jobId: string): Promise<JobStatusResponse | null> {
+    try {
+      return await this.status(jobId);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
   async retry(jobId: string): Promise<RetryResponse> {
     return retryResponseSchema.parse(await this.request('POST', `/${jobId}/retry`));
   }

@@ -3,6 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatusResponse, OnDuplicate, S3Source } from '../../../shared/schemas/index.js';
+import { jobIsOpen } from '../../../shared/import/index.js';
 import { UsageError } from '../errors.js';
 import { ApiClient, ApiError } from './api-client.js';
 import type { ImportOutput } from './import-output.js';
@@ -26,7 +27,6 @@ export interface BucketImportResult {
 }
 
 const POLL_MS = 1000;
-const ENDED = new Set(['completed', 'failed', 'cancelled']);
 
 /**
  * The credentials to hand the server for this job, found the way AWS tools find them
@@ -76,7 +76,7 @@ export async function runBucketImport(
   await client.verify();
   const dir = options.stateDir ?? stateDir();
   const file = runFile(dir, client.server, options.url, options.endpoint);
-  let jobId = await continuedJob(client, file);
+  let jobId = await earlierJob(client, file);
   if (jobId) {
     output.note(`following job ${jobId}, started earlier for ${options.url}`);
   } else {
@@ -115,7 +115,7 @@ export async function runBucketImport(
     for (;;) {
       if (interrupted) return { jobId, final: null };
       const status = await client.status(jobId);
-      if (ENDED.has(status.status)) {
+      if (!jobIsOpen(status.status)) {
         await rm(file, { force: true });
         return { jobId, final: status };
       }
@@ -129,19 +129,15 @@ export async function runBucketImport(
 }
 
 /** The job an earlier run of this command started, while it has not ended. */
-async function continuedJob(client: ApiClient, file: string): Promise<string | null> {
+async function earlierJob(client: ApiClient, file: string): Promise<string | null> {
   let jobId: string;
   try {
     jobId = (JSON.parse(await readFile(file, 'utf8')) as { jobId: string }).jobId;
   } catch {
     return null;
   }
-  try {
-    const status = await client.status(jobId);
-    if (!ENDED.has(status.status)) return jobId;
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 404)) throw error;
-  }
+  const status = await client.statusIfKnown(jobId);
+  if (status && jobIsOpen(status.status)) return jobId;
   await rm(file, { force: true });
   return null;
 }

@@ -5,16 +5,22 @@ import { ApiClient, ApiError } from './api-client.js';
 import { fileFacts, findFiles, type FoundFile } from './file-set.js';
 import type { ImportOutput, Failure } from './import-output.js';
 import { roundedStages, toManifestEntry, type FileAnalysis } from '../../../shared/files/index.js';
-import { RunState } from './run-state.js';
+import { RunState, type FileState } from './run-state.js';
 import { stateDir, type Connection } from './settings.js';
 import { cliDelivery, cliJournal, type RunContext } from './delivery.js';
 import { failpoint } from '../../../shared/node/failpoints.js';
 import {
   analyseFiles,
   bestCopiesFirst,
+  continuedJob,
+  planResume,
+  resumeAction,
   retryFailed,
+  sendsManifest,
+  type ContinuedJob,
   type JobDelivery,
   type JobFeed,
+  type ResumeOptions,
 } from '../../../shared/import/index.js';
 
 export interface ImportOptions {
@@ -40,7 +46,11 @@ export interface ImportResult {
   problems: number;
 }
 
-const FINAL_STAGES = new Set(['done', 'duplicate', 'skipped']);
+/**
+ * The run file does not follow the job while no run is on: what it last recorded of an answered
+ * file may be stale, so a run that continues a job sends those entries again (resumeAction).
+ */
+const CLI_RESUME: ResumeOptions = { resendAnswered: true };
 
 /**
  * `sm-import import`: scan, hash and analyse (reusing what an earlier run of the same import
@@ -165,12 +175,6 @@ function toList(failures: Map<string, string>): Failure[] {
   return [...failures].map(([path, reason]) => ({ path, reason }));
 }
 
-interface ContinuedJob {
-  jobId: string;
-  /** Its whole manifest was sent: only uploads remain. */
-  manifestClosed: boolean;
-}
-
 /**
  * The run file's job, if the server still has it open; its failed uploads are put back in
  * line (waiting for their bytes again in the run file).
@@ -178,17 +182,17 @@ interface ContinuedJob {
 async function openJobToContinue(run: RunContext): Promise<ContinuedJob | null> {
   const { client, state, output } = run;
   if (!state.jobId || state.jobClosed) return null;
+  const job = continuedJob(await client.statusIfKnown(state.jobId));
+  if (!job) return null;
+  output.event({ type: 'job', job_id: job.jobId, resumed: true });
+  if (!output.json) output.note(`continuing job ${job.jobId}`);
   try {
-    const job = await client.status(state.jobId);
-    if (job.status !== 'queued' && job.status !== 'running') return null;
-    output.event({ type: 'job', job_id: job.job_id, resumed: true });
-    if (!output.json) output.note(`continuing job ${job.job_id}`);
-    if (job.totals.failed > 0) await retryFailed(client, job.job_id, cliJournal(run));
-    return { jobId: job.job_id, manifestClosed: job.manifest_closed };
+    if (job.retryFailed) await retryFailed(client, job.jobId, cliJournal(run));
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null;
+    if (error instanceof ApiError && error.status === 404) return null; // gone meanwhile
     throw error;
   }
+  return job;
 }
 
 /**
@@ -206,20 +210,17 @@ async function finishUploads(
   try {
     const delivery = cliDelivery(run);
     deliveries.add(delivery);
-    const unanswered: string[] = [];
-    for (const [rel, file] of state.files) {
-      if (file.jobId !== job.jobId) continue;
-      // Sent in the batch that closed the manifest, whose answer the interrupted run never
-      // recorded: the server answers the same batch again as it did then.
-      if (file.stage === 'analysed' && file.entry) unanswered.push(rel);
-      if (!file.entryId || (file.stage !== 'pending_upload' && file.stage !== 'uploading'))
-        continue;
-      // An upload the kill cut waits again, and resumes from its saved URL.
-      if (file.stage === 'uploading') state.update(rel, { stage: 'pending_upload' });
-      delivery.upload(rel);
-    }
+    const target = { jobId: job.jobId, manifestClosed: true };
+    const plan = planResume(
+      [...state.files.keys()].map((rel) => [rel, state.recorded(rel)] as const),
+      target,
+      CLI_RESUME,
+    );
+    for (const rel of plan.upload) delivery.upload(rel);
     try {
-      await delivery.deliver(unanswered.length > 0 ? { jobId: job.jobId, keys: unanswered } : null);
+      await delivery.deliver(
+        sendsManifest(plan, target) ? { jobId: job.jobId, keys: plan.send } : null,
+      );
     } catch (error) {
       // Not in the closed manifest after all: they go to a new job with the files left.
       if (!(error instanceof ApiError && error.status === 409)) throw error;
@@ -249,9 +250,9 @@ async function createJob(
 }
 
 /**
- * Sorts the files found into those to analyse, those whose recorded entry only needs sending
- * (again: the server answers a re-sent entry with its current state), and those already
- * finished by this job or an earlier one.
+ * Sorts the files found (resumeAction) into those to analyse and those whose recorded entry
+ * only needs sending (again: the server answers a re-sent entry with its current state);
+ * tells those finished by an earlier run, and counts those that are not audio.
  */
 function planWork(
   files: FoundFile[],
@@ -260,52 +261,51 @@ function planWork(
   output: ImportOutput,
   failures: Map<string, string>,
 ) {
-  const analyse: FoundFile[] = [];
-  const send: string[] = [];
-  const counts = output.counts;
-  for (const file of files) {
+  const recordedIfUnchanged = (file: FoundFile) => {
     const known = state.files.get(file.rel);
     const same =
       known && known.size === file.size && known.mtimeMs === file.mtimeMs && known.abs === file.abs;
-    if (!known || !same) {
-      analyse.push(file);
-      continue;
-    }
-    if (known.stage === 'skipped') {
-      counts.skipped++;
-      continue;
-    }
-    const earlier = known.jobId !== jobId;
-    if (earlier && FINAL_STAGES.has(known.stage)) {
-      // Imported by an earlier, finished run: nothing to do.
-      counts.earlier++;
-      output.event({
-        type: 'file',
-        path: file.rel,
-        state: known.stage,
-        earlier_job: known.jobId,
-        ...(known.stage === 'done' ? { similar_to: known.similarTo } : {}),
-      });
-      continue;
-    }
-    if (earlier && known.entry?.status === 'error') {
-      // Unreadable when an earlier run tried, and unchanged since: it still is.
-      const reason = known.entry.error;
-      counts.failed++;
-      failures.set(file.rel, reason);
-      output.event({
-        type: 'file',
-        path: file.rel,
-        state: 'failed',
-        reason,
-        earlier_job: known.jobId,
-      });
-      continue;
-    }
-    if (!known.entry) analyse.push(file);
-    else send.push(file.rel);
+    return same ? state.recorded(file.rel) : undefined;
+  };
+  const target = { jobId, manifestClosed: false };
+  const analyse: FoundFile[] = [];
+  const send: string[] = [];
+  for (const file of files) {
+    const action = resumeAction(recordedIfUnchanged(file), target, CLI_RESUME);
+    if (action === 'analyse') analyse.push(file);
+    else if (action === 'send') send.push(file.rel);
+    else if (action === 'skipped') output.counts.skipped++;
+    else if (action === 'earlier' || action === 'unreadable')
+      tellEarlier(action, file.rel, state.files.get(file.rel)!, output, failures);
+    // No other action for an open manifest whose answered entries are sent again.
   }
   return { analyse, send };
+}
+
+/** Tells a file an earlier, finished run ended: stored or a duplicate, or unreadable then. */
+function tellEarlier(
+  action: 'earlier' | 'unreadable',
+  rel: string,
+  known: FileState,
+  output: ImportOutput,
+  failures: Map<string, string>,
+): void {
+  if (action === 'earlier') {
+    output.counts.earlier++;
+    output.event({
+      type: 'file',
+      path: rel,
+      state: known.stage,
+      earlier_job: known.jobId,
+      ...(known.stage === 'done' ? { similar_to: known.similarTo } : {}),
+    });
+    return;
+  }
+  // Unchanged since: it still is unreadable.
+  const reason = known.entry?.status === 'error' ? known.entry.error : 'unreadable';
+  output.counts.failed++;
+  failures.set(rel, reason);
+  output.event({ type: 'file', path: rel, state: 'failed', reason, earlier_job: known.jobId });
 }
 
 /**

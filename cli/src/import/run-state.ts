@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { savedStage, type ImportStage, type RunCopy } from '../../../shared/import/index.js';
+import {
+  savedStage,
+  type ImportStage,
+  type RecordedFile,
+  type RunCopy,
+} from '../../../shared/import/index.js';
 import type { ManifestEntry } from '../../../shared/schemas/index.js';
 
 /** Where a file is in its import: the engine's stages, less `discovered` (the CLI keeps found files only once analysed). */
@@ -71,6 +76,21 @@ export class RunState {
         bitDepth: file?.bitDepth ?? null,
         sizeBytes: entry.size_bytes,
       },
+    };
+  }
+
+  /** A file as a resumed run reads it (resumeAction); undefined when none is recorded. */
+  recorded(rel: string): RecordedFile | undefined {
+    const file = this.files.get(rel);
+    if (!file) return undefined;
+    const { stage, jobId, entryId, entry } = file;
+    return {
+      stage,
+      jobId,
+      entryId,
+      entry: !entry ? 'none' : entry.status === 'error' ? 'unreadable' : 'readable',
+      // Each analysis puts a file at `analysed`, and each answer of the job moves it on.
+      answered: stage !== 'analysed',
     };
   }
 

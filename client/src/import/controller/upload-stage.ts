@@ -1,11 +1,16 @@
 import {
   isFinal,
   JobDelivery,
+  liveChange,
   moveFile,
+  planResume,
   retryFailed,
+  sendsManifest,
   type FileChange,
   type ImportApi,
   type JobFeed,
+  type RecordedFile,
+  type ResumeOptions,
 } from '../../../../shared/import/index.js';
 import type { BulkImportUpdate, OnDuplicate } from '../../../../shared/schemas/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
@@ -14,10 +19,29 @@ import type { ImportStore } from './import-store.js';
 import { queueEntry } from './queue-entry.js';
 
 /**
- * The order and `on_duplicate` of the manifest: every analysed or failed file not yet on the
- * job; of each duplicate group the file kept first, so that the others are its duplicates.
+ * The wizard's store follows the job's live events, so the answers it recorded stand: a resumed
+ * run sends only the entries never answered (resumeAction).
  */
-function manifestPlan(
+const WIZARD_RESUME: ResumeOptions = { resendAnswered: false };
+
+/** A queue file as a resumed run reads it; every file of an import is on the import's one job. */
+function recorded(file: QueueFile, jobId: string | null): RecordedFile {
+  const unreadable = file.state === 'failed' && !file.sent; // its entry says why
+  return {
+    stage: file.state,
+    jobId,
+    entryId: file.entryId,
+    entry: file.state === 'discovered' ? 'none' : unreadable ? 'unreadable' : 'readable',
+    answered: file.sent,
+  };
+}
+
+/**
+ * The order and `on_duplicate` of the files to send: of each duplicate group the file kept
+ * first, so that the others are its duplicates; then discovery order.
+ */
+function manifestOrder(
+  send: readonly QueueFile[],
   files: readonly QueueFile[],
 ): { file: QueueFile; onDuplicate: OnDuplicate | null }[] {
   const plan = new Map<string, OnDuplicate>();
@@ -26,8 +50,7 @@ function manifestPlan(
     for (const [path, choice] of plannedEntries(group)) plan.set(path, choice);
     first.add(group.best.path);
   }
-  return files
-    .filter((f) => !f.sent && (f.state === 'analysed' || f.state === 'failed'))
+  return [...send]
     .sort((a, b) => Number(!first.has(a.path)) - Number(!first.has(b.path)) || a.seq - b.seq)
     .map((file) => ({ file, onDuplicate: plan.get(file.path) ?? null }));
 }
@@ -59,7 +82,14 @@ export class UploadStage {
     const store = this.store;
     const record = store.record;
     if (store.upload.running || !record) return;
-    const plan = manifestPlan([...store.files.values()]);
+    const files = [...store.files.values()];
+    const target = { jobId: record.jobId, manifestClosed: record.manifestClosed };
+    const resume = planResume(
+      files.map((file) => [file, recorded(file, record.jobId)] as const),
+      target,
+      WIZARD_RESUME,
+    );
+    const plan = manifestOrder(resume.send, files);
     const choices = new Map(plan.map((p) => [p.file.path, p.onDuplicate]));
     const delivery = new JobDelivery({
       file: (path) => this.file(path),
@@ -100,11 +130,9 @@ export class UploadStage {
     try {
       // Files the server waited for when the page closed go first; the manifest's new files
       // join as each batch is answered, not after the whole manifest (5,000 files took 21 s).
-      for (const file of store.files.values()) {
-        if (file.state === 'pending_upload' && file.entryId) delivery.upload(file.path);
-      }
+      for (const file of resume.upload) delivery.upload(file.path);
       const keys = plan.map((p) => p.file.path);
-      if (keys.length > 0 || !record.manifestClosed) {
+      if (sendsManifest(resume, target)) {
         const jobId = await this.job().catch(async (error: unknown) => {
           await delivery.deliver(null); // the uploads already in line end first
           throw error;
@@ -218,18 +246,9 @@ export class UploadStage {
     if (store.job) store.setJob({ ...store.job, status: event.status, totals: event.totals });
     for (const update of event.files) {
       const path = store.byEntry.get(update.entry_id);
-      const file = path ? store.get(path) : undefined;
-      if (!file || isFinal(file.state)) continue;
-      if (update.state === 'done' || update.state === 'duplicate') {
-        store.set(
-          moveFile(
-            file.state === 'analysed' ? moveFile(file, 'pending_upload') : file,
-            update.state,
-          ),
-        );
-      } else if (update.state === 'failed') {
-        store.set(moveFile(file, 'failed', { reason: update.reason, retryable: true }));
-      }
+      const file = path === undefined ? undefined : store.get(path);
+      const change = file && liveChange(file.state, update);
+      if (change) this.record(file.path, change);
     }
     if (!store.job) void this.refreshJob();
     if (
