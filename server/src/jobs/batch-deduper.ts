@@ -52,6 +52,8 @@ export class BatchDeduper {
     private readonly jobByHash: Map<string, { id: string; path: string }>,
     /** The library's candidates of each entry, read for the whole batch at once. */
     private readonly libraryPools: Map<ManifestEntry, CandidateSummary[]>,
+    /** Each entry's index keys (null: its fingerprint does not decode). */
+    private readonly keysOf: Map<ManifestEntry, string[] | null>,
   ) {}
 
   static async load(
@@ -67,11 +69,14 @@ export class BatchDeduper {
       repos.entries.findLiveByHashes(job.id, hashes),
     ]);
     const libraryByHash = new Map(library.map((row) => [row.contentHash, row]));
+    // Each fingerprint's keys are computed once (they decode its band matrix), here.
+    const keysOf = new Map<ManifestEntry, string[] | null>();
     const lookups = new Map<ManifestEntry, SoundLookup>();
     for (const entry of entries) {
       if (entry.status !== 'ok' || !entry.fingerprint) continue;
-      if (libraryByHash.has(entry.content_hash)) continue;
       const keys = indexKeysOf(entry.fingerprint);
+      keysOf.set(entry, keys);
+      if (libraryByHash.has(entry.content_hash)) continue;
       if (keys && keys.length > 0) lookups.set(entry, { fingerprint: entry.fingerprint, keys });
     }
     const pools = await repos.audioFiles.findSoundCandidatesOfMany(job.ownerId, [
@@ -83,6 +88,7 @@ export class BatchDeduper {
       libraryByHash,
       new Map(jobEntries.map((row) => [row.contentHash!, row])),
       new Map([...lookups.keys()].map((entry, i) => [entry, pools[i]!])),
+      keysOf,
     );
   }
 
@@ -101,7 +107,9 @@ export class BatchDeduper {
       const reason = storable(entry.error);
       return { row: { ...base, state: 'failed', reason, retryable: false }, similar: [] };
     }
-    const keys = entry.fingerprint ? indexKeysOf(entry.fingerprint) : [];
+    const keys = entry.fingerprint
+      ? (this.keysOf.get(entry) ?? indexKeysOf(entry.fingerprint))
+      : [];
     if (keys === null) {
       return {
         refused:

@@ -9,7 +9,7 @@ import { pulseConfidence, strongOnsets } from './confidence.js';
 import { matchLoopLength, MAX_LOOP_S } from './loop-length.js';
 import type { LevelReason } from './metrical-level.js';
 import type { OnsetEnvelope } from './onset-envelope.js';
-import { chooseMetricalLevel, MAX_BPM, MIN_BPM, tempoPrior } from './metrical-level.js';
+import { chooseMetricalLevel, foldIntoRange, tempoPrior } from './metrical-level.js';
 import { onsetEnvelope } from './onset-envelope.js';
 import { startAlignment } from './pulse-grid.js';
 import { refinePeriod } from './refine-period.js';
@@ -262,9 +262,7 @@ function chordChangeTempo(envelope: OnsetEnvelope, durationS: number): TempoAnal
     (t, k) => Math.abs(t - k * spacing) <= CHORD_CHANGE_TOLERANCE * spacing,
   );
   if (!even) return null;
-  let bpm = (60 * 4 * changes) / durationS;
-  while (bpm > MAX_BPM) bpm /= 2;
-  while (bpm < MIN_BPM) bpm *= 2;
+  const bpm = foldIntoRange((60 * 4 * changes) / durationS);
   return {
     bpm,
     confidence: CHORD_CHANGE_CONFIDENCE,

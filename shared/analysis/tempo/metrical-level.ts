@@ -96,6 +96,14 @@ export function fastOctaveProbability(f: OctaveFeatures): number {
   return 1 / (1 + Math.exp(-z));
 }
 
+/** `bpm` halved or doubled into [MIN_BPM, MAX_BPM], the range a producer writes. */
+export function foldIntoRange(bpm: number): number {
+  let folded = bpm;
+  while (folded > MAX_BPM) folded /= 2;
+  while (folded < MIN_BPM) folded *= 2;
+  return folded;
+}
+
 /**
  * Chooses the beat among the octaves of a pulse found at `pulseBpm`: folded into
  * [MIN_BPM, MAX_BPM], one octave may fit ('single'), or two, S and F = 2S, between which the
@@ -108,9 +116,7 @@ export function chooseMetricalLevel(
   strengthAt: (bpm: number) => number,
   durationS: number,
 ): LevelChoice {
-  let bpm = pulseBpm;
-  while (bpm > MAX_BPM) bpm /= 2;
-  while (bpm < MIN_BPM) bpm *= 2;
+  const bpm = foldIntoRange(pulseBpm);
   const slow = bpm >= MIN_BPM * 2 ? bpm / 2 : bpm;
   const fast = slow * 2;
   if (fast > MAX_BPM) return { bpm: slow, reason: 'single', fastProbability: null };
