@@ -1,5 +1,6 @@
 import { parseKey, type MusicalKey } from '../music/key-names.js';
-import { measureTonality, type Tonality } from './tonality.js';
+import { hasKey } from './key-gate.js';
+import { measureTonality } from './tonality.js';
 
 /** The slice of essentia.js that key detection uses; the platform loads and injects it. */
 export interface EssentiaKeyApi {
@@ -30,47 +31,8 @@ export interface KeyEstimate {
   confidence: number;
 }
 
-/**
- * Whether material whose key the extractor named with `confidence` carries a key at all
- * (thresholds chosen on three rendered libraries; `npm run bench:accuracy` measures them):
- * - a stab (a one-shot under STAB_MAX_S) is a chord: exactly two note pitch classes (a
- *   triad's root and third, its fifth being the root's third harmonic; a single note has one,
- *   a drum or bell more), a tenth of its energy in sustained peaks, and confidence 0.6;
- * - loops and tracks hold at least two notes over time (a drum loop with a tuned kick has
- *   one), and either some sustained tonal energy (4 %, drums taking the rest) with confidence
- *   0.65, or confidence 0.85 alone (pads and plucks whose partials move too fast to count as
- *   sustained).
- */
-export function hasKey(tonality: Tonality, stab: boolean, confidence: number): boolean {
-  const { notes, tonalRatio } = tonality;
-  if (stab) return notes === 2 && tonalRatio >= 0.1 && confidence >= 0.6;
-  return notes >= 2 && ((tonalRatio >= 0.04 && confidence >= 0.65) || confidence >= 0.85);
-}
-
-/** One-shots shorter than this (s) are judged as stabs by hasKey; longer ones as music. */
+/** One-shots shorter than this (s) are weighed as stabs by the key gate; longer ones as music. */
 export const STAB_MAX_S = 4;
-
-/**
- * A stab shorter than this (s) may also show its key over SHORT_SUSTAIN_FRAMES: a chord stab of
- * 0.3-0.5 s holds too few 46 ms frames for its partials to last the usual span in most of them,
- * and hasKey left 21 of the 38 chord stabs under 0.8 s of three rendered libraries without a key.
- */
-export const SHORT_STAB_S = 0.8;
-
-/** Frames a partial must last in a short stab's second reading (~0.09 s). */
-const SHORT_SUSTAIN_FRAMES = 2;
-
-/**
- * Whether a short stab, its tonality read over SHORT_SUSTAIN_FRAMES, is a chord: two note
- * pitch classes, each with a harmonic of its own among the peaks (over so short a span a
- * drum's ringing modes count as sustained too, but they are not harmonics of each other), half
- * of its energy in sustained peaks, and confidence 0.7. On three rendered libraries it named
- * 11 more chord stabs (all exactly) and gave no keyless file a key (`npm run bench:accuracy`).
- */
-export function shortStabHasKey(tonality: Tonality, confidence: number): boolean {
-  const { notes, harmonicNotes, tonalRatio } = tonality;
-  return notes === 2 && harmonicNotes >= 2 && tonalRatio >= 0.5 && confidence >= 0.7;
-}
 
 /** Key is read from at most this many seconds, taken from the middle of longer material. */
 export const KEY_WINDOW_S = 60;
@@ -134,10 +96,9 @@ export function extractKey(
 
 /**
  * Estimates the key of mono PCM from a centred window of KEY_WINDOW_S of longer material with
- * essentia's KeyExtractor and KEY_PROFILE, when hasKey (or, for a stab under SHORT_STAB_S,
- * shortStabHasKey) says the material carries one (no key otherwise, with the extractor's
- * confidence). Material of fewer than two notes is not submitted to the extractor. Never
- * throws: an essentia failure is reported as no key.
+ * essentia's KeyExtractor and KEY_PROFILE, when the key gate (hasKey, key-gate.ts) says the
+ * material carries it (no key otherwise, with the extractor's confidence). Never throws: an
+ * essentia failure is reported as no key.
  */
 export function estimateKey(
   samples: Float32Array,
@@ -149,17 +110,14 @@ export function estimateKey(
   const start = Math.max(0, Math.floor((samples.length - windowFrames) / 2));
   const audio = samples.subarray(start, start + windowFrames);
   if (audio.length < 2048) return { key: null, confidence: 0 };
-  const tonality = measureTonality(audio, sampleRate);
-  const short =
-    stab && audio.length < SHORT_STAB_S * sampleRate
-      ? measureTonality(audio, sampleRate, SHORT_SUSTAIN_FRAMES)
-      : null;
-  if (tonality.notes < 2 && (short?.notes ?? 0) < 2) return { key: null, confidence: 0 };
   try {
     const { key, confidence } = extractKey(audio, sampleRate, essentia, KEY_PROFILE);
-    const keyed =
-      hasKey(tonality, stab, confidence) || (short !== null && shortStabHasKey(short, confidence));
-    return key && keyed ? { key, confidence } : { key: null, confidence };
+    if (!key) return { key: null, confidence };
+    const tonality = measureTonality(audio, sampleRate);
+    const durationS = samples.length / sampleRate;
+    return hasKey({ key, confidence, tonality, durationS, stab })
+      ? { key, confidence }
+      : { key: null, confidence };
   } catch {
     return { key: null, confidence: 0 };
   }

@@ -15,6 +15,11 @@ export interface Tonality {
   harmonicNotes: number;
   /** Share (0..1) of the 55-2000 Hz energy that sits in sustained spectral peaks. */
   tonalRatio: number;
+  /**
+   * Shares (summing to 1, or all 0 without sustained peaks) of the sustained peak energy by
+   * pitch class, C first: where a key's scale should hold most of it.
+   */
+  pitchClasses: number[];
 }
 
 const FRAME = 2048;
@@ -63,7 +68,7 @@ export function measureTonality(
   const bins = FRAME / 2 + 1;
   // Frames start at 0, HOP, … while at + FRAME <= audio.length + FRAME / 2.
   const frameCount = Math.max(0, Math.floor((audio.length - FRAME / 2) / HOP) + 1);
-  const none = { notes: 0, harmonicNotes: 0, tonalRatio: 0 };
+  const none = { notes: 0, harmonicNotes: 0, tonalRatio: 0, pitchClasses: new Array(12).fill(0) };
   if (frameCount < sustainFrames) return none;
   // Only the last sustainFrames spectra are needed at a time: frame j lives in
   // ring[j % sustainFrames], computed just before its first use.
@@ -87,7 +92,16 @@ export function measureTonality(
   return {
     ...readNotes(semitones),
     tonalRatio: total > 0 ? Math.min(1, tonal / total) : 0,
+    pitchClasses: foldPitchClasses(semitones),
   };
+}
+
+/** Energy by MIDI note folded into pitch-class shares (all 0 when there is none). Pure. */
+function foldPitchClasses(semitones: Float64Array): number[] {
+  const classes = new Array<number>(12).fill(0);
+  semitones.forEach((energy, midi) => (classes[midi % 12]! += energy));
+  const total = classes.reduce((a, b) => a + b, 0);
+  return total > 0 ? classes.map((energy) => energy / total) : classes;
 }
 
 /**
