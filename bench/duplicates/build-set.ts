@@ -75,7 +75,10 @@ async function makeFiles(made: Set<string>): Promise<void> {
   while (todo.length > 0) {
     const waiting = new Set(todo.map((f) => f.path));
     const ready = todo.filter((f) => !f.from || !waiting.has(f.from));
-    if (ready.length === 0) break;
+    // Only a cycle of `from` leaves nothing ready: a fault of the plan, not of the audio.
+    if (ready.length === 0) {
+      throw new Error(`files made from each other in a cycle: ${[...waiting].join(', ')}`);
+    }
     await forEachLimited(ready, JOBS, async (file) => {
       try {
         await file.make(plan.abs(file.path));
