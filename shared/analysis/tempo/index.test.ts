@@ -127,6 +127,37 @@ describe('estimateTempo: sustained chords, no pulse between their changes', () =
   });
 });
 
+describe('estimateTempo: a chord held through a loop cut to whole bars', () => {
+  /** One chord held over `bars` of 4/4, pushed softly on each beat (an organ or pad played on). */
+  const heldChord = (bpm: number, bars: number, fadeOutS = 0) => {
+    const durationS = (bars * 4 * 60) / bpm;
+    const out = chordChanges(durationS, [0], SR);
+    const beat = (60 / bpm) * SR;
+    for (let i = 0; i < out.length; i++) {
+      const sinceBeat = (i % beat) / SR;
+      const push = 0.8 + 0.2 * Math.min(1, sinceBeat / 0.01) * Math.exp(-sinceBeat * 8);
+      const fade = fadeOutS > 0 ? Math.min(1, (out.length - i) / (fadeOutS * SR)) : 1;
+      out[i]! *= push * fade;
+    }
+    return out;
+  };
+
+  it.each([
+    [96, 4],
+    [85, 4],
+  ])('%d BPM over %d bars reads the tempo, to check by ear', (bpm, bars) => {
+    const result = estimateTempo(heldChord(bpm, bars), SR);
+    expect(result.bpm).toBeCloseTo(bpm, 0);
+    expect(result.loopBeats).toBe(bars * 4);
+    expect(result.confidence).toBeGreaterThanOrEqual(MIN_TEMPO_CONFIDENCE);
+    expect(result.confidence).toBeLessThan(0.5);
+  });
+
+  it('gives no tempo to the same chord dying away (a one-shot)', () => {
+    expect(estimateTempo(heldChord(96, 4, 4), SR).bpm).toBeNull();
+  });
+});
+
 describe('estimateTempo: no pulse', () => {
   it.each([
     ['a kick', renderVoice('kick', SR)],
