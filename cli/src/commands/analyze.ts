@@ -13,6 +13,8 @@ export interface AnalyzeOptions {
   ffmpeg?: boolean;
   /** Read tempo and key from file names and tags (default true; `--no-hints` turns it off). */
   hints?: boolean;
+  /** `--exclude` patterns; `.smignore` files of the folders are read as well. */
+  exclude?: readonly string[];
 }
 
 export interface AnalyzeSummary {
@@ -24,6 +26,8 @@ export interface AnalyzeSummary {
   skipped: number;
   errors: number;
   problems: number;
+  /** Left out by `--exclude` or a `.smignore`. */
+  excluded: number;
 }
 
 /**
@@ -38,7 +42,9 @@ export async function analyzeCommand(
   err: NodeJS.WriteStream = process.stderr,
 ): Promise<AnalyzeSummary> {
   const started = Date.now();
-  const { files, problems } = await scanPaths(options.paths);
+  const { files, problems, excluded } = await scanPaths(options.paths, {
+    exclude: options.exclude ?? [],
+  });
   const pool = await createAnalysisPoolFor(files.length, options);
   const progress = createProgressBar(err);
   const dedupe = new RunDeduplicator();
@@ -50,6 +56,7 @@ export async function analyzeCommand(
     skipped: 0,
     errors: 0,
     problems: problems.length,
+    excluded: excluded.length,
   };
   const write = (text: string) => {
     progress.clear();
@@ -63,6 +70,11 @@ export async function analyzeCommand(
     } else {
       err.write(`cannot scan ${problem.path}: ${problem.reason}\n`);
     }
+  }
+  // Like problems, excluded files go to stderr: stdout holds one analysis line per file analysed.
+  if (options.json) {
+    for (const file of excluded)
+      err.write(`${JSON.stringify({ path: file.path, excluded: file.reason })}\n`);
   }
   if (!options.json) write(tableHeader());
 
@@ -92,7 +104,11 @@ export async function analyzeCommand(
     err.write(
       `${summary.files} files in ${seconds.toFixed(1)} s (${(summary.files / Math.max(seconds, 0.001)).toFixed(1)} files/s): ` +
         `${summary.ok} analysed, ${summary.duplicates} duplicates, ${summary.similar} similar (kept), ` +
-        `${summary.skipped} skipped, ${summary.errors} errors\n`,
+        `${summary.skipped} skipped, ${summary.errors} errors` +
+        (summary.excluded > 0
+          ? `; ${summary.excluded} excluded (--exclude or .smignore; --json lists them)`
+          : '') +
+        '\n',
     );
   }
   return summary;

@@ -68,6 +68,23 @@ export class BucketReader {
     return { objects, next: page.IsTruncated ? (page.NextContinuationToken ?? null) : null };
   }
 
+  /**
+   * A small object's text (a `.smignore`), at most `maxBytes`.
+   * @throws Error naming the key when it is larger.
+   */
+  async readText(key: string, maxBytes: number): Promise<string> {
+    const answer = await this.client.send(
+      new this.sdk.GetObjectCommand({
+        Bucket: this.access.bucket,
+        Key: key,
+        Range: `bytes=0-${maxBytes}`,
+      }),
+    );
+    const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
+    if (bytes.length > maxBytes) throw new Error(`${key} is larger than ${maxBytes} bytes`);
+    return new TextDecoder().decode(bytes);
+  }
+
   /** Streams one object into `path` (a file of this server's scratch folder); its ETag. */
   async fetchTo(key: string, path: string): Promise<string> {
     const answer = await this.client.send(
