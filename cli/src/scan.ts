@@ -88,8 +88,8 @@ async function sortOut(
   for (const file of files) {
     const rel = relOf(file);
     if (file !== root && isIgnoreFile(rel)) continue;
-    // A file given on its own is matched by its name.
-    const reason = reasonOf(file === root ? `${rel}/${rel}` : rel);
+    // A file given on its own is named by its name alone, which --exclude patterns match.
+    const reason = reasonOf(rel);
     if (reason) excluded.push({ path: file, rel, reason });
     else kept.push(file);
   }
