@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../fixtures/lib/wav.js';
-import { analysisLineSchema, type AnalysisLine } from '../../../shared/schemas/index.js';
+import {
+  analysisLineSchema,
+  excludedLineSchema,
+  type AnalysisLine,
+} from '../../../shared/schemas/index.js';
 
 // Drives the built CLI (`npm test` builds first) as a user would, on files made here.
 const CLI = join(import.meta.dirname, '../../../bin/sm-import.js');
@@ -188,7 +192,7 @@ describe('sm-import analyze', () => {
       const excluded = stderr
         .trim()
         .split('\n')
-        .map((l) => JSON.parse(l));
+        .map((l) => excludedLineSchema.parse(JSON.parse(l)));
       expect(excluded).toEqual([
         {
           path: join(folder, 'Old', 'old.wav'),

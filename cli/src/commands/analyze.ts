@@ -3,6 +3,7 @@ import { RunDeduplicator, toAnalysisLine, type FileAnalysis } from '../../../sha
 import { createProgressBar } from '../output/progress.js';
 import { tableHeader, tableRow } from '../output/table.js';
 import { scanPaths } from '../scan.js';
+import type { ExcludedLine } from '../../../shared/schemas/index.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -74,7 +75,9 @@ export async function analyzeCommand(
   // Like problems, excluded files go to stderr: stdout holds one analysis line per file analysed.
   if (options.json) {
     for (const file of excluded)
-      err.write(`${JSON.stringify({ path: file.path, excluded: file.reason })}\n`);
+      err.write(
+        `${JSON.stringify({ path: file.path, excluded: file.reason } satisfies ExcludedLine)}\n`,
+      );
   }
   if (!options.json) write(tableHeader());
 

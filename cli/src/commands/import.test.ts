@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../fixtures/lib/wav.js';
-import { jobStatusResponseSchema } from '../../../shared/schemas/index.js';
+import { excludedEventSchema, jobStatusResponseSchema } from '../../../shared/schemas/index.js';
 import { api, listLibrary } from '../../../testing/api.js';
 import { databaseKinds } from '../../../testing/server-data.js';
 import { startServerInProcess, type InProcessServer } from '../../../testing/server-in-process.js';
@@ -162,7 +162,9 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
     expect(run.code, shown(run)).toBe(0);
     const events = jsonLines(run.stdout);
     expect(events[0]).toEqual({ type: 'scan', files: 1, problems: [], excluded: 3 });
-    expect(events.filter((e) => e.type === 'excluded')).toEqual([
+    const excluded = events.filter((e) => e.type === 'excluded');
+    expect(excluded.map((e) => excludedEventSchema.parse(e))).toEqual(excluded);
+    expect(excluded).toEqual([
       {
         type: 'excluded',
         path: 'excl/Old/Kick_03.wav',

@@ -1,4 +1,4 @@
-import type { JobStatusResponse } from '../../../shared/schemas/index.js';
+import type { ExcludedEvent, JobStatusResponse } from '../../../shared/schemas/index.js';
 import type { ExcludedFile } from '../../../shared/files/index.js';
 
 export interface ImportCounts {
@@ -71,13 +71,13 @@ export class ImportOutput {
   }
 
   /**
-   * Files the scan left out: counted, and with `json` one event each
-   * (`{"type":"excluded","path","pattern","source","line"}`).
+   * Files the scan left out: counted, and with `json` one event each (`excludedEventSchema`).
    */
   excluded(files: readonly { rel: string; reason: ExcludedFile['reason'] }[]): void {
     this.counts.excluded += files.length;
     if (!this.json) return;
-    for (const { rel, reason } of files) this.event({ type: 'excluded', path: rel, ...reason });
+    for (const { rel, reason } of files)
+      this.event({ type: 'excluded', path: rel, ...reason } satisfies ExcludedEvent);
   }
 
   /** A message for people (retries, resumes); in JSON mode it is an event of type "note". */
