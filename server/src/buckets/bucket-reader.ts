@@ -68,11 +68,8 @@ export class BucketReader {
     return { objects, next: page.IsTruncated ? (page.NextContinuationToken ?? null) : null };
   }
 
-  /**
-   * A small object's text (a `.smignore`), at most `maxBytes`.
-   * @throws Error naming the key when it is larger.
-   */
-  async readText(key: string, maxBytes: number): Promise<string> {
+  /** A small object's text (a `.smignore`); null when it holds more than `maxBytes`. */
+  async readText(key: string, maxBytes: number): Promise<string | null> {
     const answer = await this.client.send(
       new this.sdk.GetObjectCommand({
         Bucket: this.access.bucket,
@@ -81,8 +78,7 @@ export class BucketReader {
       }),
     );
     const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
-    if (bytes.length > maxBytes) throw new Error(`${key} is larger than ${maxBytes} bytes`);
-    return new TextDecoder().decode(bytes);
+    return bytes.length > maxBytes ? null : new TextDecoder().decode(bytes);
   }
 
   /** Streams one object into `path` (a file of this server's scratch folder); its ETag. */
