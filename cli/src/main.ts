@@ -5,15 +5,16 @@ import { loginCommand, retryCommand, statusCommand } from './commands/job-comman
 import { resolveConnection } from './import/settings.js';
 import { UsageError } from './errors.js';
 import { parseS3Url } from '../../shared/s3/s3-url.js';
+import { compilePatterns, ExclusionPatternError } from '../../shared/files/exclusions.js';
 
 const HELP = `sm-import: analyse and import folders of audio samples, loops and tracks
 
 Usage:
-  sm-import analyze PATH... [--json] [--concurrency N] [--no-ffmpeg] [--no-hints]
+  sm-import analyze PATH... [--json] [--concurrency N] [--no-ffmpeg] [--no-hints] [--exclude GLOB]...
   sm-import import PATH... [--server URL] [--token TOKEN] [--on-duplicate skip|replace|keep-both]
-                           [--dry-run] [--json] [--concurrency N] [--no-ffmpeg]
+                           [--dry-run] [--json] [--concurrency N] [--no-ffmpeg] [--exclude GLOB]...
   sm-import import s3://BUCKET/PREFIX [--endpoint URL] [--server URL] [--token TOKEN]
-                           [--on-duplicate skip|replace|keep-both] [--json]
+                           [--on-duplicate skip|replace|keep-both] [--json] [--exclude GLOB]...
   sm-import status JOB [--json]
   sm-import retry JOB [--json]
   sm-import login --server URL --token TOKEN
@@ -42,6 +43,9 @@ Options:
                       place; keep-both: store the sound again (identical bytes never are).
   --dry-run           Do everything but upload, and say what would happen.
   --endpoint URL      The S3-compatible store of an s3:// import (MinIO, Ceph…); AWS if not given.
+  --exclude GLOB      Leave out files matching GLOB (gitignore syntax, relative to each folder
+                      given or to the bucket prefix; repeat for more). A .smignore file in any
+                      folder (or under the prefix) excludes files the same way, below it.
   -h, --help          Show this help.
 
 Exit codes: 0 every file done, duplicate or skipped; 1 some files failed or a path could not be
@@ -89,6 +93,7 @@ async function main(argv: string[]): Promise<number> {
       'on-duplicate': { type: 'string', default: 'skip' },
       'dry-run': { type: 'boolean', default: false },
       endpoint: { type: 'string' },
+      exclude: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -97,6 +102,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const connection = () => resolveConnection({ server: values.server, token: values.token });
+  const exclude = values.exclude;
+  if (exclude.length > 0) {
+    if (command !== 'analyze' && command !== 'import')
+      throw new UsageError('--exclude is for analyze and import');
+    // Checked before anything is read or sent, so a typo stops the command at once.
+    compilePatterns(exclude, '--exclude');
+  }
   switch (command) {
     case 'analyze': {
       if (positionals.length === 0) {
@@ -108,6 +120,7 @@ async function main(argv: string[]): Promise<number> {
         concurrency: parseConcurrency(values.concurrency),
         ffmpeg: !values['no-ffmpeg'],
         hints: !values['no-hints'],
+        exclude,
       });
       return summary.errors > 0 || summary.problems > 0 ? 1 : 0;
     }
@@ -146,6 +159,7 @@ async function main(argv: string[]): Promise<number> {
         chunkBytes: positiveEnv('SM_IMPORT_CHUNK_BYTES'),
         uploads: positiveEnv('SM_IMPORT_UPLOADS'),
         manifestBatch: positiveEnv('SM_IMPORT_MANIFEST_BATCH'),
+        exclude,
         ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),
       });
     }
@@ -177,6 +191,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (
       error instanceof UsageError ||
+      error instanceof ExclusionPatternError ||
       (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     ) {
       process.stderr.write(`sm-import: ${(error as Error).message}\n`);

@@ -26,3 +26,21 @@ it('lists a folder in the shared scan order, folder by folder', async () => {
   ]);
   expect([...paths].sort(compareScanOrder)).toEqual(files.map((f) => relative(dir, f)));
 });
+
+it('leaves out what --exclude and .smignore exclude, each folder given its own root', async () => {
+  const dir = join(await root, 'exclusions');
+  const files = ['Kit/a.wav', 'Kit/Old/b.wav', 'Kit/.smignore', 'Kit/c.mp3', 'loose.mp3'];
+  for (const path of files) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), path.endsWith('.smignore') ? '/Old/\n' : '');
+  }
+  const { files: kept, excluded } = await scanPaths([join(dir, 'Kit'), join(dir, 'loose.mp3')], {
+    exclude: ['*.mp3'],
+  });
+  expect(kept.map((f) => relative(dir, f))).toEqual(['Kit/a.wav']);
+  expect(excluded.map((e) => [e.rel, e.reason.pattern, e.reason.source])).toEqual([
+    ['Kit/Old/b.wav', '/Old/', 'Kit/.smignore'],
+    ['Kit/c.mp3', '*.mp3', '--exclude'],
+    ['loose.mp3', '*.mp3', '--exclude'],
+  ]);
+});

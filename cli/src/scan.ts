@@ -1,5 +1,12 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import {
+  buildExclusions,
+  ExclusionPatternError,
+  isIgnoreFile,
+  MAX_IGNORE_FILE_BYTES,
+  type ExclusionReason,
+} from '../../shared/files/index.js';
 import { compareNames } from '../../shared/files/scan-order.js';
 import { describeFsError } from '../../shared/node/read-errors.js';
 
@@ -13,16 +20,93 @@ export interface ScanResult {
   files: string[];
   /** Folders or arguments that could not be read, and symlink loops; none of them fatal. */
   problems: ScanProblem[];
+  /** Files left out by `--exclude` or a `.smignore`, in scan order (`.smignore` files in none). */
+  excluded: ScanExcluded[];
+}
+
+/** A file left out of the scan: its path, its name under the folder given, and why. */
+export interface ScanExcluded {
+  path: string;
+  /** The folder's name, then the path under it, '/'-separated ("Samples/Old/pad.wav"). */
+  rel: string;
+  reason: ExclusionReason;
+}
+
+export interface ScanOptions {
+  /** `--exclude` patterns (gitignore syntax), relative to each folder given. */
+  exclude?: readonly string[];
+}
+
+/** The text of a `.smignore`, read up to its bound. @throws ExclusionPatternError */
+async function readIgnoreFile(path: string): Promise<string> {
+  try {
+    const file = await open(path, 'r');
+    try {
+      const bytes = Buffer.alloc(MAX_IGNORE_FILE_BYTES + 1);
+      const { bytesRead } = await file.read(bytes, 0, bytes.length, 0);
+      if (bytesRead > MAX_IGNORE_FILE_BYTES)
+        throw new ExclusionPatternError(
+          `${path} is larger than ${MAX_IGNORE_FILE_BYTES / 1024} KB; keep fewer, broader patterns in it`,
+        );
+      return bytes.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await file.close();
+    }
+  } catch (error) {
+    if (error instanceof ExclusionPatternError) throw error;
+    throw new ExclusionPatternError(
+      `cannot read ${path}: ${describeFsError(error)}; make it readable or remove it`,
+    );
+  }
+}
+
+/**
+ * Leaves out of one given folder's files those its `.smignore` files or `--exclude` exclude,
+ * and the `.smignore` files themselves.
+ * @throws ExclusionPatternError
+ */
+async function sortOut(
+  root: string,
+  files: string[],
+  exclude: readonly string[],
+): Promise<{ kept: string[]; excluded: ScanExcluded[] }> {
+  const relOf = (file: string) =>
+    file === root ? basename(root) : [basename(root), ...relative(root, file).split(sep)].join('/');
+  const ignoreFiles = [];
+  for (const file of files) {
+    if (file !== root && isIgnoreFile(relOf(file)))
+      ignoreFiles.push({ path: relOf(file), text: await readIgnoreFile(file) });
+  }
+  const reasonOf = buildExclusions({
+    patterns: exclude,
+    patternSource: '--exclude',
+    ignoreFiles,
+    rooted: true,
+  });
+  const kept: string[] = [];
+  const excluded: ScanExcluded[] = [];
+  for (const file of files) {
+    const rel = relOf(file);
+    if (file !== root && isIgnoreFile(rel)) continue;
+    // A file given on its own is named by its name alone, which --exclude patterns match.
+    const reason = reasonOf(rel);
+    if (reason) excluded.push({ path: file, rel, reason });
+    else kept.push(file);
+  }
+  return { kept, excluded };
 }
 
 /**
  * Recursively lists the files under `paths` (files given directly are listed as they are).
  * Follows symbolic links, visiting each real folder once, so a link loop ends the descent
- * with a problem instead of running forever.
+ * with a problem instead of running forever. Files excluded by `options.exclude` or by a
+ * `.smignore` of a folder given are left out (and listed with why); `.smignore` files too.
+ * @throws ExclusionPatternError for a bad pattern or a `.smignore` that cannot be read.
  */
-export async function scanPaths(paths: string[]): Promise<ScanResult> {
+export async function scanPaths(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
   const files: string[] = [];
   const problems: ScanProblem[] = [];
+  const excluded: ScanExcluded[] = [];
   const seenFolders = new Set<string>();
   const seenFiles = new Set<string>();
 
@@ -60,6 +144,14 @@ export async function scanPaths(paths: string[]): Promise<ScanResult> {
     for (const entry of entries) await visit(join(path, entry));
   }
 
-  for (const path of paths) await visit(resolve(path));
-  return { files, problems };
+  const kept: string[] = [];
+  for (const path of paths) {
+    const root = resolve(path);
+    const from = files.length;
+    await visit(root);
+    const sorted = await sortOut(root, files.slice(from), options.exclude ?? []);
+    kept.push(...sorted.kept);
+    excluded.push(...sorted.excluded);
+  }
+  return { files: kept, problems, excluded };
 }

@@ -38,6 +38,25 @@ beforeAll(async () => {
     await s3.put(BUCKET, `pack/${key}`, await readFile(join(FIXTURES, fixture)));
   await s3.put(BUCKET, 'pack/README.txt', 'not audio');
   await s3.put(BUCKET, 'elsewhere/Kick.wav', 'outside the prefix');
+  // A prefix with exclusions: a .smignore leaves out Old/, the request leaves out FLAC files.
+  await s3.put(BUCKET, 'kept/.smignore', '# not these\nOld/\n');
+  await s3.put(
+    BUCKET,
+    'kept/CLAP.wav',
+    await readFile(join(FIXTURES, 'oneshots/CLAP_808_24bit.wav')),
+  );
+  await s3.put(BUCKET, 'kept/Old/Kick.wav', await readFile(join(FIXTURES, 'oneshots/Kick_03.wav')));
+  await s3.put(
+    BUCKET,
+    'kept/Bass.flac',
+    await readFile(join(FIXTURES, 'loops/Bass 124 Gmaj.flac')),
+  );
+  await s3.put(BUCKET, 'badignore/.smignore', 'Old/\n[unclosed\n');
+  await s3.put(
+    BUCKET,
+    'badignore/CLAP.wav',
+    await readFile(join(FIXTURES, 'oneshots/CLAP_808_24bit.wav')),
+  );
 });
 afterAll(async () => s3?.close());
 
@@ -64,7 +83,7 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
   beforeAll(async () => {
     t = await startServerProcess({
       database: kind,
-      users: ['ana', 'ben', 'cy'],
+      users: ['ana', 'ben', 'cy', 'dee', 'eve', 'fay'],
       env: serverEnv(),
     });
     token = t.tokens.ana!;
@@ -283,5 +302,95 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
     // The job ended: its credentials are gone from the database, and no log line holds them.
     expect(t.log()).not.toContain(S3_TEST_CREDENTIALS.secretAccessKey);
     expect(await storedCredentials(jobId)).toEqual([{ credentials: null }]);
+  }, 180_000);
+
+  it('leaves out what a .smignore under the prefix and the request exclude, and the .smignore', async () => {
+    const dee = api(t.url, t.tokens.dee!);
+    const refused = await dee.ingest({
+      job_id: (await dee.init()).body.job_id,
+      source: source({ url: `s3://${BUCKET}/kept`, exclude: ['[z-a]'] }),
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('the range z-a is backwards');
+
+    const jobId = (await dee.init({ source: 'excluding bucket' })).body.job_id as string;
+    const started = await dee.ingest({
+      job_id: jobId,
+      source: source({ url: `s3://${BUCKET}/kept`, exclude: ['*.flac'] }),
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const body = (await dee.status(jobId)).body as { status: string };
+    const deadline = Date.now() + 120_000;
+    let final = body as unknown as { status: string; totals: object; errors: unknown[] };
+    while (final.status !== 'completed' && final.status !== 'failed') {
+      if (Date.now() > deadline) throw new Error(`the job did not end: ${JSON.stringify(final)}`);
+      await new Promise((r) => setTimeout(r, 250));
+      final = (await dee.status(jobId)).body as typeof final;
+    }
+    expect(final).toMatchObject({
+      status: 'completed',
+      totals: { completed: 1, duplicates: 0, failed: 0 },
+      errors: [],
+    });
+    const library = await listLibrary(t.url, t.tokens.dee!);
+    expect(library.map((f) => f.path)).toEqual(['CLAP.wav']);
+  }, 180_000);
+
+  it('imports nothing from a prefix whose .smignore holds a bad pattern, and says which', async () => {
+    const eve = api(t.url, t.tokens.eve!);
+    const jobId = (await eve.init({ source: 'bad smignore' })).body.job_id as string;
+    const started = await eve.ingest({
+      job_id: jobId,
+      source: source({ url: `s3://${BUCKET}/badignore` }),
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const deadline = Date.now() + 120_000;
+    let final = (await eve.status(jobId)).body as { status: string; errors: { reason: string }[] };
+    while (final.status !== 'completed' && final.status !== 'failed') {
+      if (Date.now() > deadline) throw new Error(`the job did not end: ${JSON.stringify(final)}`);
+      await new Promise((r) => setTimeout(r, 250));
+      final = (await eve.status(jobId)).body as typeof final;
+    }
+    expect(final.errors.map((e) => e.reason)).toEqual([
+      'nothing imported: bad exclusion pattern "[unclosed" (.smignore line 2): a "[" is never closed by "]"; fix or remove it',
+    ]);
+    expect(await listLibrary(t.url, t.tokens.eve!)).toEqual([]);
+  }, 180_000);
+
+  it('sm-import import s3://… --exclude hands its patterns to the server with the source', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'sm-bucket-cli-'));
+    try {
+      const run = await new CliRun(
+        [
+          'import',
+          `s3://${BUCKET}/kept`,
+          '--endpoint',
+          s3.endpoint,
+          '--json',
+          '--exclude',
+          '*.flac',
+        ],
+        {
+          SM_SERVER: t.url,
+          SM_TOKEN: t.tokens.fay!,
+          SM_IMPORT_STATE_DIR: home,
+          XDG_CONFIG_HOME: home,
+          HOME: home,
+          AWS_PROFILE: '',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
+        },
+        120_000,
+      ).done;
+      expect(run.code, shown(run)).toBe(0);
+      expect(jsonLines(run.stdout).at(-1)).toMatchObject({
+        status: 'completed',
+        totals: { completed: 1, duplicates: 0, failed: 0 },
+      });
+      expect((await listLibrary(t.url, t.tokens.fay!)).map((f) => f.path)).toEqual(['CLAP.wav']);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   }, 180_000);
 });

@@ -27,3 +27,19 @@ export type { DuplicateMatch, RunMatch } from './run-dedupe.js';
 export { hintsFrom, hintsFromBytes, TAG_OPTIONS } from './tag-hints.js';
 export { StageClock } from './stage-times.js';
 export type { StageTimes } from './stage-times.js';
+export {
+  compileIgnoreFile,
+  compilePatterns,
+  describeExclusion,
+  ExclusionPatternError,
+  Exclusions,
+  IGNORE_FILE,
+  isIgnoreFile,
+  MAX_IGNORE_FILE_BYTES,
+  MAX_IGNORE_FILES,
+  MAX_PATTERN_LENGTH,
+  MAX_PATTERNS,
+} from './exclusions.js';
+export type { ExcludedFile, ExclusionReason } from './exclusions.js';
+export { buildExclusions, sortExcluded } from './exclusion-filter.js';
+export type { ExclusionInput } from './exclusion-filter.js';

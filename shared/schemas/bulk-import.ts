@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseS3Url } from '../s3/s3-url.js';
+import { compilePatterns, ExclusionPatternError, MAX_PATTERN_LENGTH } from '../files/exclusions.js';
 import { analysisLineSchema } from './analysis-line.js';
 
 /**
@@ -154,10 +155,31 @@ export type InitRequest = z.input<typeof initRequestSchema>;
 
 export const initResponseSchema = z.object({ job_id: z.uuid() });
 
+/** Most patterns an S3 source's `exclude` holds. */
+export const MAX_SOURCE_EXCLUDE = 100;
+
+/**
+ * Exclusion patterns of a request (gitignore syntax, relative to the bucket prefix), each
+ * compiled here so that a bad one is refused with what is wrong with it.
+ */
+export const excludePatternsSchema = z
+  .array(z.string().min(1).max(MAX_PATTERN_LENGTH))
+  .max(MAX_SOURCE_EXCLUDE, `exclude takes at most ${MAX_SOURCE_EXCLUDE} patterns`)
+  .superRefine((patterns, context) => {
+    try {
+      compilePatterns(patterns, 'exclude');
+    } catch (error) {
+      if (!(error instanceof ExclusionPatternError)) throw error;
+      context.addIssue({ code: 'custom', message: error.message });
+    }
+  });
+
 /**
  * An S3 source of an ingest call: the objects under `url` (`s3://bucket/prefix`), read with
  * the user's credentials, which the server keeps sealed for the job and forgets when it ends.
  * `endpoint` names an S3-compatible store other than AWS (the server must allow it).
+ * `exclude` leaves out the objects its patterns match, as `.smignore` objects under the prefix
+ * do (gitignore syntax, relative to the prefix).
  */
 export const s3SourceSchema = z.strictObject({
   url: z
@@ -178,6 +200,7 @@ export const s3SourceSchema = z.strictObject({
   access_key_id: z.string().min(1).max(256),
   secret_access_key: z.string().min(1).max(1024),
   session_token: z.string().min(1).max(8192).optional(),
+  exclude: excludePatternsSchema.optional(),
 });
 export type S3Source = z.infer<typeof s3SourceSchema>;
 

@@ -4,3 +4,5 @@ export type { AnalysisLine } from './analysis-line.js';
 export * from './bulk-import.js';
 export * from './library.js';
 export * from './similar-sounds.js';
+export { excludedEventSchema, excludedLineSchema, exclusionReasonSchema } from './excluded-file.js';
+export type { ExcludedEvent, ExcludedLine } from './excluded-file.js';

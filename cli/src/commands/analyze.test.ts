@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../fixtures/lib/wav.js';
-import { analysisLineSchema, type AnalysisLine } from '../../../shared/schemas/index.js';
+import {
+  analysisLineSchema,
+  excludedLineSchema,
+  type AnalysisLine,
+} from '../../../shared/schemas/index.js';
 
 // Drives the built CLI (`npm test` builds first) as a user would, on files made here.
 const CLI = join(import.meta.dirname, '../../../bin/sm-import.js');
@@ -168,5 +172,51 @@ describe('sm-import analyze', () => {
     expect(stderr).toContain('file not found');
     expect(stdout.trim().split('\n')).toHaveLength(1);
     expect(code).toBe(1);
+  });
+
+  it('leaves out what --exclude and .smignore files exclude, naming each on stderr', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'sm-analyze-exclude-'));
+    try {
+      await mkdir(join(folder, 'Old'));
+      await copyFile(join(dir, 'a_groove_120bpm_Am.wav'), join(folder, 'keep.wav'));
+      await copyFile(join(dir, 'b_groove_24bit.wav'), join(folder, 'Old', 'old.wav'));
+      await copyFile(join(dir, 'b_groove_24bit.wav'), join(folder, 'take 2.wav'));
+      await writeFile(join(folder, '.smignore'), '# old takes\nOld/\n');
+      const { code, stdout, stderr } = runCli(['analyze', folder, '--json', '--exclude', 'take*']);
+      expect(code, stderr).toBe(0);
+      const analysed = stdout
+        .trim()
+        .split('\n')
+        .map((l) => analysisLineSchema.parse(JSON.parse(l)).path);
+      expect(analysed).toEqual([join(folder, 'keep.wav')]);
+      const excluded = stderr
+        .trim()
+        .split('\n')
+        .map((l) => excludedLineSchema.parse(JSON.parse(l)));
+      expect(excluded).toEqual([
+        {
+          path: join(folder, 'Old', 'old.wav'),
+          excluded: { pattern: 'Old/', source: expect.stringMatching(/\/\.smignore$/), line: 2 },
+        },
+        {
+          path: join(folder, 'take 2.wav'),
+          excluded: { pattern: 'take*', source: '--exclude', line: null },
+        },
+      ]);
+
+      // Without --exclude, the .smignore alone excludes.
+      const table = runCli(['analyze', folder]);
+      expect(table.stderr).toContain('; 1 excluded (--exclude or .smignore');
+
+      const bad = runCli(['analyze', folder, '--exclude', '[oops']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain('"[oops" (--exclude): a "[" is never closed by "]"');
+      await writeFile(join(folder, 'Old', '.smignore'), 'a\\');
+      const badFile = runCli(['analyze', folder]);
+      expect(badFile.code).toBe(2);
+      expect(badFile.stderr).toContain('.smignore line 1): it ends with a lone');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

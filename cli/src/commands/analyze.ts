@@ -3,6 +3,7 @@ import { RunDeduplicator, toAnalysisLine, type FileAnalysis } from '../../../sha
 import { createProgressBar } from '../output/progress.js';
 import { tableHeader, tableRow } from '../output/table.js';
 import { scanPaths } from '../scan.js';
+import type { ExcludedLine } from '../../../shared/schemas/index.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -13,6 +14,8 @@ export interface AnalyzeOptions {
   ffmpeg?: boolean;
   /** Read tempo and key from file names and tags (default true; `--no-hints` turns it off). */
   hints?: boolean;
+  /** `--exclude` patterns; `.smignore` files of the folders are read as well. */
+  exclude?: readonly string[];
 }
 
 export interface AnalyzeSummary {
@@ -24,6 +27,8 @@ export interface AnalyzeSummary {
   skipped: number;
   errors: number;
   problems: number;
+  /** Left out by `--exclude` or a `.smignore`. */
+  excluded: number;
 }
 
 /**
@@ -38,7 +43,9 @@ export async function analyzeCommand(
   err: NodeJS.WriteStream = process.stderr,
 ): Promise<AnalyzeSummary> {
   const started = Date.now();
-  const { files, problems } = await scanPaths(options.paths);
+  const { files, problems, excluded } = await scanPaths(options.paths, {
+    exclude: options.exclude ?? [],
+  });
   const pool = await createAnalysisPoolFor(files.length, options);
   const progress = createProgressBar(err);
   const dedupe = new RunDeduplicator();
@@ -50,6 +57,7 @@ export async function analyzeCommand(
     skipped: 0,
     errors: 0,
     problems: problems.length,
+    excluded: excluded.length,
   };
   const write = (text: string) => {
     progress.clear();
@@ -63,6 +71,13 @@ export async function analyzeCommand(
     } else {
       err.write(`cannot scan ${problem.path}: ${problem.reason}\n`);
     }
+  }
+  // Like problems, excluded files go to stderr: stdout holds one analysis line per file analysed.
+  if (options.json) {
+    for (const file of excluded)
+      err.write(
+        `${JSON.stringify({ path: file.path, excluded: file.reason } satisfies ExcludedLine)}\n`,
+      );
   }
   if (!options.json) write(tableHeader());
 
@@ -92,7 +107,11 @@ export async function analyzeCommand(
     err.write(
       `${summary.files} files in ${seconds.toFixed(1)} s (${(summary.files / Math.max(seconds, 0.001)).toFixed(1)} files/s): ` +
         `${summary.ok} analysed, ${summary.duplicates} duplicates, ${summary.similar} similar (kept), ` +
-        `${summary.skipped} skipped, ${summary.errors} errors\n`,
+        `${summary.skipped} skipped, ${summary.errors} errors` +
+        (summary.excluded > 0
+          ? `; ${summary.excluded} excluded (--exclude or .smignore; --json lists them)`
+          : '') +
+        '\n',
     );
   }
   return summary;

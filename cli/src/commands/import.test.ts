@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../../fixtures/lib/wav.js';
-import { jobStatusResponseSchema } from '../../../shared/schemas/index.js';
+import { excludedEventSchema, jobStatusResponseSchema } from '../../../shared/schemas/index.js';
 import { api, listLibrary } from '../../../testing/api.js';
 import { databaseKinds } from '../../../testing/server-data.js';
 import { startServerInProcess, type InProcessServer } from '../../../testing/server-in-process.js';
@@ -148,6 +148,61 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
   const largeUploadUnderway = async () =>
     (await uploadsHolding(4 * Number(SMALL_CHUNKS), LARGE_BYTES)).length > 0;
 
+  it('neither analyses nor uploads what --exclude and .smignore files exclude, and says why', async () => {
+    const { token, env } = await newUser();
+    const folder = await makeFolder(work, 'excl', {
+      'CLAP_808_24bit.wav': 'oneshots/CLAP_808_24bit.wav',
+      'Old/Kick_03.wav': 'oneshots/Kick_03.wav',
+      'Old/keep/Piano_C4.aifc': 'oneshots/Piano_C4.aifc',
+      'loops/Gm_171_pluck_loop.wav': 'loops/Gm_171_pluck_loop.wav',
+    });
+    // The folder's own patterns: Old/ goes (what is in it cannot come back), loops/ stays.
+    await writeFile(join(folder, '.smignore'), 'Old/\n!Old/keep/\n');
+    const run = await runCli(['import', folder, '--json', '--exclude', '/loops/*.wav'], env);
+    expect(run.code, shown(run)).toBe(0);
+    const events = jsonLines(run.stdout);
+    expect(events[0]).toEqual({ type: 'scan', files: 1, problems: [], excluded: 3 });
+    const excluded = events.filter((e) => e.type === 'excluded');
+    expect(excluded.map((e) => excludedEventSchema.parse(e))).toEqual(excluded);
+    expect(excluded).toEqual([
+      {
+        type: 'excluded',
+        path: 'excl/Old/Kick_03.wav',
+        pattern: 'Old/',
+        source: 'excl/.smignore',
+        line: 1,
+      },
+      {
+        type: 'excluded',
+        path: 'excl/Old/keep/Piano_C4.aifc',
+        pattern: 'Old/',
+        source: 'excl/.smignore',
+        line: 1,
+      },
+      {
+        type: 'excluded',
+        path: 'excl/loops/Gm_171_pluck_loop.wav',
+        pattern: '/loops/*.wav',
+        source: '--exclude',
+        line: null,
+      },
+    ]);
+    expect(new Set(fileEvents(events).map((e) => e.path))).toEqual(
+      new Set(['excl/CLAP_808_24bit.wav']),
+    );
+    expect(jobStatusResponseSchema.parse(events.at(-1)).totals).toMatchObject({
+      completed: 1,
+      failed: 0,
+    });
+    expect(await libraryHashes(token)).toEqual([
+      await contentHash(join(folder, 'CLAP_808_24bit.wav')),
+    ]);
+
+    const bad = await runCli(['import', folder, '--exclude', 'a//b'], env);
+    expect(bad.code, shown(bad)).toBe(2);
+    expect(bad.stderr).toContain('bad exclusion pattern "a//b" (--exclude)');
+  });
+
   it('imports a mixed folder: duplicates in it and in the library, a bad file and a text file', async () => {
     const { token, env } = await newUser();
     const pre = await preloadPiano(env);
@@ -157,7 +212,7 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
     expectNoCrash(run);
     expect(run.code, shown(run)).toBe(1); // the truncated file failed
     const events = jsonLines(run.stdout);
-    expect(events[0]).toEqual({ type: 'scan', files: 7, problems: [] });
+    expect(events[0]).toEqual({ type: 'scan', files: 7, problems: [], excluded: 0 });
     const jobEvent = events.find((e) => e.type === 'job');
     expect(jobEvent).toMatchObject({ resumed: false });
     expect(jobEvent.job_id).not.toBe(pre.job_id);

@@ -18,6 +18,8 @@ export interface BucketImportOptions {
   connection: Connection;
   onDuplicate: OnDuplicate;
   stateDir?: string;
+  /** `--exclude` patterns, relative to the prefix; the server reads `.smignore` objects too. */
+  exclude?: readonly string[];
 }
 
 export interface BucketImportResult {
@@ -87,6 +89,7 @@ export async function runBucketImport(
         ? { region: process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION }
         : {}),
       ...(await bucketCredentials()),
+      ...(options.exclude?.length ? { exclude: [...options.exclude] } : {}),
     };
     jobId = await client.init(options.onDuplicate, `sm-import ${options.url}`);
     try {

@@ -33,9 +33,10 @@ export async function dryRun(
 ): Promise<{ summary: DryRunSummary; failures: Failure[]; problems: number }> {
   const client = new ApiClient(options.connection, undefined, (m) => output.note(`server: ${m}`));
   await client.verify();
-  const { files, problems } = await findFiles(options.paths);
+  const { files, problems, excluded } = await findFiles(options.paths, options.exclude);
   output.counts.found = files.length;
-  output.event({ type: 'scan', files: files.length, problems });
+  output.event({ type: 'scan', files: files.length, problems, excluded: excluded.length });
+  output.excluded(excluded);
   const state = await RunState.open(
     options.stateDir ?? stateDir(),
     client.server,

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, relative, resolve, sep } from 'node:path';
-import { scanPaths, type ScanProblem } from '../scan.js';
+import { scanPaths, type ScanExcluded, type ScanProblem } from '../scan.js';
 
 export interface FoundFile {
   /** Path relative to the import: the root folder's name, then the path under it, '/'-separated. */
@@ -12,12 +12,14 @@ export interface FoundFile {
 
 /**
  * Scans the import's paths (as `sm-import analyze` does) and names each file by the folder it
- * was given under: importing ~/Samples gives "Samples/Drums/kick.wav".
+ * was given under: importing ~/Samples gives "Samples/Drums/kick.wav". Files excluded by
+ * `exclude` or a `.smignore` are left out and listed apart.
  */
 export async function findFiles(
   paths: string[],
-): Promise<{ files: FoundFile[]; problems: ScanProblem[] }> {
-  const { files, problems } = await scanPaths(paths);
+  exclude: readonly string[] = [],
+): Promise<{ files: FoundFile[]; problems: ScanProblem[]; excluded: ScanExcluded[] }> {
+  const { files, problems, excluded } = await scanPaths(paths, { exclude });
   const roots = paths.map((p) => resolve(p));
   const found: FoundFile[] = [];
   const seen = new Set<string>();
@@ -38,7 +40,7 @@ export async function findFiles(
       problems.push({ path: file, reason: (error as Error).message });
     }
   }
-  return { files: found, problems };
+  return { files: found, problems, excluded };
 }
 
 /** Whether a file still has the size and time it had when it was hashed. */

@@ -1,4 +1,5 @@
-import type { JobStatusResponse } from '../../../shared/schemas/index.js';
+import type { ExcludedEvent, JobStatusResponse } from '../../../shared/schemas/index.js';
+import type { ExcludedFile } from '../../../shared/files/index.js';
 
 export interface ImportCounts {
   found: number;
@@ -11,6 +12,8 @@ export interface ImportCounts {
   /** Imported by an earlier run of the same import (done or duplicate then, unchanged since). */
   earlier: number;
   failed: number;
+  /** Left out by `--exclude` or a `.smignore` (never analysed or sent). */
+  excluded: number;
   bytesSent: number;
   bytesToSend: number;
 }
@@ -35,6 +38,7 @@ export class ImportOutput {
     similar: 0,
     earlier: 0,
     failed: 0,
+    excluded: 0,
     bytesSent: 0,
     bytesToSend: 0,
   };
@@ -64,6 +68,16 @@ export class ImportOutput {
     this.counts.uploaded++;
     if (similarTo.length > 0) this.counts.similar++;
     this.event({ type: 'file', path, state: 'done', similar_to: similarTo });
+  }
+
+  /**
+   * Files the scan left out: counted, and with `json` one event each (`excludedEventSchema`).
+   */
+  excluded(files: readonly { rel: string; reason: ExcludedFile['reason'] }[]): void {
+    this.counts.excluded += files.length;
+    if (!this.json) return;
+    for (const { rel, reason } of files)
+      this.event({ type: 'excluded', path: rel, ...reason } satisfies ExcludedEvent);
   }
 
   /** A message for people (retries, resumes); in JSON mode it is an event of type "note". */
@@ -127,6 +141,9 @@ export class ImportOutput {
     const lines = [
       headline,
       `  files      ${c.found} found, ${c.analysed} analysed, ${c.skipped} skipped (not audio)`,
+      ...(c.excluded > 0
+        ? [`  excluded   ${c.excluded} (by --exclude or a .smignore; --json names each and why)`]
+        : []),
       `  uploaded   ${c.uploaded} (${formatBytes(c.bytesSent)})`,
       `  duplicates ${c.duplicates}`,
       ...(c.similar > 0

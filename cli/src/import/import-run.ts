@@ -36,6 +36,8 @@ export interface ImportOptions {
   /** Entries per ingest call at most (default 500). */
   manifestBatch?: number;
   stateDir?: string;
+  /** `--exclude` patterns (gitignore syntax); `.smignore` files are read as well. */
+  exclude?: readonly string[];
 }
 
 export interface ImportResult {
@@ -65,9 +67,10 @@ export async function runImport(
 ): Promise<ImportResult> {
   const client = new ApiClient(options.connection, undefined, (m) => output.note(`server: ${m}`));
   await client.verify();
-  const { files, problems } = await findFiles(options.paths);
+  const { files, problems, excluded } = await findFiles(options.paths, options.exclude);
   output.counts.found = files.length;
-  output.event({ type: 'scan', files: files.length, problems });
+  output.event({ type: 'scan', files: files.length, problems, excluded: excluded.length });
+  output.excluded(excluded);
   for (const p of problems) if (!output.json) output.note(`cannot scan ${p.path}: ${p.reason}`);
 
   const roots = options.paths.map((p) => resolve(p));

@@ -1,7 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toManifestEntry, errorMessage } from '../../../shared/files/index.js';
+import {
+  buildExclusions,
+  errorMessage,
+  ExclusionPatternError,
+  IGNORE_FILE,
+  isIgnoreFile,
+  MAX_IGNORE_FILE_BYTES,
+  MAX_IGNORE_FILES,
+  toManifestEntry,
+  type ExclusionReason,
+} from '../../../shared/files/index.js';
 import { relativePathSchema, type S3Source } from '../../../shared/schemas/index.js';
 import { parseS3Url } from '../../../shared/s3/s3-url.js';
 import type { AuthUser } from '../auth/auth.service.js';
@@ -33,6 +43,8 @@ export interface BucketWorkQueue {
 
 export interface ListJob {
   jobId: string;
+  /** The request's exclusion patterns (kept with the listing work, which alone needs them). */
+  exclude?: string[];
 }
 export interface ObjectJob {
   jobId: string;
@@ -129,15 +141,21 @@ export class BucketImportService {
     });
     if (!made) throw conflict(`job ${jobId} imports a bucket already: start a new job with init`);
     if (job.status === 'queued') await this.uow.repos.jobs.update(jobId, { status: 'running' });
-    await this.queue.send(LIST_QUEUE, { jobId } satisfies ListJob, { id: workId('list', jobId) });
+    const listJob: ListJob = {
+      jobId,
+      ...(source.exclude?.length ? { exclude: source.exclude } : {}),
+    };
+    await this.queue.send(LIST_QUEUE, listJob, { id: workId('list', jobId) });
   }
 
   /**
    * Lists the source from where it stopped, page by page: each page is recorded with the token
    * of the next, then its objects are queued. Objects recorded but not yet taken are queued
    * again first (a lister that died between the two; a queued object is not queued twice).
+   * Objects excluded by the request's `exclude` or a `.smignore` under the prefix (all read
+   * first, by a listing of their own) are left out, and `.smignore` objects too.
    */
-  async list(jobId: string, lastAttempt = false): Promise<void> {
+  async list({ jobId, exclude = [] }: ListJob, lastAttempt = false): Promise<void> {
     const source = await this.sources.find(jobId);
     const reader = source && (await this.readerFor(source));
     if (!source || !reader) return;
@@ -145,6 +163,8 @@ export class BucketImportService {
       await this.queueWaiting(jobId);
       let token = source.nextToken;
       if (!source.listingDone) {
+        const excluded = await this.exclusionsOf(source, reader, exclude, lastAttempt);
+        if (!excluded) return;
         for (;;) {
           if (await this.ended(source)) return;
           const page = await reader.listPage(token).catch(async (error: unknown) => {
@@ -161,7 +181,7 @@ export class BucketImportService {
             ]);
             return { objects: [], next: null };
           });
-          const { taken, refused } = this.sortKeys(source, page.objects);
+          const { taken, refused } = this.sortKeys(source, page.objects, excluded);
           await this.uow.repos.jobs.appendErrors(jobId, refused);
           await this.sources.recordPage(jobId, taken, page.next);
           await this.enqueue(jobId, taken);
@@ -349,12 +369,78 @@ export class BucketImportService {
     return answer.items[0] ?? null;
   }
 
-  /** The bucket's keys that make paths of the library, and a job error for each other one. */
-  private sortKeys(source: BucketSourceRow, objects: ListedObject[]) {
+  /**
+   * The matcher of the source's exclusions: the request's patterns and every `.smignore` object
+   * under the prefix. Null when a `.smignore` cannot be read or holds a bad pattern: the job
+   * then imports nothing and its errors say which file and what to fix (a bucket imported
+   * without the exclusions its owner wrote would store what they meant to leave out).
+   */
+  private async exclusionsOf(
+    source: BucketSourceRow,
+    reader: BucketReader,
+    exclude: string[],
+    lastAttempt: boolean,
+  ): Promise<((path: string) => ExclusionReason | null) | null> {
+    const ignoreFiles: { path: string; text: string }[] = [];
+    try {
+      for (let token: string | null = null, first = true; first || token; first = false) {
+        const page = await reader.listPage(token);
+        for (const object of page.objects) {
+          const path = object.key.slice(source.prefix.length);
+          if (!isIgnoreFile(path) || !relativePathSchema.safeParse(path).success) continue;
+          if (ignoreFiles.length === MAX_IGNORE_FILES)
+            throw new ExclusionPatternError(
+              `more than ${MAX_IGNORE_FILES} ${IGNORE_FILE} files under the prefix; keep the patterns in fewer, higher folders`,
+            );
+          const text = await reader.readText(object.key, MAX_IGNORE_FILE_BYTES);
+          if (text === null)
+            throw new ExclusionPatternError(
+              `${path} is larger than ${MAX_IGNORE_FILE_BYTES / 1024} KB; keep fewer, broader patterns in it`,
+            );
+          ignoreFiles.push({ path, text });
+        }
+        token = page.next;
+      }
+      return buildExclusions({
+        patterns: exclude,
+        patternSource: 'exclude',
+        ignoreFiles,
+        rooted: false,
+      });
+    } catch (error) {
+      const final = error instanceof ExclusionPatternError || isRefusal(error) || lastAttempt;
+      if (!final) throw error;
+      const reason =
+        error instanceof ExclusionPatternError
+          ? error.message
+          : `cannot read the exclusions (${IGNORE_FILE}) under the prefix: ${describeS3Error(error)}`;
+      await this.uow.repos.jobs.appendErrors(source.jobId, [
+        {
+          path: `s3://${source.bucket}/${source.prefix}`,
+          reason: `nothing imported: ${reason}`,
+          at: new Date().toISOString(),
+        },
+      ]);
+      await this.sources.recordPage(source.jobId, [], null);
+      await this.finishIfDone(source);
+      return null;
+    }
+  }
+
+  /**
+   * The bucket's keys that make paths of the library, and a job error for each other one;
+   * excluded objects and `.smignore` objects are left out.
+   */
+  private sortKeys(
+    source: BucketSourceRow,
+    objects: ListedObject[],
+    excluded: (path: string) => ExclusionReason | null,
+  ) {
     const taken: ListedObject[] = [];
     const refused: { path: string; reason: string; at: string }[] = [];
     for (const object of objects) {
       const path = object.key.slice(source.prefix.length);
+      if (isIgnoreFile(path) || excluded(path)) continue;
       const valid = relativePathSchema.safeParse(path);
       if (valid.success) taken.push(object);
       else

@@ -68,6 +68,19 @@ export class BucketReader {
     return { objects, next: page.IsTruncated ? (page.NextContinuationToken ?? null) : null };
   }
 
+  /** A small object's text (a `.smignore`); null when it holds more than `maxBytes`. */
+  async readText(key: string, maxBytes: number): Promise<string | null> {
+    const answer = await this.client.send(
+      new this.sdk.GetObjectCommand({
+        Bucket: this.access.bucket,
+        Key: key,
+        Range: `bytes=0-${maxBytes}`,
+      }),
+    );
+    const bytes = (await answer.Body?.transformToByteArray()) ?? new Uint8Array();
+    return bytes.length > maxBytes ? null : new TextDecoder().decode(bytes);
+  }
+
   /** Streams one object into `path` (a file of this server's scratch folder); its ETag. */
   async fetchTo(key: string, path: string): Promise<string> {
     const answer = await this.client.send(

@@ -64,7 +64,7 @@ export async function startBucketWorkers(
       { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
       async ([job]: PgBoss.JobWithMetadata<ListJob>[]) => {
         await yieldToIo();
-        await buckets.list(job!.data.jobId, job!.retryCount >= job!.retryLimit);
+        await buckets.list(job!.data, job!.retryCount >= job!.retryLimit);
         next(id);
       },
     );

@@ -84,7 +84,7 @@ export function Chooser({
         data-testid="folder-input"
         {...{ webkitdirectory: '', directory: '' }}
         onChange={(e) => {
-          if (e.target.files?.length) void take(Promise.resolve(pickFromInput(e.target.files)));
+          if (e.target.files?.length) void take(pickFromInput(e.target.files));
           e.target.value = '';
         }}
       />
@@ -95,7 +95,7 @@ export function Chooser({
         hidden
         data-testid="files-input"
         onChange={(e) => {
-          if (e.target.files?.length) void take(Promise.resolve(pickFromInput(e.target.files)));
+          if (e.target.files?.length) void take(pickFromInput(e.target.files));
           e.target.value = '';
         }}
       />

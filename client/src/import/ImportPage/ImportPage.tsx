@@ -7,6 +7,9 @@ import { isKept } from '../controller/duplicate-groups.js';
 import type { ImportController } from '../controller/import-controller.js';
 import type { ImportView } from '../controller/import-store.js';
 import { DuplicateGroups } from '../DuplicateGroups/DuplicateGroups.js';
+import { Excluded } from '../Excluded/Excluded.js';
+import type { Pick } from '../pick/picked-files.js';
+import type { ExcludedFile } from '../../../../shared/files/exclusions.js';
 import { FileDetail } from '../FileDetail/FileDetail.js';
 import { FileTable } from '../FileTable/FileTable.js';
 import { Progress } from '../Progress/Progress.js';
@@ -83,6 +86,22 @@ export function ImportPage({ controller }: { controller: ImportController }) {
   const needsFolder =
     view.missing > 0 && (step === 'analyse' || step === 'duplicates' || step === 'upload');
   const fileOf = useCallback((path: string) => controller.store.blobOf(path), [controller]);
+  // What the picks' .smignore files left out, for this page's life (a pick of a new import
+  // replaces it; a folder added to the import being chosen adds to it).
+  const [excluded, setExcluded] = useState<readonly ExcludedFile[]>([]);
+  const addPick = useCallback(
+    async (pick: Pick) => {
+      const record = controller.store.record;
+      const fresh = !record || record.finishedAt !== null || record.step !== 'choose';
+      setExcluded((before) => {
+        if (fresh) return pick.excluded;
+        const known = new Set(before.map((f) => f.path));
+        return [...before, ...pick.excluded.filter((f) => !known.has(f.path))];
+      });
+      await controller.addPick(pick);
+    },
+    [controller],
+  );
   return (
     <main className="import" data-testid="import-page">
       <Steps current={step} />
@@ -95,7 +114,7 @@ export function ImportPage({ controller }: { controller: ImportController }) {
       {step === 'choose' && (
         <section className="choose">
           <Chooser
-            onPick={(pick) => controller.addPick(pick)}
+            onPick={addPick}
             label={view.files.length ? 'Add another folder' : 'Choose folder'}
           />
           {view.files.length === 0 && <BucketImport />}
@@ -153,6 +172,7 @@ export function ImportPage({ controller }: { controller: ImportController }) {
           onNew={() => void controller.newImport()}
         />
       )}
+      {view.record && <Excluded files={excluded} />}
       {step !== 'choose' && (
         <div className="files">
           <FileTable files={view.files} selected={selected} onSelect={setSelected} />

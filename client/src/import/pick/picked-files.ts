@@ -1,4 +1,12 @@
 import { compareScanOrder } from '../../../../shared/files/scan-order.js';
+import { sortExcluded } from '../../../../shared/files/exclusion-filter.js';
+import {
+  ExclusionPatternError,
+  IGNORE_FILE,
+  isIgnoreFile,
+  MAX_IGNORE_FILE_BYTES,
+  type ExcludedFile,
+} from '../../../../shared/files/exclusions.js';
 import { pacer } from '../controller/pacing.js';
 /** A file picked by the user, with its path from the picked folder's parent ('/'-separated). */
 export interface PickedFile {
@@ -11,6 +19,8 @@ export interface Pick {
   files: PickedFile[];
   roots: string[];
   handles: FileSystemDirectoryHandle[];
+  /** Files left out by the `.smignore` files among those picked, with why (in scan order). */
+  excluded: ExcludedFile[];
 }
 
 /** Files macOS, Windows and DAWs leave beside audio that nobody means to import. */
@@ -21,16 +31,51 @@ function rootOf(path: string): string {
   return slash < 0 ? 'Dropped files' : path.slice(0, slash);
 }
 
-function pickOf(files: PickedFile[], handles: FileSystemDirectoryHandle[] = []): Pick {
+/** A `.smignore` among picked files, outside hidden folders: its patterns are read. */
+function isReadIgnoreFile(path: string): boolean {
+  return isIgnoreFile(path) && !HIDDEN.test(path.slice(0, -IGNORE_FILE.length));
+}
+
+/**
+ * The text of a picked `.smignore`.
+ * @throws ExclusionPatternError when it is too large.
+ */
+async function ignoreText({ path, file }: PickedFile): Promise<string> {
+  if (file.size > MAX_IGNORE_FILE_BYTES)
+    throw new ExclusionPatternError(
+      `${path} is larger than ${MAX_IGNORE_FILE_BYTES / 1024} KB; keep fewer, broader patterns in it`,
+    );
+  return file.text();
+}
+
+/**
+ * The pick of these files: hidden files dropped, the `.smignore` files read and what they
+ * exclude left out (each folder picked is the root of its patterns), in scan order.
+ * @throws ExclusionPatternError for a bad pattern (the message says which file and line).
+ */
+async function pickOf(
+  files: PickedFile[],
+  handles: FileSystemDirectoryHandle[] = [],
+): Promise<Pick> {
+  const ignoreFiles = [];
+  for (const file of files)
+    if (isReadIgnoreFile(file.path))
+      ignoreFiles.push({ path: file.path, text: await ignoreText(file) });
   // The CLI's scan order: of two files of one sound, both meet the same one first.
-  const kept = files
+  const visible = files
     .filter((f) => !HIDDEN.test(f.path))
     .sort((a, b) => compareScanOrder(a.path, b.path));
-  return { files: kept, roots: [...new Set(kept.map((f) => rootOf(f.path)))], handles };
+  const { kept, excluded } = sortExcluded(visible, (f) => f.path, { rooted: true, ignoreFiles });
+  return {
+    files: kept,
+    roots: [...new Set(kept.map((f) => rootOf(f.path)))],
+    handles,
+    excluded: excluded.map(({ path, reason }) => ({ path, reason })),
+  };
 }
 
 /** The files of an `<input type=file webkitdirectory>` (or a plain multiple file input). */
-export function pickFromInput(list: FileList): Pick {
+export async function pickFromInput(list: FileList): Promise<Pick> {
   return pickOf(Array.from(list, (file) => ({ path: file.webkitRelativePath || file.name, file })));
 }
 
@@ -78,7 +123,7 @@ export async function filesOfHandle(handle: FileSystemDirectoryHandle): Promise<
   async function walk(dir: FileSystemDirectoryHandle, prefix: string): Promise<void> {
     for await (const child of dir.values()) {
       const path = `${prefix}/${child.name}`;
-      if (HIDDEN.test(path)) continue;
+      if (HIDDEN.test(path) && !(child.kind === 'file' && isReadIgnoreFile(path))) continue;
       if (child.kind === 'file')
         out.push({ path, file: await (child as FileSystemFileHandle).getFile() });
       else await walk(child as FileSystemDirectoryHandle, path);
