@@ -1,9 +1,11 @@
 import type { Readable } from 'node:stream';
+import { DEFAULT_TEMPO_TOLERANCE_PCT, harmonicFit } from '../../../shared/music/harmonic-fit.js';
 import {
   checkRequestSchema,
   MAX_SIMILAR_LISTED,
   MAX_SIMILAR_TO,
   type CheckResponse,
+  type LibraryFits,
   type LibraryListInput,
   type LibraryListOutput,
   type LibrarySimilarOutput,
@@ -14,8 +16,6 @@ import { notFound, unprocessable } from '../errors.js';
 import type { ByteRange, ObjectStore } from '../objects/object-store.js';
 import { isUuid, parseOrThrow } from '../validation.js';
 import type { AudioFileRow, LibrarySound, SoundLookup } from './audio-file.repository.js';
-import { DEFAULT_TEMPO_TOLERANCE_PCT, harmonicFit } from '../../../shared/music/harmonic-fit.js';
-import type { LibraryFits } from '../../../shared/schemas/index.js';
 import type { FitCondition } from './library-filters.js';
 import { libraryItemView, similarFileView } from './library-views.js';
 import { findSounds, indexKeysOf, NO_MATCHES } from './sound-match.js';
