@@ -1,6 +1,12 @@
+import { readFile } from 'node:fs/promises';
 import * as tus from 'tus-js-client';
 import { expect } from 'vitest';
-import { apiErrorSchema } from '../../shared/schemas/index.js';
+import {
+  apiErrorSchema,
+  ingestResponseSchema,
+  type ManifestEntry,
+} from '../../shared/schemas/index.js';
+import { api } from '../../testing/api.js';
 
 // The server suites' helpers: what every suite shares comes from testing/ (re-exported here
 // under the names the suites use); the tus helpers below are the server suites' own.
@@ -108,5 +114,30 @@ export async function uploadRefusal(
     return { status: res?.getStatus() ?? null, code: error.code, message: error.message };
   } catch {
     return { status: res?.getStatus() ?? null, code: null, message: text };
+  }
+}
+
+/**
+ * Imports analysed files through the REST API and tus, as sm-import does, in one job; every one
+ * must be stored.
+ */
+export async function importAnalysed(
+  baseUrl: string,
+  token: string,
+  files: { entry: ManifestEntry; file: string }[],
+  source = 'test',
+): Promise<void> {
+  const client = api(baseUrl, token);
+  const jobId = (await client.init({ source })).body.job_id as string;
+  const answer = await client.ingest({
+    job_id: jobId,
+    entries: files.map((f) => f.entry),
+    last: true,
+  });
+  const { items } = ingestResponseSchema.parse(answer.body);
+  for (const [i, item] of items.entries()) {
+    expect(item, JSON.stringify(item)).toMatchObject({ ok: true, upload: true });
+    const bytes = await readFile(files[i]!.file);
+    expect((await tusUpload(baseUrl, token, item.entry_id!, bytes).promise).state).toBe('done');
   }
 }

@@ -6,18 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audioFiles, importEntries } from '../src/db/schema.js';
 import {
   apiErrorSchema,
-  ingestResponseSchema,
   type LibraryItem,
   type LibraryListRequest,
   type ManifestEntry,
 } from '../../shared/schemas/index.js';
 import {
-  api,
   databaseKinds,
   fixtureEntries,
+  importAnalysed,
   libraryPage,
   startTestServer,
-  tusUpload,
   type TestServer,
 } from './harness.js';
 
@@ -36,27 +34,6 @@ const SERVER_DRIZZLE = join(import.meta.dirname, '../drizzle');
 
 /** A file whose analysis an earlier client sends with the old name of its key. */
 const OLD_SPELLING = { path: 'loops/Bass 174 Dm Reese.mp3', sent: 'A# minor', stored: 'Bb minor' };
-
-/** Imports fixture files through the REST API and tus, as sm-import does; all must be stored. */
-async function importFiles(
-  t: TestServer,
-  token: string,
-  files: { entry: Analysed; file: string }[],
-) {
-  const client = api(t.url, token);
-  const jobId = (await client.init({ source: 'library test' })).body.job_id as string;
-  const answer = await client.ingest({
-    job_id: jobId,
-    entries: files.map((f) => f.entry),
-    last: true,
-  });
-  const { items } = ingestResponseSchema.parse(answer.body);
-  for (const [i, item] of items.entries()) {
-    expect(item, JSON.stringify(item)).toMatchObject({ ok: true, upload: true });
-    const bytes = await readFile(files[i]!.file);
-    expect((await tusUpload(t.url, token, item.entry_id!, bytes).promise).state).toBe('done');
-  }
-}
 
 describe.each(databaseKinds())('the library page on %s', (kind) => {
   let t: TestServer;
@@ -110,8 +87,8 @@ describe.each(databaseKinds())('the library page on %s', (kind) => {
         return { entry: { ...entry, key: OLD_SPELLING.sent }, file };
       return { entry, file };
     });
-    await importFiles(t, tokenA, analysed);
-    await importFiles(t, tokenB, [analysed[0]!]);
+    await importAnalysed(t.url, tokenA, analysed, 'library test');
+    await importAnalysed(t.url, tokenB, [analysed[0]!], 'library test');
     all = (await page({})).items;
     fileOfB = (await libraryPage(t.url, tokenB, {})).items[0]!.id;
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TEMPO_TOLERANCE_PCT } from '../music/harmonic-fit.js';
 import { canonicalKeyName } from '../music/key-names.js';
 import { analysisLineSchema } from './analysis-line.js';
 
@@ -38,6 +39,11 @@ const bpmSchema = z.number().nonnegative().max(1000);
  *   mp3, ogg-vorbis, opus, m4a);
  * - `bpm_min` / `bpm_max`: tempo range in BPM, both ends inclusive; files without a tempo are
  *   left out when either is given.
+ * - `fits`: the id of one of the caller's sounds; keeps the sounds that fit with it (harmonic
+ *   search, shared/music/harmonic-fit.ts): when it has a key, those in its key, its relative or
+ *   a Camelot neighbour; when it has a tempo, those within ± `fits_tolerance_pct` % (default
+ *   4) of it, of half or of double it. The sound itself is left out. An unknown id (or another
+ *   user's) is NOT_FOUND; a sound with neither key nor tempo is UNPROCESSABLE.
  * `sort`: `newest` first (default), `name` (path, case-insensitive, A→Z), `bpm` or `duration`
  * (ascending, files without one last).
  */
@@ -52,6 +58,15 @@ export const libraryListInputSchema = z
       .string()
       .regex(/^[a-z0-9-]{1,16}$/, 'format must be a short lowercase name such as "wav"')
       .optional(),
+    fits: z.uuid({ error: 'fits must be the id of a sound of your library' }).optional(),
+    fits_tolerance_pct: z
+      .number()
+      .min(0)
+      .max(
+        MAX_TEMPO_TOLERANCE_PCT,
+        `fits_tolerance_pct is a percentage from 0 to ${MAX_TEMPO_TOLERANCE_PCT}`,
+      )
+      .optional(),
     sort: librarySortSchema.default('newest'),
     limit: z.number().int().min(1).max(MAX_LIBRARY_PAGE).default(100),
     offset: z.number().int().min(0).default(0),
@@ -59,6 +74,10 @@ export const libraryListInputSchema = z
   .refine((i) => i.bpm_min === undefined || i.bpm_max === undefined || i.bpm_min <= i.bpm_max, {
     message: 'bpm_min must not be greater than bpm_max',
     path: ['bpm_min'],
+  })
+  .refine((i) => i.fits_tolerance_pct === undefined || i.fits !== undefined, {
+    message: 'fits_tolerance_pct goes with fits: give the id of the sound to fit with',
+    path: ['fits_tolerance_pct'],
   });
 /** What a caller sends (defaults may be left out). */
 export type LibraryListRequest = z.input<typeof libraryListInputSchema>;
@@ -82,9 +101,26 @@ export const libraryItemSchema = z.object({
 });
 export type LibraryItem = z.infer<typeof libraryItemSchema>;
 
+/** What a `fits` filter meant: the sound's key and tempo, and the keys and tempo ranges kept. */
+export const libraryFitsSchema = z.object({
+  id: z.uuid(),
+  key: z.string().nullable(),
+  bpm: z.number().nullable(),
+  /** The sound's key on the Camelot wheel (`"8A"`), or null. */
+  camelot: z.string().nullable(),
+  /** The keys kept (any of them), or null when the sound has no key: any key then. */
+  keys: z.array(z.string()).nullable(),
+  /** The tempo ranges kept (any of them, both ends inclusive), or null when it has no tempo. */
+  bpm_ranges: z.array(z.tuple([z.number(), z.number()])).nullable(),
+  tolerance_pct: z.number(),
+});
+export type LibraryFits = z.infer<typeof libraryFitsSchema>;
+
 export const libraryListOutputSchema = z.object({
   items: z.array(libraryItemSchema),
   /** How many files match the filters in all, over every page. */
   total: z.number().int().nonnegative(),
+  /** Present when the request had `fits`: what it was expanded to. */
+  fits: libraryFitsSchema.optional(),
 });
 export type LibraryListOutput = z.infer<typeof libraryListOutputSchema>;

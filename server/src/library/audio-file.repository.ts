@@ -153,7 +153,10 @@ export class AudioFileRepository {
   }
 
   /** One page of the owner's files that pass the input's filters, in its order. */
-  async listPage(ownerId: string, input: LibraryListInput): Promise<AudioFileRow[]> {
+  async listPage(
+    ownerId: string,
+    input: LibraryListInput & LibraryFilters,
+  ): Promise<AudioFileRow[]> {
     return this.db
       .select()
       .from(audioFiles)

@@ -1,19 +1,22 @@
 import type { Readable } from 'node:stream';
+import { DEFAULT_TEMPO_TOLERANCE_PCT, harmonicFit } from '../../../shared/music/harmonic-fit.js';
 import {
   checkRequestSchema,
   MAX_SIMILAR_LISTED,
   MAX_SIMILAR_TO,
   type CheckResponse,
+  type LibraryFits,
   type LibraryListInput,
   type LibraryListOutput,
   type LibrarySimilarOutput,
 } from '../../../shared/schemas/index.js';
 import type { AuthUser } from '../auth/auth.service.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
-import { notFound } from '../errors.js';
+import { notFound, unprocessable } from '../errors.js';
 import type { ByteRange, ObjectStore } from '../objects/object-store.js';
 import { isUuid, parseOrThrow } from '../validation.js';
 import type { AudioFileRow, LibrarySound, SoundLookup } from './audio-file.repository.js';
+import type { FitCondition } from './library-filters.js';
 import { libraryItemView, similarFileView } from './library-views.js';
 import { findSounds, indexKeysOf, NO_MATCHES } from './sound-match.js';
 
@@ -121,14 +124,43 @@ export class LibraryService {
 
   /**
    * One page of the user's files that pass the input's filters, and how many pass in all.
-   * The input is parsed already (tRPC `.input(libraryListInputSchema)`).
+   * The input is parsed already (tRPC `.input(libraryListInputSchema)`). With `fits`, the
+   * answer says what the sound's fit was expanded to.
+   * @throws AppError 404 when `fits` is not one of the user's files; 422 when that file has
+   * neither key nor tempo.
    */
   async list(user: AuthUser, input: LibraryListInput): Promise<LibraryListOutput> {
+    const fits = input.fits === undefined ? undefined : await this.fitsOf(user, input);
+    const fit: FitCondition | undefined = fits && {
+      excludeId: fits.id,
+      keys: fits.keys,
+      bpmRanges: fits.bpm_ranges,
+    };
+    const query = { ...input, fit };
     const [rows, total] = await Promise.all([
-      this.uow.repos.audioFiles.listPage(user.id, input),
-      this.uow.repos.audioFiles.countMatching(user.id, input),
+      this.uow.repos.audioFiles.listPage(user.id, query),
+      this.uow.repos.audioFiles.countMatching(user.id, query),
     ]);
-    return { items: rows.map(libraryItemView), total };
+    return { items: rows.map(libraryItemView), total, ...(fits && { fits }) };
+  }
+
+  /** What fits the sound `input.fits` (one of the user's), by its key and tempo. */
+  private async fitsOf(user: AuthUser, input: LibraryListInput): Promise<LibraryFits> {
+    const id = input.fits!;
+    const row = isUuid(id) ? await this.uow.repos.audioFiles.findOwned(user.id, id) : null;
+    if (!row) {
+      throw notFound(
+        `there is no sound ${id.slice(0, 100)} in your library to fit with: list the library and pass the id of one of its sounds as fits`,
+      );
+    }
+    const tolerance = input.fits_tolerance_pct ?? DEFAULT_TEMPO_TOLERANCE_PCT;
+    const fit = harmonicFit({ key: row.key, bpm: row.bpm }, tolerance);
+    if (fit.keys === null && fit.bpm_ranges === null) {
+      throw unprocessable(
+        `the sound ${row.originalPath.slice(0, 200)} has neither a key nor a tempo, so nothing fits with it: pick a sound with a key or a BPM`,
+      );
+    }
+    return { id: row.id, key: row.key, bpm: row.bpm, tolerance_pct: tolerance, ...fit };
   }
 
   /**

@@ -1,11 +1,17 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { LibraryListRequest, LibrarySort } from '../../../../shared/schemas/index.js';
+import type {
+  LibraryItem,
+  LibraryListRequest,
+  LibrarySort,
+} from '../../../../shared/schemas/index.js';
 import { KEY_NAMES } from '../../../../shared/music/key-names.js';
 import { describeApiError } from '../../api/api-errors.js';
 import { api } from '../../api/trpc.js';
 import { formatBytes, formatDuration, splitPath } from '../../import/format.js';
 import { librarySoundUrl } from '../../player/library-sound.js';
+import { FitsChip } from '../FitsChip/FitsChip.js';
+import { canFit } from '../fits-label.js';
 
 const PAGE = 100;
 const FORMATS = ['wav', 'aiff', 'flac', 'mp3', 'm4a', 'ogg-vorbis', 'opus'];
@@ -15,7 +21,10 @@ function numberOrUndefined(text: string): number | undefined {
   return text.trim() !== '' && Number.isFinite(n) ? n : undefined;
 }
 
-/** The user's sounds, searchable and filtered by kind, tempo, key and format, each playable. */
+/**
+ * The user's sounds, searchable and filtered by kind, tempo, key and format, each playable; from
+ * a sound with a key or tempo, "Fits with this" keeps the sounds that fit it (a removable chip).
+ */
 export function LibraryPage() {
   const [search, setSearch] = useState('');
   const [kind, setKind] = useState('');
@@ -26,6 +35,7 @@ export function LibraryPage() {
   const [sort, setSort] = useState<LibrarySort>('newest');
   const [page, setPage] = useState(0);
   const [playing, setPlaying] = useState<string | null>(null);
+  const [fitsWith, setFitsWith] = useState<LibraryItem | null>(null);
   const input: LibraryListRequest = {
     search: search.trim() || undefined,
     kind: (kind || undefined) as LibraryListRequest['kind'],
@@ -33,6 +43,7 @@ export function LibraryPage() {
     bpm_max: numberOrUndefined(bpmMax),
     key: key || undefined,
     format: format || undefined,
+    fits: fitsWith?.id,
     sort,
     limit: PAGE,
     offset: page * PAGE,
@@ -122,6 +133,7 @@ export function LibraryPage() {
           <option value="duration">Length</option>
         </select>
       </form>
+      {fitsWith && <FitsChip sound={fitsWith} onClear={() => reset(setFitsWith)(null)} />}
       {list.error && (
         <p className="error" role="alert" data-testid="library-error">
           {describeApiError(list.error).message}
@@ -167,6 +179,16 @@ export function LibraryPage() {
                 <td>{item.format}</td>
                 <td>{formatBytes(item.size_bytes)}</td>
                 <td>
+                  {canFit(item) && fitsWith?.id !== item.id && (
+                    <button
+                      type="button"
+                      data-testid="library-fits"
+                      title="Show the sounds whose key and tempo fit with this one"
+                      onClick={() => reset(setFitsWith)(item)}
+                    >
+                      Fits with this
+                    </button>
+                  )}{' '}
                   {playing === item.id ? (
                     <audio
                       controls
