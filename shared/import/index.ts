@@ -1,5 +1,6 @@
 export * from './analyse-files.js';
 export * from './backoff.js';
+export * from './continue-job.js';
 export * from './copy-check.js';
 export * from './copy-order.js';
 export * from './import-api.js';

@@ -1,4 +1,6 @@
 import {
+  continueJob,
+  copiesTogether,
   isFinal,
   JobDelivery,
   liveChange,
@@ -6,6 +8,8 @@ import {
   planResume,
   retryFailed,
   sendsManifest,
+  type ContinueOptions,
+  type DeliveryJournal,
   type FileChange,
   type ImportApi,
   type JobFeed,
@@ -14,15 +18,39 @@ import {
 } from '../../../../shared/import/index.js';
 import type { BulkImportUpdate, OnDuplicate } from '../../../../shared/schemas/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
-import { duplicateGroups, plannedEntries } from './duplicate-groups.js';
+import { isJobGone } from '../../api/api-errors.js';
+import { compareQuality, duplicateGroups, plannedEntries } from './duplicate-groups.js';
 import type { ImportStore } from './import-store.js';
 import { queueEntry } from './queue-entry.js';
 
 /**
  * The wizard's store follows the job's live events, so the answers it recorded stand: a resumed
- * run sends only the entries never answered (resumeAction).
+ * run sends only the entries never answered (resumeAction). Its failed files are retried with a
+ * button of the summary, not when the page reopens (continueJob).
  */
-const WIZARD_RESUME: ResumeOptions = { resendAnswered: false };
+const WIZARD_RESUME: ResumeOptions & ContinueOptions = {
+  resendAnswered: false,
+  retryFailed: false,
+};
+
+/** A file whose entry the job answered (or is to answer) and that has not ended. */
+const waiting = (file: QueueFile) =>
+  file.state === 'analysed' || file.state === 'pending_upload' || file.state === 'uploading';
+
+/**
+ * A waiting file of a job that takes nothing more, as a new job will take it: its entry to send
+ * afresh (new entry, new upload from 0), as the CLI sends its files to a new job.
+ */
+function startAfresh(file: QueueFile): QueueFile {
+  return {
+    ...file,
+    state: 'analysed',
+    sent: false,
+    entryId: null,
+    uploadUrl: null,
+    uploadedBytes: 0,
+  };
+}
 
 /** A queue file as a resumed run reads it; every file of an import is on the import's one job. */
 function recorded(file: QueueFile, jobId: string | null): RecordedFile {
@@ -37,22 +65,26 @@ function recorded(file: QueueFile, jobId: string | null): RecordedFile {
 }
 
 /**
- * The order and `on_duplicate` of the files to send: of each duplicate group the file kept
- * first, so that the others are its duplicates; then discovery order.
+ * The order and `on_duplicate` of the files to send: the CLI's order (copiesTogether), so that
+ * both send the same batches for the same folder: discovery (scan) order, the copies of a sound
+ * together in the place of the first of them, the file kept first.
  */
 function manifestOrder(
   send: readonly QueueFile[],
   files: readonly QueueFile[],
 ): { file: QueueFile; onDuplicate: OnDuplicate | null }[] {
   const plan = new Map<string, OnDuplicate>();
-  const first = new Set<string>();
+  const soundOf = new Map<string, string>();
   for (const group of duplicateGroups(files)) {
-    for (const [path, choice] of plannedEntries(group)) plan.set(path, choice);
-    first.add(group.best.path);
+    for (const [path, choice] of plannedEntries(group)) {
+      plan.set(path, choice);
+      soundOf.set(path, group.id);
+    }
   }
-  return [...send]
-    .sort((a, b) => Number(!first.has(a.path)) - Number(!first.has(b.path)) || a.seq - b.seq)
-    .map((file) => ({ file, onDuplicate: plan.get(file.path) ?? null }));
+  const inScanOrder = [...send].sort((a, b) => a.seq - b.seq);
+  return copiesTogether(inScanOrder, (f) => soundOf.get(f.path) ?? null, compareQuality).map(
+    (file) => ({ file, onDuplicate: plan.get(file.path) ?? null }),
+  );
 }
 
 /**
@@ -65,6 +97,8 @@ export class UploadStage {
   /** The delivery of the run under way. */
   private delivery: JobDelivery | null = null;
   private live: JobFeed | null = null;
+  /** Imports whose job the server was asked about in this page (reconcile). */
+  private readonly reconciled = new Set<string>();
 
   /**
    * @param api the server, its calls made through `retrying` (retryingApi).
@@ -82,10 +116,11 @@ export class UploadStage {
     const store = this.store;
     const record = store.record;
     if (store.upload.running || !record) return;
+    await this.reconcile();
     const files = [...store.files.values()];
-    const target = { jobId: record.jobId, manifestClosed: record.manifestClosed };
+    const target = { jobId: store.record!.jobId, manifestClosed: store.record!.manifestClosed };
     const resume = planResume(
-      files.map((file) => [file, recorded(file, record.jobId)] as const),
+      files.map((file) => [file, recorded(file, target.jobId)] as const),
       target,
       WIZARD_RESUME,
     );
@@ -186,18 +221,48 @@ export class UploadStage {
     const store = this.store;
     if (!store.record!.jobId) {
       const jobId = await this.api.init('skip', 'browser');
+      this.reconciled.add(store.record!.id); // made here: nothing to ask
       store.patchRecord({ jobId });
       await store.flush();
     }
     return store.record!.jobId!;
   }
 
+  /**
+   * Once an opened import has a job, before its first run of the uploads in this page: the
+   * server's word on that job (continueJob, as the CLI asks it). An open job goes on as the
+   * server describes it; one gone or ended (completed, failed, cancelled) while the page was
+   * away takes nothing more, so the files still waiting go to a new job (startAfresh).
+   */
+  private async reconcile(): Promise<void> {
+    const store = this.store;
+    const record = store.record!;
+    if (!record.jobId || this.reconciled.has(record.id)) return;
+    const ports = { ...this.api, isGone: isJobGone };
+    const { job, status } = await continueJob(ports, record.jobId, this.journal(), WIZARD_RESUME);
+    this.reconciled.add(record.id);
+    if (store.record?.id !== record.id) return;
+    if (!status) store.setNotice(null); // a job the server does not know is no problem to show
+    if (job) {
+      store.setJob(status);
+      if (job.manifestClosed !== record.manifestClosed)
+        store.patchRecord({ manifestClosed: job.manifestClosed });
+    } else if ([...store.files.values()].some(waiting)) {
+      for (const file of store.files.values()) if (waiting(file)) store.set(startAfresh(file));
+      store.patchRecord({ jobId: null, manifestClosed: false });
+      store.setJob(null);
+    }
+    await store.flush();
+  }
+
   /** Has the job take its failed uploads back; they wait for the next run of the uploads. */
   async retryFailed(jobId: string): Promise<void> {
-    await retryFailed(this.api, jobId, {
-      file: (path) => this.file(path),
-      record: (path, change) => this.record(path, change),
-    });
+    await retryFailed(this.api, jobId, this.journal());
+  }
+
+  /** The store as the shared engine's journal. */
+  private journal(): DeliveryJournal {
+    return { file: (path) => this.file(path), record: (path, change) => this.record(path, change) };
   }
 
   /** A file as the delivery reads it from the store. */
