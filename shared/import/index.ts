@@ -3,6 +3,7 @@ export * from './backoff.js';
 export * from './continue-job.js';
 export * from './copy-check.js';
 export * from './copy-order.js';
+export * from './deliver-plan.js';
 export * from './import-api.js';
 export * from './ingest-outcome.js';
 export * from './job-delivery.js';

@@ -13,9 +13,9 @@ import {
   analyseFiles,
   bestCopiesFirst,
   continueJob,
+  deliverPlan,
   planResume,
   resumeAction,
-  sendsManifest,
   type ContinuedJob,
   type ContinueOptions,
   type JobDelivery,
@@ -215,11 +215,8 @@ async function finishUploads(
       target,
       CLI_RESUME,
     );
-    for (const rel of plan.upload) delivery.upload(rel);
     try {
-      await delivery.deliver(
-        sendsManifest(plan, target) ? { jobId: job.jobId, keys: plan.send } : null,
-      );
+      await deliverPlan(delivery, plan, target, { job: () => Promise.resolve(job.jobId) });
     } catch (error) {
       // Not in the closed manifest after all: they go to a new job with the files left.
       if (!(error instanceof ApiError && error.status === 409)) throw error;

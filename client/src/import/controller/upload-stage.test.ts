@@ -212,7 +212,7 @@ describe('UploadStage, a reopened import asks the server about its job first', (
       status: (jobId) =>
         Promise.resolve(jobId === JOB_ID ? { ...WAITING, status: 'cancelled' } : STORED),
       init: () => Promise.resolve(NEW_JOB),
-      ingest: (jobId, entries, last) => {
+      ingest: (jobId, entries) => {
         expect(jobId).toBe(NEW_JOB);
         sent.push(entries.map((e) => e.path));
         return Promise.resolve(ingestAnswer(jobId, entries, () => ({ entry_id: 'entry-2' })));

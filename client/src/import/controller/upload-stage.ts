@@ -1,13 +1,12 @@
 import {
   continueJob,
-  copiesTogether,
+  deliverPlan,
   isFinal,
   JobDelivery,
   liveChange,
   moveFile,
   planResume,
   retryFailed,
-  sendsManifest,
   type ContinueOptions,
   type DeliveryJournal,
   type FileChange,
@@ -16,10 +15,10 @@ import {
   type RecordedFile,
   type ResumeOptions,
 } from '../../../../shared/import/index.js';
-import type { BulkImportUpdate, OnDuplicate } from '../../../../shared/schemas/index.js';
+import type { BulkImportUpdate } from '../../../../shared/schemas/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 import { isJobGone } from '../../api/api-errors.js';
-import { compareQuality, duplicateGroups, plannedEntries } from './duplicate-groups.js';
+import { manifestOrder } from './duplicate-groups.js';
 import type { ImportStore } from './import-store.js';
 import { queueEntry } from './queue-entry.js';
 
@@ -65,29 +64,6 @@ function recorded(file: QueueFile, jobId: string | null): RecordedFile {
 }
 
 /**
- * The order and `on_duplicate` of the files to send: the CLI's order (copiesTogether), so that
- * both send the same batches for the same folder: discovery (scan) order, the copies of a sound
- * together in the place of the first of them, the file kept first.
- */
-function manifestOrder(
-  send: readonly QueueFile[],
-  files: readonly QueueFile[],
-): { file: QueueFile; onDuplicate: OnDuplicate | null }[] {
-  const plan = new Map<string, OnDuplicate>();
-  const soundOf = new Map<string, string>();
-  for (const group of duplicateGroups(files)) {
-    for (const [path, choice] of plannedEntries(group)) {
-      plan.set(path, choice);
-      soundOf.set(path, group.id);
-    }
-  }
-  const inScanOrder = [...send].sort((a, b) => a.seq - b.seq);
-  return copiesTogether(inScanOrder, (f) => soundOf.get(f.path) ?? null, compareQuality).map(
-    (file) => ({ file, onDuplicate: plan.get(file.path) ?? null }),
-  );
-}
-
-/**
  * The wizard's ports of the shared delivery (JobDelivery): the store (IndexedDB) as the journal,
  * the page's File objects as the source, tRPC as the API. Sends the manifest and the bytes of
  * new sounds, resumable from their saved URLs; pauses when asked or when the browser goes
@@ -117,14 +93,18 @@ export class UploadStage {
     const record = store.record;
     if (store.upload.running || !record) return;
     await this.reconcile();
+    if (store.record?.id !== record.id) return; // the import was left meanwhile
     const files = [...store.files.values()];
-    const target = { jobId: store.record!.jobId, manifestClosed: store.record!.manifestClosed };
+    const target = { jobId: store.record.jobId, manifestClosed: store.record.manifestClosed };
     const resume = planResume(
-      files.map((file) => [file, recorded(file, target.jobId)] as const),
+      files.map((file) => [file.path, recorded(file, target.jobId)] as const),
       target,
       WIZARD_RESUME,
     );
-    const plan = manifestOrder(resume.send, files);
+    const plan = manifestOrder(
+      resume.send.map((path) => store.get(path)!),
+      files,
+    );
     const choices = new Map(plan.map((p) => [p.file.path, p.onDuplicate]));
     const delivery = new JobDelivery({
       file: (path) => this.file(path),
@@ -165,19 +145,11 @@ export class UploadStage {
     try {
       // Files the server waited for when the page closed go first; the manifest's new files
       // join as each batch is answered, not after the whole manifest (5,000 files took 21 s).
-      for (const file of resume.upload) delivery.upload(file.path);
-      const keys = plan.map((p) => p.file.path);
-      if (sendsManifest(resume, target)) {
-        const jobId = await this.job().catch(async (error: unknown) => {
-          await delivery.deliver(null); // the uploads already in line end first
-          throw error;
-        });
-        this.follow();
-        await delivery.deliver({ jobId, keys });
-      } else {
-        this.follow();
-        await delivery.deliver(null);
-      }
+      const send = plan.map((p) => p.file.path);
+      await deliverPlan(delivery, { ...resume, send }, target, {
+        job: () => this.job(),
+        follow: () => this.follow(),
+      });
       await this.refreshJob();
     } finally {
       this.delivery = null;
