@@ -202,7 +202,19 @@ describe('UploadStage, a reopened import asks the server about its job first', (
     expect(store.get(PATH)!.state).toBe('done');
   });
 
-  it('a job that ended while the page was away: the waiting file goes to a new job, from 0', async () => {
+  it('a job completed while the page was away goes on: its live feed tells how its files ended', async () => {
+    const store = await storeWaitingForUpload();
+    store.setUpload({ paused: true }); // nothing uploads: only the reconciling is looked at
+    const stage = new UploadStage(store, { ...server, status: () => Promise.resolve(STORED) });
+    const run = stage.run();
+    await vi.waitFor(() => expect(store.job).toEqual(STORED));
+    stage.stop();
+    await run;
+    expect(store.record).toMatchObject({ jobId: JOB_ID });
+    expect(store.get(PATH)).toMatchObject({ state: 'pending_upload', entryId: 'entry-1' });
+  });
+
+  it('a job cancelled while the page was away: the waiting file goes to a new job, from 0', async () => {
     const NEW_JOB = '00000000-0000-4000-8000-000000000002';
     const sent: string[][] = [];
     const store = await storeWaitingForUpload();

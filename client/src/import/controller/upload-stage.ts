@@ -203,8 +203,9 @@ export class UploadStage {
   /**
    * Once an opened import has a job, before its first run of the uploads in this page: the
    * server's word on that job (continueJob, as the CLI asks it). An open job goes on as the
-   * server describes it; one gone or ended (completed, failed, cancelled) while the page was
-   * away takes nothing more, so the files still waiting go to a new job (startAfresh).
+   * server describes it, and so does a completed one (its live feed tells the files' ends); one
+   * gone, failed or cancelled while the page was away takes nothing more, so the files still
+   * waiting go to a new job (startAfresh).
    */
   private async reconcile(): Promise<void> {
     const store = this.store;
@@ -215,10 +216,11 @@ export class UploadStage {
     this.reconciled.add(record.id);
     if (store.record?.id !== record.id) return;
     if (!status) store.setNotice(null); // a job the server does not know is no problem to show
-    if (job) {
+    // A completed job took every file: the store hears how each ended from its live feed.
+    if (job || status?.status === 'completed') {
       store.setJob(status);
-      if (job.manifestClosed !== record.manifestClosed)
-        store.patchRecord({ manifestClosed: job.manifestClosed });
+      if (status!.manifest_closed !== record.manifestClosed)
+        store.patchRecord({ manifestClosed: status!.manifest_closed });
     } else if ([...store.files.values()].some(waiting)) {
       for (const file of store.files.values()) if (waiting(file)) store.set(startAfresh(file));
       store.patchRecord({ jobId: null, manifestClosed: false });
