@@ -5,6 +5,7 @@ import { fingerprintOfPcm, RATE } from '../analysis/fingerprint/test-variants.js
 import {
   bestCopiesFirst,
   compareCopyQuality,
+  copiesTogether,
   type CopyQuality,
   type RunCopy,
 } from './copy-order.js';
@@ -53,5 +54,26 @@ describe('bestCopiesFirst', () => {
       (f) => f?.path ?? null,
     );
     expect(order).toEqual(['B/snare.wav', null, 'C/kick.wav']);
+  });
+});
+
+describe('copiesTogether', () => {
+  // Files named by letter; the digit is the quality, the higher the better.
+  const files = ['a1', 'b1', 'c2', 'd1', 'e3', 'f2'];
+  const soundOf = (f: string) => ({ a1: 'A', c2: 'A', e3: 'A', d1: 'D', f2: 'D' })[f] ?? null;
+  const better = (x: string, y: string) => Number(y[1]) - Number(x[1]);
+
+  it("puts each sound's copies in the place of the first of them, best first, then scan order", () => {
+    expect(copiesTogether(files, soundOf, better)).toEqual(['e3', 'c2', 'a1', 'b1', 'f2', 'd1']);
+    expect(copiesTogether(files, soundOf, () => 0)).toEqual(['a1', 'c2', 'e3', 'b1', 'd1', 'f2']);
+  });
+
+  it('places a sound whose first file is not sent with the first of its copies that is', () => {
+    expect(copiesTogether(['b1', 'c2', 'd1', 'e3'], soundOf, better)).toEqual([
+      'b1',
+      'e3',
+      'c2',
+      'd1',
+    ]);
   });
 });

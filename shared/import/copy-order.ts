@@ -42,38 +42,64 @@ export interface RunCopy {
  * copy (compareCopyQuality) comes first, in the place of the sound's first file, followed by
  * its other copies best first; every other file keeps its place. Sent to the server in this
  * order, the best copy is the one a job keeps (the server keeps the first of a sound and takes
- * the later ones for its duplicates), as the wizard keeps it. Files with `null` facts (failed
- * analyses) keep their place. Copies are found as `sm-import analyze` finds them
- * (RunDeduplicator: identical bytes, then the same sound).
+ * the later ones for its duplicates). Files with `null` facts (failed analyses) keep their
+ * place. Copies are found as `sm-import analyze` finds them (RunDeduplicator: identical bytes,
+ * then the same sound); the wizard, which found them already, gives them to copiesTogether.
  */
 export function bestCopiesFirst<T>(files: readonly T[], factsOf: (file: T) => RunCopy | null): T[] {
   const dedupe = new RunDeduplicator();
-  const rootOf = new Map<string, string>();
-  const groups = new Map<string, { file: T; facts: RunCopy; order: number }[]>();
-  files.forEach((file, order) => {
+  const rootOf = new Map<T, string>();
+  const quality = new Map<T, CopyQuality>();
+  const rootByPath = new Map<string, string>();
+  for (const file of files) {
     const facts = factsOf(file);
-    if (!facts) return;
+    if (!facts) continue;
     const { duplicate } = dedupe.checkSound(facts.path, facts.contentHash, facts.fingerprint);
     // A copy of identical bytes may point at a copy by sound: its root is that copy's root.
     const root = duplicate
-      ? (rootOf.get(duplicate.duplicateOf) ?? duplicate.duplicateOf)
+      ? (rootByPath.get(duplicate.duplicateOf) ?? duplicate.duplicateOf)
       : facts.path;
-    rootOf.set(facts.path, root);
-    const group = groups.get(root) ?? [];
-    group.push({ file, facts, order });
-    groups.set(root, group);
+    rootByPath.set(facts.path, root);
+    rootOf.set(file, root);
+    quality.set(file, facts.quality);
+  }
+  return copiesTogether(
+    files,
+    (file) => rootOf.get(file) ?? null,
+    (a, b) => compareCopyQuality(quality.get(a)!, quality.get(b)!),
+  );
+}
+
+/**
+ * The manifest order of every importer: files in scan order, except that the copies of one
+ * sound (`soundOf`: the same key for each; null for a file that is no one's copy) go together
+ * in the place of the first of them, best first (`compare`, then scan order), so that the
+ * server keeps the best and takes the others for its duplicates. Pure.
+ */
+export function copiesTogether<T>(
+  files: readonly T[],
+  soundOf: (file: T) => string | null,
+  compare: (a: T, b: T) => number,
+): T[] {
+  const groups = new Map<string, { file: T; order: number }[]>();
+  files.forEach((file, order) => {
+    const sound = soundOf(file);
+    if (sound === null) return;
+    const group = groups.get(sound) ?? [];
+    group.push({ file, order });
+    groups.set(sound, group);
   });
   const ordered: T[] = [];
-  files.forEach((file) => {
-    const facts = factsOf(file);
-    if (!facts) {
-      ordered.push(file);
-      return;
+  for (const file of files) {
+    const sound = soundOf(file);
+    const group = sound === null ? undefined : groups.get(sound);
+    if (!group) {
+      if (sound === null) ordered.push(file);
+      continue; // placed with its sound's first file
     }
-    if (rootOf.get(facts.path) !== facts.path) return; // placed with its sound's first file
-    const group = groups.get(facts.path)!;
-    group.sort((a, b) => compareCopyQuality(a.facts.quality, b.facts.quality) || a.order - b.order);
+    group.sort((a, b) => compare(a.file, b.file) || a.order - b.order);
     for (const member of group) ordered.push(member.file);
-  });
+    groups.delete(sound!);
+  }
   return ordered;
 }

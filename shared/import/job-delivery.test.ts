@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeUpload, type FakeUpload } from '../../testing/fake-upload.js';
 import { ingestAnswer } from '../../testing/ingest-answers.js';
 import type { IngestItem, ManifestEntry } from '../schemas/index.js';
 import type { UploadResult } from '../uploads/tus-upload.js';
+import { deliverPlan } from './deliver-plan.js';
+import { planResume, type RecordedFile } from './resume-plan.js';
 import {
   JobDelivery,
   retryFailed,
@@ -195,19 +197,6 @@ describe('JobDelivery', () => {
     expect(run.files.get('a.wav')!.stage).toBe('failed');
   });
 
-  it('a resumed run with its manifest closed: only the uploads waiting, no ingest call', async () => {
-    const run = fakeImport();
-    run.files.set('a.wav', { stage: 'pending_upload', entryId: 'e1', uploadUrl: 'http://u/1' });
-    run.delivery.upload('a.wav');
-    const done = run.delivery.deliver(null);
-    await settle();
-    expect(run.uploads[0]!.uploadUrl).toBe('http://u/1');
-    run.uploads[0]!.finish({ ok: true, state: 'duplicate', reason: null, status: null });
-    await done;
-    expect(run.calls).toEqual([]);
-    expect(run.files.get('a.wav')!.stage).toBe('duplicate');
-  });
-
   it('an ingest call that fails (409) is thrown once the uploads in line have ended', async () => {
     const run = fakeImport();
     run.files.set('a.wav', { stage: 'pending_upload', entryId: 'e1', uploadUrl: null });
@@ -222,6 +211,82 @@ describe('JobDelivery', () => {
     run.uploads[0]!.finish(DONE);
     await expect(done).rejects.toThrow('manifest closed');
     expect(stages(run.files)).toEqual({ 'a.wav': 'done', 'b.wav': 'analysed' });
+  });
+});
+
+describe('deliverPlan: a resumed plan delivered', () => {
+  /** A journal file of job JOB, as planResume reads it. */
+  const recorded = (stage: RecordedFile['stage'], answered: boolean): RecordedFile => ({
+    stage,
+    jobId: JOB,
+    entryId: answered ? 'e1' : null,
+    entry: 'readable',
+    answered,
+  });
+  const WIZARD = { resendAnswered: false };
+
+  it('with its manifest closed: only the uploads waiting, no job made, no ingest call', async () => {
+    const run = fakeImport();
+    run.files.set('a.wav', { stage: 'pending_upload', entryId: 'e1', uploadUrl: 'http://u/1' });
+    const target = { jobId: JOB, manifestClosed: true };
+    const plan = planResume([['a.wav', recorded('pending_upload', true)]], target, WIZARD);
+    const followed: string[] = [];
+    const done = deliverPlan(run.delivery, plan, target, {
+      job: () => Promise.reject(new Error('no job is to be made')),
+      follow: (jobId) => followed.push(jobId),
+    });
+    await settle();
+    expect(run.uploads[0]!.uploadUrl).toBe('http://u/1');
+    run.uploads[0]!.finish({ ok: true, state: 'duplicate', reason: null, status: null });
+    await done;
+    expect(run.calls).toEqual([]);
+    expect(followed).toEqual([JOB]);
+    expect(run.files.get('a.wav')!.stage).toBe('duplicate');
+  });
+
+  it('with entries to send: the waiting uploads first, then the job, its feed and the manifest', async () => {
+    const run = fakeImport();
+    run.files.set('a.wav', { stage: 'pending_upload', entryId: 'e1', uploadUrl: null });
+    run.add('b.wav');
+    const target = { jobId: JOB, manifestClosed: false };
+    const plan = planResume(
+      [
+        ['a.wav', recorded('pending_upload', true)],
+        ['b.wav', recorded('analysed', false)],
+      ],
+      target,
+      WIZARD,
+    );
+    const order: string[] = [];
+    const done = deliverPlan(run.delivery, plan, target, {
+      job: () => (order.push('job'), Promise.resolve(JOB)),
+      follow: () => order.push('follow'),
+    });
+    await vi.waitFor(() => expect(run.uploads).toHaveLength(2));
+    expect(run.uploads.map((u) => u.key)).toEqual(['e1', expect.any(String)]);
+    expect(order).toEqual(['job', 'follow']);
+    expect(run.calls).toEqual([{ paths: ['b.wav'], last: true }]);
+    for (const upload of run.uploads) upload.finish(DONE);
+    await done;
+    expect(stages(run.files)).toEqual({ 'a.wav': 'done', 'b.wav': 'done' });
+  });
+
+  it('a job that cannot be made is thrown once the uploads in line have ended', async () => {
+    const run = fakeImport();
+    run.files.set('a.wav', { stage: 'pending_upload', entryId: 'e1', uploadUrl: null });
+    run.add('b.wav');
+    const target = { jobId: null, manifestClosed: false };
+    const plan = { ...planResume<string>([], target, WIZARD), upload: ['a.wav'], send: ['b.wav'] };
+    const done = deliverPlan(run.delivery, plan, target, {
+      job: () => Promise.reject(new Error('refused')),
+    });
+    let settled = false;
+    void done.catch(() => (settled = true));
+    await settle();
+    expect(settled, 'waits for the upload under way').toBe(false);
+    run.uploads[0]!.finish(DONE);
+    await expect(done).rejects.toThrow('refused');
+    expect(run.calls).toEqual([]);
   });
 });
 

@@ -139,9 +139,14 @@ export class ApiClient implements ImportApi {
     try {
       return await this.status(jobId);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return null;
+      if (this.isGone(error)) return null;
       throw error;
     }
+  }
+
+  /** Whether a call failed because the server does not know the job (404). */
+  isGone(error: unknown): boolean {
+    return error instanceof ApiError && error.status === 404;
   }
 
   async retry(jobId: string): Promise<RetryResponse> {

@@ -12,12 +12,12 @@ import { failpoint } from '../../../shared/node/failpoints.js';
 import {
   analyseFiles,
   bestCopiesFirst,
-  continuedJob,
+  continueJob,
+  deliverPlan,
   planResume,
   resumeAction,
-  retryFailed,
-  sendsManifest,
   type ContinuedJob,
+  type ContinueOptions,
   type JobDelivery,
   type JobFeed,
   type ResumeOptions,
@@ -50,9 +50,13 @@ export interface ImportResult {
 
 /**
  * The run file does not follow the job while no run is on: what it last recorded of an answered
- * file may be stale, so a run that continues a job sends those entries again (resumeAction).
+ * file may be stale, so a run that continues a job sends those entries again (resumeAction), and
+ * has the job take back its failed uploads first (continueJob).
  */
-const CLI_RESUME: ResumeOptions = { resendAnswered: true };
+const CLI_RESUME: ResumeOptions & ContinueOptions = {
+  resendAnswered: true,
+  retryFailed: true,
+};
 
 /**
  * `sm-import import`: scan, hash and analyse (reusing what an earlier run of the same import
@@ -185,15 +189,10 @@ function toList(failures: Map<string, string>): Failure[] {
 async function openJobToContinue(run: RunContext): Promise<ContinuedJob | null> {
   const { client, state, output } = run;
   if (!state.jobId || state.jobClosed) return null;
-  const job = continuedJob(await client.statusIfKnown(state.jobId));
-  if (!job) return null;
-  output.event({ type: 'job', job_id: job.jobId, resumed: true });
-  if (!output.json) output.note(`continuing job ${job.jobId}`);
-  try {
-    if (job.retryFailed) await retryFailed(client, job.jobId, cliJournal(run));
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return null; // gone meanwhile
-    throw error;
+  const { job } = await continueJob(client, state.jobId, cliJournal(run), CLI_RESUME);
+  if (job) {
+    output.event({ type: 'job', job_id: job.jobId, resumed: true });
+    if (!output.json) output.note(`continuing job ${job.jobId}`);
   }
   return job;
 }
@@ -219,11 +218,8 @@ async function finishUploads(
       target,
       CLI_RESUME,
     );
-    for (const rel of plan.upload) delivery.upload(rel);
     try {
-      await delivery.deliver(
-        sendsManifest(plan, target) ? { jobId: job.jobId, keys: plan.send } : null,
-      );
+      await deliverPlan(delivery, plan, target, { job: () => Promise.resolve(job.jobId) });
     } catch (error) {
       // Not in the closed manifest after all: they go to a new job with the files left.
       if (!(error instanceof ApiError && error.status === 409)) throw error;

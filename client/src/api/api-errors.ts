@@ -24,3 +24,11 @@ export function describeApiError(error: unknown): {
   }
   return { kind: 'network', message: error instanceof Error ? error.message : String(error) };
 }
+
+/** Whether a call failed because the server does not know the job (NOT_FOUND). */
+export function isJobGone(error: unknown): boolean {
+  return (
+    error instanceof TRPCClientError &&
+    (error as TRPCClientError<AppRouter>).data?.code === 'NOT_FOUND'
+  );
+}

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AudioFormat } from '../../../../shared/decode/index.js';
 import type { DuplicateInfo, QueueAnalysis, QueueFile } from '../../queue/queue-types.js';
-import { compareQuality, duplicateGroups, plannedEntries } from './duplicate-groups.js';
+import { bestCopiesFirst } from '../../../../shared/import/index.js';
+import {
+  compareQuality,
+  duplicateGroups,
+  manifestOrder,
+  plannedEntries,
+} from './duplicate-groups.js';
 
 function analysis(sampleRate: number): QueueAnalysis {
   return {
@@ -247,5 +253,51 @@ describe('plannedEntries', () => {
     const group = duplicateGroups(files)[0]!;
     expect(group.resolution).toBe('skip');
     expect([...plannedEntries(group).values()]).toEqual(['skip', 'skip', 'skip']);
+  });
+});
+
+describe('manifestOrder', () => {
+  // Copies by identical bytes (one content hash per sound), as the CLI's run finds them too.
+  const kick = { ...file('Kick.wav', { seq: 0, bitDepth: 16 }), contentHash: 'kick' };
+  const snare = { ...file('Snare.wav', { seq: 1 }), contentHash: 'snare' };
+  const kickMp3 = {
+    ...file('Kick.mp3', { seq: 2, format: 'mp3', duplicate: copyOf('Kick.wav') }),
+    contentHash: 'kick',
+  };
+  const kick24 = {
+    ...file('Kick 24.wav', { seq: 3, bitDepth: 24, duplicate: copyOf('Kick.wav') }),
+    contentHash: 'kick',
+  };
+  const snareCopy = {
+    ...file('Copy of Snare.wav', { seq: 4, duplicate: copyOf('Snare.wav') }),
+    contentHash: 'snare',
+  };
+  const files = [kick, snare, kickMp3, kick24, snareCopy];
+
+  it("sends each sound's kept copy first, in the place of its first file, the rest in discovery order", () => {
+    const order = manifestOrder([...files].reverse(), files);
+    expect(order.map((p) => p.file.path)).toEqual([
+      'Kick 24.wav',
+      'Kick.wav',
+      'Kick.mp3',
+      'Snare.wav',
+      'Copy of Snare.wav',
+    ]);
+    expect(order.map((p) => p.onDuplicate)).toEqual(['skip', 'skip', 'skip', 'skip', 'skip']);
+  });
+
+  it('is the order the CLI sends the same files in (bestCopiesFirst)', () => {
+    const cli = bestCopiesFirst(files, (f) => ({
+      path: f.path,
+      contentHash: f.contentHash,
+      fingerprint: null,
+      quality: {
+        format: f.format ?? null,
+        sampleRate: f.analysis?.sampleRate ?? null,
+        bitDepth: f.bitDepth ?? null,
+        sizeBytes: f.sizeBytes,
+      },
+    }));
+    expect(manifestOrder(files, files).map((p) => p.file)).toEqual(cli);
   });
 });

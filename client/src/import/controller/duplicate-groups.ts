@@ -1,5 +1,9 @@
 import type { OnDuplicate } from '../../../../shared/schemas/index.js';
-import { compareCopyQuality, type CopyQuality } from '../../../../shared/import/index.js';
+import {
+  compareCopyQuality,
+  copiesTogether,
+  type CopyQuality,
+} from '../../../../shared/import/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 
 /** Files of one sound: copies within the selection, and the library's asset when it has one. */
@@ -81,4 +85,27 @@ export function plannedEntries(group: DuplicateGroup): Map<string, OnDuplicate> 
     else plan.set(file.path, 'skip');
   }
   return plan;
+}
+
+/**
+ * The order and `on_duplicate` of the files to send: the CLI's order (copiesTogether), so that
+ * both send the same batches for the same folder: discovery (scan) order, the copies of a sound
+ * together in the place of the first of them, the file kept first.
+ */
+export function manifestOrder(
+  send: readonly QueueFile[],
+  files: readonly QueueFile[],
+): { file: QueueFile; onDuplicate: OnDuplicate | null }[] {
+  const plan = new Map<string, OnDuplicate>();
+  const soundOf = new Map<string, string>();
+  for (const group of duplicateGroups(files)) {
+    for (const [path, choice] of plannedEntries(group)) {
+      plan.set(path, choice);
+      soundOf.set(path, group.id);
+    }
+  }
+  const inScanOrder = [...send].sort((a, b) => a.seq - b.seq);
+  return copiesTogether(inScanOrder, (f) => soundOf.get(f.path) ?? null, compareQuality).map(
+    (file) => ({ file, onDuplicate: plan.get(file.path) ?? null }),
+  );
 }

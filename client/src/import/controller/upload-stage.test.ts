@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ImportApi } from '../../../../shared/import/index.js';
 import type { JobStatusResponse } from '../../../../shared/schemas/index.js';
 import type { UploadResult } from '../../../../shared/uploads/tus-upload.js';
+import { ingestAnswer } from '../../../../testing/ingest-answers.js';
 import type { FakeUpload } from '../../../../testing/fake-upload.js';
 import { ImportQueue } from '../../queue/import-queue.js';
 import { QueueDb } from '../../queue/queue-db.js';
@@ -40,13 +41,23 @@ const STORED: JobStatusResponse = {
 
 const unexpected = (call: string) => () => Promise.reject(new Error(`unexpected call: ${call}`));
 
-/** The server of a job whose manifest was sent: only its status and live feed are asked for. */
+/** The job while its one file waits for its bytes. */
+const WAITING: JobStatusResponse = {
+  ...STORED,
+  status: 'running',
+  totals: { ...STORED.totals, queued: 1, completed: 0 },
+};
+
+/**
+ * The server of a job whose manifest was sent: only its status (running until an upload began,
+ * as a reopened page first asks it) and live feed are asked for.
+ */
 const server: ImportApi = {
   init: unexpected('init'),
   ingest: unexpected('ingest'),
   check: unexpected('check'),
   retry: unexpected('retry'),
-  status: () => Promise.resolve(STORED),
+  status: () => Promise.resolve(uploads.length === 0 ? WAITING : STORED),
   follow: () => ({ close: () => undefined }),
 };
 const DONE: UploadResult = { ok: true, state: 'done', reason: null, status: null };
@@ -174,6 +185,58 @@ describe('UploadStage, a failed upload retried', () => {
     expect(uploads[1]!.uploadUrl, 'a new upload').toBeNull();
     uploads[1]!.finish(DONE);
     await second;
+    expect(store.get(PATH)!.state).toBe('done');
+  });
+});
+
+describe('UploadStage, a reopened import asks the server about its job first', () => {
+  it('a job still open goes on as the server describes it (its counters shown at once)', async () => {
+    const store = await storeWaitingForUpload();
+    const stage = new UploadStage(store, server);
+    const run = stage.run();
+    await vi.waitFor(() => expect(uploads).toHaveLength(1));
+    expect(store.job, 'the status asked before the upload').toEqual(WAITING);
+    expect(uploads[0]!.key).toBe('entry-1');
+    uploads[0]!.finish(DONE);
+    await run;
+    expect(store.get(PATH)!.state).toBe('done');
+  });
+
+  it('a job completed while the page was away goes on: its live feed tells how its files ended', async () => {
+    const store = await storeWaitingForUpload();
+    store.setUpload({ paused: true }); // nothing uploads: only the reconciling is looked at
+    const stage = new UploadStage(store, { ...server, status: () => Promise.resolve(STORED) });
+    const run = stage.run();
+    await vi.waitFor(() => expect(store.job).toEqual(STORED));
+    stage.stop();
+    await run;
+    expect(store.record).toMatchObject({ jobId: JOB_ID });
+    expect(store.get(PATH)).toMatchObject({ state: 'pending_upload', entryId: 'entry-1' });
+  });
+
+  it('a job cancelled while the page was away: the waiting file goes to a new job, from 0', async () => {
+    const NEW_JOB = '00000000-0000-4000-8000-000000000002';
+    const sent: string[][] = [];
+    const store = await storeWaitingForUpload();
+    store.set({ ...store.get(PATH)!, uploadUrl: 'http://localhost/api/v1/uploads/old' });
+    const stage = new UploadStage(store, {
+      ...server,
+      status: (jobId) =>
+        Promise.resolve(jobId === JOB_ID ? { ...WAITING, status: 'cancelled' } : STORED),
+      init: () => Promise.resolve(NEW_JOB),
+      ingest: (jobId, entries) => {
+        expect(jobId).toBe(NEW_JOB);
+        sent.push(entries.map((e) => e.path));
+        return Promise.resolve(ingestAnswer(jobId, entries, () => ({ entry_id: 'entry-2' })));
+      },
+    });
+    const run = stage.run();
+    await vi.waitFor(() => expect(uploads).toHaveLength(1));
+    expect(store.record).toMatchObject({ jobId: NEW_JOB });
+    expect(sent).toEqual([[PATH]]);
+    expect(uploads[0]).toMatchObject({ key: 'entry-2', uploadUrl: null });
+    uploads[0]!.finish(DONE);
+    await run;
     expect(store.get(PATH)!.state).toBe('done');
   });
 });

@@ -1,28 +1,55 @@
 import {
+  continueJob,
+  deliverPlan,
   isFinal,
   JobDelivery,
   liveChange,
   moveFile,
   planResume,
   retryFailed,
-  sendsManifest,
+  type ContinueOptions,
+  type DeliveryJournal,
   type FileChange,
   type ImportApi,
   type JobFeed,
   type RecordedFile,
   type ResumeOptions,
 } from '../../../../shared/import/index.js';
-import type { BulkImportUpdate, OnDuplicate } from '../../../../shared/schemas/index.js';
+import type { BulkImportUpdate } from '../../../../shared/schemas/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
-import { duplicateGroups, plannedEntries } from './duplicate-groups.js';
+import { isJobGone } from '../../api/api-errors.js';
+import { manifestOrder } from './duplicate-groups.js';
 import type { ImportStore } from './import-store.js';
 import { queueEntry } from './queue-entry.js';
 
 /**
  * The wizard's store follows the job's live events, so the answers it recorded stand: a resumed
- * run sends only the entries never answered (resumeAction).
+ * run sends only the entries never answered (resumeAction). Its failed files are retried with a
+ * button of the summary, not when the page reopens (continueJob).
  */
-const WIZARD_RESUME: ResumeOptions = { resendAnswered: false };
+const WIZARD_RESUME: ResumeOptions & ContinueOptions = {
+  resendAnswered: false,
+  retryFailed: false,
+};
+
+/** A file whose entry the job answered (or is to answer) and that has not ended. */
+const waiting = (file: QueueFile) =>
+  file.state === 'analysed' || file.state === 'pending_upload' || file.state === 'uploading';
+
+/**
+ * A waiting file of a job that takes nothing more, as a new job will take it: its entry to send
+ * afresh (new entry, new upload from 0), as the CLI sends its files to a new job.
+ */
+function startAfresh(file: QueueFile): QueueFile {
+  return {
+    ...file,
+    state: 'analysed',
+    sent: false,
+    entryId: null,
+    uploadUrl: null,
+    uploadedBytes: 0,
+  };
+}
 
 /** A queue file as a resumed run reads it; every file of an import is on the import's one job. */
 function recorded(file: QueueFile, jobId: string | null): RecordedFile {
@@ -37,25 +64,6 @@ function recorded(file: QueueFile, jobId: string | null): RecordedFile {
 }
 
 /**
- * The order and `on_duplicate` of the files to send: of each duplicate group the file kept
- * first, so that the others are its duplicates; then discovery order.
- */
-function manifestOrder(
-  send: readonly QueueFile[],
-  files: readonly QueueFile[],
-): { file: QueueFile; onDuplicate: OnDuplicate | null }[] {
-  const plan = new Map<string, OnDuplicate>();
-  const first = new Set<string>();
-  for (const group of duplicateGroups(files)) {
-    for (const [path, choice] of plannedEntries(group)) plan.set(path, choice);
-    first.add(group.best.path);
-  }
-  return [...send]
-    .sort((a, b) => Number(!first.has(a.path)) - Number(!first.has(b.path)) || a.seq - b.seq)
-    .map((file) => ({ file, onDuplicate: plan.get(file.path) ?? null }));
-}
-
-/**
  * The wizard's ports of the shared delivery (JobDelivery): the store (IndexedDB) as the journal,
  * the page's File objects as the source, tRPC as the API. Sends the manifest and the bytes of
  * new sounds, resumable from their saved URLs; pauses when asked or when the browser goes
@@ -65,6 +73,8 @@ export class UploadStage {
   /** The delivery of the run under way. */
   private delivery: JobDelivery | null = null;
   private live: JobFeed | null = null;
+  /** Imports whose job the server was asked about in this page (reconcile). */
+  private readonly reconciled = new Set<string>();
 
   /**
    * @param api the server, its calls made through `retrying` (retryingApi).
@@ -82,14 +92,19 @@ export class UploadStage {
     const store = this.store;
     const record = store.record;
     if (store.upload.running || !record) return;
+    await this.reconcile();
+    if (store.record?.id !== record.id) return; // the import was left meanwhile
     const files = [...store.files.values()];
-    const target = { jobId: record.jobId, manifestClosed: record.manifestClosed };
+    const target = { jobId: store.record.jobId, manifestClosed: store.record.manifestClosed };
     const resume = planResume(
-      files.map((file) => [file, recorded(file, record.jobId)] as const),
+      files.map((file) => [file.path, recorded(file, target.jobId)] as const),
       target,
       WIZARD_RESUME,
     );
-    const plan = manifestOrder(resume.send, files);
+    const plan = manifestOrder(
+      resume.send.map((path) => store.get(path)!),
+      files,
+    );
     const choices = new Map(plan.map((p) => [p.file.path, p.onDuplicate]));
     const delivery = new JobDelivery({
       file: (path) => this.file(path),
@@ -130,19 +145,11 @@ export class UploadStage {
     try {
       // Files the server waited for when the page closed go first; the manifest's new files
       // join as each batch is answered, not after the whole manifest (5,000 files took 21 s).
-      for (const file of resume.upload) delivery.upload(file.path);
-      const keys = plan.map((p) => p.file.path);
-      if (sendsManifest(resume, target)) {
-        const jobId = await this.job().catch(async (error: unknown) => {
-          await delivery.deliver(null); // the uploads already in line end first
-          throw error;
-        });
-        this.follow();
-        await delivery.deliver({ jobId, keys });
-      } else {
-        this.follow();
-        await delivery.deliver(null);
-      }
+      const send = plan.map((p) => p.file.path);
+      await deliverPlan(delivery, { ...resume, send }, target, {
+        job: () => this.job(),
+        follow: () => this.follow(),
+      });
       await this.refreshJob();
     } finally {
       this.delivery = null;
@@ -186,18 +193,50 @@ export class UploadStage {
     const store = this.store;
     if (!store.record!.jobId) {
       const jobId = await this.api.init('skip', 'browser');
+      this.reconciled.add(store.record!.id); // made here: nothing to ask
       store.patchRecord({ jobId });
       await store.flush();
     }
     return store.record!.jobId!;
   }
 
+  /**
+   * Once an opened import has a job, before its first run of the uploads in this page: the
+   * server's word on that job (continueJob, as the CLI asks it). An open job goes on as the
+   * server describes it, and so does a completed one (its live feed tells the files' ends); one
+   * gone, failed or cancelled while the page was away takes nothing more, so the files still
+   * waiting go to a new job (startAfresh).
+   */
+  private async reconcile(): Promise<void> {
+    const store = this.store;
+    const record = store.record!;
+    if (!record.jobId || this.reconciled.has(record.id)) return;
+    const ports = { ...this.api, isGone: isJobGone };
+    const { job, status } = await continueJob(ports, record.jobId, this.journal(), WIZARD_RESUME);
+    this.reconciled.add(record.id);
+    if (store.record?.id !== record.id) return;
+    if (!status) store.setNotice(null); // a job the server does not know is no problem to show
+    // A completed job took every file: the store hears how each ended from its live feed.
+    if (job || status?.status === 'completed') {
+      store.setJob(status);
+      if (status!.manifest_closed !== record.manifestClosed)
+        store.patchRecord({ manifestClosed: status!.manifest_closed });
+    } else if ([...store.files.values()].some(waiting)) {
+      for (const file of store.files.values()) if (waiting(file)) store.set(startAfresh(file));
+      store.patchRecord({ jobId: null, manifestClosed: false });
+      store.setJob(null);
+    }
+    await store.flush();
+  }
+
   /** Has the job take its failed uploads back; they wait for the next run of the uploads. */
   async retryFailed(jobId: string): Promise<void> {
-    await retryFailed(this.api, jobId, {
-      file: (path) => this.file(path),
-      record: (path, change) => this.record(path, change),
-    });
+    await retryFailed(this.api, jobId, this.journal());
+  }
+
+  /** The store as the shared engine's journal. */
+  private journal(): DeliveryJournal {
+    return { file: (path) => this.file(path), record: (path, change) => this.record(path, change) };
   }
 
   /** A file as the delivery reads it from the store. */
