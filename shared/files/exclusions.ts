@@ -218,27 +218,41 @@ function tokenMatches(token: Token, c: string): boolean {
   return token.kind === 'class' && classHas(token, c);
 }
 
-/** Whether one name matches one segment's tokens (`*` within the name). */
-function nameMatches(tokens: Token[], name: string): boolean {
-  let t = 0;
-  let n = 0;
+/**
+ * Whether `values` match `pattern`, where a star element stands for any run of values (none
+ * included) and every other element for one value it `accepts`: greedy with backtracking to the
+ * last star, so the time is bounded by the two lengths' product. Pure.
+ */
+function wildcardMatches<P, V>(
+  pattern: readonly P[],
+  values: readonly V[],
+  isStar: (element: P) => boolean,
+  accepts: (element: P, value: V) => boolean,
+): boolean {
+  let p = 0;
+  let v = 0;
   let starAt = -1;
   let resumeAt = 0;
-  while (n < name.length) {
-    const token = tokens[t];
-    if (token && token.kind !== 'star' && tokenMatches(token, name[n]!)) {
-      t++;
-      n++;
-    } else if (token?.kind === 'star') {
-      starAt = t++;
-      resumeAt = n;
+  while (v < values.length) {
+    const element = pattern[p];
+    if (element !== undefined && !isStar(element) && accepts(element, values[v]!)) {
+      p++;
+      v++;
+    } else if (element !== undefined && isStar(element)) {
+      starAt = p++;
+      resumeAt = v;
     } else if (starAt >= 0) {
-      t = starAt + 1;
-      n = ++resumeAt;
+      p = starAt + 1;
+      v = ++resumeAt;
     } else return false;
   }
-  while (tokens[t]?.kind === 'star') t++;
-  return t === tokens.length;
+  while (pattern[p] !== undefined && isStar(pattern[p]!)) p++;
+  return p === pattern.length;
+}
+
+/** Whether one name matches one segment's tokens (`*` within the name). */
+function nameMatches(tokens: Token[], name: string): boolean {
+  return wildcardMatches(tokens, name.split(''), (t) => t.kind === 'star', tokenMatches);
 }
 
 function segmentMatches(segment: Segment, name: string): boolean {
@@ -247,25 +261,7 @@ function segmentMatches(segment: Segment, name: string): boolean {
 
 /** Whether the names of a path match the segments (`**`: any number of names, none included). */
 function pathMatches(segments: Segment[], names: string[]): boolean {
-  let s = 0;
-  let n = 0;
-  let starAt = -1;
-  let resumeAt = 0;
-  while (n < names.length) {
-    const segment = segments[s];
-    if (segment && !segment.globstar && segmentMatches(segment, names[n]!)) {
-      s++;
-      n++;
-    } else if (segment?.globstar) {
-      starAt = s++;
-      resumeAt = n;
-    } else if (starAt >= 0) {
-      s = starAt + 1;
-      n = ++resumeAt;
-    } else return false;
-  }
-  while (segments[s]?.globstar) s++;
-  return s === segments.length;
+  return wildcardMatches(segments, names, (s) => s.globstar, segmentMatches);
 }
 
 /** Whether the rule matches `path` (relative to the root), a folder when `folder`. */

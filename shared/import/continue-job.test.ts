@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobStatusResponse } from '../schemas/index.js';
 import { continueJob, type ContinuePorts } from './continue-job.js';
 import type { DeliveryFile, FileChange } from './job-delivery.js';
+import { jobStatus } from './test-job-status.js';
 
 // A resumed run asking a fake server about its journal's job: the server answers its status
 // (or 404), and takes failed uploads back when asked.
@@ -10,20 +11,7 @@ const JOB = '00000000-0000-4000-8000-000000000001';
 
 class Gone extends Error {}
 
-function status(patch: Partial<JobStatusResponse> = {}): JobStatusResponse {
-  return {
-    job_id: JOB,
-    status: 'running',
-    totals: { queued: 1, processing: 0, completed: 0, duplicates: 0, failed: 0, similar: 0 },
-    errors: [],
-    source: 'test',
-    on_duplicate: 'skip',
-    manifest_closed: false,
-    created_at: '2026-12-05T00:00:00.000Z',
-    updated_at: '2026-12-05T00:00:00.000Z',
-    ...patch,
-  };
-}
+const status = (patch: Partial<JobStatusResponse> = {}) => jobStatus(JOB, patch);
 
 /** A server whose job answers `answer` (an error is thrown), and a journal of one failed file. */
 function fake(answer: JobStatusResponse | Error, retryAnswer: Error | null = null) {

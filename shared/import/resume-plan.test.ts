@@ -10,6 +10,7 @@ import {
   type ResumeOptions,
   type ResumeTarget,
 } from './resume-plan.js';
+import { jobStatus } from './test-job-status.js';
 
 // What a resumed run does with each file its journal recorded, against fake journals and fake
 // server answers; the CLI re-asks answered entries (CLI), the wizard trusts them (WIZARD).
@@ -35,20 +36,7 @@ function file(stage: RecordedFile['stage'], patch: Partial<RecordedFile> = {}): 
   };
 }
 
-function status(patch: Partial<JobStatusResponse> = {}): JobStatusResponse {
-  return {
-    job_id: JOB,
-    status: 'running',
-    totals: { queued: 1, processing: 0, completed: 0, duplicates: 0, failed: 0, similar: 0 },
-    errors: [],
-    source: 'test',
-    on_duplicate: 'skip',
-    manifest_closed: false,
-    created_at: '2026-12-05T00:00:00.000Z',
-    updated_at: '2026-12-05T00:00:00.000Z',
-    ...patch,
-  };
-}
+const status = (patch: Partial<JobStatusResponse> = {}) => jobStatus(JOB, patch);
 
 describe('continuedJob: the journal’s job, as the server describes it', () => {
   it('goes on with a job the server still runs, saying whether its manifest was all sent', () => {
