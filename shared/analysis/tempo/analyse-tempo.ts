@@ -244,10 +244,11 @@ const HELD_LOOP_MIN_TONAL = 0.1;
 /**
  * The tempo of a chord loop held through (a pad, a sustained organ or vocal: one onset, its
  * start, so no pulse passes the gate), taken from the weak pulse when the clip holds two notes
- * or more (a tenth of its energy in sustained partials: the 13 loops below held 24-47 %), is
+ * or more (a tenth of its energy in sustained partials: the 13 loops below held 23-47 %), is
  * cut to whole 4/4 bars at that pulse, and sounds at both ends: its first and last EDGE_BLOCK_S within HELD_LOOP_START_DB and
- * HELD_LOOP_END_DB of its loudest. A one-shot dies away (its end 27-80 dB under its loudest on
- * rendered libraries); a riser starts soft. Chosen on the drumless loops and one-shots of seeds
+ * HELD_LOOP_END_DB of its loudest. Nearly every one-shot dies away (583 of 640 of a second or
+ * more on rendered libraries end more than 9 dB down); risers and sweeps end loud but start
+ * soft, with many onsets. Chosen on the drumless loops and one-shots of seeds
  * 61 and 62 (a throwaway study): 13 loops of 146 right that had no tempo, none wrong, none of
  * 483 one-shots of a second or more given a tempo. At LOOP_LENGTH_CONFIDENCE, shown with `?`.
  */
@@ -281,7 +282,7 @@ function heldLoopTempo(
  * The level (dB) of the first and of the last whole block of `block` samples, relative to the
  * loudest block; null for a clip of fewer than three blocks or silence. Pure.
  */
-export function edgeLevels(
+function edgeLevels(
   samples: Float32Array,
   block: number,
 ): { startDb: number; endDb: number } | null {
