@@ -1,10 +1,10 @@
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import {
-  buildExclusions,
   ExclusionPatternError,
   isIgnoreFile,
   MAX_IGNORE_FILE_BYTES,
+  sortExcluded,
   type ExclusionReason,
 } from '../../shared/files/index.js';
 import { compareNames } from '../../shared/files/scan-order.js';
@@ -62,7 +62,7 @@ async function readIgnoreFile(path: string): Promise<string> {
 
 /**
  * Leaves out of one given folder's files those its `.smignore` files or `--exclude` exclude,
- * and the `.smignore` files themselves.
+ * and the `.smignore` files themselves (sortExcluded, as the wizard and bucket imports do).
  * @throws ExclusionPatternError
  */
 async function sortOut(
@@ -77,23 +77,17 @@ async function sortOut(
     if (file !== root && isIgnoreFile(relOf(file)))
       ignoreFiles.push({ path: relOf(file), text: await readIgnoreFile(file) });
   }
-  const reasonOf = buildExclusions({
+  // A file given on its own is named by its name alone, which --exclude patterns match.
+  const sorted = sortExcluded(files, relOf, {
     patterns: exclude,
     patternSource: '--exclude',
     ignoreFiles,
     rooted: true,
   });
-  const kept: string[] = [];
-  const excluded: ScanExcluded[] = [];
-  for (const file of files) {
-    const rel = relOf(file);
-    if (file !== root && isIgnoreFile(rel)) continue;
-    // A file given on its own is named by its name alone, which --exclude patterns match.
-    const reason = reasonOf(rel);
-    if (reason) excluded.push({ path: file, rel, reason });
-    else kept.push(file);
-  }
-  return { kept, excluded };
+  return {
+    kept: sorted.kept,
+    excluded: sorted.excluded.map(({ item, path, reason }) => ({ path: item, rel: path, reason })),
+  };
 }
 
 /**
