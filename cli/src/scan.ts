@@ -2,6 +2,7 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import {
   ExclusionPatternError,
+  ignoreFileTooLarge,
   isIgnoreFile,
   MAX_IGNORE_FILE_BYTES,
   sortExcluded,
@@ -44,10 +45,7 @@ async function readIgnoreFile(path: string): Promise<string> {
     try {
       const bytes = Buffer.alloc(MAX_IGNORE_FILE_BYTES + 1);
       const { bytesRead } = await file.read(bytes, 0, bytes.length, 0);
-      if (bytesRead > MAX_IGNORE_FILE_BYTES)
-        throw new ExclusionPatternError(
-          `${path} is larger than ${MAX_IGNORE_FILE_BYTES / 1024} KB; keep fewer, broader patterns in it`,
-        );
+      if (bytesRead > MAX_IGNORE_FILE_BYTES) throw ignoreFileTooLarge(path);
       return bytes.subarray(0, bytesRead).toString('utf8');
     } finally {
       await file.close();

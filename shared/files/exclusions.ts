@@ -46,6 +46,13 @@ export class ExclusionPatternError extends Error {
   readonly code = 'bad_exclusion' as const;
 }
 
+/** The error for a `.smignore` over MAX_IGNORE_FILE_BYTES, as every importer reports it. */
+export function ignoreFileTooLarge(path: string): ExclusionPatternError {
+  return new ExclusionPatternError(
+    `${path} is larger than ${MAX_IGNORE_FILE_BYTES / 1024} KB; keep fewer, broader patterns in it`,
+  );
+}
+
 type Token =
   | { kind: 'char'; char: string }
   | { kind: 'any' }

@@ -34,6 +34,7 @@ export {
   ExclusionPatternError,
   Exclusions,
   IGNORE_FILE,
+  ignoreFileTooLarge,
   isIgnoreFile,
   MAX_IGNORE_FILE_BYTES,
   MAX_IGNORE_FILES,

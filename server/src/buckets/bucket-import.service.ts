@@ -5,6 +5,7 @@ import {
   buildExclusions,
   errorMessage,
   ExclusionPatternError,
+  ignoreFileTooLarge,
   IGNORE_FILE,
   isIgnoreFile,
   MAX_IGNORE_FILE_BYTES,
@@ -393,10 +394,7 @@ export class BucketImportService {
               `more than ${MAX_IGNORE_FILES} ${IGNORE_FILE} files under the prefix; keep the patterns in fewer, higher folders`,
             );
           const text = await reader.readText(object.key, MAX_IGNORE_FILE_BYTES);
-          if (text === null)
-            throw new ExclusionPatternError(
-              `${path} is larger than ${MAX_IGNORE_FILE_BYTES / 1024} KB; keep fewer, broader patterns in it`,
-            );
+          if (text === null) throw ignoreFileTooLarge(path);
           ignoreFiles.push({ path, text });
         }
         token = page.next;

@@ -1,8 +1,8 @@
 import { compareScanOrder } from '../../../../shared/files/scan-order.js';
 import { sortExcluded } from '../../../../shared/files/exclusion-filter.js';
 import {
-  ExclusionPatternError,
   IGNORE_FILE,
+  ignoreFileTooLarge,
   isIgnoreFile,
   MAX_IGNORE_FILE_BYTES,
   type ExcludedFile,
@@ -41,10 +41,7 @@ function isReadIgnoreFile(path: string): boolean {
  * @throws ExclusionPatternError when it is too large.
  */
 async function ignoreText({ path, file }: PickedFile): Promise<string> {
-  if (file.size > MAX_IGNORE_FILE_BYTES)
-    throw new ExclusionPatternError(
-      `${path} is larger than ${MAX_IGNORE_FILE_BYTES / 1024} KB; keep fewer, broader patterns in it`,
-    );
+  if (file.size > MAX_IGNORE_FILE_BYTES) throw ignoreFileTooLarge(path);
   return file.text();
 }
 
