@@ -355,6 +355,33 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
       'nothing imported: bad exclusion pattern "[unclosed" (.smignore line 2): a "[" is never closed by "]"; fix or remove it',
     ]);
     expect(await listLibrary(t.url, t.tokens.eve!)).toEqual([]);
+
+    // The CLI says so too, and exits 1: nothing of the prefix was imported.
+    const home = await mkdtemp(join(tmpdir(), 'sm-bucket-cli-'));
+    try {
+      const run = await new CliRun(
+        ['import', `s3://${BUCKET}/badignore`, '--endpoint', s3.endpoint, '--json'],
+        {
+          SM_SERVER: t.url,
+          SM_TOKEN: t.tokens.eve!,
+          SM_IMPORT_STATE_DIR: home,
+          XDG_CONFIG_HOME: home,
+          HOME: home,
+          AWS_PROFILE: '',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
+        },
+        120_000,
+      ).done;
+      expect(run.code, shown(run)).toBe(1);
+      expect(jsonLines(run.stdout).at(-1)).toMatchObject({
+        status: 'completed',
+        errors: [{ reason: expect.stringMatching(/^nothing imported: bad exclusion pattern/) }],
+      });
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   }, 180_000);
 
   it('sm-import import s3://… --exclude hands its patterns to the server with the source', async () => {

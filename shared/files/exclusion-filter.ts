@@ -1,11 +1,10 @@
 import {
   compileIgnoreFile,
   compilePatterns,
-  ExclusionPatternError,
   Exclusions,
-  IGNORE_FILE,
   isIgnoreFile,
   MAX_IGNORE_FILES,
+  tooManyIgnoreFiles,
   type ExclusionReason,
   type ExclusionRule,
 } from './exclusions.js';
@@ -46,10 +45,7 @@ function split(path: string, rooted: boolean): { root: string; under: string } {
  */
 export function buildExclusions(input: ExclusionInput): (path: string) => ExclusionReason | null {
   const files = input.ignoreFiles ?? [];
-  if (files.length > MAX_IGNORE_FILES)
-    throw new ExclusionPatternError(
-      `more than ${MAX_IGNORE_FILES} ${IGNORE_FILE} files; keep the patterns in fewer, higher folders`,
-    );
+  if (files.length > MAX_IGNORE_FILES) throw tooManyIgnoreFiles();
   const optionRules = compilePatterns(input.patterns ?? [], input.patternSource ?? '--exclude');
   const fileRules = new Map<string, ExclusionRule[]>();
   for (const file of files) {

@@ -53,6 +53,13 @@ export function ignoreFileTooLarge(path: string): ExclusionPatternError {
   );
 }
 
+/** The error for an import holding more than MAX_IGNORE_FILES `.smignore` files. */
+export function tooManyIgnoreFiles(): ExclusionPatternError {
+  return new ExclusionPatternError(
+    `more than ${MAX_IGNORE_FILES} ${IGNORE_FILE} files; keep the patterns in fewer, higher folders`,
+  );
+}
+
 type Token =
   | { kind: 'char'; char: string }
   | { kind: 'any' }

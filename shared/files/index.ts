@@ -35,6 +35,7 @@ export {
   Exclusions,
   IGNORE_FILE,
   ignoreFileTooLarge,
+  tooManyIgnoreFiles,
   isIgnoreFile,
   MAX_IGNORE_FILE_BYTES,
   MAX_IGNORE_FILES,

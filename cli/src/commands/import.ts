@@ -26,7 +26,10 @@ export async function importCommand(
         return 130;
       }
       output.finishJob(result.final, `Job ${result.final.job_id}: ${result.final.status}`);
-      return result.final.status === 'completed' && result.final.totals.failed === 0 ? 0 : 1;
+      // Errors of the job's own (a key that makes no path, a listing cut short, a .smignore
+      // that cannot be used) leave objects unimported as a failed file does.
+      const { status, totals, errors } = result.final;
+      return status === 'completed' && totals.failed === 0 && errors.length === 0 ? 0 : 1;
     }
     if (options.dryRun) {
       const { summary, failures, problems } = await dryRun(options, output);

@@ -6,6 +6,7 @@ import {
   errorMessage,
   ExclusionPatternError,
   ignoreFileTooLarge,
+  tooManyIgnoreFiles,
   IGNORE_FILE,
   isIgnoreFile,
   MAX_IGNORE_FILE_BYTES,
@@ -389,10 +390,7 @@ export class BucketImportService {
         for (const object of page.objects) {
           const path = object.key.slice(source.prefix.length);
           if (!isIgnoreFile(path) || !relativePathSchema.safeParse(path).success) continue;
-          if (ignoreFiles.length === MAX_IGNORE_FILES)
-            throw new ExclusionPatternError(
-              `more than ${MAX_IGNORE_FILES} ${IGNORE_FILE} files under the prefix; keep the patterns in fewer, higher folders`,
-            );
+          if (ignoreFiles.length === MAX_IGNORE_FILES) throw tooManyIgnoreFiles();
           const text = await reader.readText(object.key, MAX_IGNORE_FILE_BYTES);
           if (text === null) throw ignoreFileTooLarge(path);
           ignoreFiles.push({ path, text });
