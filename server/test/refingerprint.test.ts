@@ -20,15 +20,18 @@ import { api, databaseKinds, fixtureEntries, FIXTURES, tusUpload } from './harne
 
 // A library stored by an earlier release holds version-1 fingerprints, which are never taken
 // for a certain copy, version-2 ones without the decay's end (`tail`), which cannot keep edits
-// of a hit apart, or without `lossless`, which holds two lossless files to closer limits: the
-// server re-fingerprints its files from their stored bytes. The built
+// of a hit apart, without `lossless`, which holds two lossless files to closer limits, or
+// without `dcRemoved`, whose bands still hold a file's DC offset: the server re-fingerprints its
+// files from their stored bytes. The built
 // server runs in its own process (`npm test` builds first), so that it can be killed mid-task.
 
 const LOOP = 'loops/Loop_128bpm_F#min.wav';
-/** Stored with a version-2 fingerprint from before `tail`; PAD from before `lossless`. */
+/** Stored with a version-2 fingerprint from before `tail`; PAD from before `lossless`; GUITAR
+ * from before `dcRemoved`. */
 const KICK = 'oneshots/Kick_03.wav';
 const PAD = 'loops/DarkPad Am 90 BPM.wav';
-const GOOD = [LOOP, KICK, PAD, 'loops/Guitar A 92.5.wav'];
+const GUITAR = 'loops/Guitar A 92.5.wav';
+const GOOD = [LOOP, KICK, PAD, GUITAR];
 const DAMAGED = 'loops/Piano Loop C 120.wav';
 const MISSING = 'loops/Marimba Ab 105.wav';
 /** The loop re-encoded: the same sound by any listener's standard. */
@@ -38,28 +41,32 @@ const SLOW_MS = 240_000;
 
 /**
  * The entry an earlier release's client sent: the same analysis, a version-1 fingerprint (for
- * KICK, version 2 without `tail`; for PAD, version 2 without `lossless`).
+ * KICK, version 2 without `tail`; for PAD, version 2 without `lossless`; for GUITAR, version 2
+ * without `dcRemoved`).
  */
 function asEarlierRelease(entry: ManifestEntry): ManifestEntry {
   if (entry.status !== 'ok' || !entry.fingerprint)
     throw new Error(`${entry.path} has no fingerprint`);
-  const { detail, tail, lossless: _lossless, ...rest } = entry.fingerprint;
+  const { detail, tail, lossless, dcRemoved: _dcRemoved, ...rest } = entry.fingerprint;
   const fingerprint =
     entry.path === KICK
       ? { ...rest, ...(detail ? { detail } : {}) }
       : entry.path === PAD
         ? { ...rest, ...(detail ? { detail } : {}), ...(tail ? { tail } : {}) }
-        : { ...rest, v: 1 as const };
+        : entry.path === GUITAR
+          ? { ...rest, ...(detail ? { detail } : {}), tail, lossless }
+          : { ...rest, v: 1 as const };
   return { ...entry, fingerprint };
 }
 
 /**
- * Whether a stored row holds the fingerprint the analysis now makes (version 2 with `tail` and
- * `lossless`, these being WAVs).
+ * Whether a stored row holds the fingerprint the analysis now makes (version 2 with `tail`,
+ * `dcRemoved` and `lossless`, these being WAVs).
  */
 const current = (row: Row) =>
   row.fingerprint?.v === 2 &&
   row.fingerprint.tail !== undefined &&
+  row.fingerprint.dcRemoved === true &&
   row.fingerprint.lossless !== undefined;
 
 let analysisDeps: Promise<AnalyseSourceDeps> | null = null;
@@ -150,6 +157,7 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
       expect.arrayContaining([
         [KICK, 2, false],
         [PAD, 2, false],
+        [GUITAR, 2, false],
         ...[LOOP, DAMAGED, MISSING].map((path) => [path, 1, false]),
       ]),
     );

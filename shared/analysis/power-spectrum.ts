@@ -22,7 +22,10 @@ class HannPowerSpectrum implements PowerSpectrum {
   private readonly frame: Float64Array;
   private readonly spectrum: Float64Array;
 
-  constructor(size: number) {
+  constructor(
+    size: number,
+    private readonly removeMean: boolean,
+  ) {
     this.size = size;
     this.fft = new FFT(size);
     this.window = new Float64Array(size);
@@ -33,9 +36,20 @@ class HannPowerSpectrum implements PowerSpectrum {
 
   compute(samples: Float32Array, start: number, out: Float64Array): void {
     const { size, window, frame, spectrum } = this;
+    let mean = 0;
+    if (this.removeMean) {
+      let sum = 0;
+      for (let i = 0; i < size; i++) {
+        const j = start + i;
+        if (j >= 0 && j < samples.length) sum += samples[j]! * window[i]!;
+      }
+      mean = sum / (size / 2);
+    }
+    // Outside the array is silence: with the mean taken out it is -mean, as it would be were
+    // the silence in the file (a copy with silence added must give the same frame).
     for (let i = 0; i < size; i++) {
       const j = start + i;
-      frame[i] = j >= 0 && j < samples.length ? samples[j]! * window[i]! : 0;
+      frame[i] = ((j >= 0 && j < samples.length ? samples[j]! : 0) - mean) * window[i]!;
     }
     this.fft.realTransform(spectrum, frame);
     for (let k = 0; k <= size / 2; k++) {
@@ -47,11 +61,15 @@ class HannPowerSpectrum implements PowerSpectrum {
 }
 
 /**
- * A Hann-windowed power-spectrum transform of `size` samples (a power of two ≥ 4).
+ * A Hann-windowed power-spectrum transform of `size` samples (a power of two ≥ 4). With
+ * `removeMean`, each frame's window-weighted mean is taken out before the transform: a DC
+ * offset then adds nothing to any bin (the Hann window would otherwise spread it over the
+ * first two), at no cost in time resolution, unlike a high-pass filter, whose response would
+ * run on past an abrupt end.
  * @throws Error from fft.js when `size` is not a power of two.
  */
-export function createPowerSpectrum(size: number): PowerSpectrum {
-  return new HannPowerSpectrum(size);
+export function createPowerSpectrum(size: number, removeMean = false): PowerSpectrum {
+  return new HannPowerSpectrum(size, removeMean);
 }
 
 /** The power of two nearest (in log terms) to `n`, at least 4. */

@@ -89,6 +89,7 @@ export const fingerprintSchema = z.strictObject({
     .max(4)
     .optional(),
   lossless: z.boolean().optional(),
+  dcRemoved: z.literal(true).optional(),
 });
 export type FingerprintInput = z.infer<typeof fingerprintSchema>;
 

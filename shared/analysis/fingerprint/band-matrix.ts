@@ -53,7 +53,7 @@ export function computeBandMatrix(
       if (hz >= MATRIX_BAND_EDGES_HZ[b]! && hz < MATRIX_BAND_EDGES_HZ[b + 1]!) bandOfBin[k] = b;
     }
   }
-  const spectrum = createPowerSpectrum(size);
+  const spectrum = createPowerSpectrum(size, true);
   const power = new Float64Array(size / 2 + 1);
   const powers = new Float64Array(frames * MATRIX_BANDS);
   for (let t = 0; t < frames; t++) {

@@ -50,5 +50,6 @@ export function computeFingerprint(
       endMs: Math.round(t.endS * 1e4) / 10,
       edgeMs: Math.round(t.edgeS * 1e4) / 10,
     })),
+    dcRemoved: true,
   };
 }

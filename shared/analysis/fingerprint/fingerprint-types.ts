@@ -48,6 +48,14 @@ export interface Fingerprint {
    * computeFingerprint, which sees only PCM.
    */
   lossless?: boolean;
+  /**
+   * From 6 December 2026: `matrix` and `profile` are computed with each FFT frame's own mean
+   * (its DC offset) taken out. Lossy codecs (Opus, AAC) filter DC out, so a file carrying an
+   * offset while it sounds (some soundfonts' samples do) looked another sound than its copies
+   * in the lowest bands. Absent: computed before, and computed again before it decides anything
+   * (isCurrentFingerprint).
+   */
+  dcRemoved?: true;
 }
 
 /**
@@ -65,18 +73,19 @@ export interface TailEnd {
 }
 
 /**
- * Whether a fingerprint is of the scheme this release computes (version 2 with `tail`, and
- * `lossless` for a file of a format that may be lossless): one of an older release is computed
- * again before it decides anything new (the server's re-fingerprinting, a bucket object's
- * remembered analysis).
+ * Whether a fingerprint is of the scheme this release computes (version 2 with `tail` and
+ * `dcRemoved`, and `lossless` for a file of a format that may be lossless): one of an older
+ * release is computed again before it decides anything new (the server's re-fingerprinting, a
+ * bucket object's remembered analysis).
  */
 export function isCurrentFingerprint(
-  fingerprint: Pick<Fingerprint, 'v' | 'tail' | 'lossless'>,
+  fingerprint: Pick<Fingerprint, 'v' | 'tail' | 'lossless' | 'dcRemoved'>,
   format: string | null,
 ): boolean {
   return (
     fingerprint.v === 2 &&
     fingerprint.tail !== undefined &&
+    fingerprint.dcRemoved === true &&
     (fingerprint.lossless !== undefined || !LOSSLESS_FORMATS.includes(format ?? ''))
   );
 }

@@ -32,7 +32,7 @@ export function computeSpectrumProfile(
   const size = nearestPowerOfTwo(WINDOW_S * sampleRate);
   const length = region.endSample - region.startSample;
   const frames = Math.min(MAX_FRAMES, Math.max(1, Math.round(length / (size / 2))));
-  const spectrum = createPowerSpectrum(size);
+  const spectrum = createPowerSpectrum(size, true);
   const power = new Float64Array(size / 2 + 1);
   const mean = new Float64Array(size / 2 + 1);
   for (let j = 0; j < frames; j++) {
