@@ -108,13 +108,14 @@ export class ImportController {
   /**
    * Imports a watched folder's new files as one new import that needs no clicks: analysed,
    * duplicates skipped (the default resolution), uploaded. The import shown before, if any,
-   * must have ended (the caller waits for that).
+   * must have ended (the caller waits for that). Resolves once the import is made (its record
+   * is the store's), not when it ends.
    */
   async addSyncBatch(pick: Pick): Promise<void> {
     if (this.store.record) await this.newImport();
     await this.addPick(pick);
-    this.store.patchRecord({ auto: true });
-    await this.startAnalysis();
+    this.store.patchRecord({ auto: true, step: 'analyse' });
+    void this.continue();
   }
 
   /** Asks again for the kept folders (one click) and carries on. */
@@ -193,6 +194,8 @@ export class ImportController {
     this.busy = true;
     this.again = false;
     try {
+      // A batch whose page closed before its analysis began.
+      if (store.record.auto && store.record.step === 'choose') this.setStep('analyse');
       if (store.record.step === 'analyse') {
         this.pool ??= createAnalysisPool();
         await analyseAll(store, this.pool, () => store.record?.step !== 'analyse');

@@ -246,6 +246,8 @@ export class FolderSync {
       gone,
       lastScanAt: Date.now(),
     };
+    // Stopped meanwhile: the scan is dropped, and no batch starts.
+    if (this.watch !== watch) return this.pollMs;
     if (settled && fresh.length > 0) {
       const paths = new Set(fresh.map((f) => f.path));
       await this.controller.addSyncBatch({
@@ -254,8 +256,10 @@ export class FolderSync {
       });
       next.batchImportId = this.controller.store.record?.id ?? null;
     }
+    if (this.watch !== watch) return this.pollMs;
     this.watch = next;
     await this.controller.store.queue.saveWatch(next);
+    this.countBatch();
     return settled ? this.pollMs : SETTLE_MS;
   }
 
