@@ -12,7 +12,13 @@ import { watchObserver, type WatchObserver } from './watch-observer.js';
 /** How often a visible page rescans a watched folder. */
 export const POLL_MS = 10_000;
 /** How soon a scan that found files still moving (or a folder's change event) looks again. */
-const SETTLE_MS = 2_000;
+export const SETTLE_MS = 2_000;
+
+/** How often to look (tests shorten them). */
+export interface SyncTiming {
+  pollMs: number;
+  settleMs: number;
+}
 
 /**
  * Where the sync stands: `off` (no folder watched), `needs-permission` (reopened: one click
@@ -67,10 +73,15 @@ export class FolderSync {
   private readonly listening = new AbortController();
   private disposed = false;
 
+  private readonly pollMs: number;
+  private readonly settleMs: number;
+
   constructor(
     private readonly controller: ImportController,
-    private readonly pollMs = POLL_MS,
+    timing: SyncTiming = { pollMs: POLL_MS, settleMs: SETTLE_MS },
   ) {
+    this.pollMs = timing.pollMs;
+    this.settleMs = timing.settleMs;
     document.addEventListener(
       'visibilitychange',
       () => {
@@ -181,7 +192,7 @@ export class FolderSync {
     this.show('watching');
     this.observer?.disconnect();
     // Where the browser reports changes, a change scans soon; the poll stays the ground truth.
-    this.observer = watchObserver(this.watch.handles, () => this.schedule(SETTLE_MS));
+    this.observer = watchObserver(this.watch.handles, () => this.schedule(this.settleMs));
     this.schedule(0);
   }
 
@@ -260,7 +271,7 @@ export class FolderSync {
     this.watch = next;
     await this.controller.store.queue.saveWatch(next);
     this.countBatch();
-    return settled ? this.pollMs : SETTLE_MS;
+    return settled ? this.pollMs : this.settleMs;
   }
 
   /** Counts a batch's imported files once its import has ended. */
