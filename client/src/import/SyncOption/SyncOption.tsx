@@ -20,7 +20,9 @@ export function SyncOption({ controller }: { controller: ImportController }) {
       live = false;
     };
   }, [sync, importView]);
-  if (view.state !== 'off' || !record) return null;
+  // A watch's own batch holds only the files it found: a watch made from it would take the
+  // rest of the folder for new. The folder's first import offers it.
+  if (view.state !== 'off' || !record || record.auto) return null;
   const reason = !hasDirectoryPicker()
     ? 'This browser cannot keep a folder in sync: it has no folder picker (Chrome and Edge do).'
     : canKeep
