@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { diffListings, hasNothingToImport, isSettled, type ListedFile } from './folder-listing.js';
+import {
+  diffListings,
+  hasNothingToImport,
+  isSettled,
+  planScan,
+  type ListedFile,
+} from './folder-listing.js';
 
 const file = (path: string, sizeBytes = 100, lastModified = 1_000): ListedFile => ({
   path,
@@ -59,5 +65,37 @@ describe('isSettled', () => {
     expect(isSettled([file('Pack/a.wav', 50)], [file('Pack/a.wav', 5)])).toBe(false);
     expect(isSettled([file('Pack/a.wav', 5, 2)], [file('Pack/a.wav', 5, 1)])).toBe(false);
     expect(isSettled([file('Pack/b.wav')], [file('Pack/a.wav')])).toBe(false);
+  });
+});
+
+describe('planScan', () => {
+  const known = { listing: [file('Pack/a.wav'), file('Pack/b.wav')], gone: ['Pack/old.wav'] };
+
+  it('imports nothing and keeps the listing when nothing moved', () => {
+    const plan = planScan(known, known.listing, null);
+    expect(plan).toEqual({ ...known, batch: [], unsettled: false });
+  });
+
+  it('holds new files back until the previous scan agrees on them, then takes them all', () => {
+    const now = [...known.listing, file('Pack/c.wav'), file('Pack/d.wav', 7)];
+    const first = planScan(known, now, null);
+    expect(first.unsettled).toBe(true);
+    expect(first.batch).toEqual([]);
+    // Not known yet, so that the next scan finds them again.
+    expect(first.listing).toEqual(known.listing);
+    const second = planScan(first, now, now);
+    expect(second.unsettled).toBe(false);
+    expect(second.batch.map((f) => f.path)).toEqual(['Pack/c.wav', 'Pack/d.wav']);
+    expect(second.listing).toEqual(now);
+  });
+
+  it('notes files gone at once, even while others settle, and forgets them once back', () => {
+    const now = [file('Pack/a.wav'), file('Pack/c.wav')];
+    const plan = planScan(known, now, null);
+    expect(plan.gone).toEqual(['Pack/old.wav', 'Pack/b.wav']);
+    expect(plan.listing).toEqual([file('Pack/a.wav')]);
+    const back = planScan(plan, [...now, file('Pack/old.wav')], [...now, file('Pack/old.wav')]);
+    expect(back.gone).toEqual(['Pack/b.wav']);
+    expect(back.batch.map((f) => f.path)).toEqual(['Pack/c.wav', 'Pack/old.wav']);
   });
 });

@@ -61,3 +61,44 @@ export function isSettled(files: readonly ListedFile[], previousScan: readonly L
     );
   });
 }
+
+/** What a watch knows of its folder between scans. */
+export interface WatchedListing {
+  /** The files imported or in the batch under way. */
+  listing: ListedFile[];
+  /** Paths that were in the folder and are no longer. */
+  gone: string[];
+}
+
+/** What one scan decides: the watch's next listing, and the files to import now. */
+export interface ScanPlan extends WatchedListing {
+  /** New and changed files, settled: one batch (empty: nothing to import now). */
+  batch: ListedFile[];
+  /** Whether files are still arriving: look again soon, with this scan as the previous one. */
+  unsettled: boolean;
+}
+
+/**
+ * Decides what a scan of a watched folder does: files gone are noted (and no longer gone once
+ * back); new and changed files are imported as one batch once the previous scan agrees on
+ * them, and until then stay out of the listing, so that they are found again.
+ */
+export function planScan(
+  known: WatchedListing,
+  listing: readonly ListedFile[],
+  previousScan: readonly ListedFile[] | null,
+): ScanPlan {
+  const diff = diffListings(known.listing, listing);
+  const present = new Set(listing.map((f) => f.path));
+  const gone = [...new Set([...known.gone.filter((p) => !present.has(p)), ...diff.gone])];
+  const fresh = [...diff.added, ...diff.changed];
+  const unsettled = !hasNothingToImport(diff) && !isSettled(fresh, previousScan ?? []);
+  return unsettled
+    ? {
+        listing: known.listing.filter((f) => present.has(f.path)),
+        gone,
+        batch: [],
+        unsettled,
+      }
+    : { listing: [...listing], gone, batch: fresh, unsettled };
+}

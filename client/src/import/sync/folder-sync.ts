@@ -1,9 +1,4 @@
-import {
-  diffListings,
-  hasNothingToImport,
-  isSettled,
-  type ListedFile,
-} from '../../../../shared/files/index.js';
+import { planScan, type ListedFile } from '../../../../shared/files/index.js';
 import type { WatchRecord } from '../../queue/queue-types.js';
 import type { ImportController } from '../controller/import-controller.js';
 import { factsOf, pickOfHandles } from '../pick/picked-files.js';
@@ -246,24 +241,18 @@ export class FolderSync {
     const watch = this.watch!;
     const pick = await pickOfHandles(watch.handles);
     const listing = await factsOf(pick.files);
-    if (this.watch !== watch) return this.pollMs;
-    const diff = diffListings(watch.listing, listing);
-    const present = new Set(listing.map((f) => f.path));
-    const gone = [...new Set([...watch.gone.filter((p) => !present.has(p)), ...diff.gone])];
-    const fresh = [...diff.added, ...diff.changed];
-    const settled = hasNothingToImport(diff) || isSettled(fresh, this.previousScan ?? []);
-    this.previousScan = settled ? null : listing;
-    // Files still arriving stay unknown (not in the listing) until two scans agree on them.
-    const next: WatchRecord = {
-      ...watch,
-      listing: settled ? listing : watch.listing.filter((f) => present.has(f.path)),
-      gone,
-      lastScanAt: Date.now(),
-    };
+    const plan = planScan(watch, listing, this.previousScan);
     // Stopped meanwhile: the scan is dropped, and no batch starts.
     if (this.watch !== watch) return this.pollMs;
-    if (settled && fresh.length > 0) {
-      const paths = new Set(fresh.map((f) => f.path));
+    this.previousScan = plan.unsettled ? listing : null;
+    const next: WatchRecord = {
+      ...watch,
+      listing: plan.listing,
+      gone: plan.gone,
+      lastScanAt: Date.now(),
+    };
+    if (plan.batch.length > 0) {
+      const paths = new Set(plan.batch.map((f) => f.path));
       await this.controller.addSyncBatch({
         ...pick,
         files: pick.files.filter((f) => paths.has(f.path)),
@@ -274,7 +263,7 @@ export class FolderSync {
     this.watch = next;
     await this.controller.store.queue.saveWatch(next);
     this.countBatch();
-    return settled ? this.pollMs : this.settleMs;
+    return plan.unsettled ? this.settleMs : this.pollMs;
   }
 
   /** Counts a batch's imported files once its import has ended. */
