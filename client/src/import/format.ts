@@ -36,3 +36,11 @@ export function splitPath(path: string): { folder: string; name: string } {
     ? { folder: '', name: path }
     : { folder: path.slice(0, slash), name: path.slice(slash + 1) };
 }
+
+/** A time of day as hh:mm:ss (24 h, local time), e.g. a scan's. */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  return [d.getHours(), d.getMinutes(), d.getSeconds()]
+    .map((n) => String(n).padStart(2, '0'))
+    .join(':');
+}

@@ -253,4 +253,25 @@ describe('ImportQueue', () => {
     await queue.saveRecord({ ...newer.record, createdAt: 2000, step: 'upload', finishedAt: 2500 });
     expect(await queue.open()).toBeNull();
   });
+
+  it('keeps a watched folder apart from the imports it makes', async () => {
+    expect(await queue.watch()).toBeNull();
+    const { record } = await queue.create(['Pack'], [found('Pack/a.wav')]);
+    const watch = {
+      id: 'watch' as const,
+      roots: ['Pack'],
+      handles: [handle('Pack')],
+      listing: [found('Pack/a.wav')],
+      gone: [],
+      lastScanAt: 1_700_000_000_500,
+      imported: 2,
+      batchImportId: record.id,
+    };
+    await queue.saveWatch(watch);
+    // The import it started going away leaves the watch (and its handle) as it was.
+    await queue.discard(record.id);
+    expect(await queue.watch()).toEqual(watch);
+    await queue.dropWatch();
+    expect(await queue.watch()).toBeNull();
+  });
 });

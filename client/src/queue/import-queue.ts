@@ -1,6 +1,6 @@
 import type { Fingerprint } from '../../../shared/analysis/index.js';
 import type { QueueDb } from './queue-db.js';
-import type { ImportRecord, QueueFile } from './queue-types.js';
+import type { ImportRecord, QueueFile, WatchRecord } from './queue-types.js';
 
 /** A file as picking finds it, before anything is known of its sound. */
 export interface FoundFile {
@@ -143,6 +143,20 @@ export class ImportQueue {
 
   async handles(importId: string): Promise<FileSystemDirectoryHandle[]> {
     return (await this.db.handles.get(importId))?.handles ?? [];
+  }
+
+  /** The folder kept in sync, if any (its handles come back from IndexedDB as they were kept). */
+  async watch(): Promise<WatchRecord | null> {
+    return (await this.db.watches.get('watch')) ?? null;
+  }
+
+  async saveWatch(watch: WatchRecord): Promise<void> {
+    await this.db.watches.put(watch);
+  }
+
+  /** Stops keeping a folder in sync: what it imported stays in the library. */
+  async dropWatch(): Promise<void> {
+    await this.db.watches.delete('watch');
   }
 
   /** Drops an import and everything kept for it. */

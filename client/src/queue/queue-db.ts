@@ -1,6 +1,12 @@
 import Dexie, { type EntityTable } from 'dexie';
 import { savedStage } from '../../../shared/import/index.js';
-import type { ImportRecord, QueueFile, StoredFingerprint, StoredHandles } from './queue-types.js';
+import type {
+  ImportRecord,
+  QueueFile,
+  StoredFingerprint,
+  StoredHandles,
+  WatchRecord,
+} from './queue-types.js';
 
 /** The import queue in IndexedDB: survives reloads, closed tabs and app updates. */
 export class QueueDb extends Dexie {
@@ -8,6 +14,7 @@ export class QueueDb extends Dexie {
   files!: Dexie.Table<QueueFile, [string, string]>;
   fingerprints!: Dexie.Table<StoredFingerprint, [string, string]>;
   handles!: EntityTable<StoredHandles, 'importId'>;
+  watches!: EntityTable<WatchRecord, 'id'>;
 
   constructor(name = 'sm-import-queue') {
     super(name);
@@ -39,5 +46,7 @@ export class QueueDb extends Dexie {
             file.state = savedStage(file.state);
           }),
       );
+    // A folder kept in sync, with its handle: it outlives the imports it makes.
+    this.version(4).stores({ watches: 'id' });
   }
 }

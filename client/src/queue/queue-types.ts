@@ -2,6 +2,7 @@ import type { SoundAnalysis, SoundKind } from '../../../shared/analysis/index.js
 import type { AudioFormat } from '../../../shared/decode/index.js';
 import type { StageTimes } from '../../../shared/files/index.js';
 import type { OnDuplicate } from '../../../shared/schemas/index.js';
+import type { ListedFile } from '../../../shared/files/index.js';
 import type { DuplicateInfo, ImportStage, SimilarInfo } from '../../../shared/import/index.js';
 
 /** Where the import stands; the wizard's step follows from it. */
@@ -18,6 +19,11 @@ export interface ImportRecord {
   /** Files whose entries the server has, so a resumed upload does not send them again. */
   manifestClosed: boolean;
   finishedAt: number | null;
+  /**
+   * Whether the import is a batch of a watched folder's new files: it goes from analysis to
+   * upload without waiting for the user (duplicates skipped, as the default resolution does).
+   */
+  auto?: boolean;
 }
 
 export type { DuplicateInfo, SimilarInfo } from '../../../shared/import/index.js';
@@ -73,4 +79,25 @@ export interface StoredFingerprint {
 export interface StoredHandles {
   importId: string;
   handles: FileSystemDirectoryHandle[];
+}
+
+/**
+ * A folder kept in sync ("watched"): its handles, what the last scan listed (the files already
+ * sent to an import), and what the indicator shows. One at a time; it outlives imports.
+ */
+export interface WatchRecord {
+  id: 'watch';
+  /** Names of the watched folders (the handles' names). */
+  roots: string[];
+  handles: FileSystemDirectoryHandle[];
+  /** The files known to the watch: imported, or in the batch under way. */
+  listing: ListedFile[];
+  /** Paths that were in the folder and are no longer (never deleted from the library). */
+  gone: string[];
+  /** When the last scan ended (ms since the epoch); null before the first. */
+  lastScanAt: number | null;
+  /** Files the watch's batches imported (stored as new sounds). */
+  imported: number;
+  /** The import of the batch under way, counted into `imported` when it ends. */
+  batchImportId: string | null;
 }

@@ -15,6 +15,8 @@ import { FileTable } from '../FileTable/FileTable.js';
 import { Progress } from '../Progress/Progress.js';
 import { SimilarGroups } from '../SimilarGroups/SimilarGroups.js';
 import { Summary } from '../Summary/Summary.js';
+import { SyncIndicator } from '../SyncIndicator/SyncIndicator.js';
+import { SyncOption } from '../SyncOption/SyncOption.js';
 import { UploadPanel } from '../UploadPanel/UploadPanel.js';
 
 const STEPS: { step: ImportStep; label: string }[] = [
@@ -110,6 +112,7 @@ export function ImportPage({ controller }: { controller: ImportController }) {
           {view.notice}
         </div>
       )}
+      <SyncIndicator sync={controller.sync} />
       {needsFolder && <Reconnect view={view} controller={controller} />}
       {step === 'choose' && (
         <section className="choose">
@@ -131,6 +134,7 @@ export function ImportPage({ controller }: { controller: ImportController }) {
               >
                 Analyse {view.files.length} files
               </button>
+              <SyncOption controller={controller} />
             </div>
           )}
         </section>
@@ -172,6 +176,7 @@ export function ImportPage({ controller }: { controller: ImportController }) {
           onNew={() => void controller.newImport()}
         />
       )}
+      {step === 'summary' && <SyncOption controller={controller} />}
       {view.record && <Excluded files={excluded} />}
       {step !== 'choose' && (
         <div className="files">

@@ -6,6 +6,7 @@ import { ImportQueue } from '../../queue/import-queue.js';
 import { QueueDb } from '../../queue/queue-db.js';
 import type { FileEdits, ImportStep, QueueFile } from '../../queue/queue-types.js';
 import { factsOf, regrant, type Pick } from '../pick/picked-files.js';
+import { FolderSync } from '../sync/folder-sync.js';
 import { analyseAll, findDuplicates } from './analysis-stage.js';
 import { ImportStore, needsBytes } from './import-store.js';
 import { retryingApi } from './pacing.js';
@@ -18,6 +19,8 @@ import { UploadStage } from './upload-stage.js';
  */
 export class ImportController {
   readonly store: ImportStore;
+  /** The folder kept in sync, whose new files this controller imports. */
+  readonly sync: FolderSync;
   private pool: AnalysisPool | null = null;
   private readonly uploads: UploadStage;
   private busy = false;
@@ -35,6 +38,7 @@ export class ImportController {
     this.store = new ImportStore(queue);
     this.api = retryingApi(api, this.store);
     this.uploads = new UploadStage(this.store, this.api, () => void this.continue());
+    this.sync = new FolderSync(this);
     const online = () => {
       this.store.setOnline(navigator.onLine);
       this.uploads.setOnline(navigator.onLine);
@@ -54,6 +58,7 @@ export class ImportController {
     controller.store.load(open?.record ?? null, open?.files ?? []);
     if (open) controller.store.setCanRegrant((await queue.handles(open.record.id)).length > 0);
     void controller.continue();
+    await controller.sync.open();
     return controller;
   }
 
@@ -63,6 +68,7 @@ export class ImportController {
    */
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.sync.dispose();
     this.listening.abort();
     this.uploads.stop();
     this.pool?.terminate();
@@ -96,6 +102,19 @@ export class ImportController {
     if (pick.handles.length > 0 && store.record)
       await store.queue.saveHandles(store.record.id, pick.handles);
     store.changed();
+    void this.continue();
+  }
+
+  /**
+   * Imports a watched folder's new files as one new import that needs no clicks: analysed,
+   * duplicates skipped (the default resolution), uploaded. The import shown before, if any,
+   * must have ended (the caller waits for that). Resolves once the import is made (its record
+   * is the store's), not when it ends.
+   */
+  async addSyncBatch(pick: Pick): Promise<void> {
+    if (this.store.record) await this.newImport();
+    await this.addPick(pick);
+    this.store.patchRecord({ auto: true, step: 'analyse' });
     void this.continue();
   }
 
@@ -175,6 +194,8 @@ export class ImportController {
     this.busy = true;
     this.again = false;
     try {
+      // A batch whose page closed before its analysis began.
+      if (store.record.auto && store.record.step === 'choose') this.setStep('analyse');
       if (store.record.step === 'analyse') {
         this.pool ??= createAnalysisPool();
         await analyseAll(store, this.pool, () => store.record?.step !== 'analyse');
@@ -185,6 +206,8 @@ export class ImportController {
           this.pool = null;
         }
       }
+      // A watched folder's batch does not wait at the duplicates for a click.
+      if (store.record?.auto && store.record.step === 'duplicates') this.setStep('upload');
       if (store.record?.step === 'upload') {
         await this.uploads.run();
         if ([...store.files.values()].every((f) => isFinal(f.state))) {

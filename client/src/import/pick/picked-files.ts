@@ -130,6 +130,18 @@ export async function filesOfHandle(handle: FileSystemDirectoryHandle): Promise<
   return out;
 }
 
+/**
+ * The pick a watched folder's scan sees: every file under the handles (sizes and dates only,
+ * no bytes read), hidden files and what `.smignore` files exclude left out, as a pick of the
+ * folders would. Permission must be granted already.
+ * @throws ExclusionPatternError for a bad pattern; DOMException when a folder is gone or denied.
+ */
+export async function pickOfHandles(handles: FileSystemDirectoryHandle[]): Promise<Pick> {
+  const files: PickedFile[] = [];
+  for (const handle of handles) files.push(...(await filesOfHandle(handle)));
+  return pickOf(files, handles);
+}
+
 /** Whether this browser has the File System Access directory picker. */
 export function hasDirectoryPicker(): boolean {
   return typeof window.showDirectoryPicker === 'function';
