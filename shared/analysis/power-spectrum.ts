@@ -36,22 +36,21 @@ class HannPowerSpectrum implements PowerSpectrum {
 
   compute(samples: Float32Array, start: number, out: Float64Array): void {
     const { size, window, frame, spectrum } = this;
-    let mean = 0;
-    if (this.removeMean) {
-      let sum = 0;
-      for (let i = 0; i < size; i++) {
-        const j = start + i;
-        if (j >= 0 && j < samples.length) sum += samples[j]! * window[i]!;
-      }
-      mean = sum / (size / 2);
-    }
-    // Outside the array is silence: with the mean taken out it is -mean, as it would be were
-    // the silence in the file (a copy with silence added must give the same frame).
     for (let i = 0; i < size; i++) {
       const j = start + i;
-      frame[i] = ((j >= 0 && j < samples.length ? samples[j]! : 0) - mean) * window[i]!;
+      frame[i] = j >= 0 && j < samples.length ? samples[j]! * window[i]! : 0;
     }
     this.fft.realTransform(spectrum, frame);
+    if (this.removeMean) {
+      // Taking the frame's window-weighted mean m = X[0] / (size / 2) out of every sample
+      // subtracts m times the window's own transform, which for a periodic Hann window is
+      // size / 2 at bin 0, -size / 4 at bins ±1 and 0 elsewhere: X[0] becomes 0 and X[1] gains
+      // X[0] / 2, with no second pass over the frame. What lies outside the array counts as
+      // silence with the mean taken out, as in a copy with that silence written out.
+      spectrum[2]! += spectrum[0]! / 2;
+      spectrum[0] = 0;
+      spectrum[1] = 0;
+    }
     for (let k = 0; k <= size / 2; k++) {
       const re = spectrum[2 * k]!;
       const im = spectrum[2 * k + 1]!;
@@ -62,7 +61,7 @@ class HannPowerSpectrum implements PowerSpectrum {
 
 /**
  * A Hann-windowed power-spectrum transform of `size` samples (a power of two ≥ 4). With
- * `removeMean`, each frame's window-weighted mean is taken out before the transform: a DC
+ * `removeMean`, each frame's window-weighted mean is taken out (in the spectrum, which is exact): a DC
  * offset then adds nothing to any bin (the Hann window would otherwise spread it over the
  * first two), at no cost in time resolution, unlike a high-pass filter, whose response would
  * run on past an abrupt end.
