@@ -11,6 +11,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   smallint,
   text,
   timestamp,
@@ -180,6 +181,14 @@ export const audioFiles = pgTable(
     fpProfile: text('fp_profile'),
     /** The fingerprint's version, kept by the database: read without loading the fingerprint. */
     fpVersion: smallint('fp_version').generatedAlwaysAs(sql`("fingerprint" ->> 'v')::smallint`),
+    /**
+     * The sound's timbre vector (shared/analysis `timbreVector` of the fingerprint, unit length),
+     * for "similar sounds"; null without a fingerprint, or stored before it was computed (the
+     * re-fingerprinting task fills it in from the stored fingerprint).
+     */
+    timbre: real('timbre').array(),
+    /** The vector's index cell (`timbreCell`): a query reads the rows of a few cells. */
+    timbreCell: smallint('timbre_cell'),
     durationS: doublePrecision('duration_s'),
     bpm: doublePrecision('bpm'),
     bpmConfidence: doublePrecision('bpm_confidence'),
@@ -211,6 +220,12 @@ export const audioFiles = pgTable(
     // may be lossless without `lossless`), for the re-fingerprinting task: empty once it is
     // done.
     index('audio_files_fp_outdated_idx').on(t.id).where(outdatedFingerprint(t)),
+    // Similar sounds by timbre read the owner's rows of a few cells, never the whole library.
+    index('audio_files_owner_timbre_cell_idx').on(t.ownerId, t.timbreCell),
+    // Rows with a fingerprint and no timbre vector yet, for the backfill: empty once it is done.
+    index('audio_files_timbre_missing_idx')
+      .on(t.id)
+      .where(sql`${t.timbre} is null and ${t.fingerprint} is not null`),
   ],
 );
 
