@@ -19,7 +19,7 @@ import { isUuid, parseOrThrow } from '../validation.js';
 import type { AudioFileRow, LibrarySound, SoundLookup } from './audio-file.repository.js';
 import type { FitCondition } from './library-filters.js';
 import { libraryItemView, similarFileView, timbreNeighbourView } from './library-views.js';
-import { timbreColumns } from './timbre-columns.js';
+import { timbreColumns, timbreOfText } from './timbre-columns.js';
 import { timbreNeighbours } from './timbre-search.js';
 import { findSounds, indexKeysOf, NO_MATCHES } from './sound-match.js';
 
@@ -178,7 +178,8 @@ export class LibraryService {
     const { repos } = this.uow;
     const linked = await repos.similar.similarAssets(user.id, row.id, MAX_SIMILAR_LISTED);
     const items = linked.map(similarFileView);
-    const vector = row.timbre ?? timbreColumns(row.fingerprint).timbre;
+    const stored = row.timbre ?? timbreColumns(row.fingerprint).timbre;
+    const vector = stored ? timbreOfText(stored) : null;
     const room = Math.min(MAX_TIMBRE_LISTED, MAX_SIMILAR_LISTED - items.length);
     if (vector && room > 0) {
       const listed = new Set(items.map((item) => item.id));

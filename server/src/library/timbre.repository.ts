@@ -2,15 +2,20 @@ import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from 'drizzle-o
 import type { FingerprintInput } from '../../../shared/schemas/index.js';
 import type { Database } from '../db/database.js';
 import { audioFiles } from '../db/schema.js';
-import type { TimbreColumns } from './timbre-columns.js';
+import { timbreOfText, type TimbreColumns } from './timbre-columns.js';
 
-/** A library file with its timbre vector, as a similar-sounds query ranks it. */
-export interface TimbreRow {
+/** A library file's timbre vector, as a similar-sounds query ranks it. */
+export interface TimbreCandidate {
+  id: string;
+  timbre: Float32Array;
+}
+
+/** What a similar-sounds answer shows of a file. */
+export interface TimbreListing {
   id: string;
   originalPath: string;
   kind: string | null;
   durationS: number | null;
-  timbre: number[];
 }
 
 /** A file whose timbre vector is still to be computed from its stored fingerprint. */
@@ -19,13 +24,8 @@ export interface TimbreMissingRow {
   fingerprint: FingerprintInput;
 }
 
-const rowFields = {
-  id: audioFiles.id,
-  originalPath: audioFiles.originalPath,
-  kind: audioFiles.kind,
-  durationS: audioFiles.durationS,
-  timbre: audioFiles.timbre,
-};
+// Only the id and the vector: a query reads thousands of rows and lists a few (listingsOf).
+const candidateFields = { id: audioFiles.id, timbre: audioFiles.timbre };
 
 /** Library files by timbre: the rows of index cells, and the backfill of vectors. */
 export class TimbreRepository {
@@ -35,10 +35,10 @@ export class TimbreRepository {
    * The owner's files with a timbre vector in one of `cells` (index `audio_files_owner_timbre_cell_idx`),
    * except `exceptId`.
    */
-  async inCells(ownerId: string, cells: number[], exceptId: string): Promise<TimbreRow[]> {
+  async inCells(ownerId: string, cells: number[], exceptId: string): Promise<TimbreCandidate[]> {
     if (cells.length === 0) return [];
     const rows = await this.db
-      .select(rowFields)
+      .select(candidateFields)
       .from(audioFiles)
       .where(
         and(
@@ -51,9 +51,9 @@ export class TimbreRepository {
   }
 
   /** Every file of the owner with a timbre vector except `exceptId`: the exact reference (bench, tests). */
-  async all(ownerId: string, exceptId: string): Promise<TimbreRow[]> {
+  async all(ownerId: string, exceptId: string): Promise<TimbreCandidate[]> {
     const rows = await this.db
-      .select(rowFields)
+      .select(candidateFields)
       .from(audioFiles)
       .where(
         and(
@@ -63,6 +63,21 @@ export class TimbreRepository {
         ),
       );
     return withVectors(rows);
+  }
+
+  /** What the answer shows of these files, by id. */
+  async listingsOf(ids: string[]): Promise<Map<string, TimbreListing>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .select({
+        id: audioFiles.id,
+        originalPath: audioFiles.originalPath,
+        kind: audioFiles.kind,
+        durationS: audioFiles.durationS,
+      })
+      .from(audioFiles)
+      .where(inArray(audioFiles.id, ids));
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   /** Up to `limit` files (of every owner) with a fingerprint and no timbre vector, in id order. */
@@ -89,6 +104,6 @@ export class TimbreRepository {
   }
 }
 
-function withVectors(rows: (Omit<TimbreRow, 'timbre'> & { timbre: number[] | null })[]) {
-  return rows.flatMap((r) => (r.timbre ? [{ ...r, timbre: r.timbre }] : []));
+function withVectors(rows: { id: string; timbre: string | null }[]): TimbreCandidate[] {
+  return rows.flatMap((r) => (r.timbre ? [{ ...r, timbre: timbreOfText(r.timbre) }] : []));
 }
