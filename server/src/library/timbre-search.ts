@@ -2,12 +2,12 @@ import { probeCells, TIMBRE_CELLS, timbreSimilarity } from '../../../shared/anal
 import type { TimbreCandidate, TimbreListing, TimbreRepository } from './timbre.repository.js';
 
 /** Cells a query reads first; measured by `npm run bench:similar` (recall and time, BENCHMARKS.md). */
-export const FIRST_PROBE_CELLS = 8;
+export const FIRST_PROBE_CELLS = 16;
 /**
  * Candidates a query wants before it ranks: with fewer (a small library, a sparse corner of a
  * large one), it reads twice as many cells, up to all of them.
  */
-const ENOUGH_CANDIDATES = 2000;
+const ENOUGH_CANDIDATES = 4000;
 
 /** A file close in timbre, with its similarity 0..1 (timbreSimilarity). */
 export interface TimbreMatch {

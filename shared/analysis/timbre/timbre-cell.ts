@@ -8,7 +8,7 @@ import { TIMBRE_DIMENSIONS } from './timbre-vector.js';
  * bits whose projections are near zero; a query reads the cells it is likeliest to share with
  * its neighbours (multi-probe LSH) and ranks their rows exactly.
  */
-export const TIMBRE_CELL_BITS = 8;
+export const TIMBRE_CELL_BITS = 10;
 export const TIMBRE_CELLS = 2 ** TIMBRE_CELL_BITS;
 
 const HYPERPLANES: Float64Array[] = (() => {
