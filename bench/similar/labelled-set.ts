@@ -49,7 +49,7 @@ const TAIL_S = 0.8;
 async function drumSounds(): Promise<LabelledSound[]> {
   const kits = await readHydrogenKits();
   return kits.flatMap((kit, k) =>
-    kit.instruments.flatMap((instrument) => {
+    kit.instruments.flatMap((instrument): LabelledSound[] => {
       const label = drumClassOf(instrument.name);
       if (!label) return [];
       const layers = [...instrument.layers]
@@ -59,7 +59,7 @@ async function drumSounds(): Promise<LabelledSound[]> {
         file: layer.file,
         label,
         source: `${kit.name}/${instrument.name}`,
-        split: (k % 2 === 0 ? 'development' : 'validation') as Split,
+        split: k % 2 === 0 ? 'development' : 'validation',
       }));
     }),
   );
@@ -71,7 +71,10 @@ async function drumSounds(): Promise<LabelledSound[]> {
  * lineage (FluidR3, MuseScore General) are development, the others (TimGM6mb…) validation:
  * soundfonts of one lineage share samples, so they must stay in one split.
  */
-async function programSounds(workDir: string, log: (line: string) => void): Promise<LabelledSound[]> {
+async function programSounds(
+  workDir: string,
+  log: (line: string) => void,
+): Promise<LabelledSound[]> {
   const sets = (await availableSoundSets()).filter((s) => s.engine === 'fluidsynth');
   const sounds: LabelledSound[] = [];
   await mkdir(workDir, { recursive: true });

@@ -183,7 +183,13 @@ export class LibraryService {
     const room = Math.min(MAX_TIMBRE_LISTED, MAX_SIMILAR_LISTED - items.length);
     if (vector && room > 0) {
       const listed = new Set(items.map((item) => item.id));
-      const near = await timbreNeighbours(repos.timbre, user.id, row.id, vector, room + listed.size);
+      const near = await timbreNeighbours(
+        repos.timbre,
+        user.id,
+        row.id,
+        vector,
+        room + listed.size,
+      );
       items.push(
         ...near
           .filter((n) => !listed.has(n.id))

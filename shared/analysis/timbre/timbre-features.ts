@@ -104,7 +104,9 @@ export function timbreFeatures(fp: TimbreSource): Float64Array {
   const durationS = Math.max(fp.durationMs / 1000, frameS);
   const tail40 = fp.tail?.find((end) => end.db === -40)?.endMs;
   const decay40S =
-    tail40 !== undefined ? tail40 / 1000 - peak * frameS : (lastAbove(ACTIVE_DB) - peak + 1) * frameS;
+    tail40 !== undefined
+      ? tail40 / 1000 - peak * frameS
+      : (lastAbove(ACTIVE_DB) - peak + 1) * frameS;
   out[o++] = Math.log10(peak * frameS + frameS / 2);
   out[o++] = Math.log10((lastAbove(-20) - peak + 1) * frameS);
   out[o++] = Math.log10(Math.max(frameS, decay40S));
@@ -146,6 +148,6 @@ export function timbreFeatures(fp: TimbreSource): Float64Array {
   const meanCentroid = (ts: number[]) =>
     ts.length > 0 ? ts.reduce((s, t) => s + centroidOf(t), 0) / ts.length : 0;
   // Bands are about a third of an octave apart above 200 Hz.
-  out[o++] = (meanCentroid(active.slice(0, third)) - meanCentroid(active.slice(-third))) / 3;
+  out[o] = (meanCentroid(active.slice(0, third)) - meanCentroid(active.slice(-third))) / 3;
   return out;
 }

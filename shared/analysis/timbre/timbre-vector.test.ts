@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hat, kick, note, pad, snare } from '../fingerprint/test-signals.js';
+import { hat, kick, pad, snare } from '../fingerprint/test-signals.js';
 import { gain, resampleSinc } from '../fingerprint/test-transforms.js';
 import { fingerprintOfPcm } from '../fingerprint/test-variants.js';
 import { FEATURE_NAMES, timbreFeatures } from './timbre-features.js';
@@ -38,7 +38,9 @@ describe('timbreVector', () => {
         .filter(([other]) => other !== name)
         .flatMap(([, vs]) => vs);
       for (const [i, v] of own.entries()) {
-        const nearestOwn = Math.max(...own.filter((_, j) => j !== i).map((w) => timbreSimilarity(v, w)));
+        const nearestOwn = Math.max(
+          ...own.filter((_, j) => j !== i).map((w) => timbreSimilarity(v, w)),
+        );
         const nearestOther = Math.max(...others.map((w) => timbreSimilarity(v, w)));
         expect(nearestOwn, `${name}[${i}]`).toBeGreaterThan(nearestOther);
       }
@@ -61,7 +63,12 @@ describe('timbreSimilarity', () => {
   it('is 1 for one vector, 0 for opposite ones and for vectors of another length', () => {
     const v = kicks[0]!;
     expect(timbreSimilarity(v, v)).toBeCloseTo(1, 6);
-    expect(timbreSimilarity(v, v.map((x) => -x))).toBeCloseTo(0, 6);
+    expect(
+      timbreSimilarity(
+        v,
+        v.map((x) => -x),
+      ),
+    ).toBeCloseTo(0, 6);
     expect(timbreSimilarity(v, v.slice(1))).toBe(0);
   });
 });

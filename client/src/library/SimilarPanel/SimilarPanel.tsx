@@ -75,7 +75,11 @@ export function SimilarPanel({ sound, onClose }: { sound: LibraryItem; onClose: 
                   data-testid="similar-player"
                 />
               ) : (
-                <button type="button" data-testid="similar-play" onClick={() => setPlaying(item.id)}>
+                <button
+                  type="button"
+                  data-testid="similar-play"
+                  onClick={() => setPlaying(item.id)}
+                >
                   Play
                 </button>
               )}
