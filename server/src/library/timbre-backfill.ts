@@ -24,6 +24,11 @@ export class TimbreBackfill {
     });
   }
 
+  /** Resolves once the pass has ended (done, stopped or failed). */
+  whenDone(): Promise<void> {
+    return this.run;
+  }
+
   /** Stops the pass after the current file; resolves once it has. */
   async stop(): Promise<void> {
     this.stopping = true;
