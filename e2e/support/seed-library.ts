@@ -1,5 +1,9 @@
 import xxhash from 'xxhash-wasm';
-import { ingestResponseSchema, type ManifestEntry } from '../../shared/schemas/index.js';
+import {
+  ingestResponseSchema,
+  type FingerprintInput,
+  type ManifestEntry,
+} from '../../shared/schemas/index.js';
 import { api } from '../../testing/api.js';
 
 /** A sound put in the library with the analysis the test decides (not the analyser's). */
@@ -9,6 +13,8 @@ export interface SeedSound {
   kind: 'oneshot' | 'loop' | 'track';
   key: string | null;
   bpm: number | null;
+  /** The fingerprint sm-import would send (similar sounds by timbre read it); none by default. */
+  fingerprint?: FingerprintInput;
 }
 
 /**
@@ -36,6 +42,7 @@ export async function seedLibrary(
     kind: s.kind,
     key: s.key,
     bpm: s.bpm,
+    ...(s.fingerprint ? { fingerprint: s.fingerprint } : {}),
   }));
   const answer = await client.ingest({ job_id: jobId, entries, last: true });
   const { items } = ingestResponseSchema.parse(answer.body);

@@ -215,6 +215,7 @@ export async function startServer(
   );
   // Files stored with an outdated fingerprint get a new one from their bytes, in the background.
   services.refingerprint.start(log);
+  services.timbreBackfill.start(log);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
@@ -231,6 +232,7 @@ export async function startServer(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.refingerprint.stop();
+      await services.timbreBackfill.stop();
       await services.queue.stop({ graceful: true, wait: true, timeout: 10_000 });
       await bucketWorkers.stop();
       await services.events.close();

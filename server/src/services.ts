@@ -14,6 +14,8 @@ import { LibraryService } from './library/library.service.js';
 import { createStoredFileAnalyser } from './library/refingerprint-analyser.js';
 import { RefingerprintRepository } from './library/refingerprint.repository.js';
 import { RefingerprintService } from './library/refingerprint.service.js';
+import { TimbreBackfill } from './library/timbre-backfill.js';
+import { TimbreRepository } from './library/timbre.repository.js';
 import { LocalObjectStore, type ObjectStore } from './objects/object-store.js';
 import { UploadService } from './uploads/upload.service.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -27,6 +29,8 @@ export interface Services {
   uploads: UploadService;
   events: EventBus;
   refingerprint: RefingerprintService;
+  /** Timbre vectors of files stored before they existed, from their fingerprints. */
+  timbreBackfill: TimbreBackfill;
   buckets: BucketImportService;
   /** Background work (bucket imports) on the server's database, shared by its processes. */
   queue: WorkQueue;
@@ -87,6 +91,7 @@ export async function createServices(
       createStoredFileAnalyser(),
       config.refingerprint,
     ),
+    timbreBackfill: new TimbreBackfill(new TimbreRepository(db)),
     buckets,
     queue,
   };

@@ -37,3 +37,12 @@ export {
   SoundKeyIndex,
 } from './fingerprint/index.js';
 export type { Fingerprint, FingerprintSummary, SoundVerdict } from './fingerprint/index.js';
+export {
+  FEATURE_NAMES as TIMBRE_FEATURE_NAMES,
+  probeCells,
+  TIMBRE_CELLS,
+  TIMBRE_DIMENSIONS,
+  timbreCell,
+  timbreSimilarity,
+  timbreVector,
+} from './timbre/index.js';

@@ -180,6 +180,17 @@ export const audioFiles = pgTable(
     fpProfile: text('fp_profile'),
     /** The fingerprint's version, kept by the database: read without loading the fingerprint. */
     fpVersion: smallint('fp_version').generatedAlwaysAs(sql`("fingerprint" ->> 'v')::smallint`),
+    /**
+     * The sound's timbre vector (shared/analysis `timbreVector` of the fingerprint, unit length),
+     * for "similar sounds", as base64 of little-endian float32 (timbre-columns.ts); null without
+     * a fingerprint, or stored before it was computed (the backfill at start fills it in from
+     * the stored fingerprint). Not a `real[]` nor a `bytea`: a query reads thousands of rows,
+     * and on PGlite printing and parsing their numbers as text took 20 times as long as reading
+     * the row's id, the hex of a bytea 10 times, base64 text 3 times.
+     */
+    timbre: text('timbre'),
+    /** The vector's index cell (`timbreCell`): a query reads the rows of a few cells. */
+    timbreCell: smallint('timbre_cell'),
     durationS: doublePrecision('duration_s'),
     bpm: doublePrecision('bpm'),
     bpmConfidence: doublePrecision('bpm_confidence'),
@@ -211,6 +222,12 @@ export const audioFiles = pgTable(
     // file of a format that may be lossless without `lossless`), for the re-fingerprinting
     // task: empty once it is done.
     index('audio_files_fp_outdated_idx').on(t.id).where(outdatedFingerprint(t)),
+    // Similar sounds by timbre read the owner's rows of a few cells, never the whole library.
+    index('audio_files_owner_timbre_cell_idx').on(t.ownerId, t.timbreCell),
+    // Rows with a fingerprint and no timbre vector yet, for the backfill: empty once it is done.
+    index('audio_files_timbre_missing_idx')
+      .on(t.id)
+      .where(sql`${t.timbre} is null and ${t.fingerprint} is not null`),
   ],
 );
 

@@ -5,6 +5,7 @@ import { ImportJobRepository } from '../jobs/import-job.repository.js';
 import { ImportEntryRepository } from '../jobs/import-entry.repository.js';
 import { AudioFileRepository } from '../library/audio-file.repository.js';
 import { SimilarLinkRepository } from '../library/similar-link.repository.js';
+import { TimbreRepository } from '../library/timbre.repository.js';
 
 export interface Repositories {
   users: UserRepository;
@@ -12,6 +13,7 @@ export interface Repositories {
   entries: ImportEntryRepository;
   audioFiles: AudioFileRepository;
   similar: SimilarLinkRepository;
+  timbre: TimbreRepository;
 }
 
 function repositoriesOf(db: Database): Repositories {
@@ -21,6 +23,7 @@ function repositoriesOf(db: Database): Repositories {
     entries: new ImportEntryRepository(db),
     audioFiles: new AudioFileRepository(db),
     similar: new SimilarLinkRepository(db),
+    timbre: new TimbreRepository(db),
   };
 }
 

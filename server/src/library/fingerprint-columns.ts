@@ -1,8 +1,12 @@
 import type { FingerprintInput } from '../../../shared/schemas/index.js';
 import { indexKeysOf } from './sound-match.js';
+import { timbreColumns, type TimbreColumns } from './timbre-columns.js';
 
-/** What a fingerprint fills in a library row: itself, its index keys and its screening fields. */
-export interface FingerprintColumns {
+/**
+ * What a fingerprint fills in a library row: itself, its index keys, its screening fields and
+ * its timbre vector.
+ */
+export interface FingerprintColumns extends TimbreColumns {
   fingerprint: FingerprintInput | null;
   fingerprintKeys: string[];
   fpDurationMs: number | null;
@@ -25,5 +29,6 @@ export function fingerprintColumns(
     fpDurationMs: fingerprint?.durationMs ?? null,
     fpEdgeMs: fingerprint?.edgeMs ?? null,
     fpProfile: fingerprint?.profile ?? null,
+    ...timbreColumns(fingerprint),
   };
 }

@@ -1,6 +1,7 @@
 import type { LibraryItem, SimilarFile } from '../../../shared/schemas/index.js';
 import type { AudioFileRow } from './audio-file.repository.js';
 import type { SimilarAssetRow } from './similar-link.repository.js';
+import type { TimbreNeighbour } from './timbre-search.js';
 
 /** A library file as `library.list` answers it. */
 export function libraryItemView(row: AudioFileRow): LibraryItem {
@@ -19,7 +20,7 @@ export function libraryItemView(row: AudioFileRow): LibraryItem {
   };
 }
 
-/** A file linked to another as similar, as `library.similar` answers it. */
+/** A file linked to another as similar by duplicate detection, as `library.similar` answers it. */
 export function similarFileView(row: SimilarAssetRow): SimilarFile {
   return {
     id: row.id,
@@ -27,5 +28,18 @@ export function similarFileView(row: SimilarAssetRow): SimilarFile {
     kind: row.kind,
     duration_s: row.durationS,
     similarity: row.similarity,
+    reason: 'duplicate-detection',
+  };
+}
+
+/** A file near another by timbre, as `library.similar` answers it. */
+export function timbreNeighbourView(row: TimbreNeighbour): SimilarFile {
+  return {
+    id: row.id,
+    path: row.originalPath,
+    kind: row.kind,
+    duration_s: row.durationS,
+    similarity: row.similarity,
+    reason: 'timbre',
   };
 }

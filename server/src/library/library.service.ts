@@ -3,6 +3,7 @@ import { DEFAULT_TEMPO_TOLERANCE_PCT, harmonicFit } from '../../../shared/music/
 import {
   checkRequestSchema,
   MAX_SIMILAR_LISTED,
+  MAX_TIMBRE_LISTED,
   MAX_SIMILAR_TO,
   type CheckResponse,
   type LibraryFits,
@@ -17,7 +18,9 @@ import type { ByteRange, ObjectStore } from '../objects/object-store.js';
 import { isUuid, parseOrThrow } from '../validation.js';
 import type { AudioFileRow, LibrarySound, SoundLookup } from './audio-file.repository.js';
 import type { FitCondition } from './library-filters.js';
-import { libraryItemView, similarFileView } from './library-views.js';
+import { libraryItemView, similarFileView, timbreNeighbourView } from './library-views.js';
+import { timbreColumns, timbreOfText } from './timbre-columns.js';
+import { timbreNeighbours } from './timbre-search.js';
 import { findSounds, indexKeysOf, NO_MATCHES } from './sound-match.js';
 
 /** Library files one check request keeps once loaded whole, at most (~13 MB). */
@@ -164,14 +167,37 @@ export class LibraryService {
   }
 
   /**
-   * The user's files linked to one of theirs as similar (both ways alike), closest first, at
-   * most MAX_SIMILAR_LISTED.
+   * The user's files similar to one of theirs: those linked to it by duplicate detection (both
+   * ways alike), closest first, then its nearest by timbre that are not linked (at most
+   * MAX_TIMBRE_LISTED, through the cell index); at most MAX_SIMILAR_LISTED in all. A file
+   * without a timbre vector yet (stored before them, not backfilled yet) gets it computed here.
    * @throws AppError 404 for an id that is not a UUID, unknown, or another user's file.
    */
   async similar(user: AuthUser, id: string): Promise<LibrarySimilarOutput> {
     const row = await this.ownedFile(user, id);
-    const similar = await this.uow.repos.similar.similarAssets(user.id, row.id, MAX_SIMILAR_LISTED);
-    return { items: similar.map(similarFileView) };
+    const { repos } = this.uow;
+    const linked = await repos.similar.similarAssets(user.id, row.id, MAX_SIMILAR_LISTED);
+    const items = linked.map(similarFileView);
+    const stored = row.timbre ?? timbreColumns(row.fingerprint).timbre;
+    const vector = stored ? timbreOfText(stored) : null;
+    const room = Math.min(MAX_TIMBRE_LISTED, MAX_SIMILAR_LISTED - items.length);
+    if (vector && room > 0) {
+      const listed = new Set(items.map((item) => item.id));
+      const near = await timbreNeighbours(
+        repos.timbre,
+        user.id,
+        row.id,
+        vector,
+        room + listed.size,
+      );
+      items.push(
+        ...near
+          .filter((n) => !listed.has(n.id))
+          .slice(0, room)
+          .map(timbreNeighbourView),
+      );
+    }
+    return { items };
   }
 
   /**

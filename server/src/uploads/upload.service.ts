@@ -16,6 +16,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { EntryRow } from '../jobs/import-entry.repository.js';
 import { loadUpdateEvent } from '../jobs/job-views.js';
 import { linkStoredEntry } from '../library/similar-links.js';
+import { timbreColumns } from '../library/timbre-columns.js';
 import { objectKeyFor, type ObjectStore } from '../objects/object-store.js';
 import type { OnDuplicate } from '../../../shared/schemas/index.js';
 import { isUuid } from '../validation.js';
@@ -518,6 +519,7 @@ function assetRow(entry: EntryRow, objectKey: string) {
     fpDurationMs: entry.fpDurationMs,
     fpEdgeMs: entry.fpEdgeMs,
     fpProfile: entry.fpProfile,
+    ...timbreColumns(entry.fingerprint),
     durationS: num('duration_s'),
     bpm: num('bpm'),
     bpmConfidence: num('bpm_confidence'),

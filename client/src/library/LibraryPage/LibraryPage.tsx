@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import type {
   LibraryItem,
   LibraryListRequest,
@@ -11,6 +11,7 @@ import { api } from '../../api/trpc.js';
 import { formatBytes, formatDuration, splitPath } from '../../import/format.js';
 import { librarySoundUrl } from '../../player/library-sound.js';
 import { FitsChip } from '../FitsChip/FitsChip.js';
+import { SimilarPanel } from '../SimilarPanel/SimilarPanel.js';
 import { canFit } from '../fits-label.js';
 
 const PAGE = 100;
@@ -23,7 +24,8 @@ function numberOrUndefined(text: string): number | undefined {
 
 /**
  * The user's sounds, searchable and filtered by kind, tempo, key and format, each playable; from
- * a sound with a key or tempo, "Fits with this" keeps the sounds that fit it (a removable chip).
+ * a sound with a key or tempo, "Fits with this" keeps the sounds that fit it (a removable chip);
+ * "Similar" lists the sounds close to one (SimilarPanel) under its row.
  */
 export function LibraryPage() {
   const [search, setSearch] = useState('');
@@ -36,6 +38,7 @@ export function LibraryPage() {
   const [page, setPage] = useState(0);
   const [playing, setPlaying] = useState<string | null>(null);
   const [fitsWith, setFitsWith] = useState<LibraryItem | null>(null);
+  const [similarTo, setSimilarTo] = useState<LibraryItem | null>(null);
   const input: LibraryListRequest = {
     search: search.trim() || undefined,
     kind: (kind || undefined) as LibraryListRequest['kind'],
@@ -159,7 +162,7 @@ export function LibraryPage() {
         <tbody>
           {list.data?.items.map((item) => {
             const { folder, name } = splitPath(item.path);
-            return (
+            const row = (
               <tr
                 key={item.id}
                 data-testid="library-row"
@@ -189,6 +192,15 @@ export function LibraryPage() {
                       Fits with this
                     </button>
                   )}{' '}
+                  <button
+                    type="button"
+                    data-testid="library-similar"
+                    aria-pressed={similarTo?.id === item.id}
+                    title="List the sounds of your library that sound like this one"
+                    onClick={() => setSimilarTo(similarTo?.id === item.id ? null : item)}
+                  >
+                    Similar
+                  </button>{' '}
                   {playing === item.id ? (
                     <audio
                       controls
@@ -207,6 +219,17 @@ export function LibraryPage() {
                   )}
                 </td>
               </tr>
+            );
+            if (similarTo?.id !== item.id) return row;
+            return (
+              <Fragment key={item.id}>
+                {row}
+                <tr className="similar-row">
+                  <td colSpan={9}>
+                    <SimilarPanel sound={item} onClose={() => setSimilarTo(null)} />
+                  </td>
+                </tr>
+              </Fragment>
             );
           })}
         </tbody>

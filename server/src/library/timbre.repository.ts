@@ -1,0 +1,109 @@
+import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import type { FingerprintInput } from '../../../shared/schemas/index.js';
+import type { Database } from '../db/database.js';
+import { audioFiles } from '../db/schema.js';
+import { timbreOfText, type TimbreColumns } from './timbre-columns.js';
+
+/** A library file's timbre vector, as a similar-sounds query ranks it. */
+export interface TimbreCandidate {
+  id: string;
+  timbre: Float32Array;
+}
+
+/** What a similar-sounds answer shows of a file. */
+export interface TimbreListing {
+  id: string;
+  originalPath: string;
+  kind: string | null;
+  durationS: number | null;
+}
+
+/** A file whose timbre vector is still to be computed from its stored fingerprint. */
+export interface TimbreMissingRow {
+  id: string;
+  fingerprint: FingerprintInput;
+}
+
+// Only the id and the vector: a query reads thousands of rows and lists a few (listingsOf).
+const candidateFields = { id: audioFiles.id, timbre: audioFiles.timbre };
+
+/** Library files by timbre: the rows of index cells, and the backfill of vectors. */
+export class TimbreRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * The owner's files with a timbre vector in one of `cells` (index `audio_files_owner_timbre_cell_idx`),
+   * except `exceptId`.
+   */
+  async inCells(ownerId: string, cells: number[], exceptId: string): Promise<TimbreCandidate[]> {
+    if (cells.length === 0) return [];
+    const rows = await this.db
+      .select(candidateFields)
+      .from(audioFiles)
+      .where(
+        and(
+          eq(audioFiles.ownerId, ownerId),
+          inArray(audioFiles.timbreCell, cells),
+          ne(audioFiles.id, exceptId),
+        ),
+      );
+    return withVectors(rows);
+  }
+
+  /** Every file of the owner with a timbre vector except `exceptId`: the exact reference (bench, tests). */
+  async all(ownerId: string, exceptId: string): Promise<TimbreCandidate[]> {
+    const rows = await this.db
+      .select(candidateFields)
+      .from(audioFiles)
+      .where(
+        and(
+          eq(audioFiles.ownerId, ownerId),
+          isNotNull(audioFiles.timbre),
+          ne(audioFiles.id, exceptId),
+        ),
+      );
+    return withVectors(rows);
+  }
+
+  /** What the answer shows of these files, by id. */
+  async listingsOf(ids: string[]): Promise<Map<string, TimbreListing>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .select({
+        id: audioFiles.id,
+        originalPath: audioFiles.originalPath,
+        kind: audioFiles.kind,
+        durationS: audioFiles.durationS,
+      })
+      .from(audioFiles)
+      .where(inArray(audioFiles.id, ids));
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** Up to `limit` files (of every owner) with a fingerprint and no timbre vector, in id order. */
+  async missingAfter(afterId: string | null, limit: number): Promise<TimbreMissingRow[]> {
+    const missing = and(isNull(audioFiles.timbre), isNotNull(audioFiles.fingerprint));
+    const rows = await this.db
+      .select({ id: audioFiles.id, fingerprint: audioFiles.fingerprint })
+      .from(audioFiles)
+      .where(afterId ? and(missing, gt(audioFiles.id, afterId)) : missing)
+      .orderBy(asc(audioFiles.id))
+      .limit(limit);
+    return rows.flatMap((r) => (r.fingerprint ? [{ id: r.id, fingerprint: r.fingerprint }] : []));
+  }
+
+  /**
+   * Stores a file's timbre columns if it still has none (a file re-fingerprinted or replaced
+   * meanwhile got its own). `updated_at` stays: the sound did not change.
+   */
+  async fill(id: string, columns: TimbreColumns): Promise<void> {
+    await this.db
+      .update(audioFiles)
+      .set({ timbre: columns.timbre, timbreCell: columns.timbreCell })
+      .where(and(eq(audioFiles.id, id), sql`${audioFiles.timbre} is null`));
+  }
+}
+
+function withVectors(rows: { id: string; timbre: string | null }[]): TimbreCandidate[] {
+  return rows.flatMap((r) => (r.timbre ? [{ ...r, timbre: timbreOfText(r.timbre) }] : []));
+}
