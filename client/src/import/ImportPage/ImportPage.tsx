@@ -84,9 +84,13 @@ export function ImportPage({ controller }: { controller: ImportController }) {
   const step = view.record?.step ?? 'choose';
   const selectedFile = selected ? controller.store.get(selected) : undefined;
   const newSounds = useMemo(() => countNewSounds(view), [view]);
-  // At the duplicates step the files are needed to listen to them, before they are uploaded.
+  const sync = useSyncExternalStore(controller.sync.subscribe, controller.sync.getSnapshot);
+  // At the duplicates step the files are needed to listen to them, before they are uploaded. A
+  // sync batch's folder comes back with the sync's own "Resume sync" (one click for both).
   const needsFolder =
-    view.missing > 0 && (step === 'analyse' || step === 'duplicates' || step === 'upload');
+    view.missing > 0 &&
+    (step === 'analyse' || step === 'duplicates' || step === 'upload') &&
+    !(view.record?.auto === true && sync.state === 'needs-permission');
   const fileOf = useCallback((path: string) => controller.store.blobOf(path), [controller]);
   // What the picks' .smignore files left out, for this page's life (a pick of a new import
   // replaces it; a folder added to the import being chosen adds to it).
