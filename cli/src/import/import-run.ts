@@ -51,8 +51,8 @@ export interface ImportResult {
   failures: Failure[];
   /** Scan problems (unreadable folders, symlink loops): reported, and they fail the exit code. */
   problems: number;
-  /** The files the run took (as scanned, with the size and time each had then). */
-  files: FoundFile[];
+  /** The scan the run took its files from (each with the size and time it had then). */
+  scan: FoundSet;
 }
 
 /**
@@ -86,7 +86,8 @@ export async function runImport(
     options.signal,
   );
   await client.verify();
-  const { files, problems, excluded } = found ?? (await findFiles(options.paths, options.exclude));
+  const scan = found ?? (await findFiles(options.paths, options.exclude));
+  const { files, problems, excluded } = scan;
   if (!found) {
     output.counts.found = files.length;
     output.event({ type: 'scan', files: files.length, problems, excluded: excluded.length });
@@ -125,7 +126,7 @@ export async function runImport(
           final: null,
           failures: toList(failures),
           problems: problems.length,
-          files,
+          scan,
         };
       resumable = null;
     }
@@ -137,7 +138,7 @@ export async function runImport(
         final: earlierFinal ?? (await client.status(state.jobId)),
         failures: toList(failures),
         problems: problems.length,
-        files,
+        scan,
       };
     }
     const jobId = resumable?.jobId ?? (await createJob(client, state, options, output));
@@ -180,14 +181,14 @@ export async function runImport(
       });
     }
     if (interrupted)
-      return { jobId, final: null, failures: toList(failures), problems: problems.length, files };
+      return { jobId, final: null, failures: toList(failures), problems: problems.length, scan };
 
     // Every upload has ended, and the server commits a file before it answers its last PATCH.
     const final = await client.status(jobId);
     state.setJob(jobId, true);
     for (const error of final.errors)
       if (!failures.has(error.path)) failures.set(error.path, error.reason);
-    return { jobId, final, failures: toList(failures), problems: problems.length, files };
+    return { jobId, final, failures: toList(failures), problems: problems.length, scan };
   } finally {
     for (const d of deliveries) d.stop();
     process.off('SIGINT', onSignal);

@@ -84,10 +84,15 @@ export class WatchPlan {
   private retryAt = 0;
 
   constructor(
-    readonly timing: WatchTiming,
+    private timing: WatchTiming,
     now: number,
   ) {
     this.lastScanAt = now;
+  }
+
+  /** Rescans every `ms` (the folders cannot be watched for events: polling is all there is). */
+  pollEvery(ms: number): void {
+    this.timing = { ...this.timing, pollMs: ms };
   }
 
   /** Files imported or found, as the plan knows them. */
@@ -180,6 +185,17 @@ export class WatchPlan {
       this.waiting.set(rel, { look, since: startedAt });
     }
     return { deleted, waiting: this.waiting.size };
+  }
+
+  /**
+   * A scan that could not be used (a `.smignore` written with a bad pattern): nothing is
+   * decided from it, and the next one waits as after any scan.
+   */
+  scanFailed(startedAt: number, tookMs: number): void {
+    this.lastScanAt = startedAt;
+    this.lastScanMs = tookMs;
+    this.firstEventAt = null;
+    this.lastEventAt = null;
   }
 
   /** The next batch: up to `maxBatch` ready files, oldest first; null when none are ready. */
