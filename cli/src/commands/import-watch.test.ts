@@ -1,8 +1,9 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { watchEventSchema } from '../../../shared/schemas/index.js';
+import { encodeWav } from '../../../fixtures/lib/wav.js';
+import { jobStatusResponseSchema, watchEventSchema } from '../../../shared/schemas/index.js';
 import { listLibrary } from '../../../testing/api.js';
 import { FIXTURES } from '../../../testing/paths.js';
 import { databaseKinds } from '../../../testing/server-data.js';
@@ -12,6 +13,7 @@ import {
   contentHash,
   expectNoCrash,
   fileEvents,
+  jsonLines,
   makeFolder,
   runCli,
   shown,
@@ -25,7 +27,19 @@ import {
 const WATCH_TIMEOUT_MS = 240_000;
 const WATCH_EVENTS = ['watching', 'watch_change', 'watch_batch', 'watch_retry', 'watch_stopped'];
 
+/** The large file of the interrupted batch, and the chunks that make its upload take a while. */
+const LARGE_BYTES = 40 * 1000 * 1000;
+const SMALL_CHUNKS = '262144';
+
 let work = '';
+
+/** A WAV of `bytes` bytes of quiet stereo noise, different on every call. */
+async function writeLargeWav(file: string, bytes: number): Promise<void> {
+  const frames = Math.floor((bytes - 44) / 4);
+  const channels = [new Float32Array(frames), new Float32Array(frames)];
+  for (const ch of channels) for (let i = 0; i < frames; i++) ch[i] = (Math.random() - 0.5) * 0.4;
+  await writeFile(file, encodeWav({ sr: 44100, ch: channels }, { bits: 16 }));
+}
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sm-import-watch-'));
@@ -182,4 +196,48 @@ describe.each(databaseKinds())('sm-import import --watch on %s', (kind) => {
       pending: 0,
     });
   }, 360_000);
+
+  it('Ctrl-C during a batch: exit 130, the files left said, and the same import finishes it', async () => {
+    const env = { ...(await start()), SM_IMPORT_CHUNK_BYTES: SMALL_CHUNKS };
+    const folder = await makeFolder(work, 'cut', { 'Kick_03.wav': 'oneshots/Kick_03.wav' });
+    const run = new CliRun(['import', folder, '--watch', '--json'], env, WATCH_TIMEOUT_MS);
+    await run.waitFor('the watch starts', () => run.events().some((e) => e.type === 'watching'));
+    // Written elsewhere and moved in, as a finished download is: one event, the whole file.
+    const large = join(work, 'Large noise.wav');
+    await writeLargeWav(large, LARGE_BYTES);
+    await rename(large, join(folder, 'Large noise.wav'));
+    await run.waitFor('the large file is uploading', () =>
+      fileEvents(run.events(), 'uploading').some((e) => e.path === 'cut/Large noise.wav'),
+    );
+    run.child.kill('SIGINT');
+    const ended = await run.done;
+    expectNoCrash(ended);
+    expect(ended.code, shown(ended)).toBe(130);
+    expect(watchEvents(run).at(-1)).toEqual({
+      type: 'watch_stopped',
+      batches: 0,
+      imported: 0,
+      deleted: 0,
+      pending: 1,
+    });
+    const jobId = run
+      .events()
+      .filter((e) => e.type === 'job')
+      .at(-1)?.job_id as string;
+
+    // The same import, without --watch: it continues the batch's job, and the file is stored.
+    const again = await runCli(['import', folder, '--json'], env);
+    expectNoCrash(again);
+    expect(again.code, shown(again)).toBe(0);
+    const events = jsonLines(again.stdout);
+    expect(events.filter((e) => e.type === 'job')).toEqual([
+      { type: 'job', job_id: jobId, resumed: true },
+    ]);
+    expect(jobStatusResponseSchema.parse(events.at(-1))).toMatchObject({
+      job_id: jobId,
+      status: 'completed',
+      totals: { completed: 1, failed: 0 },
+    });
+    await expectStored('cut/Large noise.wav', join(folder, 'Large noise.wav'));
+  }, 300_000);
 });

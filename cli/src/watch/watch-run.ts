@@ -148,7 +148,7 @@ export async function watchImport(
     output.finishJob(
       null,
       [
-        `Stopped watching: ${batches} batch${batches === 1 ? '' : 'es'}, ${imported} files imported, ${deleted} deleted on disk (kept in the library).`,
+        `Stopped watching: ${plural(batches, 'batch', 'batches')}, ${plural(imported, 'file')} imported, ${deleted} deleted on disk (kept in the library).`,
         ...(pending > 0
           ? [
               `${pending} new or changed files not imported yet: run the same command again to import them.`,
@@ -158,6 +158,14 @@ export async function watchImport(
     );
   }
   return cutShort || pending > 0 ? 130 : failed ? 1 : 0;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** "2 new and 1 changed files", "1 new file". */
+function describeBatch(added: number, files: number): string {
+  const parts = [added > 0 ? `${added} new` : '', files > added ? `${files - added} changed` : ''];
+  return `${parts.filter(Boolean).join(' and ')} file${files === 1 ? '' : 's'}`;
 }
 
 /**
@@ -240,8 +248,7 @@ async function importBatch(
     changed: batch.rels.length - added.size,
     waiting: plan.pending - batch.rels.length,
   } satisfies WatchEvent);
-  if (!output.json)
-    output.note(`${added.size} new and ${batch.rels.length - added.size} changed files: importing`);
+  if (!output.json) output.note(`importing ${describeBatch(added.size, batch.rels.length)}`);
   let result;
   try {
     result = await runImport(options, output, { files, problems: [], excluded: [] });
