@@ -137,3 +137,15 @@ describe('WatchPlan: batches', () => {
     expect(plan.nextBatchAt()).toBe(Infinity);
   });
 });
+
+describe('WatchPlan: scans that fail, and polling', () => {
+  it('a scan that could not be used decides nothing: no deletion, the next one a poll away', () => {
+    const plan = planWithA();
+    plan.event(100);
+    plan.scanFailed(1100, 10);
+    expect(plan.known).toBe(1);
+    expect(plan.nextScanAt()).toBe(61_100);
+    plan.pollEvery(5000);
+    expect(plan.nextScanAt()).toBe(6100);
+  });
+});
