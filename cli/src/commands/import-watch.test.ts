@@ -109,13 +109,19 @@ describe.each(databaseKinds())('sm-import import --watch on %s', (kind) => {
     const env = await start();
     const folder = await makeFolder(work, 'watched', { 'Kick_03.wav': 'oneshots/Kick_03.wav' });
     await writeFile(join(folder, '.smignore'), 'Old/\n');
-    const run = new CliRun(['import', folder, '--watch', '--json'], env, WATCH_TIMEOUT_MS);
+    const run = new CliRun(
+      ['import', folder, '--watch', '--json', '--exclude', '/Renders/'],
+      env,
+      WATCH_TIMEOUT_MS,
+    );
     await run.waitFor('the watch starts', () => run.events().some((e) => e.type === 'watching'));
     expect(isDone(run, 'watched/Kick_03.wav')).toBe(true);
 
-    // An excluded file and a new one, written while the watch runs.
+    // Files excluded (by the .smignore, by --exclude) and a new one, written while it watches.
     await mkdir(join(folder, 'Old'));
     await copyFile(join(FIXTURES, 'oneshots/Piano_C4.aifc'), join(folder, 'Old/Piano_C4.aifc'));
+    await mkdir(join(folder, 'Renders'));
+    await copyFile(join(FIXTURES, 'oneshots/Snare Tight.aif'), join(folder, 'Renders/Snare.aif'));
     const clap = join(folder, 'CLAP_808_24bit.wav');
     await copyFile(join(FIXTURES, 'oneshots/CLAP_808_24bit.wav'), clap);
     await run.waitFor('the new file is stored', () => isDone(run, 'watched/CLAP_808_24bit.wav'));
@@ -151,8 +157,8 @@ describe.each(databaseKinds())('sm-import import --watch on %s', (kind) => {
       changed: 0,
       waiting: 0,
     });
-    // The excluded file was never analysed nor sent, and was said excluded once.
-    expect(fileEvents(run.events()).filter((e) => String(e.path).includes('Old/'))).toEqual([]);
+    // The excluded files were never analysed nor sent, and each was said excluded once.
+    expect(fileEvents(run.events()).filter((e) => /Old|Renders/.test(String(e.path)))).toEqual([]);
     expect(run.events().filter((e) => e.type === 'excluded')).toEqual([
       {
         type: 'excluded',
@@ -160,6 +166,13 @@ describe.each(databaseKinds())('sm-import import --watch on %s', (kind) => {
         pattern: 'Old/',
         source: 'watched/.smignore',
         line: 1,
+      },
+      {
+        type: 'excluded',
+        path: 'watched/Renders/Snare.aif',
+        pattern: '/Renders/',
+        source: '--exclude',
+        line: null,
       },
     ]);
     const library = (await listLibrary(server.url, server.token)).map((a) => a.path).sort();
