@@ -151,7 +151,7 @@ export async function watchImport(
         `Stopped watching: ${plural(batches, 'batch', 'batches')}, ${plural(imported, 'file')} imported, ${deleted} deleted on disk (kept in the library).`,
         ...(pending > 0
           ? [
-              `${pending} new or changed files not imported yet: run the same command again to import them.`,
+              `${plural(pending, 'new or changed file')} not imported yet: run the same command again to import them.`,
             ]
           : []),
       ].join('\n'),
