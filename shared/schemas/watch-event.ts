@@ -39,7 +39,10 @@ export const watchEventSchema = z.discriminatedUnion('type', [
     reason: z.string(),
     retry_in_ms: z.number().int().nonnegative(),
   }),
-  /** The last line: the watch was stopped (Ctrl-C, SIGTERM). */
+  /**
+   * The last line once the watch began (`watching`): it was stopped (Ctrl-C, SIGTERM). A stop
+   * during the first import ends as an interrupted import does, without it.
+   */
   z.object({
     type: z.literal('watch_stopped'),
     /** Batches imported, and the files they took. */
