@@ -32,7 +32,10 @@ export const watchEventSchema = z.discriminatedUnion('type', [
     /** Files new or changed that are left for later batches (still being written, or more). */
     waiting: z.number().int().nonnegative(),
   }),
-  /** The server did not answer through every retry: the batch is kept and tried again. */
+  /**
+   * The server did not answer through every retry, or refused the batch (a 4xx other than a
+   * refused token): the batch is kept and tried again after `retry_in_ms`.
+   */
   z.object({
     type: z.literal('watch_retry'),
     files: z.number().int().positive(),

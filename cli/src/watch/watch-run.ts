@@ -4,7 +4,7 @@ import { describeFsError } from '../../../shared/node/read-errors.js';
 import { UsageError } from '../errors.js';
 import { ExclusionPatternError } from '../../../shared/files/index.js';
 import type { WatchEvent } from '../../../shared/schemas/index.js';
-import { ServerUnavailableError } from '../import/api-client.js';
+import { ApiError, ServerUnavailableError, TokenError } from '../import/api-client.js';
 import { findFiles, type FoundFile } from '../import/file-set.js';
 import type { ImportOutput } from '../import/import-output.js';
 import { runImport, type ImportOptions } from '../import/import-run.js';
@@ -253,7 +253,13 @@ async function importBatch(
   try {
     result = await runImport(options, output, { files, problems: [], excluded: [] });
   } catch (error) {
-    if (!(error instanceof ServerUnavailableError)) throw error;
+    // A refused token stops the watch (exit 2, as an import); the server down, or refusing this
+    // batch (a job cancelled meanwhile, a quota reached), leaves the files waiting: they are
+    // tried again on the backoff, each try saying why, and a later run may take them.
+    const waits =
+      error instanceof ServerUnavailableError ||
+      (error instanceof ApiError && !(error instanceof TokenError));
+    if (!waits) throw error;
     if (signal.aborted) return 'stopped';
     const delay = plan.failed(Date.now());
     output.event({
