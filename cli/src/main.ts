@@ -12,7 +12,8 @@ const HELP = `sm-import: analyse and import folders of audio samples, loops and 
 Usage:
   sm-import analyze PATH... [--json] [--concurrency N] [--no-ffmpeg] [--no-hints] [--exclude GLOB]...
   sm-import import PATH... [--server URL] [--token TOKEN] [--on-duplicate skip|replace|keep-both]
-                           [--dry-run] [--json] [--concurrency N] [--no-ffmpeg] [--exclude GLOB]...
+                           [--dry-run | --watch] [--json] [--concurrency N] [--no-ffmpeg]
+                           [--exclude GLOB]...
   sm-import import s3://BUCKET/PREFIX [--endpoint URL] [--server URL] [--token TOKEN]
                            [--on-duplicate skip|replace|keep-both] [--json] [--exclude GLOB]...
   sm-import status JOB [--json]
@@ -42,6 +43,10 @@ Options:
   --on-duplicate M    skip (default): keep the library's copy; replace: the new file takes its
                       place; keep-both: store the sound again (identical bytes never are).
   --dry-run           Do everything but upload, and say what would happen.
+  --watch             import: after the import, keep watching the folders; new and changed files
+                      are imported in batches once they hold still, deleted ones are reported
+                      (never deleted from the library). Ctrl-C stops (exit 0, or 130 with files
+                      left to import: run the same command again). Not with --dry-run or s3://.
   --endpoint URL      The S3-compatible store of an s3:// import (MinIO, Ceph…); AWS if not given.
   --exclude GLOB      Leave out files matching GLOB (gitignore syntax, relative to each folder
                       given or to the bucket prefix; repeat for more). A .smignore file in any
@@ -92,6 +97,7 @@ async function main(argv: string[]): Promise<number> {
       token: { type: 'string' },
       'on-duplicate': { type: 'string', default: 'skip' },
       'dry-run': { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
       endpoint: { type: 'string' },
       exclude: { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
@@ -109,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
     // Checked before anything is read or sent, so a typo stops the command at once.
     compilePatterns(exclude, '--exclude');
   }
+  if (values.watch && command !== 'import') throw new UsageError('--watch is for import');
   switch (command) {
     case 'analyze': {
       if (positionals.length === 0) {
@@ -138,9 +145,17 @@ async function main(argv: string[]): Promise<number> {
           throw new UsageError(`${bucket} is not s3://BUCKET/PREFIX with a valid bucket name`);
         if (values['dry-run'])
           throw new UsageError('--dry-run is for folders; a bucket is read by the server');
+        if (values.watch)
+          throw new UsageError(
+            '--watch is for folders on this machine; run the bucket import again to take what is new',
+          );
       } else if (values.endpoint !== undefined) {
         throw new UsageError('--endpoint goes with an s3://BUCKET/PREFIX to import');
       }
+      if (values.watch && values['dry-run'])
+        throw new UsageError(
+          '--watch imports what changes; run --dry-run alone to see what one import would do',
+        );
       const onDuplicate = values['on-duplicate'];
       if (!ON_DUPLICATE.includes(onDuplicate as (typeof ON_DUPLICATE)[number])) {
         throw new UsageError(
@@ -154,6 +169,7 @@ async function main(argv: string[]): Promise<number> {
         concurrency: parseConcurrency(values.concurrency),
         ffmpeg: !values['no-ffmpeg'],
         dryRun: values['dry-run'],
+        watch: values.watch,
         // Without a terminal to draw on, progress is written as JSON events.
         json: values.json || !process.stdout.isTTY,
         chunkBytes: positiveEnv('SM_IMPORT_CHUNK_BYTES'),

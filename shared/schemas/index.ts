@@ -6,3 +6,5 @@ export * from './library.js';
 export * from './similar-sounds.js';
 export { excludedEventSchema, excludedLineSchema, exclusionReasonSchema } from './excluded-file.js';
 export type { ExcludedEvent, ExcludedLine } from './excluded-file.js';
+export { watchEventSchema } from './watch-event.js';
+export type { WatchEvent } from './watch-event.js';

@@ -4,15 +4,17 @@ import { dryRun } from '../import/dry-run.js';
 import { ImportOutput } from '../import/import-output.js';
 import { runImport, type ImportOptions } from '../import/import-run.js';
 import { runBucketImport } from '../import/bucket-run.js';
+import { watchImport } from '../watch/watch-run.js';
 
 /**
  * `sm-import import`: a folder tree analysed here, or a bucket (`s3://…`) the server imports
  * itself; resolves to the exit code (0 every file done, duplicate or skipped; 1 some
- * failed or a path could not be read; 130 interrupted).
+ * failed or a path could not be read; 130 interrupted). With `watch`, the import goes on
+ * watching the folders until stopped (watchImport says its exit codes).
  * @throws UsageError for a refused token or an unreachable server (exit code 2).
  */
 export async function importCommand(
-  options: ImportOptions & { dryRun: boolean; json: boolean; endpoint?: string },
+  options: ImportOptions & { dryRun: boolean; json: boolean; endpoint?: string; watch?: boolean },
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WriteStream = process.stderr,
 ): Promise<number> {
@@ -45,6 +47,7 @@ export async function importCommand(
       );
       return failures.length > 0 || problems > 0 ? 1 : 0;
     }
+    if (options.watch) return await watchImport(options, output);
     const result = await runImport(options, output);
     if (!result.final) {
       output.finish(

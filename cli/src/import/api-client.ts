@@ -57,6 +57,7 @@ export class ApiClient implements ImportApi {
     private readonly connection: Connection,
     private readonly retryDelaysMs: readonly number[] = RETRY_DELAYS_MS,
     private readonly onRetry: (message: string) => void = () => {},
+    private readonly signal?: AbortSignal,
   ) {}
 
   get server(): string {
@@ -100,6 +101,9 @@ export class ApiClient implements ImportApi {
       delaysMs: this.retryDelaysMs,
       onRetry: (failure, delay) =>
         this.onRetry(`${failure}; retrying in ${(delay / 1000).toFixed(1)} s`),
+      // Stopped (Ctrl-C): the tries left are made at once, so that the run ends without
+      // waiting out the schedule, with the same error as when every delay was spent.
+      wait: (ms) => abortableSleep(ms, this.signal),
       giveUp: (failure) =>
         new ServerUnavailableError(
           `the server at ${this.connection.server} is not answering (${failure})`,
@@ -161,6 +165,20 @@ export class ApiClient implements ImportApi {
   async verify(): Promise<void> {
     await this.request('GET', '/jobs');
   }
+}
+
+/** Waits `ms`, or less once `signal` is aborted. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 function parseJson(text: string): unknown {

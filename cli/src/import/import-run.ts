@@ -38,7 +38,12 @@ export interface ImportOptions {
   stateDir?: string;
   /** `--exclude` patterns (gitignore syntax); `.smignore` files are read as well. */
   exclude?: readonly string[];
+  /** Once aborted, the waits between retries of a server that does not answer end at once. */
+  signal?: AbortSignal;
 }
+
+/** What a scan of the import's paths found (findFiles). */
+export type FoundSet = Awaited<ReturnType<typeof findFiles>>;
 
 export interface ImportResult {
   jobId: string | null;
@@ -46,6 +51,8 @@ export interface ImportResult {
   failures: Failure[];
   /** Scan problems (unreadable folders, symlink loops): reported, and they fail the exit code. */
   problems: number;
+  /** The scan the run took its files from (each with the size and time it had then). */
+  scan: FoundSet;
 }
 
 /**
@@ -63,19 +70,30 @@ const CLI_RESUME: ResumeOptions & ContinueOptions = {
  * recorded), send the manifest in batches, upload what the server says is new with tus, and
  * follow the job to its end. State is kept in a run file, so running the same command again
  * continues in the same job; nothing already analysed, sent or uploaded is done again.
+ * Given `found` (a watch's batch: some of the files of a scan it made), only those are
+ * imported, without a scan or its events; the run file is the same as the whole import's.
  * @throws TokenError (refused token), ServerUnavailableError (down through every retry).
  */
 export async function runImport(
   options: ImportOptions,
   output: ImportOutput,
+  found?: FoundSet,
 ): Promise<ImportResult> {
-  const client = new ApiClient(options.connection, undefined, (m) => output.note(`server: ${m}`));
+  const client = new ApiClient(
+    options.connection,
+    undefined,
+    (m) => output.note(`server: ${m}`),
+    options.signal,
+  );
   await client.verify();
-  const { files, problems, excluded } = await findFiles(options.paths, options.exclude);
-  output.counts.found = files.length;
-  output.event({ type: 'scan', files: files.length, problems, excluded: excluded.length });
-  output.excluded(excluded);
-  for (const p of problems) if (!output.json) output.note(`cannot scan ${p.path}: ${p.reason}`);
+  const scan = found ?? (await findFiles(options.paths, options.exclude));
+  const { files, problems, excluded } = scan;
+  if (!found) {
+    output.counts.found = files.length;
+    output.event({ type: 'scan', files: files.length, problems, excluded: excluded.length });
+    output.excluded(excluded);
+    for (const p of problems) if (!output.json) output.note(`cannot scan ${p.path}: ${p.reason}`);
+  }
 
   const roots = options.paths.map((p) => resolve(p));
   const state = await RunState.open(options.stateDir ?? stateDir(), client.server, roots);
@@ -108,6 +126,7 @@ export async function runImport(
           final: null,
           failures: toList(failures),
           problems: problems.length,
+          scan,
         };
       resumable = null;
     }
@@ -119,6 +138,7 @@ export async function runImport(
         final: earlierFinal ?? (await client.status(state.jobId)),
         failures: toList(failures),
         problems: problems.length,
+        scan,
       };
     }
     const jobId = resumable?.jobId ?? (await createJob(client, state, options, output));
@@ -161,14 +181,14 @@ export async function runImport(
       });
     }
     if (interrupted)
-      return { jobId, final: null, failures: toList(failures), problems: problems.length };
+      return { jobId, final: null, failures: toList(failures), problems: problems.length, scan };
 
     // Every upload has ended, and the server commits a file before it answers its last PATCH.
     const final = await client.status(jobId);
     state.setJob(jobId, true);
     for (const error of final.errors)
       if (!failures.has(error.path)) failures.set(error.path, error.reason);
-    return { jobId, final, failures: toList(failures), problems: problems.length };
+    return { jobId, final, failures: toList(failures), problems: problems.length, scan };
   } finally {
     for (const d of deliveries) d.stop();
     process.off('SIGINT', onSignal);
