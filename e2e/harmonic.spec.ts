@@ -1,8 +1,7 @@
-import type { Page } from '@playwright/test';
 import { noteWav } from './support/audio-files.js';
 import { expect, test } from './support/fixtures.js';
 import { seedLibrary, type SeedSound } from './support/seed-library.js';
-import { expectLibraryTotal, libraryPaths } from './support/wizard.js';
+import { expectLibraryTotal, libraryPaths, libraryRow as row } from './support/wizard.js';
 
 /** A short note of its own pitch for each sound, so that each file's bytes differ. */
 const sound = (
@@ -26,9 +25,6 @@ const LIBRARY = [
   sound('Hits/Kick 120.wav', 'oneshot', null, 120, 55),
 ];
 const FITS = ['Hits/Stab Em 122.wav', 'Loops/Keys C 60.wav', 'Loops/Lead Dm 240.wav'];
-
-const row = (page: Page, path: string) =>
-  page.locator(`[data-testid="library-row"][data-path="${path}"]`);
 
 test('"Fits with this" lists the sounds of fitting keys and tempos, and narrows with a kind', async ({
   page,

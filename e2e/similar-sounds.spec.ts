@@ -1,10 +1,9 @@
-import type { Page } from '@playwright/test';
 import { encodeWav } from '../fixtures/lib/wav.js';
 import { hat, kick, pad } from '../shared/analysis/fingerprint/test-signals.js';
 import { fingerprintOfPcm } from '../shared/analysis/fingerprint/test-variants.js';
 import { expect, test } from './support/fixtures.js';
 import { seedLibrary, type SeedSound } from './support/seed-library.js';
-import { expectLibraryTotal } from './support/wizard.js';
+import { expectLibraryTotal, libraryRow as row } from './support/wizard.js';
 
 // Kicks, hats and pads of known kind, with the fingerprints sm-import would send for them: a
 // kick's similar sounds list the other kicks first, each playable from the server.
@@ -26,9 +25,6 @@ const LIBRARY = [
   sound('Pads/Pad A.wav', pad(RATE, [110, 138.6, 164.8], 2.5)),
   sound('Pads/Pad D.wav', pad(RATE, [146.8, 185, 220], 3)),
 ];
-
-const row = (page: Page, path: string) =>
-  page.locator(`[data-testid="library-row"][data-path="${path}"]`);
 
 test('"Similar" lists the sounds like one, its own kind first, each playable', async ({
   page,

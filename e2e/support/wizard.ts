@@ -87,6 +87,11 @@ export async function libraryPaths(page: Page): Promise<string[]> {
   return paths.map((p) => p ?? '').sort();
 }
 
+/** The library page's row of the sound at `path`. */
+export function libraryRow(page: Page, path: string): Locator {
+  return page.locator(`[data-testid="library-row"][data-path="${path}"]`);
+}
+
 /** Waits until the library shows `total` sounds (library-total's data-total) and that many rows. */
 export async function expectLibraryTotal(page: Page, total: number): Promise<void> {
   await expect(page.getByTestId('library-total')).toHaveAttribute('data-total', String(total));

@@ -76,6 +76,21 @@ function source(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** The environment of `sm-import` run against the server at `url`, with the bucket's keys. */
+function cliEnv(url: string, token: string, home: string): Record<string, string> {
+  return {
+    SM_SERVER: url,
+    SM_TOKEN: token,
+    SM_IMPORT_STATE_DIR: home,
+    XDG_CONFIG_HOME: home,
+    HOME: home,
+    AWS_PROFILE: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
+  };
+}
+
 describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
   let t: ServerProcess;
   let token: string;
@@ -361,17 +376,7 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
     try {
       const run = await new CliRun(
         ['import', `s3://${BUCKET}/badignore`, '--endpoint', s3.endpoint, '--json'],
-        {
-          SM_SERVER: t.url,
-          SM_TOKEN: t.tokens.eve!,
-          SM_IMPORT_STATE_DIR: home,
-          XDG_CONFIG_HOME: home,
-          HOME: home,
-          AWS_PROFILE: '',
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
-        },
+        cliEnv(t.url, t.tokens.eve!, home),
         120_000,
       ).done;
       expect(run.code, shown(run)).toBe(1);
@@ -397,17 +402,7 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
           '--exclude',
           '*.flac',
         ],
-        {
-          SM_SERVER: t.url,
-          SM_TOKEN: t.tokens.fay!,
-          SM_IMPORT_STATE_DIR: home,
-          XDG_CONFIG_HOME: home,
-          HOME: home,
-          AWS_PROFILE: '',
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_ACCESS_KEY_ID: S3_TEST_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: S3_TEST_CREDENTIALS.secretAccessKey,
-        },
+        cliEnv(t.url, t.tokens.fay!, home),
         120_000,
       ).done;
       expect(run.code, shown(run)).toBe(0);

@@ -9,7 +9,7 @@ import { KEY_NAMES } from '../../../../shared/music/key-names.js';
 import { describeApiError } from '../../api/api-errors.js';
 import { api } from '../../api/trpc.js';
 import { formatBytes, formatDuration, splitPath } from '../../import/format.js';
-import { librarySoundUrl } from '../../player/library-sound.js';
+import { LibraryPlayer } from '../../player/LibraryPlayer/LibraryPlayer.js';
 import { FitsChip } from '../FitsChip/FitsChip.js';
 import { SimilarPanel } from '../SimilarPanel/SimilarPanel.js';
 import { canFit } from '../fits-label.js';
@@ -201,22 +201,12 @@ export function LibraryPage() {
                   >
                     Similar
                   </button>{' '}
-                  {playing === item.id ? (
-                    <audio
-                      controls
-                      autoPlay
-                      src={librarySoundUrl(item.id)}
-                      data-testid="library-player"
-                    />
-                  ) : (
-                    <button
-                      type="button"
-                      data-testid="library-play"
-                      onClick={() => setPlaying(item.id)}
-                    >
-                      Play
-                    </button>
-                  )}
+                  <LibraryPlayer
+                    assetId={item.id}
+                    playing={playing === item.id}
+                    onPlay={() => setPlaying(item.id)}
+                    testIds="library"
+                  />
                 </td>
               </tr>
             );

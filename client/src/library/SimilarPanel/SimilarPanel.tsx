@@ -4,7 +4,7 @@ import type { LibraryItem, SimilarFile } from '../../../../shared/schemas/index.
 import { describeApiError } from '../../api/api-errors.js';
 import { api } from '../../api/trpc.js';
 import { formatDuration, splitPath } from '../../import/format.js';
-import { librarySoundUrl } from '../../player/library-sound.js';
+import { LibraryPlayer } from '../../player/LibraryPlayer/LibraryPlayer.js';
 
 const REASON_LABELS: Record<SimilarFile['reason'], { text: string; title: string }> = {
   'duplicate-detection': {
@@ -67,22 +67,12 @@ export function SimilarPanel({ sound, onClose }: { sound: LibraryItem; onClose: 
               <span className={`badge badge-${item.reason}`} title={reason.title}>
                 {reason.text}
               </span>{' '}
-              {playing === item.id ? (
-                <audio
-                  controls
-                  autoPlay
-                  src={librarySoundUrl(item.id)}
-                  data-testid="similar-player"
-                />
-              ) : (
-                <button
-                  type="button"
-                  data-testid="similar-play"
-                  onClick={() => setPlaying(item.id)}
-                >
-                  Play
-                </button>
-              )}
+              <LibraryPlayer
+                assetId={item.id}
+                playing={playing === item.id}
+                onPlay={() => setPlaying(item.id)}
+                testIds="similar"
+              />
             </li>
           );
         })}
