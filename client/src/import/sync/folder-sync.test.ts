@@ -222,6 +222,24 @@ describe('FolderSync', () => {
     await vi.waitFor(() => expect(fake.batches).toEqual([['Pack/c.wav']]));
   });
 
+  it('a reopened page takes the kept listing as imported: nothing goes twice', async () => {
+    const { folder, fake, sync: first } = setUp();
+    await first.open();
+    folder.put('c.wav', 'cccc');
+    await vi.waitFor(() => expect(fake.batches).toEqual([['Pack/c.wav']]));
+    fake.finishBatch(1);
+    first.dispose();
+    expect(fake.saved()?.listing.map((f) => f.path)).toEqual([
+      'Pack/a.wav',
+      'Pack/b.wav',
+      'Pack/c.wav',
+    ]);
+    sync = new FolderSync(fake.controller, TIMING);
+    await sync.open();
+    folder.put('d.wav', 'dddd');
+    await vi.waitFor(() => expect(fake.batches).toEqual([['Pack/c.wav'], ['Pack/d.wav']]));
+  });
+
   it('stops: no scan after, and the watch is forgotten', async () => {
     const { folder, fake, sync } = setUp();
     await sync.open();
