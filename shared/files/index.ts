@@ -45,5 +45,3 @@ export {
 export type { ExcludedFile, ExclusionReason } from './exclusions.js';
 export { buildExclusions, sortExcluded } from './exclusion-filter.js';
 export type { ExclusionInput } from './exclusion-filter.js';
-export { diffListings, hasNothingToImport, isSettled, planScan } from './folder-listing.js';
-export type { ListedFile, ListingDiff, ScanPlan, WatchedListing } from './folder-listing.js';

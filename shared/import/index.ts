@@ -13,3 +13,4 @@ export * from './policy.js';
 export * from './resume-plan.js';
 export * from './stages.js';
 export * from './upload-pool.js';
+export * from './watch-plan.js';

@@ -8,14 +8,16 @@ import { ApiError, ServerUnavailableError, TokenError } from '../import/api-clie
 import { findFiles, type FoundFile } from '../import/file-set.js';
 import type { ImportOutput } from '../import/import-output.js';
 import { runImport, type ImportOptions } from '../import/import-run.js';
-import { watchFolders } from './folder-events.js';
 import {
-  POLL_ONLY_MS,
   WATCH_TIMING,
   WatchPlan,
   type Batch,
   type WatchTiming,
-} from './watch-plan.js';
+} from '../../../shared/import/index.js';
+import { watchFolders } from './folder-events.js';
+
+/** Rescans every few seconds when the folders cannot be watched for events. */
+const POLL_ONLY_MS = 5000;
 
 /** A sleep that ends early when woken (an event, Ctrl-C), so the loop decides again at once. */
 class Waker {

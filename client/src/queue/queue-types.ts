@@ -2,8 +2,12 @@ import type { SoundAnalysis, SoundKind } from '../../../shared/analysis/index.js
 import type { AudioFormat } from '../../../shared/decode/index.js';
 import type { StageTimes } from '../../../shared/files/index.js';
 import type { OnDuplicate } from '../../../shared/schemas/index.js';
-import type { ListedFile } from '../../../shared/files/index.js';
-import type { DuplicateInfo, ImportStage, SimilarInfo } from '../../../shared/import/index.js';
+import type {
+  DuplicateInfo,
+  ImportStage,
+  ListedFile,
+  SimilarInfo,
+} from '../../../shared/import/index.js';
 
 /** Where the import stands; the wizard's step follows from it. */
 export type ImportStep = 'choose' | 'analyse' | 'duplicates' | 'upload' | 'summary';

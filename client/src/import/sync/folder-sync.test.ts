@@ -55,6 +55,7 @@ function fakeController(folder: FakeDir, watch: WatchRecord) {
   let done = 0;
   const listeners = new Set<() => void>();
   const batches: string[][] = [];
+  let refusals = 0;
   const store = {
     get record() {
       return record;
@@ -79,6 +80,10 @@ function fakeController(folder: FakeDir, watch: WatchRecord) {
   const controller = {
     store,
     addSyncBatch: (pick: Pick) => {
+      if (refusals > 0) {
+        refusals--;
+        return Promise.reject(new Error('The queue could not be written.'));
+      }
       batches.push(pick.files.map((f) => f.path));
       record = { id: `batch-${batches.length}`, finishedAt: null };
       return Promise.resolve();
@@ -93,6 +98,10 @@ function fakeController(folder: FakeDir, watch: WatchRecord) {
       done = imported;
       record = { ...record!, finishedAt: Date.now() };
       for (const listener of listeners) listener();
+    },
+    /** The next `n` batches are not taken (the queue cannot be written). */
+    refuse(n: number) {
+      refusals = n;
     },
     startManualImport() {
       record = { id: 'manual', finishedAt: null };
@@ -210,6 +219,22 @@ describe('FolderSync', () => {
     await vi.waitFor(() => expect(fake.batches).toEqual([['Pack/c.wav']]));
   });
 
+  it('a batch not taken is said and tried again after the backoff, its files kept', async () => {
+    const { folder, fake, sync } = setUp();
+    fake.refuse(1);
+    const errors: (string | null)[] = [];
+    sync.subscribe(() => errors.push(sync.getSnapshot().error));
+    await sync.open();
+    folder.put('c.wav', 'cccc');
+    await vi.waitFor(() =>
+      expect(errors).toContain('The last scan failed: The queue could not be written.'),
+    );
+    expect(fake.batches).toEqual([]);
+    expect(fake.saved()?.listing.map((f) => f.path)).not.toContain('Pack/c.wav');
+    await vi.waitFor(() => expect(fake.batches).toEqual([['Pack/c.wav']]), { timeout: 3000 });
+    expect(fake.saved()?.listing.map((f) => f.path)).toContain('Pack/c.wav');
+  });
+
   it('asks for the folder again after a reopen, and scans once allowed', async () => {
     const { folder, fake, sync } = setUp();
     folder.permission = 'prompt';
@@ -220,6 +245,24 @@ describe('FolderSync', () => {
     expect(fake.batches).toEqual([]);
     await sync.resume();
     await vi.waitFor(() => expect(fake.batches).toEqual([['Pack/c.wav']]));
+  });
+
+  it('a reopened page takes the kept listing as imported: nothing goes twice', async () => {
+    const { folder, fake, sync: first } = setUp();
+    await first.open();
+    folder.put('c.wav', 'cccc');
+    await vi.waitFor(() => expect(fake.batches).toEqual([['Pack/c.wav']]));
+    fake.finishBatch(1);
+    first.dispose();
+    expect(fake.saved()?.listing.map((f) => f.path)).toEqual([
+      'Pack/a.wav',
+      'Pack/b.wav',
+      'Pack/c.wav',
+    ]);
+    sync = new FolderSync(fake.controller, TIMING);
+    await sync.open();
+    folder.put('d.wav', 'dddd');
+    await vi.waitFor(() => expect(fake.batches).toEqual([['Pack/c.wav'], ['Pack/d.wav']]));
   });
 
   it('stops: no scan after, and the watch is forgotten', async () => {

@@ -1,18 +1,39 @@
-import { planScan, type ListedFile } from '../../../../shared/files/index.js';
+import {
+  RETRY_DELAYS_MS,
+  WATCH_TIMING,
+  WatchPlan,
+  type WatchTiming,
+} from '../../../../shared/import/index.js';
 import type { WatchRecord } from '../../queue/queue-types.js';
 import type { ImportController } from '../controller/import-controller.js';
-import { factsOf, pickOfHandles } from '../pick/picked-files.js';
+import { factsOf, pickOfHandles, type Pick } from '../pick/picked-files.js';
 import { watchObserver, type WatchObserver } from './watch-observer.js';
 
 /** How often a visible page rescans a watched folder. */
 export const POLL_MS = 10_000;
-/** How soon a scan that found files still moving (or a folder's change event) looks again. */
+/** How soon files still moving (or a folder's change event) are looked at again. */
 export const SETTLE_MS = 2_000;
 
 /** How often to look (tests shorten them). */
 export interface SyncTiming {
   pollMs: number;
   settleMs: number;
+}
+
+/**
+ * The shared watch planner's bounds for a page: a change event waits for a quiet `settleMs`,
+ * a steady stream of them or a burst still settling at most `pollMs`; batches and retries as
+ * the CLI's watch.
+ */
+function planTiming({ pollMs, settleMs }: SyncTiming): WatchTiming {
+  return {
+    debounceMs: settleMs,
+    maxWaitMs: pollMs,
+    settleMs,
+    pollMs,
+    maxBatch: WATCH_TIMING.maxBatch,
+    retryDelaysMs: RETRY_DELAYS_MS,
+  };
 }
 
 /**
@@ -53,8 +74,11 @@ async function allGranted(handles: FileSystemDirectoryHandle[]): Promise<boolean
 /**
  * "Keep this folder in sync": a folder picked with the directory picker is rescanned while the
  * page is open (sizes and dates only), and its new or changed files go through the wizard's
- * engine as one import per burst. The watch and its handles are kept in IndexedDB; a reopened
- * page needs one click (`resume`) to read the folder again.
+ * engine as one import per burst. What to scan when, what changed, when a file settled and what
+ * a batch takes are the shared `WatchPlan`'s decisions (as for `sm-import import --watch`); this
+ * walks the handles, keeps the watch and its handles in IndexedDB (the plan's imported files are
+ * its `listing`) and shows where it stands. A reopened page needs one click (`resume`) to read
+ * the folder again.
  */
 export class FolderSync {
   private watch: WatchRecord | null = null;
@@ -62,25 +86,29 @@ export class FolderSync {
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private scanning = false;
-  /** The previous scan's listing while files were still arriving (see `isSettled`). */
-  private previousScan: ListedFile[] | null = null;
+  /** The decisions of the running watch; null while it is not running. */
+  private plan: WatchPlan | null = null;
+  /** What the last scan found: a batch takes its files from it. */
+  private latest: Pick | null = null;
   private observer: WatchObserver | null = null;
   private readonly listening = new AbortController();
   private disposed = false;
 
   private readonly pollMs: number;
-  private readonly settleMs: number;
+  private readonly timing: WatchTiming;
 
   constructor(
     private readonly controller: ImportController,
     timing: SyncTiming = { pollMs: POLL_MS, settleMs: SETTLE_MS },
   ) {
     this.pollMs = timing.pollMs;
-    this.settleMs = timing.settleMs;
+    this.timing = planTiming(timing);
     document.addEventListener(
       'visibilitychange',
       () => {
-        if (document.visibilityState === 'visible' && this.isRunning()) this.schedule(0);
+        if (document.visibilityState !== 'visible' || !this.isRunning()) return;
+        this.plan?.scanSoon(Date.now());
+        this.schedule(0);
       },
       { signal: this.listening.signal },
     );
@@ -186,8 +214,15 @@ export class FolderSync {
     if (!this.watch || this.disposed) return;
     this.show('watching');
     this.observer?.disconnect();
+    const plan = WatchPlan.fromListing(this.timing, Date.now(), this.watch.listing);
+    plan.scanSoon(Date.now());
+    this.plan = plan;
+    this.latest = null;
     // Where the browser reports changes, a change scans soon; the poll stays the ground truth.
-    this.observer = watchObserver(this.watch.handles, () => this.schedule(this.settleMs));
+    this.observer = watchObserver(this.watch.handles, () => {
+      plan.event(Date.now());
+      this.schedule(0);
+    });
     this.schedule(0);
   }
 
@@ -196,7 +231,8 @@ export class FolderSync {
     this.timer = null;
     this.observer?.disconnect();
     this.observer = null;
-    this.previousScan = null;
+    this.plan = null;
+    this.latest = null;
   }
 
   private schedule(ms: number): void {
@@ -208,62 +244,98 @@ export class FolderSync {
   }
 
   private async tick(): Promise<void> {
-    if (!this.isRunning() || this.scanning) return;
+    const plan = this.plan;
+    if (!this.isRunning() || this.scanning || !plan) return;
     // A hidden page does not scan; becoming visible scans at once (see the constructor).
     if (document.visibilityState !== 'visible') return;
     const record = this.controller.store.record;
     if (record && record.finishedAt === null) {
+      // No scan and no batch beside an import under way.
       this.show('waiting');
-    } else {
-      this.scanning = true;
-      this.show('scanning');
-      let wait = this.pollMs;
-      const startedAt = performance.now();
-      try {
-        // A big folder's scan takes seconds (about 0.4 ms a file, measured on OPFS): the wait
-        // after it grows with it, so scanning never takes more than a quarter of the time.
-        wait = Math.max(await this.scan(), 3 * (performance.now() - startedAt));
-        this.show('watching');
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        this.show('error', `The last scan failed: ${reason}`);
-      } finally {
-        this.scanning = false;
-      }
-      if (this.isRunning()) this.schedule(wait);
+      this.schedule(this.pollMs);
       return;
     }
-    this.schedule(this.pollMs);
+    const now = Date.now();
+    const scanAt = plan.nextScanAt();
+    const due = Math.min(scanAt, plan.nextBatchAt());
+    if (due > now) {
+      if (this.view.state === 'waiting') this.show('watching');
+      this.schedule(due - now);
+      return;
+    }
+    this.scanning = true;
+    if (scanAt <= now) this.show('scanning');
+    try {
+      if (scanAt <= now) await this.scan(plan);
+      await this.importReady(plan);
+      this.show('watching');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.show('error', `The last scan failed: ${reason}`);
+    } finally {
+      this.scanning = false;
+    }
+    if (this.isRunning()) this.schedule(0);
   }
 
-  /** One scan: files gone noted, new or changed ones imported once settled. Returns the wait. */
-  private async scan(): Promise<number> {
+  /** One scan: the plan is told what the folder holds; files gone are noted (and kept). */
+  private async scan(plan: WatchPlan): Promise<void> {
     const watch = this.watch!;
-    const pick = await pickOfHandles(watch.handles);
-    const listing = await factsOf(pick.files);
-    const plan = planScan(watch, listing, this.previousScan);
-    // Stopped meanwhile: the scan is dropped, and no batch starts.
-    if (this.watch !== watch) return this.pollMs;
-    this.previousScan = plan.unsettled ? listing : null;
-    const next: WatchRecord = {
-      ...watch,
-      listing: plan.listing,
-      gone: plan.gone,
+    const startedAt = Date.now();
+    let pick: Pick;
+    let listing: Awaited<ReturnType<typeof factsOf>>;
+    try {
+      pick = await pickOfHandles(watch.handles);
+      listing = await factsOf(pick.files);
+    } catch (error) {
+      plan.scanFailed(startedAt, Date.now() - startedAt);
+      throw error;
+    }
+    // Stopped meanwhile: the scan is dropped.
+    if (!this.watch || this.plan !== plan) return;
+    const files = new Map(
+      listing.map((f) => [f.path, { size: f.sizeBytes, mtimeMs: f.lastModified }] as const),
+    );
+    const excluded = new Set(pick.excluded.map((e) => e.path));
+    const report = plan.scanned(files, excluded, startedAt, Date.now() - startedAt);
+    this.latest = pick;
+    const gone = this.watch.gone.filter((p) => !files.has(p));
+    await this.save(plan, {
+      gone: [...new Set([...gone, ...report.deleted])],
       lastScanAt: Date.now(),
-    };
-    if (plan.batch.length > 0) {
-      const paths = new Set(plan.batch.map((f) => f.path));
+    });
+  }
+
+  /**
+   * Hands the plan's next batch, if one is due, to the wizard's engine as a new import. Its
+   * files join the kept listing at once, so a page closed mid-batch resumes it as any import.
+   */
+  private async importReady(plan: WatchPlan): Promise<void> {
+    const pick = this.latest;
+    if (!this.watch || !pick || this.plan !== plan) return;
+    const batch = plan.takeBatch(Date.now());
+    if (!batch) return;
+    const paths = new Set(batch.rels);
+    try {
       await this.controller.addSyncBatch({
         ...pick,
         files: pick.files.filter((f) => paths.has(f.path)),
       });
-      next.batchImportId = this.controller.store.record?.id ?? null;
+    } catch (error) {
+      plan.failed(Date.now());
+      throw error;
     }
-    if (this.watch !== watch) return this.pollMs;
+    plan.delivered(batch);
+    await this.save(plan, { batchImportId: this.controller.store.record?.id ?? null });
+  }
+
+  /** Keeps the watch with these changes and the plan's imported files, unless it was stopped. */
+  private async save(plan: WatchPlan, changes: Partial<WatchRecord>): Promise<void> {
+    if (!this.watch || this.plan !== plan) return;
+    const next: WatchRecord = { ...this.watch, ...changes, listing: plan.listing() };
     this.watch = next;
     await this.controller.store.queue.saveWatch(next);
     this.countBatch();
-    return plan.unsettled ? this.settleMs : this.pollMs;
   }
 
   /** Counts a batch's imported files once its import has ended. */

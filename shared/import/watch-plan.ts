@@ -1,4 +1,15 @@
-import { RETRY_DELAYS_MS } from '../../../shared/import/index.js';
+import { RETRY_DELAYS_MS } from './backoff.js';
+
+/**
+ * A file of a watch as a listing keeps it (the wizard's `WatchRecord.listing`): no bytes, only
+ * what tells a new or changed file from one already imported. Paths as the caller names them.
+ */
+export interface ListedFile {
+  path: string;
+  sizeBytes: number;
+  /** ms since the epoch, as the file system reports it. */
+  lastModified: number;
+}
 
 /** What a scan saw of one file: a file that differs in either is new content. */
 export interface FileLook {
@@ -6,7 +17,7 @@ export interface FileLook {
   mtimeMs: number;
 }
 
-/** The bounds of `sm-import import --watch` (ms, files). */
+/** The bounds of a watch (ms, files): the CLI's `--watch` and the wizard's sync each set theirs. */
 export interface WatchTiming {
   /**
    * Quiet time after the last filesystem event before the folders are scanned again: a copy of
@@ -25,12 +36,16 @@ export interface WatchTiming {
    * watch that failed), and without a working watch this polling is all there is.
    */
   pollMs: number;
-  /** Most files one batch (one job) takes: a burst of 5,000 files is a few jobs, not 5,000. */
+  /**
+   * Most files one batch (one job) takes: a burst of 5,000 files is a few jobs, not 5,000. Also
+   * how long settled files wait for the rest of their burst (`maxWaitMs`): see `takeBatch`.
+   */
   maxBatch: number;
   /** Waits before a batch the server did not take is tried again, the last one repeated. */
   retryDelaysMs: readonly number[];
 }
 
+/** The bounds of `sm-import import --watch`. */
 export const WATCH_TIMING: WatchTiming = {
   debounceMs: 1000,
   maxWaitMs: 10_000,
@@ -39,9 +54,6 @@ export const WATCH_TIMING: WatchTiming = {
   maxBatch: 1000,
   retryDelaysMs: RETRY_DELAYS_MS,
 };
-
-/** Rescans every few seconds when the folders cannot be watched for events. */
-export const POLL_ONLY_MS = 5000;
 
 /** What one scan changed in the plan, for the watch to tell. */
 export interface ScanReport {
@@ -58,13 +70,21 @@ export interface Batch {
   added: string[];
 }
 
+const lookOf = (file: ListedFile): FileLook => ({
+  size: file.sizeBytes,
+  mtimeMs: file.lastModified,
+});
+
 const same = (a: FileLook | undefined, b: FileLook | undefined) =>
   a !== undefined && b !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs;
 
 /**
  * When to scan, what a scan found new, changed or deleted, when a new file holds still, and
  * which files each batch takes: the decisions of a watch, without a clock or a filesystem (the
- * caller gives `now` in ms and the scans), so that they can be tested step by step.
+ * caller gives `now` in ms and the scans), so that they can be tested step by step. The one
+ * planner of both watches: `sm-import import --watch` (cli/src/watch/watch-run.ts: fs events,
+ * scans, output) and the wizard's "Keep this folder in sync" (client/src/import/sync/: handles,
+ * IndexedDB, the indicator).
  *
  * A file goes: unseen → waiting (differs from what was imported; looked at again) → ready
  * (two looks `settleMs` apart agreed) → in a batch → imported (the baseline). A batch the server
@@ -74,12 +94,14 @@ export class WatchPlan {
   /** Each file as it was when last imported, or found by the first scan. */
   private readonly baseline = new Map<string, FileLook>();
   private readonly waiting = new Map<string, { look: FileLook; since: number }>();
-  /** Settled files, in the order they settled (a Map keeps insertion order). */
-  private readonly ready = new Map<string, FileLook>();
+  /** Settled files, in the order they settled (a Map keeps insertion order), and when. */
+  private readonly ready = new Map<string, { look: FileLook; at: number }>();
   private firstEventAt: number | null = null;
   private lastEventAt: number | null = null;
   private lastScanAt: number;
   private lastScanMs = 0;
+  /** A scan wanted at once (a watch starting, a page shown again), pacing aside. */
+  private wantedAt: number | null = null;
   private failedTries = 0;
   private retryAt = 0;
 
@@ -88,6 +110,25 @@ export class WatchPlan {
     now: number,
   ) {
     this.lastScanAt = now;
+  }
+
+  /**
+   * A plan whose imported files are `listing` (a kept watch, restored): files not in it are
+   * found by the next scans as new.
+   */
+  static fromListing(timing: WatchTiming, now: number, listing: readonly ListedFile[]): WatchPlan {
+    const plan = new WatchPlan(timing, now);
+    plan.imported(listing.map((f) => [f.path, lookOf(f)] as const));
+    return plan;
+  }
+
+  /** The imported files (those of batches taken included), to keep and restore (`fromListing`). */
+  listing(): ListedFile[] {
+    return [...this.baseline].map(([path, look]) => ({
+      path,
+      sizeBytes: look.size,
+      lastModified: look.mtimeMs,
+    }));
   }
 
   /** Rescans every `ms` (the folders cannot be watched for events: polling is all there is). */
@@ -117,6 +158,11 @@ export class WatchPlan {
     this.lastEventAt = now;
   }
 
+  /** A scan is wanted now (the watch starts, a hidden page is shown): pacing still applies. */
+  scanSoon(now: number): void {
+    this.wantedAt = now;
+  }
+
   /** When the next scan is due (ms, on the caller's clock). */
   nextScanAt(): number {
     const { debounceMs, maxWaitMs, settleMs, pollMs } = this.timing;
@@ -125,14 +171,21 @@ export class WatchPlan {
       at = Math.min(at, this.lastEventAt + debounceMs, this.firstEventAt + maxWaitMs);
     }
     if (this.waiting.size > 0) at = Math.min(at, this.lastScanAt + settleMs);
+    if (this.wantedAt !== null) at = Math.min(at, this.wantedAt);
     // However busy the folders, scanning takes at most about a third of the time: a tree whose
     // scan takes 2 s is scanned at most every 6 s.
     return Math.max(at, this.lastScanAt + 3 * this.lastScanMs);
   }
 
-  /** When the next batch may start: now when files are ready, unless a retry is waited for. */
+  /**
+   * When the next batch may start: when files are ready, unless a retry is waited for or the
+   * ready files wait for the rest of their burst (see `takeBatch`).
+   */
   nextBatchAt(): number {
-    return this.ready.size === 0 ? Infinity : this.retryAt;
+    const oldest = this.ready.values().next().value;
+    if (oldest === undefined) return Infinity;
+    const held = this.waiting.size > 0 && this.ready.size < this.timing.maxBatch;
+    return Math.max(this.retryAt, held ? oldest.at + this.timing.maxWaitMs : 0);
   }
 
   /**
@@ -147,6 +200,7 @@ export class WatchPlan {
   ): ScanReport {
     this.lastScanAt = startedAt;
     this.lastScanMs = tookMs;
+    this.wantedAt = null;
     // Events after the scan began may be of changes it missed: they are kept for the next one.
     if (this.lastEventAt !== null && this.lastEventAt < startedAt) {
       this.firstEventAt = null;
@@ -172,13 +226,13 @@ export class WatchPlan {
         this.ready.delete(rel);
         continue;
       }
-      if (same(this.ready.get(rel), look)) continue;
+      if (same(this.ready.get(rel)?.look, look)) continue;
       this.ready.delete(rel); // changed again after it settled: it waits again
       const seen = this.waiting.get(rel);
       if (seen && same(seen.look, look)) {
         if (startedAt - seen.since >= this.timing.settleMs) {
           this.waiting.delete(rel);
-          this.ready.set(rel, look);
+          this.ready.set(rel, { look, at: startedAt });
         }
         continue;
       }
@@ -194,13 +248,18 @@ export class WatchPlan {
   scanFailed(startedAt: number, tookMs: number): void {
     this.lastScanAt = startedAt;
     this.lastScanMs = tookMs;
+    this.wantedAt = null;
     this.firstEventAt = null;
     this.lastEventAt = null;
   }
 
-  /** The next batch: up to `maxBatch` ready files, oldest first; null when none are ready. */
+  /**
+   * The next batch: up to `maxBatch` ready files, oldest first; null when none are ready, a
+   * retry is waited for, or other files are still settling: a burst (a copy of a pack) goes as
+   * one batch, unless it fills one or its first files have waited `maxWaitMs` for the rest.
+   */
   takeBatch(now: number): Batch | null {
-    if (this.ready.size === 0 || now < this.retryAt) return null;
+    if (now < this.nextBatchAt()) return null;
     const rels = [...this.ready.keys()].slice(0, this.timing.maxBatch);
     return { rels, added: rels.filter((rel) => !this.baseline.has(rel)) };
   }
@@ -208,8 +267,8 @@ export class WatchPlan {
   /** The batch was imported: its files, as they were taken, are the new baseline. */
   delivered(batch: Batch): void {
     for (const rel of batch.rels) {
-      const look = this.ready.get(rel);
-      if (look) this.baseline.set(rel, look);
+      const ready = this.ready.get(rel);
+      if (ready) this.baseline.set(rel, ready.look);
       this.ready.delete(rel);
     }
     this.failedTries = 0;

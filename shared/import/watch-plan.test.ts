@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WatchPlan, type FileLook, type WatchTiming } from './watch-plan.js';
+import { WatchPlan, type FileLook, type ListedFile, type WatchTiming } from './watch-plan.js';
 
 const TIMING: WatchTiming = {
   debounceMs: 1000,
@@ -45,6 +45,16 @@ describe('WatchPlan: when to scan', () => {
     expect(plan.nextScanAt()).toBe(71_000);
   });
 
+  it('scans at once when asked (a watch starting, a page shown), pacing still applying', () => {
+    const plan = planWithA();
+    plan.scanSoon(500);
+    expect(plan.nextScanAt()).toBe(500);
+    plan.scanned(files({ 'a.wav': look(10) }), NONE, 500, 1000);
+    expect(plan.nextScanAt()).toBe(60_500);
+    plan.scanSoon(600);
+    expect(plan.nextScanAt()).toBe(3500);
+  });
+
   it('never scans more often than every three scan durations', () => {
     const plan = planWithA();
     plan.scanned(files({ 'a.wav': look(10) }), NONE, 0, 2000);
@@ -82,6 +92,18 @@ describe('WatchPlan: what a scan found', () => {
     expect(plan.pending).toBe(0);
   });
 
+  it('tells a change by size as by time, and matches paths exactly (case and folders)', () => {
+    const plan = planWithA();
+    plan.imported([['A.wav', look(3)]]);
+    const now = files({ 'a.wav': look(11), 'a.WAV': look(3), 'x/A.wav': look(3) });
+    expect(plan.scanned(now, NONE, 1000, 1).deleted).toEqual(['A.wav']);
+    plan.scanned(now, NONE, 2000, 1);
+    expect(plan.takeBatch(2000)).toEqual({
+      rels: ['a.wav', 'a.WAV', 'x/A.wav'],
+      added: ['a.WAV', 'x/A.wav'],
+    });
+  });
+
   it('reports a deleted file once, and not a file an exclusion now leaves out', () => {
     const plan = planWithA();
     plan.imported([['c.wav', look(3)]]);
@@ -101,7 +123,75 @@ describe('WatchPlan: what a scan found', () => {
   });
 });
 
+describe('WatchPlan: kept as a listing (the wizard reopened)', () => {
+  const listed = (path: string, sizeBytes: number, lastModified = 1): ListedFile => ({
+    path,
+    sizeBytes,
+    lastModified,
+  });
+
+  it('gives back the files it imported, and takes them back as imported', () => {
+    const plan = WatchPlan.fromListing(TIMING, 0, [listed('Pack/a.wav', 10)]);
+    plan.scanned(files({ 'Pack/a.wav': look(10), 'Pack/b.wav': look(5) }), NONE, 1000, 1);
+    // Still settling: not kept, so that a reopened page finds it again.
+    expect(plan.listing()).toEqual([listed('Pack/a.wav', 10)]);
+    plan.scanned(files({ 'Pack/a.wav': look(10), 'Pack/b.wav': look(5) }), NONE, 2000, 1);
+    plan.delivered(plan.takeBatch(2000)!);
+    const kept = plan.listing();
+    expect(kept).toEqual([listed('Pack/a.wav', 10), listed('Pack/b.wav', 5)]);
+    const reopened = WatchPlan.fromListing(TIMING, 3000, kept);
+    reopened.scanned(files({ 'Pack/a.wav': look(10), 'Pack/b.wav': look(5) }), NONE, 3000, 1);
+    expect(reopened.pending).toBe(0);
+    expect(reopened.known).toBe(2);
+  });
+
+  it('counts every file of a first scan as new when nothing was imported', () => {
+    const plan = WatchPlan.fromListing(TIMING, 0, []);
+    plan.scanned(files({ 'a.wav': look(1), 'b.wav': look(2) }), NONE, 0, 1);
+    plan.scanned(files({ 'a.wav': look(1), 'b.wav': look(2) }), NONE, 1000, 1);
+    expect(plan.takeBatch(1000)).toEqual({ rels: ['a.wav', 'b.wav'], added: ['a.wav', 'b.wav'] });
+  });
+
+  it('a deleted file that comes back is new again', () => {
+    const plan = planWithA();
+    expect(plan.scanned(files({}), NONE, 1000, 1).deleted).toEqual(['a.wav']);
+    plan.scanned(files({ 'a.wav': look(10) }), NONE, 2000, 1);
+    plan.scanned(files({ 'a.wav': look(10) }), NONE, 3000, 1);
+    expect(plan.takeBatch(3000)).toEqual({ rels: ['a.wav'], added: ['a.wav'] });
+  });
+});
+
 describe('WatchPlan: batches', () => {
+  it('settled files wait for the rest of their burst, at most maxWaitMs', () => {
+    const plan = planWithA();
+    plan.scanned(files({ 'a.wav': look(10), 'b.wav': look(5) }), NONE, 1000, 1);
+    // b.wav settles as c.wav appears: b waits for c, so that the burst is one batch.
+    const both = files({ 'a.wav': look(10), 'b.wav': look(5), 'c.wav': look(1) });
+    plan.scanned(both, NONE, 2000, 1);
+    expect(plan.takeBatch(2000)).toBeNull();
+    expect(plan.nextBatchAt()).toBe(12_000);
+    plan.scanned(both, NONE, 3000, 1);
+    expect(plan.takeBatch(3000)?.rels).toEqual(['b.wav', 'c.wav']);
+  });
+
+  it('a burst still being written goes in part once its first files waited maxWaitMs', () => {
+    const plan = planWithA();
+    plan.scanned(files({ 'a.wav': look(10), 'b.wav': look(5) }), NONE, 1000, 1);
+    plan.scanned(files({ 'a.wav': look(10), 'b.wav': look(5), 'c.wav': look(1) }), NONE, 2000, 1);
+    for (let t = 3000, size = 2; t <= 12_000; t += 1000, size++)
+      plan.scanned(files({ 'a.wav': look(10), 'b.wav': look(5), 'c.wav': look(size) }), NONE, t, 1);
+    expect(plan.takeBatch(11_999)).toBeNull();
+    expect(plan.takeBatch(12_000)).toEqual({ rels: ['b.wav'], added: ['b.wav'] });
+  });
+
+  it('a full batch goes at once, however many files still settle', () => {
+    const plan = planWithA();
+    const first = files({ '1.wav': look(1), '2.wav': look(2), '3.wav': look(3) });
+    plan.scanned(first, NONE, 1000, 1);
+    plan.scanned(new Map([...first, ['4.wav', look(4)]]), NONE, 2000, 1);
+    expect(plan.takeBatch(2000)?.rels).toEqual(['1.wav', '2.wav', '3.wav']);
+  });
+
   it('a burst is taken as batches of at most maxBatch files, oldest first', () => {
     const plan = planWithA();
     const burst = files({
