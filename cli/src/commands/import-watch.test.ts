@@ -2,7 +2,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWav } from '../../../fixtures/lib/wav.js';
+import { LARGE_BYTES, SMALL_CHUNKS, writeLargeWav } from '../../test/large-wav.js';
 import { jobStatusResponseSchema, watchEventSchema } from '../../../shared/schemas/index.js';
 import { listLibrary } from '../../../testing/api.js';
 import { FIXTURES } from '../../../testing/paths.js';
@@ -27,19 +27,7 @@ import {
 const WATCH_TIMEOUT_MS = 240_000;
 const WATCH_EVENTS = ['watching', 'watch_change', 'watch_batch', 'watch_retry', 'watch_stopped'];
 
-/** The large file of the interrupted batch, and the chunks that make its upload take a while. */
-const LARGE_BYTES = 40 * 1000 * 1000;
-const SMALL_CHUNKS = '262144';
-
 let work = '';
-
-/** A WAV of `bytes` bytes of quiet stereo noise, different on every call. */
-async function writeLargeWav(file: string, bytes: number): Promise<void> {
-  const frames = Math.floor((bytes - 44) / 4);
-  const channels = [new Float32Array(frames), new Float32Array(frames)];
-  for (const ch of channels) for (let i = 0; i < frames; i++) ch[i] = (Math.random() - 0.5) * 0.4;
-  await writeFile(file, encodeWav({ sr: 44100, ch: channels }, { bits: 16 }));
-}
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'sm-import-watch-'));

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWav } from '../../../fixtures/lib/wav.js';
+import { LARGE_BYTES, SMALL_CHUNKS, writeLargeWav } from '../../test/large-wav.js';
 import { excludedEventSchema, jobStatusResponseSchema } from '../../../shared/schemas/index.js';
 import { api, listLibrary } from '../../../testing/api.js';
 import { databaseKinds } from '../../../testing/server-data.js';
@@ -24,20 +24,7 @@ import {
 // Drives the built CLI (`npm test` builds first) as a child process against the real server,
 // as a user would: every run is `sm-import import FOLDER --json` with SM_SERVER / SM_TOKEN.
 
-/** Bytes per tus PATCH in the runs that upload a large file: many PATCHes, time to interrupt. */
-const SMALL_CHUNKS = '262144';
-/** The large file of the interruption tests. */
-const LARGE_BYTES = 40 * 1000 * 1000;
-
 let work = '';
-
-/** A WAV of `bytes` bytes of quiet stereo noise, different on every call. */
-async function writeLargeWav(file: string, bytes: number): Promise<void> {
-  const frames = Math.floor((bytes - 44) / 4);
-  const channels = [new Float32Array(frames), new Float32Array(frames)];
-  for (const ch of channels) for (let i = 0; i < frames; i++) ch[i] = (Math.random() - 0.5) * 0.4;
-  await writeFile(file, encodeWav({ sr: 44100, ch: channels }, { bits: 16 }));
-}
 
 /** The mixed folder of the proof list, by path in the folder. */
 const MIXED = {
