@@ -117,6 +117,16 @@ test('a folder kept in sync imports its new files, skips excluded ones and resum
     expect(await storedPaths(restGet)).toHaveLength(5);
   });
 
+  await test.step('the library page shows the watch too, which goes on there', async () => {
+    await page.getByTestId('nav-library').click();
+    await expect(page.getByTestId('library-total')).toHaveAttribute('data-total', '5');
+    const indicator = page.getByTestId('sync-indicator');
+    await expect(indicator).toContainText(`Keeping ${ROOT} in sync`);
+    await expect(indicator).toHaveAttribute('data-imported', '2');
+    await page.getByTestId('nav-import').click();
+    await expect(indicator).toHaveAttribute('data-state', /watching|scanning/);
+  });
+
   await test.step('a reopened page shows the watch and resumes it with one click', async () => {
     await page.reload();
     const indicator = page.getByTestId('sync-indicator');

@@ -4,6 +4,7 @@ import { describeApiError } from '../api/api-errors.js';
 import { api } from '../api/trpc.js';
 import { ImportController } from '../import/controller/import-controller.js';
 import { ImportPage } from '../import/ImportPage/ImportPage.js';
+import { SyncIndicator } from '../import/SyncIndicator/SyncIndicator.js';
 import { LibraryPage } from '../library/LibraryPage/LibraryPage.js';
 import { navigate, useRoute, type Route } from './route.js';
 import { SignIn } from './SignIn/SignIn.js';
@@ -109,6 +110,8 @@ export function App() {
         </div>
       )}
       <UpdateBanner />
+      {/* The folder kept in sync is watched whichever page is open, so it says so on each. */}
+      {controller && <SyncIndicator sync={controller.sync} />}
       {route === '/library' ? (
         <LibraryPage />
       ) : controller ? (

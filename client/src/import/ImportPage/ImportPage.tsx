@@ -15,7 +15,6 @@ import { FileTable } from '../FileTable/FileTable.js';
 import { Progress } from '../Progress/Progress.js';
 import { SimilarGroups } from '../SimilarGroups/SimilarGroups.js';
 import { Summary } from '../Summary/Summary.js';
-import { SyncIndicator } from '../SyncIndicator/SyncIndicator.js';
 import { SyncOption } from '../SyncOption/SyncOption.js';
 import { UploadPanel } from '../UploadPanel/UploadPanel.js';
 
@@ -116,7 +115,6 @@ export function ImportPage({ controller }: { controller: ImportController }) {
           {view.notice}
         </div>
       )}
-      <SyncIndicator sync={controller.sync} />
       {needsFolder && <Reconnect view={view} controller={controller} />}
       {step === 'choose' && (
         <section className="choose">
