@@ -1,6 +1,6 @@
 import { noteWav } from './support/audio-files.js';
 import { expect, test } from './support/fixtures.js';
-import { seedLibrary, type SeedSound } from './support/seed-library.js';
+import { openSeededLibrary, type SeedSound } from './support/seed-library.js';
 import { expectLibraryTotal, libraryPaths, libraryRow as row } from './support/wizard.js';
 
 /** A short note of its own pitch for each sound, so that each file's bytes differ. */
@@ -32,9 +32,7 @@ test('"Fits with this" lists the sounds of fitting keys and tempos, and narrows 
   snap,
   pageErrors,
 }) => {
-  await seedLibrary(server, LIBRARY);
-  await page.goto(`${server.url}/library`);
-  await expectLibraryTotal(page, LIBRARY.length);
+  await openSeededLibrary(page, server, LIBRARY);
   await expect(page.getByTestId('library-fits-chip')).toHaveCount(0);
 
   await test.step('from the A minor pad at 120 BPM, the sounds that fit it', async () => {

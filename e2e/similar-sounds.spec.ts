@@ -2,8 +2,8 @@ import { encodeWav } from '../fixtures/lib/wav.js';
 import { hat, kick, pad } from '../shared/analysis/fingerprint/test-signals.js';
 import { fingerprintOfPcm } from '../shared/analysis/fingerprint/test-variants.js';
 import { expect, test } from './support/fixtures.js';
-import { seedLibrary, type SeedSound } from './support/seed-library.js';
-import { expectLibraryTotal, libraryRow as row } from './support/wizard.js';
+import { openSeededLibrary, type SeedSound } from './support/seed-library.js';
+import { libraryRow as row } from './support/wizard.js';
 
 // Kicks, hats and pads of known kind, with the fingerprints sm-import would send for them: a
 // kick's similar sounds list the other kicks first, each playable from the server.
@@ -32,9 +32,7 @@ test('"Similar" lists the sounds like one, its own kind first, each playable', a
   snap,
   pageErrors,
 }) => {
-  await seedLibrary(server, LIBRARY);
-  await page.goto(`${server.url}/library`);
-  await expectLibraryTotal(page, LIBRARY.length);
+  await openSeededLibrary(page, server, LIBRARY);
   const panel = page.getByTestId('similar-panel');
   const items = panel.getByTestId('similar-item');
 

@@ -61,8 +61,8 @@ export async function measureQuerySpeed(
     const repo = new TimbreRepository(db);
     const countingRepo = Object.create(repo) as TimbreRepository;
     let rowsRead = 0;
-    countingRepo.inCells = async (...args) => {
-      const rows = await repo.inCells(...args);
+    countingRepo.candidates = async (...args) => {
+      const rows = await repo.candidates(...args);
       rowsRead += rows.length;
       return rows;
     };
@@ -78,7 +78,7 @@ export async function measureQuerySpeed(
       indexMs.push(performance.now() - start);
       if (q % SCAN_EVERY === 0) {
         start = performance.now();
-        rankByTimbre(vector, await repo.all(owner!.id, id), K);
+        rankByTimbre(vector, await repo.candidates(owner!.id, id, 'all'), K);
         scanMs.push(performance.now() - start);
       }
       // The exact answer from the vectors in memory (the rows' ids are in insertion order).

@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import xxhash from 'xxhash-wasm';
 import {
   ingestResponseSchema,
@@ -5,6 +6,7 @@ import {
   type ManifestEntry,
 } from '../../shared/schemas/index.js';
 import { api } from '../../testing/api.js';
+import { expectLibraryTotal } from './wizard.js';
 
 /** A sound put in the library with the analysis the test decides (not the analyser's). */
 export interface SeedSound {
@@ -66,4 +68,15 @@ export async function seedLibrary(
       throw new Error(`${sounds[i]!.path}: upload answered ${res.status} ${await res.text()}`);
     }
   }
+}
+
+/** Seeds the library with `sounds` (seedLibrary) and opens the library page once it lists them. */
+export async function openSeededLibrary(
+  page: Page,
+  server: { url: string; token: string },
+  sounds: SeedSound[],
+): Promise<void> {
+  await seedLibrary(server, sounds);
+  await page.goto(`${server.url}/library`);
+  await expectLibraryTotal(page, sounds.length);
 }

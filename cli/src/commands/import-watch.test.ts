@@ -93,7 +93,7 @@ describe.each(databaseKinds())('sm-import import --watch on %s', (kind) => {
     expect(Buffer.from(await res.arrayBuffer()).equals(await readFile(file))).toBe(true);
   }
 
-  it('imports a new file written into the watched folder, tells a deletion, stops on Ctrl-C', async () => {
+  it('imports a new file written into the watched folder and a changed one (keeping what it held), tells a deletion, stops on Ctrl-C', async () => {
     const env = await start();
     const folder = await makeFolder(work, 'watched', { 'Kick_03.wav': 'oneshots/Kick_03.wav' });
     await writeFile(join(folder, '.smignore'), 'Old/\n');
@@ -115,6 +115,22 @@ describe.each(databaseKinds())('sm-import import --watch on %s', (kind) => {
     await run.waitFor('the new file is stored', () => isDone(run, 'watched/CLAP_808_24bit.wav'));
     await expectStored('watched/CLAP_808_24bit.wav', clap);
 
+    // Changed on disk (another sound written over it): imported as what it now holds, and the
+    // library keeps the sound it held before.
+    const before = await contentHash(clap);
+    await copyFile(join(FIXTURES, 'oneshots/Snare Tight.aif'), clap);
+    await run.waitFor(
+      'the change is imported',
+      () =>
+        watchEvents(run).some((e) => e.type === 'watch_change' && e.change === 'changed') &&
+        fileEvents(run.events(), 'done').filter((e) => e.path === 'watched/CLAP_808_24bit.wav')
+          .length === 2,
+    );
+    const hashes = (await listLibrary(server.url, server.token))
+      .filter((a) => a.path === 'watched/CLAP_808_24bit.wav')
+      .map((a) => a.content_hash);
+    expect(hashes.sort()).toEqual([before, await contentHash(clap)].sort());
+
     // Deleted on disk: told, and the library keeps it.
     await rm(join(folder, 'Kick_03.wav'));
     await run.waitFor('the deletion is told', () =>
@@ -128,14 +144,15 @@ describe.each(databaseKinds())('sm-import import --watch on %s', (kind) => {
     const events = watchEvents(run);
     expect(events.at(-1)).toEqual({
       type: 'watch_stopped',
-      batches: 1,
-      imported: 1,
+      batches: 2,
+      imported: 2,
       deleted: 1,
       pending: 0,
     });
     expect(run.events().at(-1)).toEqual(events.at(-1)); // the last line of the output
     expect(events.filter((e) => e.type === 'watch_change')).toEqual([
       { type: 'watch_change', path: 'watched/CLAP_808_24bit.wav', change: 'added' },
+      { type: 'watch_change', path: 'watched/CLAP_808_24bit.wav', change: 'changed' },
       { type: 'watch_change', path: 'watched/Kick_03.wav', change: 'deleted' },
     ]);
     expect(events.find((e) => e.type === 'watch_batch')).toEqual({
@@ -164,7 +181,12 @@ describe.each(databaseKinds())('sm-import import --watch on %s', (kind) => {
       },
     ]);
     const library = (await listLibrary(server.url, server.token)).map((a) => a.path).sort();
-    expect(library).toEqual(['watched/CLAP_808_24bit.wav', 'watched/Kick_03.wav']);
+    // The clap's path twice: the sound it held first, and the one written over it.
+    expect(library).toEqual([
+      'watched/CLAP_808_24bit.wav',
+      'watched/CLAP_808_24bit.wav',
+      'watched/Kick_03.wav',
+    ]);
   }, 300_000);
 
   it('survives the server going away and back: the file written meanwhile is imported', async () => {

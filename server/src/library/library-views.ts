@@ -1,7 +1,6 @@
 import type { LibraryItem, SimilarFile } from '../../../shared/schemas/index.js';
 import type { AudioFileRow } from './audio-file.repository.js';
 import type { SimilarAssetRow } from './similar-link.repository.js';
-import type { TimbreNeighbour } from './timbre-search.js';
 
 /** A library file as `library.list` answers it. */
 export function libraryItemView(row: AudioFileRow): LibraryItem {
@@ -20,26 +19,17 @@ export function libraryItemView(row: AudioFileRow): LibraryItem {
   };
 }
 
-/** A file linked to another as similar by duplicate detection, as `library.similar` answers it. */
-export function similarFileView(row: SimilarAssetRow): SimilarFile {
+/**
+ * A file similar to another, as `library.similar` answers it: linked by duplicate detection
+ * (similarity: the fingerprint comparison's) or near by timbre (the timbre vectors' cosine).
+ */
+export function similarFileView(row: SimilarAssetRow, reason: SimilarFile['reason']): SimilarFile {
   return {
     id: row.id,
     path: row.originalPath,
     kind: row.kind,
     duration_s: row.durationS,
     similarity: row.similarity,
-    reason: 'duplicate-detection',
-  };
-}
-
-/** A file near another by timbre, as `library.similar` answers it. */
-export function timbreNeighbourView(row: TimbreNeighbour): SimilarFile {
-  return {
-    id: row.id,
-    path: row.originalPath,
-    kind: row.kind,
-    duration_s: row.durationS,
-    similarity: row.similarity,
-    reason: 'timbre',
+    reason,
   };
 }

@@ -18,7 +18,7 @@ import type { ByteRange, ObjectStore } from '../objects/object-store.js';
 import { isUuid, parseOrThrow } from '../validation.js';
 import type { AudioFileRow, LibrarySound, SoundLookup } from './audio-file.repository.js';
 import type { FitCondition } from './library-filters.js';
-import { libraryItemView, similarFileView, timbreNeighbourView } from './library-views.js';
+import { libraryItemView, similarFileView } from './library-views.js';
 import { timbreColumns, timbreOfText } from './timbre-columns.js';
 import { timbreNeighbours } from './timbre-search.js';
 import { findSounds, indexKeysOf, NO_MATCHES } from './sound-match.js';
@@ -177,7 +177,7 @@ export class LibraryService {
     const row = await this.ownedFile(user, id);
     const { repos } = this.uow;
     const linked = await repos.similar.similarAssets(user.id, row.id, MAX_SIMILAR_LISTED);
-    const items = linked.map(similarFileView);
+    const items = linked.map((link) => similarFileView(link, 'duplicate-detection'));
     const stored = row.timbre ?? timbreColumns(row.fingerprint).timbre;
     const vector = stored ? timbreOfText(stored) : null;
     const room = Math.min(MAX_TIMBRE_LISTED, MAX_SIMILAR_LISTED - items.length);
@@ -194,7 +194,7 @@ export class LibraryService {
         ...near
           .filter((n) => !listed.has(n.id))
           .slice(0, room)
-          .map(timbreNeighbourView),
+          .map((near) => similarFileView(near, 'timbre')),
       );
     }
     return { items };

@@ -47,7 +47,7 @@ export async function nearestByTimbre(
   let read = 0;
   for (let want = FIRST_PROBE_CELLS; read < TIMBRE_CELLS; want *= 2) {
     const cells = order.slice(read, Math.min(TIMBRE_CELLS, want));
-    candidates.push(...(await repo.inCells(ownerId, cells, fileId)));
+    candidates.push(...(await repo.candidates(ownerId, fileId, cells)));
     read += cells.length;
     if (candidates.length >= ENOUGH_CANDIDATES) break;
   }

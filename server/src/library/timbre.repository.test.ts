@@ -79,7 +79,7 @@ describe('TimbreRepository on a database', () => {
     for (let q = 0; q < queries; q++) {
       const at = q * 97;
       const near = await nearestByTimbre(repo, ownerId, ids[at]!, vectors[at]!, 10);
-      const exact = rankByTimbre(vectors[at]!, await repo.all(ownerId, ids[at]!), 10);
+      const exact = rankByTimbre(vectors[at]!, await repo.candidates(ownerId, ids[at]!, 'all'), 10);
       expect(near).toHaveLength(10);
       for (const n of near) expect(ids).toContain(n.id);
       expect(near.map((n) => n.id)).not.toContain(ids[at]);

@@ -1,7 +1,8 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { FingerprintInput } from '../../../shared/schemas/index.js';
 import type { Database } from '../db/database.js';
 import { audioFiles } from '../db/schema.js';
+import type { SimilarAssetRow } from './similar-link.repository.js';
 import { timbreOfText, type TimbreColumns } from './timbre-columns.js';
 
 /** A library file's timbre vector, as a similar-sounds query ranks it. */
@@ -10,13 +11,8 @@ export interface TimbreCandidate {
   timbre: Float32Array;
 }
 
-/** What a similar-sounds answer shows of a file. */
-export interface TimbreListing {
-  id: string;
-  originalPath: string;
-  kind: string | null;
-  durationS: number | null;
-}
+/** What a similar-sounds answer shows of a file (its similarity aside). */
+export type TimbreListing = Omit<SimilarAssetRow, 'similarity'>;
 
 /** A file whose timbre vector is still to be computed from its stored fingerprint. */
 export interface TimbreMissingRow {
@@ -32,33 +28,23 @@ export class TimbreRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * The owner's files with a timbre vector in one of `cells` (index `audio_files_owner_timbre_cell_idx`),
-   * except `exceptId`.
+   * The owner's files with a timbre vector, except `exceptId`: those in one of `cells` (index
+   * `audio_files_owner_timbre_cell_idx`), or every one (`'all'`: the exact reference of the
+   * bench and the tests).
    */
-  async inCells(ownerId: string, cells: number[], exceptId: string): Promise<TimbreCandidate[]> {
-    if (cells.length === 0) return [];
+  async candidates(
+    ownerId: string,
+    exceptId: string,
+    cells: number[] | 'all',
+  ): Promise<TimbreCandidate[]> {
+    if (cells !== 'all' && cells.length === 0) return [];
     const rows = await this.db
       .select(candidateFields)
       .from(audioFiles)
       .where(
         and(
           eq(audioFiles.ownerId, ownerId),
-          inArray(audioFiles.timbreCell, cells),
-          ne(audioFiles.id, exceptId),
-        ),
-      );
-    return withVectors(rows);
-  }
-
-  /** Every file of the owner with a timbre vector except `exceptId`: the exact reference (bench, tests). */
-  async all(ownerId: string, exceptId: string): Promise<TimbreCandidate[]> {
-    const rows = await this.db
-      .select(candidateFields)
-      .from(audioFiles)
-      .where(
-        and(
-          eq(audioFiles.ownerId, ownerId),
-          isNotNull(audioFiles.timbre),
+          cells === 'all' ? isNotNull(audioFiles.timbre) : inArray(audioFiles.timbreCell, cells),
           ne(audioFiles.id, exceptId),
         ),
       );
@@ -100,7 +86,7 @@ export class TimbreRepository {
     await this.db
       .update(audioFiles)
       .set({ timbre: columns.timbre, timbreCell: columns.timbreCell })
-      .where(and(eq(audioFiles.id, id), sql`${audioFiles.timbre} is null`));
+      .where(and(eq(audioFiles.id, id), isNull(audioFiles.timbre)));
   }
 }
 
