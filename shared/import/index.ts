@@ -11,6 +11,7 @@ export * from './live-change.js';
 export * from './manifest-sender.js';
 export * from './policy.js';
 export * from './resume-plan.js';
+export * from './resume-run.js';
 export * from './stages.js';
 export * from './upload-pool.js';
 export * from './watch-plan.js';

@@ -1,9 +1,5 @@
 import { createReadStream } from 'node:fs';
-import {
-  JobDelivery,
-  type DeliveryJournal,
-  type FileChange,
-} from '../../../shared/import/index.js';
+import { JobDelivery, type FileChange, type ResumeJournal } from '../../../shared/import/index.js';
 import { failpoint } from '../../../shared/node/failpoints.js';
 import type { ManifestEntry } from '../../../shared/schemas/index.js';
 import { TokenError, type ApiClient } from './api-client.js';
@@ -65,10 +61,15 @@ export function cliDelivery(
 }
 
 /** The run file as the engine's journal: each change recorded, and told (counters, `--json`). */
-export function cliJournal(run: RunContext): DeliveryJournal {
+export function cliJournal(run: RunContext): ResumeJournal {
+  const { state } = run;
   return {
-    file: (rel) => run.state.files.get(rel),
+    file: (rel) => state.files.get(rel),
     record: (rel, change) => record(run, rel, change),
+    keys: () => state.files.keys(),
+    recorded: (rel) => state.recorded(rel),
+    // Its job (the run file's) is set when the new job takes it (runImport).
+    restart: (rel) => void state.update(rel, { stage: 'analysed', entryId: null, uploadUrl: null }),
   };
 }
 

@@ -12,15 +12,13 @@ import { failpoint } from '../../../shared/node/failpoints.js';
 import {
   analyseFiles,
   bestCopiesFirst,
-  continueJob,
-  deliverPlan,
-  planResume,
+  deliverResumed,
+  reconcileRun,
   resumeAction,
-  type ContinuedJob,
-  type ContinueOptions,
   type JobDelivery,
   type JobFeed,
-  type ResumeOptions,
+  type ResumeTarget,
+  type RunResumeOptions,
 } from '../../../shared/import/index.js';
 
 export interface ImportOptions {
@@ -60,9 +58,10 @@ export interface ImportResult {
  * file may be stale, so a run that continues a job sends those entries again (resumeAction), and
  * has the job take back its failed uploads first (continueJob).
  */
-const CLI_RESUME: ResumeOptions & ContinueOptions = {
+const CLI_RESUME: RunResumeOptions = {
   resendAnswered: true,
   retryFailed: true,
+  keepCompleted: false,
 };
 
 /**
@@ -115,7 +114,7 @@ export async function runImport(
     if (resumable?.manifestClosed) {
       // Its whole manifest was sent: only uploads are left to finish, then it is done.
       earlierFinal = await finishUploads(
-        resumable,
+        { jobId: resumable.jobId!, manifestClosed: true },
         { client, state, output, failures },
         deliveries,
         () => interrupted,
@@ -203,18 +202,23 @@ function toList(failures: Map<string, string>): Failure[] {
 }
 
 /**
- * The run file's job, if the server still has it open; its failed uploads are put back in
- * line (waiting for their bytes again in the run file).
+ * The run file's job, if the server still has it open (reconcileRun): its failed uploads are
+ * put back in line (waiting for their bytes again in the run file); the files a job gone or
+ * ended meanwhile still waited for start afresh, for the next job.
  */
-async function openJobToContinue(run: RunContext): Promise<ContinuedJob | null> {
+async function openJobToContinue(run: RunContext): Promise<ResumeTarget | null> {
   const { client, state, output } = run;
   if (!state.jobId || state.jobClosed) return null;
-  const { job } = await continueJob(client, state.jobId, cliJournal(run), CLI_RESUME);
-  if (job) {
-    output.event({ type: 'job', job_id: job.jobId, resumed: true });
-    if (!output.json) output.note(`continuing job ${job.jobId}`);
-  }
-  return job;
+  const { target, continued } = await reconcileRun(
+    client,
+    state.jobId,
+    cliJournal(run),
+    CLI_RESUME,
+  );
+  if (!continued) return null;
+  output.event({ type: 'job', job_id: target.jobId, resumed: true });
+  if (!output.json) output.note(`continuing job ${target.jobId}`);
+  return target;
 }
 
 /**
@@ -222,31 +226,27 @@ async function openJobToContinue(run: RunContext): Promise<ContinuedJob | null> 
  * it in the run file; returns its final status.
  */
 async function finishUploads(
-  job: ContinuedJob,
+  target: ResumeTarget & { jobId: string },
   run: RunContext,
   deliveries: Set<JobDelivery>,
   stopped: () => boolean,
 ): Promise<JobStatusResponse | null> {
   const { client, state, output } = run;
-  const feed = client.follow(job.jobId, (event) => output.event(event));
+  const feed = client.follow(target.jobId, (event) => output.event(event));
   try {
     const delivery = cliDelivery(run);
     deliveries.add(delivery);
-    const target = { jobId: job.jobId, manifestClosed: true };
-    const plan = planResume(
-      [...state.files.keys()].map((rel) => [rel, state.recorded(rel)] as const),
-      target,
-      CLI_RESUME,
-    );
     try {
-      await deliverPlan(delivery, plan, target, { job: () => Promise.resolve(job.jobId) });
+      await deliverResumed(delivery, cliJournal(run), target, CLI_RESUME, {
+        job: () => Promise.resolve(target.jobId),
+      });
     } catch (error) {
       // Not in the closed manifest after all: they go to a new job with the files left.
       if (!(error instanceof ApiError && error.status === 409)) throw error;
     }
     if (stopped()) return null;
-    const final = await client.status(job.jobId);
-    state.setJob(job.jobId, true);
+    const final = await client.status(target.jobId);
+    state.setJob(target.jobId, true);
     return final;
   } finally {
     await feed.close();

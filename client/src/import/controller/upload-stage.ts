@@ -1,21 +1,19 @@
 import {
-  continueJob,
-  deliverPlan,
+  deliverResumed,
   isFinal,
   JobDelivery,
   liveChange,
   moveFile,
-  planResume,
+  reconcileRun,
   retryFailed,
-  type ContinueOptions,
-  type DeliveryJournal,
   type FileChange,
   type ImportApi,
   type JobFeed,
   type RecordedFile,
-  type ResumeOptions,
+  type ResumeJournal,
+  type RunResumeOptions,
 } from '../../../../shared/import/index.js';
-import type { BulkImportUpdate } from '../../../../shared/schemas/index.js';
+import type { BulkImportUpdate, OnDuplicate } from '../../../../shared/schemas/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 import { isJobGone } from '../../api/api-errors.js';
 import { manifestOrder } from './duplicate-groups.js';
@@ -25,20 +23,18 @@ import { queueEntry } from './queue-entry.js';
 /**
  * The wizard's store follows the job's live events, so the answers it recorded stand: a resumed
  * run sends only the entries never answered (resumeAction). Its failed files are retried with a
- * button of the summary, not when the page reopens (continueJob).
+ * button of the summary, not when the page reopens (continueJob). A job that completed while
+ * the page was away took every file: the store hears how each ended from its live feed.
  */
-const WIZARD_RESUME: ResumeOptions & ContinueOptions = {
+const WIZARD_RESUME: RunResumeOptions = {
   resendAnswered: false,
   retryFailed: false,
+  keepCompleted: true,
 };
 
-/** A file whose entry the job answered (or is to answer) and that has not ended. */
-const waiting = (file: QueueFile) =>
-  file.state === 'analysed' || file.state === 'pending_upload' || file.state === 'uploading';
-
 /**
- * A waiting file of a job that takes nothing more, as a new job will take it: its entry to send
- * afresh (new entry, new upload from 0), as the CLI sends its files to a new job.
+ * A waiting file of a job that takes nothing more, as a new job will take it (the journal's
+ * restart): its entry to send afresh (new entry, new upload from 0).
  */
 function startAfresh(file: QueueFile): QueueFile {
   return {
@@ -94,18 +90,18 @@ export class UploadStage {
     if (store.upload.running || !record) return;
     await this.reconcile();
     if (store.record?.id !== record.id) return; // the import was left meanwhile
-    const files = [...store.files.values()];
     const target = { jobId: store.record.jobId, manifestClosed: store.record.manifestClosed };
-    const resume = planResume(
-      files.map((file) => [file.path, recorded(file, target.jobId)] as const),
-      target,
-      WIZARD_RESUME,
-    );
-    const plan = manifestOrder(
-      resume.send.map((path) => store.get(path)!),
-      files,
-    );
-    const choices = new Map(plan.map((p) => [p.file.path, p.onDuplicate]));
+    const journal = this.journal();
+    // The manifest order (duplicate-groups) and each file's `on_duplicate`, as the user chose.
+    const choices = new Map<string, OnDuplicate | null>();
+    const order = (send: readonly string[]) => {
+      const plan = manifestOrder(
+        send.map((path) => store.get(path)!),
+        [...store.files.values()],
+      );
+      for (const p of plan) choices.set(p.file.path, p.onDuplicate);
+      return plan.map((p) => p.file.path);
+    };
     const delivery = new JobDelivery({
       file: (path) => this.file(path),
       // A call let end after the import was left answers for a record no longer shown.
@@ -145,10 +141,10 @@ export class UploadStage {
     try {
       // Files the server waited for when the page closed go first; the manifest's new files
       // join as each batch is answered, not after the whole manifest (5,000 files took 21 s).
-      const send = plan.map((p) => p.file.path);
-      await deliverPlan(delivery, { ...resume, send }, target, {
+      await deliverResumed(delivery, journal, target, WIZARD_RESUME, {
         job: () => this.job(),
         follow: () => this.follow(),
+        order,
       });
       await this.refreshJob();
     } finally {
@@ -212,17 +208,20 @@ export class UploadStage {
     const record = store.record!;
     if (!record.jobId || this.reconciled.has(record.id)) return;
     const ports = { ...this.api, isGone: isJobGone };
-    const { job, status } = await continueJob(ports, record.jobId, this.journal(), WIZARD_RESUME);
+    const { target, status, restarted } = await reconcileRun(
+      ports,
+      record.jobId,
+      this.journal(),
+      WIZARD_RESUME,
+    );
     this.reconciled.add(record.id);
     if (store.record?.id !== record.id) return;
     if (!status) store.setNotice(null); // a job the server does not know is no problem to show
-    // A completed job took every file: the store hears how each ended from its live feed.
-    if (job || status?.status === 'completed') {
+    if (target.jobId) {
       store.setJob(status);
-      if (status!.manifest_closed !== record.manifestClosed)
-        store.patchRecord({ manifestClosed: status!.manifest_closed });
-    } else if ([...store.files.values()].some(waiting)) {
-      for (const file of store.files.values()) if (waiting(file)) store.set(startAfresh(file));
+      if (target.manifestClosed !== record.manifestClosed)
+        store.patchRecord({ manifestClosed: target.manifestClosed });
+    } else if (restarted.length > 0) {
       store.patchRecord({ jobId: null, manifestClosed: false });
       store.setJob(null);
     }
@@ -234,9 +233,19 @@ export class UploadStage {
     await retryFailed(this.api, jobId, this.journal());
   }
 
-  /** The store as the shared engine's journal. */
-  private journal(): DeliveryJournal {
-    return { file: (path) => this.file(path), record: (path, change) => this.record(path, change) };
+  /** The store as the shared engine's journal; every file of an import is on the import's job. */
+  private journal(): ResumeJournal {
+    const store = this.store;
+    return {
+      file: (path) => this.file(path),
+      record: (path, change) => this.record(path, change),
+      keys: () => store.files.keys(),
+      recorded: (path) => {
+        const file = store.get(path);
+        return file && recorded(file, store.record?.jobId ?? null);
+      },
+      restart: (path) => store.set(startAfresh(store.get(path)!)),
+    };
   }
 
   /** A file as the delivery reads it from the store. */
