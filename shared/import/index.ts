@@ -7,6 +7,7 @@ export * from './deliver-plan.js';
 export * from './import-api.js';
 export * from './ingest-outcome.js';
 export * from './job-delivery.js';
+export * from './job-end.js';
 export * from './live-change.js';
 export * from './manifest-sender.js';
 export * from './policy.js';

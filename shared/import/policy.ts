@@ -17,4 +17,6 @@ export const IMPORT_POLICY = {
   parallelUploads: 4,
   /** Bytes per tus PATCH: large enough for throughput, small enough that little is lost on a cut. */
   chunkBytes: 8 * 1024 * 1024,
+  /** How often a job the server runs by itself (a bucket import) is asked whether it ended (ms). */
+  statusPollMs: 1000,
 } as const;

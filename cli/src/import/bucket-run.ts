@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobStatusResponse, OnDuplicate, S3Source } from '../../../shared/schemas/index.js';
-import { jobIsOpen } from '../../../shared/import/index.js';
+import { awaitJobEnd, jobIsOpen } from '../../../shared/import/index.js';
 import { UsageError } from '../errors.js';
 import { ApiClient, ApiError } from './api-client.js';
 import type { ImportOutput } from './import-output.js';
@@ -27,8 +26,6 @@ export interface BucketImportResult {
   /** The job at its end; null when the run was interrupted (the server goes on). */
   final: JobStatusResponse | null;
 }
-
-const POLL_MS = 1000;
 
 /**
  * The credentials to hand the server for this job, found the way AWS tools find them
@@ -115,15 +112,11 @@ export async function runBucketImport(
   const feed = client.follow(jobId, (event) => output.event(event));
   try {
     // The feed shows progress; the status, asked each second, says when the job ended.
-    for (;;) {
-      if (interrupted) return { jobId, final: null };
-      const status = await client.status(jobId);
-      if (!jobIsOpen(status.status)) {
-        await rm(file, { force: true });
-        return { jobId, final: status };
-      }
-      await sleep(POLL_MS);
-    }
+    const final = await awaitJobEnd((id) => client.status(id), jobId, {
+      stopped: () => interrupted,
+    });
+    if (final) await rm(file, { force: true });
+    return { jobId, final };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
