@@ -4,6 +4,7 @@ import {
   continuedJob,
   jobIsOpen,
   planResume,
+  reanalysed,
   resumeAction,
   sendsManifest,
   type RecordedFile,
@@ -206,5 +207,45 @@ describe('sendsManifest', () => {
   it('after the manifest closed, only to send entries whose answer was lost', () => {
     expect(sendsManifest(only('a', file('pending_upload')), CLOSED)).toBe(false);
     expect(sendsManifest(only('a', file('analysed')), CLOSED)).toBe(true);
+  });
+});
+
+describe('reanalysed: what a file analysed again keeps of its record', () => {
+  const JOB_A = '00000000-0000-4000-8000-00000000000a';
+  const JOB_B = '00000000-0000-4000-8000-00000000000b';
+  const before = { jobId: JOB_A, hash: 'h-old', uploadUrl: 'http://u/old' };
+
+  it('a new file keeps nothing', () => {
+    expect(reanalysed(undefined, { contentHash: 'h', readable: true }, JOB_A)).toEqual({
+      uploadUrl: null,
+      supersedes: null,
+    });
+  });
+
+  it('the same bytes keep their upload, and replace nothing', () => {
+    expect(reanalysed(before, { contentHash: 'h-old', readable: true }, JOB_A)).toEqual({
+      uploadUrl: 'http://u/old',
+      supersedes: null,
+    });
+  });
+
+  it('new bytes in the job that took the old ones: a new upload, superseding the old content', () => {
+    expect(reanalysed(before, { contentHash: 'h-new', readable: true }, JOB_A)).toEqual({
+      uploadUrl: null,
+      supersedes: 'h-old',
+    });
+  });
+
+  it('new bytes for another job: a new upload, nothing superseded (that job never took the old)', () => {
+    expect(reanalysed(before, { contentHash: 'h-new', readable: true }, JOB_B)).toEqual({
+      uploadUrl: null,
+      supersedes: null,
+    });
+  });
+
+  it('an unreadable file supersedes nothing, and neither does one without an earlier hash', () => {
+    expect(reanalysed(before, { contentHash: null, readable: false }, JOB_A).supersedes).toBeNull();
+    const unhashed = { ...before, hash: null };
+    expect(reanalysed(unhashed, { contentHash: 'h', readable: true }, JOB_A).supersedes).toBeNull();
   });
 });

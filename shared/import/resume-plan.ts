@@ -135,3 +135,39 @@ export function planResume<K>(
 export function sendsManifest(plan: ResumePlan<unknown>, target: ResumeTarget): boolean {
   return plan.send.length > 0 || !target.manifestClosed;
 }
+
+/** What a journal recorded of a file before the file was analysed again (changed on disk). */
+export interface BeforeAnalysis {
+  jobId: string | null;
+  /** The content hash of its last analysis; null when it had none. */
+  hash: string | null;
+  uploadUrl: string | null;
+}
+
+/** What a file analysed again keeps of its record, for the job its entry goes to. */
+export interface Reanalysis {
+  /** The upload to resume: its old one only for the same bytes (a tus upload is of one content). */
+  uploadUrl: string | null;
+  /**
+   * For a readable file this job already took with other bytes: the content hash its new entry
+   * replaces (`supersedes`), so that the job stores the new content in the old one's place.
+   */
+  supersedes: string | null;
+}
+
+/**
+ * What a new analysis (`contentHash`; `readable`: its entry is not an error) keeps of the file's
+ * record, sent to job `jobId`. Pure.
+ */
+export function reanalysed(
+  before: BeforeAnalysis | undefined,
+  analysis: { contentHash: string | null; readable: boolean },
+  jobId: string,
+): Reanalysis {
+  const same = before !== undefined && before.hash === analysis.contentHash;
+  const changedInJob = analysis.readable && before?.jobId === jobId && !!before.hash && !same;
+  return {
+    uploadUrl: same ? before.uploadUrl : null,
+    supersedes: changedInJob ? before.hash : null,
+  };
+}

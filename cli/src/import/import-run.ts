@@ -13,6 +13,7 @@ import {
   analyseFiles,
   bestCopiesFirst,
   deliverResumed,
+  reanalysed,
   reconcileRun,
   resumeAction,
   type JobDelivery,
@@ -351,14 +352,12 @@ function recordAnalysis(
     return false;
   }
   const entry = toManifestEntry(analysis, file.rel);
-  if (
-    entry.status === 'ok' &&
-    before?.jobId === jobId &&
-    before.hash &&
-    before.hash !== entry.content_hash
-  ) {
-    entry.supersedes = before.hash; // the file changed since this job took it
-  }
+  const kept = reanalysed(
+    before,
+    { contentHash: analysis.contentHash, readable: entry.status === 'ok' },
+    jobId,
+  );
+  if (entry.status === 'ok' && kept.supersedes) entry.supersedes = kept.supersedes;
   state.update(file.rel, {
     ...fileFacts(file),
     stage: 'analysed',
@@ -366,7 +365,7 @@ function recordAnalysis(
     entry,
     bitDepth: analysis.bitDepth,
     jobId,
-    uploadUrl: before?.hash === analysis.contentHash ? (before?.uploadUrl ?? null) : null,
+    uploadUrl: kept.uploadUrl,
   });
   output.event({
     type: 'file',
