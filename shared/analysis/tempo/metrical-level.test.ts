@@ -11,6 +11,8 @@ const pulsing: OctaveFeatures = {
   periodicitySlow: 0.6,
   kickSnareBetweenSlow: 0.5,
   barsFast: null,
+  lowActivity: 0.2,
+  highActivity: 0.5,
 };
 
 describe('fastOctaveProbability: the loop length in bars', () => {
@@ -28,5 +30,20 @@ describe('fastOctaveProbability: the loop length in bars', () => {
     const noLoop = fastOctaveProbability(pulsing);
     expect(fastOctaveProbability({ ...pulsing, barsFast: 1 })).toBeGreaterThan(noLoop);
     expect(fastOctaveProbability({ ...pulsing, barsFast: 8 })).toBeLessThan(noLoop);
+  });
+});
+
+describe('fastOctaveProbability: onsets under 120 Hz', () => {
+  it('gives a loop without kick or bass the faster octave more readily than a beat with one', () => {
+    // A chord loop or an arpeggio is written at any tempo; a kick pulls towards the tempos drums
+    // are played at, where 85 is likelier than 170.
+    const at85 = { ...pulsing, barsFast: 4 };
+    expect(fastOctaveProbability({ ...at85, lowActivity: 0 })).toBeGreaterThan(0.5);
+    expect(fastOctaveProbability({ ...at85, lowActivity: 1 })).toBeLessThan(0.5);
+    // Slower, the kick still lowers the odds of the faster octave.
+    const at65 = { ...pulsing, slowBpm: 65, barsFast: 4 };
+    expect(fastOctaveProbability({ ...at65, lowActivity: 0 })).toBeGreaterThan(
+      fastOctaveProbability({ ...at65, lowActivity: 1 }),
+    );
   });
 });
