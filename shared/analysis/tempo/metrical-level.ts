@@ -31,12 +31,12 @@ const PRIOR_SIGMA_OCTAVES = 0.5;
  * at bench time: the loops and longer pieces of seed 61 (MuseScore General, the library
  * generator's mix) and the loops of seeds 201 (MuseScore, wide tempo range) and 202 (FluidR3),
  * made with `--loops-without-drums` (486 decisions without drums in all; 213 with drums; 69 of
- * pieces). A throwaway study script dumped the features (not committed); the loops with
- * drums and the pieces counted
- * three times each so that the drumless loops do not outweigh them. In 5-fold cross-validation
- * it chose right for 98.1 % of the loops with drums, 100 % of the pieces and 82.7 % of the
- * loops without drums; the model before it (without the activity features, fitted mostly on
- * loops with drums, seed 61 among them) chose right for 99.1, 98.6 and 76.5 % of the same.
+ * pieces). A throwaway study script dumped the features (not committed); the loops with drums
+ * and the pieces counted three times each so that the drumless loops do not outweigh them. In
+ * 5-fold cross-validation it chose right for 98.1 % of the loops with drums, 100 % of the
+ * pieces and 82.7 % of the loops without drums; the model before it (without the activity
+ * features, fitted mostly on loops with drums, seed 61 among them) chose right for 99.1, 98.6
+ * and 76.5 % of the same.
  * BENCHMARKS.md gives the figures on libraries rendered for validation and never fitted on.
  */
 const OCTAVE_MODEL = {
