@@ -21,17 +21,18 @@ import { api, databaseKinds, fixtureEntries, FIXTURES, tusUpload } from './harne
 // A library stored by an earlier release holds version-1 fingerprints, which are never taken
 // for a certain copy, version-2 ones without the decay's end (`tail`), which cannot keep edits
 // of a hit apart, without `lossless`, which holds two lossless files to closer limits, or
-// without `dcRemoved`, whose bands still hold a file's DC offset: the server re-fingerprints its
-// files from their stored bytes. The built
+// without `dcRemoved`, whose bands still hold a file's DC offset, or without `high`, which
+// similar sounds read: the server re-fingerprints its files from their stored bytes. The built
 // server runs in its own process (`npm test` builds first), so that it can be killed mid-task.
 
 const LOOP = 'loops/Loop_128bpm_F#min.wav';
 /** Stored with a version-2 fingerprint from before `tail`; PAD from before `lossless`; GUITAR
- * from before `dcRemoved`. */
+ * from before `dcRemoved`; HAT from before `high` only. */
 const KICK = 'oneshots/Kick_03.wav';
 const PAD = 'loops/DarkPad Am 90 BPM.wav';
 const GUITAR = 'loops/Guitar A 92.5.wav';
-const GOOD = [LOOP, KICK, PAD, GUITAR];
+const HAT = 'oneshots/Open Hat 01.flac';
+const GOOD = [LOOP, KICK, PAD, GUITAR, HAT];
 const DAMAGED = 'loops/Piano Loop C 120.wav';
 const MISSING = 'loops/Marimba Ab 105.wav';
 /** The loop re-encoded: the same sound by any listener's standard. */
@@ -42,31 +43,34 @@ const SLOW_MS = 240_000;
 /**
  * The entry an earlier release's client sent: the same analysis, a version-1 fingerprint (for
  * KICK, version 2 without `tail`; for PAD, version 2 without `lossless`; for GUITAR, version 2
- * without `dcRemoved`).
+ * without `dcRemoved`; for HAT, version 2 without `high`). No release before `high` made it.
  */
 function asEarlierRelease(entry: ManifestEntry): ManifestEntry {
   if (entry.status !== 'ok' || !entry.fingerprint)
     throw new Error(`${entry.path} has no fingerprint`);
-  const { detail, tail, lossless, dcRemoved: _dcRemoved, ...rest } = entry.fingerprint;
+  const { detail, tail, lossless, dcRemoved, high: _high, ...rest } = entry.fingerprint;
   const fingerprint =
-    entry.path === KICK
-      ? { ...rest, ...(detail ? { detail } : {}) }
-      : entry.path === PAD
-        ? { ...rest, ...(detail ? { detail } : {}), ...(tail ? { tail } : {}) }
-        : entry.path === GUITAR
-          ? { ...rest, ...(detail ? { detail } : {}), tail, lossless }
-          : { ...rest, v: 1 as const };
+    entry.path === HAT
+      ? { ...rest, ...(detail ? { detail } : {}), tail, lossless, dcRemoved }
+      : entry.path === KICK
+        ? { ...rest, ...(detail ? { detail } : {}) }
+        : entry.path === PAD
+          ? { ...rest, ...(detail ? { detail } : {}), ...(tail ? { tail } : {}) }
+          : entry.path === GUITAR
+            ? { ...rest, ...(detail ? { detail } : {}), tail, lossless }
+            : { ...rest, v: 1 as const };
   return { ...entry, fingerprint };
 }
 
 /**
  * Whether a stored row holds the fingerprint the analysis now makes (version 2 with `tail`,
- * `dcRemoved` and `lossless`, these being WAVs).
+ * `dcRemoved`, `high` and `lossless`, these being WAVs and a FLAC).
  */
 const current = (row: Row) =>
   row.fingerprint?.v === 2 &&
   row.fingerprint.tail !== undefined &&
   row.fingerprint.dcRemoved === true &&
+  row.fingerprint.high !== undefined &&
   row.fingerprint.lossless !== undefined;
 
 let analysisDeps: Promise<AnalyseSourceDeps> | null = null;
@@ -151,13 +155,14 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
   afterAll(async () => child?.close());
 
   it('leaves outdated fingerprints as they are when SM_REFINGERPRINT=off, and finds no copy by them', async () => {
-    expect(await progress()).toEqual({ state: 'off', pending: 6, refingerprinted: 0, failed: [] });
+    expect(await progress()).toEqual({ state: 'off', pending: 7, refingerprinted: 0, failed: [] });
     const versions = [...stored].map(([path, row]) => [path, row.fingerprint?.v, current(row)]);
     expect(versions).toEqual(
       expect.arrayContaining([
         [KICK, 2, false],
         [PAD, 2, false],
         [GUITAR, 2, false],
+        [HAT, 2, false],
         ...[LOOP, DAMAGED, MISSING].map((path) => [path, 1, false]),
       ]),
     );
@@ -189,7 +194,7 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
       expect(await progress()).toEqual({
         state: 'finished',
         pending: 2,
-        refingerprinted: 2,
+        refingerprinted: 3,
         failed: expect.arrayContaining([
           {
             asset_id: stored.get(DAMAGED)!.id,
@@ -206,8 +211,8 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
         ]),
       });
       const log = child.log();
-      expect(log).toContain('re-fingerprinting 4 stored files whose fingerprint is outdated');
-      expect(log).toContain('re-fingerprinted 2 of 4 stored files; 2 could not be read or decoded');
+      expect(log).toContain('re-fingerprinting 5 stored files whose fingerprint is outdated');
+      expect(log).toContain('re-fingerprinted 3 of 5 stored files; 2 could not be read or decoded');
       expect(log).toContain(`cannot re-fingerprint ${MISSING} (file ${stored.get(MISSING)!.id}):`);
 
       await child.kill();
@@ -259,7 +264,7 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
       const from = child.log().length;
       await child.restart();
       // Stopped as soon as the task begins: its analysis thread is starting or on its first file.
-      const line = 're-fingerprinting 6 stored files whose fingerprint is outdated';
+      const line = 're-fingerprinting 7 stored files whose fingerprint is outdated';
       for (let tries = 0; !child.log().slice(from).includes(line); tries++) {
         expect(tries, child.log()).toBeLessThan(6000);
         await sleep(10);
@@ -273,7 +278,7 @@ describe.each(databaseKinds())('re-fingerprinting stored files on %s', (kind) =>
       expect(performance.now() - asked).toBeLessThan(10_000);
       expect(await child.exited(), child.log().slice(from)).toEqual({ code: 0, signal: null });
       expect(child.log().slice(from)).toMatch(
-        /re-fingerprinting stopped at \d of 6 stored files; it goes on at the next start\n/,
+        /re-fingerprinting stopped at \d of 7 stored files; it goes on at the next start\n/,
       );
     },
     SLOW_MS,

@@ -90,6 +90,12 @@ export const fingerprintSchema = z.strictObject({
     .optional(),
   lossless: z.boolean().optional(),
   dcRemoved: z.literal(true).optional(),
+  high: z
+    .strictObject({
+      bandsDb: z.array(z.number().min(-60).max(40)).length(4),
+      decayMs: z.number().nonnegative().max(1e7),
+    })
+    .optional(),
 });
 export type FingerprintInput = z.infer<typeof fingerprintSchema>;
 

@@ -37,7 +37,7 @@ export function outdatedFingerprint(t: {
   format: AnyPgColumn;
 }): SQL {
   const formats = sql.raw(LOSSLESS_FORMATS.map((f) => `'${f}'`).join(', '));
-  return sql`${t.fpVersion} <> 2 or (${t.fpVersion} = 2 and (${t.fingerprint} -> 'tail' is null or ${t.fingerprint} -> 'dcRemoved' is null or (${t.fingerprint} -> 'lossless' is null and ${t.format} in (${formats}))))`;
+  return sql`${t.fpVersion} <> 2 or (${t.fpVersion} = 2 and (${t.fingerprint} -> 'tail' is null or ${t.fingerprint} -> 'dcRemoved' is null or ${t.fingerprint} -> 'high' is null or (${t.fingerprint} -> 'lossless' is null and ${t.format} in (${formats}))))`;
 }
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -218,9 +218,9 @@ export const audioFiles = pgTable(
     // The check at commit looks only at files stored or replaced since the entry's ingest.
     index('audio_files_owner_updated_idx').on(t.ownerId, t.updatedAt),
     // Files whose fingerprint is older than the analysis now makes (isCurrentFingerprint:
-    // before version 2, version 2 without the decay's end, `tail`, or without `dcRemoved`, or a
-    // file of a format that may be lossless without `lossless`), for the re-fingerprinting
-    // task: empty once it is done.
+    // before version 2, version 2 without the decay's end, `tail`, without `dcRemoved` or
+    // `high`, or a file of a format that may be lossless without `lossless`), for the
+    // re-fingerprinting task: empty once it is done.
     index('audio_files_fp_outdated_idx').on(t.id).where(outdatedFingerprint(t)),
     // Similar sounds by timbre read the owner's rows of a few cells, never the whole library.
     index('audio_files_owner_timbre_cell_idx').on(t.ownerId, t.timbreCell),

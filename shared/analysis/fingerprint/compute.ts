@@ -2,6 +2,7 @@ import { baseFrameS, computeBandMatrix } from './band-matrix.js';
 import type { DetailPcm } from '../detail-window.js';
 import { bytesToBase64 } from './base64.js';
 import { computeDetail, DETAIL_COMPUTE_MAX_MS } from './detail.js';
+import { computeHighBands } from './high-bands.js';
 import type { Fingerprint } from './fingerprint-types.js';
 import { powersToBytes } from './quantise.js';
 import { computeSpectrumProfile } from './spectrum-profile.js';
@@ -14,7 +15,8 @@ import { findTrimmedRegion } from './trim.js';
  * loudest cell, so gain changes and added silence do not change the result.
  * `detailPcm` is the same sound's start at its own rate (see CanonicalPcm.detail): sounds
  * up to ~8.8 s get their attack's fine structure from it (`detail`), without which they are
- * never taken for a certain copy.
+ * never taken for a certain copy, and every sound its energy above 4.8 kHz (`high`, read from
+ * the canonical PCM when there is no start at its own rate: then it holds nothing above 5.5 kHz).
  * Returns null when the input is silent (its loudest ~3 ms block is below -80 dBFS RMS).
  * @throws RangeError when `sampleRate` is not a positive finite number.
  */
@@ -36,6 +38,11 @@ export function computeFingerprint(
     detailPcm && durationMs <= DETAIL_COMPUTE_MAX_MS
       ? computeDetail(detailPcm, region.startSample / sampleRate)
       : null;
+  const high = computeHighBands(
+    detailPcm ?? { samples, sampleRate },
+    region.startSample / sampleRate,
+    region.endSample / sampleRate,
+  );
   return {
     v: 2,
     durationMs,
@@ -51,5 +58,6 @@ export function computeFingerprint(
       edgeMs: Math.round(t.edgeS * 1e4) / 10,
     })),
     dcRemoved: true,
+    high,
   };
 }

@@ -1,3 +1,5 @@
+import type { HighBands } from './high-bands.js';
+
 /**
  * A perceptual fingerprint: JSON-serialisable, at most ~7 KB as JSON whatever the input length
  * (256 frames × 18 bands + 159 profile bytes, base64).
@@ -56,6 +58,13 @@ export interface Fingerprint {
    * (isCurrentFingerprint).
    */
   dcRemoved?: true;
+  /**
+   * From 6 December 2026: the sound's energy above the matrix's 4.8 kHz ceiling, in four bands
+   * up to 19 kHz, and how long it lasts (computeHighBands), from its start at its own rate.
+   * It feeds similar sounds by timbre (hats, cymbals, breath), never the duplicate decision:
+   * codecs cut these bands. Absent: computed before, and computed again (isCurrentFingerprint).
+   */
+  high?: HighBands;
 }
 
 /**
@@ -73,19 +82,20 @@ export interface TailEnd {
 }
 
 /**
- * Whether a fingerprint is of the scheme this release computes (version 2 with `tail` and
- * `dcRemoved`, and `lossless` for a file of a format that may be lossless): one of an older
+ * Whether a fingerprint is of the scheme this release computes (version 2 with `tail`,
+ * `dcRemoved` and `high`, and `lossless` for a file of a format that may be lossless): one of an older
  * release is computed again before it decides anything new (the server's re-fingerprinting, a
  * bucket object's remembered analysis).
  */
 export function isCurrentFingerprint(
-  fingerprint: Pick<Fingerprint, 'v' | 'tail' | 'lossless' | 'dcRemoved'>,
+  fingerprint: Pick<Fingerprint, 'v' | 'tail' | 'lossless' | 'dcRemoved' | 'high'>,
   format: string | null,
 ): boolean {
   return (
     fingerprint.v === 2 &&
     fingerprint.tail !== undefined &&
     fingerprint.dcRemoved === true &&
+    fingerprint.high !== undefined &&
     (fingerprint.lossless !== undefined || !LOSSLESS_FORMATS.includes(format ?? ''))
   );
 }

@@ -17,6 +17,8 @@
  *    trimmed start, n the smallest keeping ≤ 256 frames (11.6 ms up to 3 s, 743 ms for 3 min).
  * 3. Spectrum profile: the long-term spectrum from 186 ms FFTs (≤ 160 spread over the sound)
  *    on a quarter-tone grid 50-4800 Hz, which moves by two bins when the pitch moves a semitone.
+ * 3b. High bands: from the sound's start at its own rate, its energy in four bands from 4.8 to
+ *    19 kHz relative to 30-4800 Hz, and how long it lasts (high-bands.ts): for timbre only.
  * 4. Both are stored as bytes (0.5 dB steps below their loudest cell: gain-free), base64;
  *    at most ~6.5 KB of JSON.
  * 5. Compare: matrices are brought to the same frame length, aligned over ±45 ms and given one
@@ -41,6 +43,7 @@
  */
 export type { Fingerprint } from './fingerprint-types.js';
 export { computeFingerprint } from './compute.js';
+export { computeHighBands, HIGH_BANDS, HIGH_FLOOR_DB, type HighBands } from './high-bands.js';
 export {
   compareFingerprints,
   compareFingerprintsDetailed,

@@ -1,13 +1,14 @@
 import { MATRIX_BANDS } from '../fingerprint/band-matrix.js';
 import { base64ToBytes } from '../fingerprint/base64.js';
 import type { Fingerprint } from '../fingerprint/fingerprint-types.js';
+import { HIGH_BANDS, HIGH_FLOOR_DB } from '../fingerprint/high-bands.js';
 import { bytesToDb } from '../fingerprint/quantise.js';
 import { PROFILE_BINS, profileBinHz } from '../fingerprint/spectrum-profile.js';
 
 /** What the timbre features read of a fingerprint (all a stored one holds). */
 export type TimbreSource = Pick<
   Fingerprint,
-  'durationMs' | 'frameMs' | 'frames' | 'matrix' | 'profile' | 'tail'
+  'durationMs' | 'frameMs' | 'frames' | 'matrix' | 'profile' | 'tail' | 'high'
 >;
 
 /** Band groups (pairs of matrix bands, 30-4800 Hz): the spectral shape, coarse enough to be stable. */
@@ -33,6 +34,9 @@ export const FEATURE_NAMES = [
   'sustainShare',
   'fluxDb',
   'brightnessDropOct',
+  ...Array.from({ length: HIGH_BANDS }, (_, b) => `high${b}Db`),
+  'logHighDecayS',
+  'highDecayOverBody',
 ] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
@@ -40,7 +44,10 @@ export const FEATURE_COUNT = FEATURE_NAMES.length;
  * The features of one fingerprint: spectral shape (band-group levels relative to the loudest,
  * centroid and spread in octaves above 50 Hz, the profile's flatness), envelope (attack, decay to
  * -20 and -40 dB, duration, the share of the sound within 10 dB of its peak) and change over
- * time (spectral flux, how much darker the end is than the start). Gain-free: levels are relative.
+ * time (spectral flux, how much darker the end is than the start), and above 4.8 kHz (the
+ * level of each high band relative to the body, how long that energy lasts, and that against
+ * the body's decay to -20 dB). Gain-free: levels are relative. A fingerprint stored before
+ * `high` gives NaN for those, which timbreVector reads as typical.
  * @throws Error when the matrix or profile is not valid base64.
  */
 export function timbreFeatures(fp: TimbreSource): Float64Array {
@@ -148,6 +155,15 @@ export function timbreFeatures(fp: TimbreSource): Float64Array {
   const meanCentroid = (ts: number[]) =>
     ts.length > 0 ? ts.reduce((s, t) => s + centroidOf(t), 0) / ts.length : 0;
   // Bands are about a third of an octave apart above 200 Hz.
-  out[o] = (meanCentroid(active.slice(0, third)) - meanCentroid(active.slice(-third))) / 3;
+  out[o++] = (meanCentroid(active.slice(0, third)) - meanCentroid(active.slice(-third))) / 3;
+
+  // Above 4.8 kHz. With nothing there (a dark sound, a source at 22 kHz), its decay is the body's.
+  const decay20 = out[FEATURE_NAMES.indexOf('logDecay20S')]!;
+  const high = fp.high;
+  for (let b = 0; b < HIGH_BANDS; b++) out[o++] = high?.bandsDb[b] ?? NaN;
+  const empty = high !== undefined && high.bandsDb.every((db) => db <= HIGH_FLOOR_DB);
+  const highDecay = !high ? NaN : empty ? decay20 : Math.log10(Math.max(high.decayMs, 1) / 1000);
+  out[o++] = highDecay;
+  out[o] = highDecay - decay20;
   return out;
 }

@@ -56,6 +56,18 @@ describe('timbreVector', () => {
     expect(h[at('centroidOct')]!).toBeGreaterThan(k[at('centroidOct')]! + 1);
     expect(h[at('flatnessDb')]!).toBeGreaterThan(k[at('flatnessDb')]!);
     expect(p[at('logDurationS')]!).toBeGreaterThan(k[at('logDurationS')]! + 0.5);
+    // Above the matrix's 4.8 kHz: a hat's noise reaches there, a kick's does not.
+    expect(h[at('high1Db')]!).toBeGreaterThan(k[at('high1Db')]! + 20);
+  });
+
+  it('reads a fingerprint stored before `high` as typical above 4.8 kHz, at full length', () => {
+    const stored = fingerprintOfPcm({ samples: hat(RATE), rate: RATE });
+    delete stored.high;
+    const v = timbreVector(stored);
+    expect(v).toHaveLength(TIMBRE_DIMENSIONS);
+    expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+    for (const name of FEATURE_NAMES.filter((n) => n.startsWith('high') || n.includes('High')))
+      expect(v[FEATURE_NAMES.indexOf(name)], name).toBe(0);
   });
 });
 

@@ -33,6 +33,12 @@ const SCALING: readonly (readonly [centre: number, spread: number, weight: numbe
   [0.613, 0.306, 1], // sustainShare
   [1.69, 1.11, 1], // fluxDb
   [0.175, 0.567, 1], // brightnessDropOct
+  [-31.9, 17.6, 1], // high0Db
+  [-38.9, 19.0, 1], // high1Db
+  [-44.8, 18.8, 1], // high2Db
+  [-49.6, 17.0, 1], // high3Db
+  [-0.369, 0.505, 1], // logHighDecayS
+  [-0.143, 0.358, 1], // highDecayOverBody
 ];
 
 /**

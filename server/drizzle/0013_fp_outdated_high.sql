@@ -1,0 +1,2 @@
+DROP INDEX "audio_files_fp_outdated_idx";--> statement-breakpoint
+CREATE INDEX "audio_files_fp_outdated_idx" ON "audio_files" USING btree ("id") WHERE "audio_files"."fp_version" <> 2 or ("audio_files"."fp_version" = 2 and ("audio_files"."fingerprint" -> 'tail' is null or "audio_files"."fingerprint" -> 'dcRemoved' is null or "audio_files"."fingerprint" -> 'high' is null or ("audio_files"."fingerprint" -> 'lossless' is null and "audio_files"."format" in ('wav', 'aiff', 'flac'))));

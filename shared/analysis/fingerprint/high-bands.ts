@@ -1,0 +1,82 @@
+import type { DetailPcm } from '../detail-window.js';
+import { createPowerSpectrum, nearestPowerOfTwo } from '../power-spectrum.js';
+
+/** What a sound holds above the matrix's 4.8 kHz ceiling (Fingerprint.high). */
+export interface HighBands {
+  /**
+   * Energy of each of HIGH_BAND_EDGES_HZ's bands over the sound, in dB relative to its energy
+   * from 30 to 4800 Hz, in 0.5 dB steps, within [HIGH_FLOOR_DB, HIGH_CEILING_DB]. A band above
+   * the source's Nyquist frequency reads the floor: the file holds nothing there.
+   */
+  bandsDb: number[];
+  /** ms from the loudest frame above 4.8 kHz until that energy stays 20 dB under it. */
+  decayMs: number;
+}
+
+/** Hz: the body band (30-4800, the matrix's range), then the four high bands above it. */
+export const HIGH_BAND_EDGES_HZ = [30, 4800, 6700, 9500, 13400, 19000] as const;
+export const HIGH_BANDS = HIGH_BAND_EDGES_HZ.length - 2;
+/** Band levels are clamped to this range (dB relative to the body). */
+export const HIGH_FLOOR_DB = -60;
+const HIGH_CEILING_DB = 40;
+/** Frames this far under the loudest frame are left out (the matrix's -40 dB). */
+const ACTIVE_POWER = 1e-4;
+/** The decay ends where the high bands stay this far (power ratio) under their peak: -20 dB. */
+const DECAY_POWER = 1e-2;
+/** Analysis frame length, about 23 ms (1024 samples at 44.1 kHz), half overlapping. */
+const FRAME_S = 0.0232;
+
+/**
+ * The energy of a sound above 4.8 kHz (hats, cymbals, the breath of a flute, a string's bow),
+ * which the fingerprint's matrix does not reach: for timbre only, never for the duplicate
+ * decision (codecs cut these bands). Read from `pcm`, the sound's start at its own rate, between
+ * `startS` and `endS` (its trimmed edges, clipped to what the window holds).
+ */
+export function computeHighBands(pcm: DetailPcm, startS: number, endS: number): HighBands {
+  const { samples, sampleRate } = pcm;
+  const size = nearestPowerOfTwo(sampleRate * FRAME_S);
+  const hop = size / 2;
+  const spectrum = createPowerSpectrum(size, true);
+  const bins = new Float64Array(size / 2 + 1);
+  // Each FFT bin's band (0 body, 1.. the high bands), or -1 outside them.
+  const bandOfBin = new Int8Array(bins.length).fill(-1);
+  for (let k = 1; k < bins.length; k++) {
+    const hz = (k * sampleRate) / size;
+    for (let b = 0; b < HIGH_BAND_EDGES_HZ.length - 1; b++) {
+      if (hz >= HIGH_BAND_EDGES_HZ[b]! && hz < HIGH_BAND_EDGES_HZ[b + 1]!) bandOfBin[k] = b;
+    }
+  }
+  const first = Math.max(0, Math.floor(startS * sampleRate));
+  const last = Math.min(samples.length, Math.ceil(endS * sampleRate));
+  const frames: Float64Array[] = [];
+  for (let start = first; start < last || frames.length === 0; start += hop) {
+    spectrum.compute(samples, start, bins);
+    const bands = new Float64Array(HIGH_BANDS + 1);
+    for (let k = 1; k < bins.length; k++) {
+      const b = bandOfBin[k]!;
+      if (b >= 0) bands[b]! += bins[k]!;
+    }
+    frames.push(bands);
+  }
+
+  const totals = frames.map((f) => f.reduce((s, p) => s + p, 0));
+  const loudest = Math.max(...totals);
+  const sums = new Float64Array(HIGH_BANDS + 1);
+  frames.forEach((f, t) => {
+    if (totals[t]! < loudest * ACTIVE_POWER) return;
+    for (let b = 0; b <= HIGH_BANDS; b++) sums[b]! += f[b]!;
+  });
+  const bandsDb: number[] = [];
+  for (let b = 1; b <= HIGH_BANDS; b++) {
+    const db = sums[0]! > 0 && sums[b]! > 0 ? 10 * Math.log10(sums[b]! / sums[0]!) : -Infinity;
+    bandsDb.push(Math.round(2 * Math.min(HIGH_CEILING_DB, Math.max(HIGH_FLOOR_DB, db))) / 2);
+  }
+
+  const high = frames.map((f) => f.reduce((s, p, b) => (b > 0 ? s + p : s), 0));
+  let peak = 0;
+  for (let t = 1; t < high.length; t++) if (high[t]! > high[peak]!) peak = t;
+  let end = peak;
+  for (let t = peak; t < high.length; t++) if (high[t]! >= high[peak]! * DECAY_POWER) end = t;
+  const decayMs = Math.round(((end - peak + 1) * hop * 1e4) / sampleRate) / 10;
+  return { bandsDb, decayMs };
+}
