@@ -25,12 +25,17 @@ const ACTIVE_POWER = 1e-4;
 const DECAY_POWER = 1e-2;
 /** Analysis frame length, about 23 ms (1024 samples at 44.1 kHz), half overlapping. */
 const FRAME_S = 0.0232;
+/**
+ * At most this much of the sound is read: enough for the high bands' balance and their decay
+ * (a longer one reads as lasting this long), and it bounds the cost for long sounds.
+ */
+export const HIGH_MAX_S = 3;
 
 /**
  * The energy of a sound above 4.8 kHz (hats, cymbals, the breath of a flute, a string's bow),
  * which the fingerprint's matrix does not reach: for timbre only, never for the duplicate
  * decision (codecs cut these bands). Read from `pcm`, the sound's start at its own rate, between
- * `startS` and `endS` (its trimmed edges, clipped to what the window holds).
+ * `startS` and `endS` (its trimmed edges, clipped to what the window holds and to HIGH_MAX_S).
  */
 export function computeHighBands(pcm: DetailPcm, startS: number, endS: number): HighBands {
   const { samples, sampleRate } = pcm;
@@ -47,7 +52,10 @@ export function computeHighBands(pcm: DetailPcm, startS: number, endS: number): 
     }
   }
   const first = Math.max(0, Math.floor(startS * sampleRate));
-  const last = Math.min(samples.length, Math.ceil(endS * sampleRate));
+  const last = Math.min(
+    samples.length,
+    Math.ceil(Math.min(endS, startS + HIGH_MAX_S) * sampleRate),
+  );
   const frames: Float64Array[] = [];
   for (let start = first; start < last || frames.length === 0; start += hop) {
     spectrum.compute(samples, start, bins);
