@@ -18,8 +18,7 @@ export interface OutdatedFile {
  * Rows holding a fingerprint older than the analysis now makes (before version 2, of version 2
  * stored before it carried the decay's end, `tail`, which keeps edits of a hit apart, or before
  * its bands were computed without DC, `dcRemoved`, or before it held its energy above 4.8 kHz,
- * `high`, or of a possibly lossless file before
- * `lossless`): the predicate of the partial index
+ * `high`, or of a possibly lossless file before `lossless`): the predicate of the partial index
  * `audio_files_fp_outdated_idx` (schema.ts), so that it applies.
  */
 const outdated = sql`(${outdatedFingerprint(audioFiles)})`;

@@ -83,9 +83,9 @@ export interface TailEnd {
 
 /**
  * Whether a fingerprint is of the scheme this release computes (version 2 with `tail`,
- * `dcRemoved` and `high`, and `lossless` for a file of a format that may be lossless): one of an older
- * release is computed again before it decides anything new (the server's re-fingerprinting, a
- * bucket object's remembered analysis).
+ * `dcRemoved` and `high`, and `lossless` for a file of a format that may be lossless): one of
+ * an older release is computed again before it decides anything new (the server's
+ * re-fingerprinting, a bucket object's remembered analysis).
  */
 export function isCurrentFingerprint(
   fingerprint: Pick<Fingerprint, 'v' | 'tail' | 'lossless' | 'dcRemoved' | 'high'>,

@@ -43,7 +43,6 @@
  */
 export type { Fingerprint } from './fingerprint-types.js';
 export { computeFingerprint } from './compute.js';
-export { computeHighBands, HIGH_BANDS, HIGH_FLOOR_DB, type HighBands } from './high-bands.js';
 export {
   compareFingerprints,
   compareFingerprintsDetailed,
