@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import xxhash from 'xxhash-wasm';
+import { encodeWav } from '../../fixtures/lib/wav.js';
+import { mulberry32 } from '../analysis/prng.js';
 import { analyseFile, type AnalyseFileDeps } from './analyse-file.js';
 import { loadEssentiaOnMainThread } from './essentia.js';
 import { ffmpegAvailable } from './ffmpeg-available.js';
@@ -61,3 +63,34 @@ describe('analyseFile under a name that is not its path', () => {
     expect(result.analysis!.durationS).toBeLessThan(seconds + 0.1);
   });
 });
+
+// Past about a minute, native ffmpeg decodes instead of the in-process decoders: the sound's
+// energy above 4.8 kHz (the fingerprint's `high`, which similar sounds read) must not depend on
+// which one did.
+it.runIf(hasFfmpeg)(
+  'reads the same energy above 4.8 kHz through native ffmpeg as in process',
+  async () => {
+    const rate = 44100;
+    const random = mulberry32(5);
+    const pcm = new Float32Array(rate * 61);
+    const every = rate / 2;
+    for (let i = 0; i < pcm.length; i++) {
+      const t = (i % every) / rate;
+      pcm[i] =
+        0.4 * (random() - 0.5) * Math.exp(-t / 0.04) +
+        0.2 * Math.sin(2 * Math.PI * 110 * (i / rate));
+    }
+    const path = join(dir, 'hats over a drone.wav');
+    await writeFile(path, encodeWav({ sr: rate, ch: [pcm, pcm] }, { bits: 16 }));
+    const native = await analyseFile(path, { ...deps, ffmpeg: true });
+    const inProcess = await analyseFile(path, { ...deps, ffmpeg: false });
+    const a = native.analysis!.fingerprint!.high!;
+    const b = inProcess.analysis!.fingerprint!.high!;
+    expect(b.bandsDb[3]).toBeGreaterThan(-40);
+    a.bandsDb.forEach((db, i) =>
+      expect(Math.abs(db - b.bandsDb[i]!), `band ${i}`).toBeLessThanOrEqual(1),
+    );
+    expect(Math.abs(a.decayMs - b.decayMs)).toBeLessThanOrEqual(0.2 * b.decayMs);
+  },
+  60_000,
+);

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import {
   ANALYSIS_SAMPLE_RATE,
-  DETAIL_SAMPLE_RATE,
   DETAIL_WINDOW_S,
   createCanonicalWindow,
   createWaveformBuilder,
@@ -18,14 +17,21 @@ export interface FfmpegCanonical {
   canonical: CanonicalPcm;
 }
 
+/**
+ * The rate of the sound's start (CanonicalPcm.detail): high enough for the fingerprint's high
+ * bands (to 19 kHz) to read as from the in-process decoders, which keep the source's own rate;
+ * the detail excerpt is resampled from it like from any source rate.
+ */
+const START_RATE = 44100;
+
 // Stereo to mono as (L + R) / 2, like the in-process path: swresample's own mono matrix
 // weighs each channel by 1/√2, so its rematrix volume is scaled by 1/√2 to match.
-// The third branch is the fingerprint's detail-rate start of the sound (see CanonicalPcm.detail).
+// The third branch is the start of the sound for the fingerprint (see CanonicalPcm.detail).
 const FILTER =
   '[0:a:0]asplit=3[meter][mono][start];' +
   '[meter]ebur128=peak=sample:framelog=verbose,anullsink;' +
   `[mono]aresample=${ANALYSIS_SAMPLE_RATE}:rmvol=${Math.SQRT1_2},aformat=sample_fmts=flt:channel_layouts=mono[out];` +
-  `[start]atrim=end=${DETAIL_WINDOW_S},aresample=${DETAIL_SAMPLE_RATE}:rmvol=${Math.SQRT1_2},aformat=sample_fmts=flt:channel_layouts=mono[detail]`;
+  `[start]atrim=end=${DETAIL_WINDOW_S},aresample=${START_RATE}:rmvol=${Math.SQRT1_2},aformat=sample_fmts=flt:channel_layouts=mono[detail]`;
 
 /** Reads a pipe of float32 samples whole (the detail output: at most DETAIL_WINDOW_S of it). */
 async function readFloats(pipe: AsyncIterable<Buffer>): Promise<Float32Array> {
@@ -149,7 +155,7 @@ export async function decodeCanonicalWithFfmpeg(path: string): Promise<FfmpegCan
     },
     canonical: {
       ...window.finish(),
-      detail: detailSamples && { samples: detailSamples, sampleRate: DETAIL_SAMPLE_RATE },
+      detail: detailSamples && { samples: detailSamples, sampleRate: START_RATE },
     },
   };
 }
