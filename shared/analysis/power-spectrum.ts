@@ -75,3 +75,35 @@ export function createPowerSpectrum(size: number, removeMean = false): PowerSpec
 export function nearestPowerOfTwo(n: number): number {
   return Math.max(4, 2 ** Math.round(Math.log2(Math.max(1, n))));
 }
+
+/**
+ * The band each bin k (1..size/2) of a `size`-point spectrum at `sampleRate` falls in: b for
+ * `edgesHz[b]` ≤ its frequency < `edgesHz[b + 1]`, -1 outside every band (and for DC).
+ */
+export function bandOfBins(
+  edgesHz: readonly number[],
+  size: number,
+  sampleRate: number,
+): Int16Array {
+  const bands = new Int16Array(size / 2 + 1).fill(-1);
+  for (let k = 1; k <= size / 2; k++) {
+    const hz = (k * sampleRate) / size;
+    for (let b = 0; b < edgesHz.length - 1; b++) {
+      if (hz >= edgesHz[b]! && hz < edgesHz[b + 1]!) bands[k] = b;
+    }
+  }
+  return bands;
+}
+
+/** Adds each bin's power to its band's sum (`out[offset + band]`), by {@link bandOfBins}' map. */
+export function addBandPowers(
+  power: Float64Array,
+  bandOfBin: Int16Array,
+  out: Float64Array,
+  offset = 0,
+): void {
+  for (let k = 1; k < bandOfBin.length; k++) {
+    const b = bandOfBin[k]!;
+    if (b >= 0) out[offset + b]! += power[k]!;
+  }
+}

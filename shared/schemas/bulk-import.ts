@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseS3Url } from '../s3/s3-url.js';
 import { compilePatterns, ExclusionPatternError, MAX_PATTERN_LENGTH } from '../files/exclusions.js';
+import { HIGH_BANDS, HIGH_CEILING_DB, HIGH_FLOOR_DB } from '../analysis/fingerprint/high-bands.js';
 import { analysisLineSchema } from './analysis-line.js';
 
 /**
@@ -92,7 +93,7 @@ export const fingerprintSchema = z.strictObject({
   dcRemoved: z.literal(true).optional(),
   high: z
     .strictObject({
-      bandsDb: z.array(z.number().min(-60).max(40)).length(4),
+      bandsDb: z.array(z.number().min(HIGH_FLOOR_DB).max(HIGH_CEILING_DB)).length(HIGH_BANDS),
       decayMs: z.number().nonnegative().max(1e7),
     })
     .optional(),

@@ -1,4 +1,9 @@
-import { createPowerSpectrum, nearestPowerOfTwo } from '../power-spectrum.js';
+import {
+  addBandPowers,
+  bandOfBins,
+  createPowerSpectrum,
+  nearestPowerOfTwo,
+} from '../power-spectrum.js';
 import type { TrimmedRegion } from './trim.js';
 
 /** Band edges in Hz of the time-frequency matrix: one FFT bin each below ~200 Hz, then third octaves. */
@@ -46,13 +51,7 @@ export function computeBandMatrix(
   const hop = level === 0 ? base / 2 : level === 1 ? base : 2 * base;
   const perFrame = frameLength / hop;
 
-  const bandOfBin = new Int16Array(size / 2 + 1).fill(-1);
-  for (let k = 1; k <= size / 2; k++) {
-    const hz = (k * sampleRate) / size;
-    for (let b = 0; b < MATRIX_BANDS; b++) {
-      if (hz >= MATRIX_BAND_EDGES_HZ[b]! && hz < MATRIX_BAND_EDGES_HZ[b + 1]!) bandOfBin[k] = b;
-    }
-  }
+  const bandOfBin = bandOfBins(MATRIX_BAND_EDGES_HZ, size, sampleRate);
   const spectrum = createPowerSpectrum(size, true);
   const power = new Float64Array(size / 2 + 1);
   const powers = new Float64Array(frames * MATRIX_BANDS);
@@ -61,10 +60,7 @@ export function computeBandMatrix(
     for (let j = 0; j < perFrame; j++) {
       const centre = region.startSample + t * frameLength + j * hop + hop / 2;
       spectrum.compute(samples, Math.round(centre - size / 2), power);
-      for (let k = 1; k <= size / 2; k++) {
-        const b = bandOfBin[k]!;
-        if (b >= 0) powers[row + b]! += power[k]!;
-      }
+      addBandPowers(power, bandOfBin, powers, row);
     }
     for (let b = 0; b < MATRIX_BANDS; b++) powers[row + b]! /= perFrame;
   }

@@ -1,5 +1,10 @@
 import type { DetailPcm } from '../detail-window.js';
-import { createPowerSpectrum, nearestPowerOfTwo } from '../power-spectrum.js';
+import {
+  addBandPowers,
+  bandOfBins,
+  createPowerSpectrum,
+  nearestPowerOfTwo,
+} from '../power-spectrum.js';
 
 /** What a sound holds above the matrix's 4.8 kHz ceiling (Fingerprint.high). */
 export interface HighBands {
@@ -18,7 +23,7 @@ export const HIGH_BAND_EDGES_HZ = [30, 4800, 6700, 9500, 13400, 19000] as const;
 export const HIGH_BANDS = HIGH_BAND_EDGES_HZ.length - 2;
 /** Band levels are clamped to this range (dB relative to the body). */
 export const HIGH_FLOOR_DB = -60;
-const HIGH_CEILING_DB = 40;
+export const HIGH_CEILING_DB = 40;
 /** Frames this far under the loudest frame are left out (the matrix's -40 dB). */
 const ACTIVE_POWER = 1e-4;
 /** The decay ends where the high bands stay this far (power ratio) under their peak: -20 dB. */
@@ -44,13 +49,7 @@ export function computeHighBands(pcm: DetailPcm, startS: number, endS: number): 
   const spectrum = createPowerSpectrum(size, true);
   const bins = new Float64Array(size / 2 + 1);
   // Each FFT bin's band (0 body, 1.. the high bands), or -1 outside them.
-  const bandOfBin = new Int8Array(bins.length).fill(-1);
-  for (let k = 1; k < bins.length; k++) {
-    const hz = (k * sampleRate) / size;
-    for (let b = 0; b < HIGH_BAND_EDGES_HZ.length - 1; b++) {
-      if (hz >= HIGH_BAND_EDGES_HZ[b]! && hz < HIGH_BAND_EDGES_HZ[b + 1]!) bandOfBin[k] = b;
-    }
-  }
+  const bandOfBin = bandOfBins(HIGH_BAND_EDGES_HZ, size, sampleRate);
   const first = Math.max(0, Math.floor(startS * sampleRate));
   const last = Math.min(
     samples.length,
@@ -60,10 +59,7 @@ export function computeHighBands(pcm: DetailPcm, startS: number, endS: number): 
   for (let start = first; start < last || frames.length === 0; start += hop) {
     spectrum.compute(samples, start, bins);
     const bands = new Float64Array(HIGH_BANDS + 1);
-    for (let k = 1; k < bins.length; k++) {
-      const b = bandOfBin[k]!;
-      if (b >= 0) bands[b]! += bins[k]!;
-    }
+    addBandPowers(bins, bandOfBin, bands);
     frames.push(bands);
   }
 

@@ -115,7 +115,8 @@ export function timbreFeatures(fp: TimbreSource): Float64Array {
       ? tail40 / 1000 - peak * frameS
       : (lastAbove(ACTIVE_DB) - peak + 1) * frameS;
   out[o++] = Math.log10(peak * frameS + frameS / 2);
-  out[o++] = Math.log10((lastAbove(-20) - peak + 1) * frameS);
+  const decay20 = Math.log10((lastAbove(-20) - peak + 1) * frameS);
+  out[o++] = decay20;
   out[o++] = Math.log10(Math.max(frameS, decay40S));
   out[o++] = Math.log10(durationS);
   let loud = 0;
@@ -158,7 +159,6 @@ export function timbreFeatures(fp: TimbreSource): Float64Array {
   out[o++] = (meanCentroid(active.slice(0, third)) - meanCentroid(active.slice(-third))) / 3;
 
   // Above 4.8 kHz. With nothing there (a dark sound, a source at 22 kHz), its decay is the body's.
-  const decay20 = out[FEATURE_NAMES.indexOf('logDecay20S')]!;
   const high = fp.high;
   for (let b = 0; b < HIGH_BANDS; b++) out[o++] = high?.bandsDb[b] ?? NaN;
   const empty = high !== undefined && high.bandsDb.every((db) => db <= HIGH_FLOOR_DB);
