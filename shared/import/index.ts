@@ -5,6 +5,7 @@ export * from './copy-check.js';
 export * from './copy-order.js';
 export * from './deliver-plan.js';
 export * from './import-api.js';
+export * from './import-run.js';
 export * from './ingest-outcome.js';
 export * from './job-delivery.js';
 export * from './job-end.js';
