@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RETRY_DELAYS_MS, withRetries } from './backoff.js';
+import { abortableWait, RETRY_DELAYS_MS, withRetries } from './backoff.js';
 
 class Refused extends Error {}
 
@@ -65,5 +65,23 @@ describe('withRetries', () => {
       wait: (ms) => Promise.resolve(void waits.push(ms)),
     });
     expect(waits).toEqual([1, 2, 2, 2, 2, 2]);
+  });
+});
+
+describe('abortableWait', () => {
+  it('waits its time when nothing aborts it', async () => {
+    const started = performance.now();
+    await abortableWait(30, new AbortController().signal);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
+  it('ends at once once aborted, during the wait or before it', async () => {
+    const stop = new AbortController();
+    const started = performance.now();
+    const waiting = abortableWait(60_000, stop.signal);
+    setTimeout(() => stop.abort(), 10);
+    await waiting;
+    await abortableWait(60_000, stop.signal);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });

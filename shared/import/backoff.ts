@@ -23,6 +23,24 @@ export interface RetryOptions {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * A wait between tries that a stopped run cuts short: it ends after `ms`, or at once when
+ * `signal` is aborted (before or during it), so that the tries left are made without waiting
+ * out the schedule.
+ */
+export function abortableWait(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
  * Runs `call` until it answers or fails for good: a transient failure is tried again after
  * the next delay of the schedule, any other is thrown at once.
  */

@@ -6,9 +6,11 @@ import {
   bestCopiesFirst,
   compareCopyQuality,
   copiesTogether,
+  entryCopy,
   type CopyQuality,
   type RunCopy,
 } from './copy-order.js';
+import type { ManifestEntry } from '../schemas/index.js';
 
 const mp3: CopyQuality = { format: 'mp3', sampleRate: 44100, bitDepth: null, sizeBytes: 9_000 };
 const wav16: CopyQuality = { format: 'wav', sampleRate: 44100, bitDepth: 16, sizeBytes: 40_000 };
@@ -75,5 +77,31 @@ describe('copiesTogether', () => {
       'c2',
       'd1',
     ]);
+  });
+});
+
+describe('entryCopy', () => {
+  it('reads a readable entry: its hash, fingerprint and quality, with the bit depth given', () => {
+    const entry = {
+      status: 'ok',
+      path: 'Drums/kick.wav',
+      content_hash: 'abc',
+      size_bytes: 40_000,
+      format: 'wav',
+      sample_rate: 48000,
+    } as unknown as ManifestEntry;
+    expect(entryCopy('Drums/kick.wav', entry, 24)).toEqual({
+      path: 'Drums/kick.wav',
+      contentHash: 'abc',
+      fingerprint: null,
+      quality: { format: 'wav', sampleRate: 48000, bitDepth: 24, sizeBytes: 40_000 },
+    });
+  });
+
+  it('reads nothing of an unreadable entry, or of none', () => {
+    const failed = { status: 'error', path: 'x.wav', error: 'bad' } as unknown as ManifestEntry;
+    expect(entryCopy('x.wav', failed, null)).toBeNull();
+    expect(entryCopy('x.wav', null, null)).toBeNull();
+    expect(entryCopy('x.wav', undefined, 16)).toBeNull();
   });
 });

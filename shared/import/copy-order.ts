@@ -1,6 +1,7 @@
 import type { Fingerprint } from '../analysis/index.js';
 import { LOSSLESS_FORMATS } from '../analysis/fingerprint/fingerprint-types.js';
 import { RunDeduplicator } from '../files/run-dedupe.js';
+import type { ManifestEntry } from '../schemas/index.js';
 
 /** What tells two copies of one sound apart in quality. */
 export interface CopyQuality {
@@ -35,6 +36,30 @@ export interface RunCopy {
   contentHash: string;
   fingerprint: Fingerprint | null;
   quality: CopyQuality;
+}
+
+/**
+ * What bestCopiesFirst reads of a file from the manifest entry recorded for it (and the bit
+ * depth its analysis found, which the entry does not carry); null without a readable entry.
+ * Pure.
+ */
+export function entryCopy(
+  path: string,
+  entry: ManifestEntry | null | undefined,
+  bitDepth: number | null,
+): RunCopy | null {
+  if (entry?.status !== 'ok') return null;
+  return {
+    path,
+    contentHash: entry.content_hash,
+    fingerprint: entry.fingerprint ?? null,
+    quality: {
+      format: entry.format ?? null,
+      sampleRate: entry.sample_rate ?? null,
+      bitDepth,
+      sizeBytes: entry.size_bytes,
+    },
+  };
 }
 
 /**

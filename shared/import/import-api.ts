@@ -39,3 +39,22 @@ export interface ImportApi {
    */
   follow(jobId: string, onEvent: (event: BulkImportUpdate) => void): JobFeed;
 }
+
+/**
+ * The API with each call that answers once made through `through` (an importer's retry policy:
+ * the wizard's keeps trying while the page is open); `follow`, which reconnects by itself, as
+ * it is.
+ */
+export function callsThrough(
+  api: ImportApi,
+  through: <T>(call: () => Promise<T>) => Promise<T>,
+): ImportApi {
+  return {
+    init: (onDuplicate, source) => through(() => api.init(onDuplicate, source)),
+    ingest: (jobId, entries, last) => through(() => api.ingest(jobId, entries, last)),
+    check: (items) => through(() => api.check(items)),
+    status: (jobId) => through(() => api.status(jobId)),
+    retry: (jobId) => through(() => api.retry(jobId)),
+    follow: (jobId, onEvent) => api.follow(jobId, onEvent),
+  };
+}

@@ -15,6 +15,7 @@ import {
   type S3Source,
 } from '../../../shared/schemas/index.js';
 import {
+  abortableWait,
   RETRY_DELAYS_MS,
   withRetries,
   type CheckItem,
@@ -103,7 +104,7 @@ export class ApiClient implements ImportApi {
         this.onRetry(`${failure}; retrying in ${(delay / 1000).toFixed(1)} s`),
       // Stopped (Ctrl-C): the tries left are made at once, so that the run ends without
       // waiting out the schedule, with the same error as when every delay was spent.
-      wait: (ms) => abortableSleep(ms, this.signal),
+      wait: (ms) => abortableWait(ms, this.signal),
       giveUp: (failure) =>
         new ServerUnavailableError(
           `the server at ${this.connection.server} is not answering (${failure})`,
@@ -165,20 +166,6 @@ export class ApiClient implements ImportApi {
   async verify(): Promise<void> {
     await this.request('GET', '/jobs');
   }
-}
-
-/** Waits `ms`, or less once `signal` is aborted. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 function parseJson(text: string): unknown {

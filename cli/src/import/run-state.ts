@@ -3,6 +3,7 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  entryCopy,
   savedStage,
   type ImportStage,
   type RecordedFile,
@@ -64,19 +65,7 @@ export class RunState {
   /** What bestCopiesFirst reads of a file's recorded entry; null without a readable one. */
   copyFacts(rel: string): RunCopy | null {
     const file = this.files.get(rel);
-    const entry = file?.entry;
-    if (entry?.status !== 'ok') return null;
-    return {
-      path: rel,
-      contentHash: entry.content_hash,
-      fingerprint: entry.fingerprint ?? null,
-      quality: {
-        format: entry.format ?? null,
-        sampleRate: entry.sample_rate ?? null,
-        bitDepth: file?.bitDepth ?? null,
-        sizeBytes: entry.size_bytes,
-      },
-    };
+    return entryCopy(rel, file?.entry, file?.bitDepth ?? null);
   }
 
   /** A file as a resumed run reads it (resumeAction); undefined when none is recorded. */

@@ -1,4 +1,4 @@
-import { withRetries, type ImportApi } from '../../../../shared/import/index.js';
+import { callsThrough, withRetries, type ImportApi } from '../../../../shared/import/index.js';
 import { describeApiError } from '../../api/api-errors.js';
 import type { ImportStore } from './import-store.js';
 
@@ -70,12 +70,5 @@ function whenOnlineAfterOffline(): Promise<void> {
  * of an import is lost to a network that comes and goes.
  */
 export function retryingApi(api: ImportApi, store: ImportStore): ImportApi {
-  return {
-    init: (onDuplicate, source) => retrying(store, () => api.init(onDuplicate, source)),
-    ingest: (jobId, entries, last) => retrying(store, () => api.ingest(jobId, entries, last)),
-    check: (items) => retrying(store, () => api.check(items)),
-    status: (jobId) => retrying(store, () => api.status(jobId)),
-    retry: (jobId) => retrying(store, () => api.retry(jobId)),
-    follow: (jobId, onEvent) => api.follow(jobId, onEvent),
-  };
+  return callsThrough(api, (call) => retrying(store, call));
 }
