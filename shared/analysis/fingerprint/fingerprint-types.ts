@@ -62,8 +62,9 @@ export interface Fingerprint {
    * From 6 December 2026: the sound's energy above the matrix's 4.8 kHz ceiling, in four bands
    * up to 19 kHz, and how long it lasts (computeHighBands), from its start at its own rate (at
    * 44.1 kHz when native ffmpeg decoded it).
-   * It feeds similar sounds by timbre (hats, cymbals, breath), never the duplicate decision:
-   * codecs cut these bands. Absent: computed before, and computed again (isCurrentFingerprint).
+   * It feeds similar sounds by timbre (hats, cymbals, breath), and the duplicate decision only
+   * between two lossless files (LOSSLESS_COPY_LIMITS): codecs cut and reshape these bands.
+   * Absent: computed before, and computed again (isCurrentFingerprint).
    */
   high?: HighBands;
 }

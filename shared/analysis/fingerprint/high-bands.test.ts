@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../prng.js';
 import { computeFingerprint } from './compute.js';
-import { computeHighBands, HIGH_BAND_EDGES_HZ, HIGH_FLOOR_DB } from './high-bands.js';
+import {
+  computeHighBands,
+  HIGH_BAND_EDGES_HZ,
+  HIGH_FLOOR_DB,
+  highBandsDifferenceDb,
+} from './high-bands.js';
 import { resampleSinc } from './test-transforms.js';
 
 /** White noise: equal power per Hz, so each band's level against the body is its width's. */
@@ -78,5 +83,24 @@ describe('computeFingerprint: high', () => {
     const without = computeFingerprint(canonical, 11025);
     expect(withDetail?.high?.bandsDb[3]).toBeGreaterThan(-10);
     expect(without?.high?.bandsDb.slice(1)).toEqual([HIGH_FLOOR_DB, HIGH_FLOOR_DB, HIGH_FLOOR_DB]);
+  });
+});
+
+describe('highBandsDifferenceDb', () => {
+  const bands = (...bandsDb: number[]) => ({ bandsDb, decayMs: 50 });
+  it('is the largest difference up to 13.4 kHz, either way round', () => {
+    const a = bands(-20, -25, -30, -35);
+    expect(highBandsDifferenceDb(a, bands(-21, -29, -31, -36))).toBe(4);
+    expect(highBandsDifferenceDb(bands(-21, -29, -31, -36), a)).toBe(4);
+    // The band above 13.4 kHz is not compared.
+    expect(highBandsDifferenceDb(a, bands(-20, -25, -30, -45))).toBe(0);
+  });
+  it('leaves out a band that a low sample rate may cut short', () => {
+    // Nothing above 13.4 kHz in one: sampled at 22.05 kHz, say, its 9.5-13.4 kHz band ends at 11.
+    expect(highBandsDifferenceDb(bands(-20, -25, -30, -35), bands(-20, -25, -40, -60))).toBe(0);
+  });
+  it('reads levels under -40 dB as -40 (noise and dither)', () => {
+    expect(highBandsDifferenceDb(bands(-45, -55, -50, -50), bands(-39, -50, -50, -50))).toBe(1);
+    expect(highBandsDifferenceDb(bands(-45, -55, -50, -50), bands(-50, -42, -50, -50))).toBe(0);
   });
 });

@@ -38,8 +38,8 @@ export const HIGH_MAX_S = 3;
 
 /**
  * The energy of a sound above 4.8 kHz (hats, cymbals, the breath of a flute, a string's bow),
- * which the fingerprint's matrix does not reach: for timbre only, never for the duplicate
- * decision (codecs cut these bands). Read from `pcm`, the sound's start at its own rate, between
+ * which the fingerprint's matrix does not reach: for timbre, and for the duplicate decision
+ * between two lossless files only (highBandsDifferenceDb; codecs cut and reshape these bands). Read from `pcm`, the sound's start at its own rate, between
  * `startS` and `endS` (its trimmed edges, clipped to what the window holds and to HIGH_MAX_S).
  */
 export function computeHighBands(pcm: DetailPcm, startS: number, endS: number): HighBands {
@@ -83,4 +83,29 @@ export function computeHighBands(pcm: DetailPcm, startS: number, endS: number): 
   for (let t = peak; t < high.length; t++) if (high[t]! >= high[peak]! * DECAY_POWER) end = t;
   const decayMs = Math.round(((end - peak + 1) * hop * 1e4) / sampleRate) / 10;
   return { bandsDb, decayMs };
+}
+
+/** The bands {@link highBandsDifferenceDb} compares: up to 13.4 kHz (most lossy encoders keep them). */
+const COMPARED_BANDS = 3;
+/** ... each read no lower than this (dB relative to the body): below, it is noise and dither. */
+const COMPARED_FLOOR_DB = -40;
+
+/**
+ * The largest level difference in dB between two sounds' high bands up to 13.4 kHz, each read
+ * no lower than -40 dB under the body: how much brighter or duller one is. A band is compared
+ * only when the band above it holds something in both: a file that holds nothing there may
+ * have been sampled at a rate whose Nyquist frequency cuts this band short (22.05 kHz: 11 kHz),
+ * where a copy's resampler rolls off differently. A soundfont's velocity layers are often one
+ * sample through a velocity-driven filter, which changes little under 4.8 kHz and much above.
+ */
+export function highBandsDifferenceDb(a: HighBands, b: HighBands): number {
+  let worst = 0;
+  for (let i = 0; i < COMPARED_BANDS; i++) {
+    const above = Math.min(a.bandsDb[i + 1] ?? HIGH_FLOOR_DB, b.bandsDb[i + 1] ?? HIGH_FLOOR_DB);
+    if (above <= HIGH_FLOOR_DB) continue;
+    const x = Math.max(COMPARED_FLOOR_DB, a.bandsDb[i]!);
+    const y = Math.max(COMPARED_FLOOR_DB, b.bandsDb[i]!);
+    worst = Math.max(worst, Math.abs(x - y));
+  }
+  return worst;
 }
