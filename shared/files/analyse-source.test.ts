@@ -149,6 +149,19 @@ describe('analyseSource on fixtures', () => {
     expect((await cliAnalysis(path)).analysis!.fingerprint!.lossless === true).toBe(lossless);
   });
 
+  it.each([
+    ['audio/dupes/Kick_03.mp3', 'mp3'],
+    ['audio/oneshots/Pluck Harp.m4a', 'aac'],
+    ['audio/oneshots/FX Riser.opus', 'opus'],
+    ['audio/dupes/Loop_128bpm_F#min.ogg', 'vorbis'],
+    ['audio/oneshots/Kick_03.wav', undefined],
+  ])('records the lossy codec of %s: %s', async (path, lossy) => {
+    const result = await analyseSource((await fixtureSource(path)).source, deps);
+    expect(result.status, result.error ?? '').toBe('ok');
+    expect(result.analysis!.fingerprint!.lossy).toBe(lossy);
+    expect((await cliAnalysis(path)).analysis!.fingerprint!.lossy).toBe(lossy);
+  });
+
   it('still takes lossless copies of a kick (48 kHz, 96 kHz, hotter, longer tail) for copies', async () => {
     const fingerprint = async (path: string) => {
       const fp = (await analyseSource((await fixtureSource(path)).source, deps)).analysis!

@@ -1,4 +1,5 @@
 import { analyseSound, type EssentiaKeyApi, type Hints } from '../analysis/index.js';
+import { LOSSY_CODECS } from '../analysis/fingerprint/fingerprint-types.js';
 import type { AudioFormat } from '../decode/index.js';
 import type { Decoded } from './decoded.js';
 import type { FileAnalysis } from './file-analysis.js';
@@ -22,6 +23,8 @@ export function analysedFile(
   clock.move('analyse', 'fingerprint', timings.fingerprintMs);
   if (analysis.fingerprint) {
     analysis.fingerprint.lossless = isLosslessCodec(decoded.codec, decoded.bitDepth);
+    const lossy = LOSSY_CODECS.find((c) => c === decoded.codec);
+    if (lossy) analysis.fingerprint.lossy = lossy;
   }
   return {
     ...file,

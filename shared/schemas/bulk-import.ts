@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseS3Url } from '../s3/s3-url.js';
 import { compilePatterns, ExclusionPatternError, MAX_PATTERN_LENGTH } from '../files/exclusions.js';
+import { LOSSY_CODECS } from '../analysis/fingerprint/fingerprint-types.js';
 import { HIGH_BANDS, HIGH_CEILING_DB, HIGH_FLOOR_DB } from '../analysis/fingerprint/high-bands.js';
 import { analysisLineSchema } from './analysis-line.js';
 
@@ -90,6 +91,7 @@ export const fingerprintSchema = z.strictObject({
     .max(4)
     .optional(),
   lossless: z.boolean().optional(),
+  lossy: z.enum(LOSSY_CODECS).optional(),
   dcRemoved: z.literal(true).optional(),
   high: z
     .strictObject({

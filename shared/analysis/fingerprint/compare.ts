@@ -106,18 +106,45 @@ export const COPY_MATRIX_DB_MAX = 0.95;
  * or round robins of one drum (one recording each, both lossless) differ by more, even where
  * codec allowances would let them pass.
  */
-export const LOSSLESS_COPY_LIMITS = {
-  matrixDb: 0.5,
-  localDb: 0.6,
-  coherence: 0.85,
-  /**
-   * Their high bands (Fingerprint.high) up to 13.4 kHz within this many dB (highBandsDifferenceDb):
-   * the development and validation sets' 1,645 lossless copy pairs differ by 1 dB at most, while
-   * a soundfont's velocity layers that play one sample through a velocity filter, identical
-   * under 4.8 kHz but for their level, differ by 3.5-9 dB.
-   */
-  highDb: 2,
+export const LOSSLESS_COPY_LIMITS = { matrixDb: 0.5, localDb: 0.6, coherence: 0.85 } as const;
+
+/**
+ * How far a copy's high bands up to 13.4 kHz (Fingerprint.high, highBandsDifferenceDb) stray
+ * from its source's, by the file's codec (Fingerprint.lossy): the most that the copies of two
+ * duplicate sets reach against their lossless originals (`npm run bench:duplicates`, seeds 1
+ * and 7: 790-1,184 copy pairs of each lossy codec; 8 dB for AAC 160k copies of a woodblock hit,
+ * 5.5 dB for Vorbis q3 copies of a crash), and for lossless files half of what two lossless
+ * copies differ by (1 dB). Two files are copies only when their high bands differ by at most
+ * twice the sum of what each may stray (2 dB for two lossless files): a soundfont's velocity
+ * layers are often one sample through a velocity-driven filter, alike under 4.8 kHz but for
+ * their level and 3.5-9 dB apart above it. A file of another or an unknown codec (8-bit PCM,
+ * ADPCM, the second decoder's output, a fingerprint stored before `lossy`) is not held to it.
+ */
+export const HIGH_BANDS_COPY_STRAY_DB = {
+  lossless: 0.5,
+  mp3: 1.5,
+  opus: 2,
+  vorbis: 5.5,
+  aac: 8,
 } as const;
+
+/** The most two copies' high bands may differ by (HIGH_BANDS_COPY_STRAY_DB); null: not held. */
+export function highBandsCopyLimitDb(a: Fingerprint, b: Fingerprint): number | null {
+  const stray = (f: Fingerprint): number | null =>
+    f.lossless === true
+      ? HIGH_BANDS_COPY_STRAY_DB.lossless
+      : f.lossy
+        ? HIGH_BANDS_COPY_STRAY_DB[f.lossy]
+        : null;
+  const [sa, sb] = [stray(a), stray(b)];
+  return sa === null || sb === null ? null : 2 * (sa + sb);
+}
+
+/** Whether two fingerprints' high bands are as close as copies' (highBandsCopyLimitDb). */
+function highBandsAgree(a: Fingerprint, b: Fingerprint): boolean {
+  const limit = highBandsCopyLimitDb(a, b);
+  return limit === null || !a.high || !b.high || highBandsDifferenceDb(a.high, b.high) <= limit;
+}
 
 /**
  * Where two copies' decays end (Fingerprint.tail) may differ by this many ms, plus
@@ -213,13 +240,8 @@ function sameRecording(
   return { same, detail };
 }
 
-/**
- * Whether a pair of lossless files is as close as lossless copies are (LOSSLESS_COPY_LIMITS);
- * their high bands are compared when both fingerprints hold them.
- */
+/** Whether a pair of lossless files is as close as lossless copies are (LOSSLESS_COPY_LIMITS). */
 function losslessCopy(
-  a: Fingerprint,
-  b: Fingerprint,
   { matrixDb, localDb }: { matrixDb: number; localDb: number },
   detail: DetailComparison | null,
 ): boolean {
@@ -227,8 +249,7 @@ function losslessCopy(
   return (
     matrixDb <= limits.matrixDb &&
     localDb <= limits.localDb &&
-    (detail === null || detail.coherence >= limits.coherence) &&
-    (!a.high || !b.high || highBandsDifferenceDb(a.high, b.high) <= limits.highDb)
+    (detail === null || detail.coherence >= limits.coherence)
   );
 }
 
@@ -268,7 +289,8 @@ export interface FingerprintComparison {
  * identity and 0.5 at its threshold. A pair scoring 0.5 or more is the `same` sound when it is
  * also one recording: for sounds up to DETAIL_MAX_MS, the fine structure of both attacks
  * agrees (DETAIL_COHERENCE_MIN); version-1 fingerprints never are; two lossless files also
- * stay within LOSSLESS_COPY_LIMITS. Otherwise a pair scoring
+ * stay within LOSSLESS_COPY_LIMITS; and the high bands of two files of known codecs agree
+ * within highBandsCopyLimitDb. Otherwise a pair scoring
  * SIMILAR_MIN_SIMILARITY or more is `similar` (kept, linked), the rest `distinct`.
  * Symmetric up to rounding. Fingerprints with different frame lengths are compared at the
  * longer one.
@@ -308,9 +330,9 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
       : { same: false, detail: null };
   const closeEnough =
     !(a.lossless === true && b.lossless === true) ||
-    losslessCopy(a, b, { matrixDb: matrix.global, localDb: matrix.local }, recording.detail);
+    losslessCopy({ matrixDb: matrix.global, localDb: matrix.local }, recording.detail);
   const verdict: SoundVerdict =
-    similarity >= 0.5 && recording.same && closeEnough
+    similarity >= 0.5 && recording.same && closeEnough && highBandsAgree(a, b)
       ? 'same'
       : similarity >= SIMILAR_MIN_SIMILARITY
         ? 'similar'

@@ -51,6 +51,13 @@ export interface Fingerprint {
    */
   lossless?: boolean;
   /**
+   * From 6 December 2026: the lossy codec the file was decoded from (MP3, AAC, Vorbis, Opus),
+   * as its decoder said; absent for any other codec, when not known, and when stored before.
+   * How far a copy's high bands may stray depends on it (HIGH_BANDS_COPY_STRAY_DB, compare.ts).
+   * Set by the file analysis, as `lossless` is.
+   */
+  lossy?: LossyCodec;
+  /**
    * From 6 December 2026: `matrix` and `profile` are computed with each FFT frame's own mean
    * (its DC offset) taken out. Lossy codecs (Opus, AAC) filter DC out, so a file carrying an
    * offset while it sounds (some soundfonts' samples do) looked another sound than its copies
@@ -62,12 +69,16 @@ export interface Fingerprint {
    * From 6 December 2026: the sound's energy above the matrix's 4.8 kHz ceiling, in four bands
    * up to 19 kHz, and how long it lasts (computeHighBands), from its start at its own rate (at
    * 44.1 kHz when native ffmpeg decoded it).
-   * It feeds similar sounds by timbre (hats, cymbals, breath), and the duplicate decision only
-   * between two lossless files (LOSSLESS_COPY_LIMITS): codecs cut and reshape these bands.
+   * It feeds similar sounds by timbre (hats, cymbals, breath), and the duplicate decision within
+   * what the two files' codecs allow (HIGH_BANDS_COPY_STRAY_DB): codecs reshape these bands.
    * Absent: computed before, and computed again (isCurrentFingerprint).
    */
   high?: HighBands;
 }
+
+/** The lossy codecs whose copies' high bands the same-sound decision knows (Fingerprint.lossy). */
+export const LOSSY_CODECS = ['mp3', 'aac', 'vorbis', 'opus'] as const;
+export type LossyCodec = (typeof LOSSY_CODECS)[number];
 
 /**
  * Formats whose files may be lossless: a fingerprint of one without `lossless` is outdated

@@ -10,6 +10,7 @@ import {
   COPY_DURATION_MS,
   DETAIL_SUSTAINED_DB_MAX,
   durationExcessMs,
+  highBandsCopyLimitDb,
   LOSSLESS_COPY_LIMITS,
   SAME_SOUND_THRESHOLDS,
   TAIL_MS,
@@ -142,6 +143,25 @@ describe('pairs of lossless files', () => {
     expect(highBandsDifferenceDb(bright.high!, duller.high!)).toBeGreaterThan(4);
     expect(velocity.verdict).toBe('similar');
     expect(compareFingerprints(duller, bright).verdict).toBe('similar');
+  });
+
+  it('holds an MP3 to what its copies stray above 4.8 kHz, an AAC file more loosely', () => {
+    const bright = lossless(fingerprintOf(plucked(1), 44100));
+    const as = (fp: Fingerprint, lossy: 'mp3' | 'aac'): Fingerprint => ({
+      ...fp,
+      lossless: false,
+      lossy,
+    });
+    const louder = fingerprintOf(gain(plucked(1), 4), 44100);
+    const duller = fingerprintOf(gain(plucked(0.5), 4), 44100);
+    expect(highBandsCopyLimitDb(bright, as(louder, 'mp3'))).toBe(4);
+    expect(compareFingerprints(bright, as(louder, 'mp3')).verdict).toBe('same');
+    expect(compareFingerprints(bright, as(duller, 'mp3')).verdict).toBe('similar');
+    expect(compareFingerprints(as(duller, 'mp3'), bright).verdict).toBe('similar');
+    // AAC copies of short hits stray by up to 8 dB: the same pair is not held apart.
+    expect(highBandsCopyLimitDb(bright, as(duller, 'aac'))).toBe(17);
+    // A file of an unknown codec (8-bit, the second decoder, stored before) is not held to it.
+    expect(highBandsCopyLimitDb(bright, { ...duller, lossless: false })).toBeNull();
   });
 
   // Where a slow decay crosses -40 dB is uncertain by its edge (how long it stays within

@@ -39,8 +39,9 @@ export const HIGH_MAX_S = 3;
 /**
  * The energy of a sound above 4.8 kHz (hats, cymbals, the breath of a flute, a string's bow),
  * which the fingerprint's matrix does not reach: for timbre, and for the duplicate decision
- * between two lossless files only (highBandsDifferenceDb; codecs cut and reshape these bands). Read from `pcm`, the sound's start at its own rate, between
- * `startS` and `endS` (its trimmed edges, clipped to what the window holds and to HIGH_MAX_S).
+ * within what the files' codecs allow (highBandsDifferenceDb; codecs reshape these bands).
+ * Read from `pcm`, the sound's start at its own rate, between `startS` and `endS` (its trimmed
+ * edges, clipped to what the window holds and to HIGH_MAX_S).
  */
 export function computeHighBands(pcm: DetailPcm, startS: number, endS: number): HighBands {
   const { samples, sampleRate } = pcm;
@@ -85,7 +86,7 @@ export function computeHighBands(pcm: DetailPcm, startS: number, endS: number): 
   return { bandsDb, decayMs };
 }
 
-/** The bands {@link highBandsDifferenceDb} compares: up to 13.4 kHz (most lossy encoders keep them). */
+/** The bands {@link highBandsDifferenceDb} compares: up to 13.4 kHz, which lossy encoders keep. */
 const COMPARED_BANDS = 3;
 /** ... each read no lower than this (dB relative to the body): below, it is noise and dither. */
 const COMPARED_FLOOR_DB = -40;

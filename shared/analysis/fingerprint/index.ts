@@ -19,7 +19,7 @@
  *    on a quarter-tone grid 50-4800 Hz, which moves by two bins when the pitch moves a semitone.
  * 3b. High bands: from the sound's start at its own rate, its energy in four bands from 4.8 to
  *    19 kHz relative to 30-4800 Hz, and how long it lasts (high-bands.ts): for timbre, and
- *    for the duplicate decision between two lossless files (codecs reshape these bands).
+ *    for the duplicate decision within what the files' codecs allow.
  * 4. Both are stored as bytes (0.5 dB steps below their loudest cell: gain-free), base64;
  *    at most ~6.5 KB of JSON.
  * 5. Compare: matrices are brought to the same frame length, aligned over ±45 ms and given one
@@ -36,8 +36,9 @@
  *    ends of both `tail`s agree within 4 ms + 5 % + the larger uncertainty, and sounds up to
  *    8.8 s keep their trimmed length within 2 ms + 1.2 % + half the edge uncertainty and pass
  *    the fine-structure and envelope tests of their `detail`. Two lossless files
- *    (`lossless`, set from the decoder's codec) must also agree within LOSSLESS_COPY_LIMITS,
- *    their high bands up to 13.4 kHz included.
+ *    (`lossless`, set from the decoder's codec) must also agree within LOSSLESS_COPY_LIMITS;
+ *    any two files of known codecs (`lossy`) keep their high bands up to 13.4 kHz within
+ *    twice what each codec's copies stray (HIGH_BANDS_COPY_STRAY_DB).
  * 6. Index keys: random-hyperplane LSH (8 tables × 6 bits, fixed seed) of the mean band levels,
  *    each combined with the duration bucket on two half-offset grids: 16 keys. A check gathers
  *    up to 256 sounds sharing keys (most shared first) and compares whole the 16 closest by
