@@ -47,6 +47,7 @@ function splitLines(s: SplitScore, listErrors: boolean): string[] {
     ],
     ["copies' duration excess", s.copyMargins.durationExcessMs, 'ms', COPY_DURATION_MS],
     ["copies' tail excess", s.copyMargins.tailExcessMs, 'ms', TAIL_MS],
+    ["copies' high-band difference", s.copyMargins.highBandsShare, 'of its limit', 1],
   ];
   for (const [name, values, unit, limit] of margins) {
     if (values.length === 0) continue;

@@ -3,6 +3,8 @@ import {
   compareFingerprints,
   compareFingerprintsDetailed,
   durationExcessMs,
+  highBandsCopyLimitDb,
+  highBandsDifferenceDb,
   tailExcessMs,
   type Fingerprint,
   type FingerprintComparison,
@@ -63,6 +65,11 @@ export interface CopyMargins {
   durationExcessMs: number[];
   /** tailExcessMs, where both fingerprints hold a tail (TAIL_MS). */
   tailExcessMs: number[];
+  /**
+   * highBandsDifferenceDb over highBandsCopyLimitDb (above 1: not a copy), where both hold
+   * high bands and a limit (both codecs known).
+   */
+  highBandsShare: number[];
 }
 
 /** The share of hits in a tally; 1 when it is empty. */
@@ -85,7 +92,7 @@ export function scorePairs(
     recallByVariant: {},
     falseMerges: { total: 0, hit: 0 },
     verdictsByKind: {},
-    copyMargins: { sustainedDb: [], durationExcessMs: [], tailExcessMs: [] },
+    copyMargins: { sustainedDb: [], durationExcessMs: [], tailExcessMs: [], highBandsShare: [] },
     errors: [],
     pass: false,
   };
@@ -127,8 +134,7 @@ export function scorePairs(
     }
   }
   const margins = score.copyMargins;
-  for (const list of [margins.sustainedDb, margins.durationExcessMs, margins.tailExcessMs])
-    list.sort((x, y) => x - y);
+  for (const list of Object.values(margins) as number[][]) list.sort((x, y) => x - y);
   score.pass = shareOf(score.recall) >= RECALL_TARGET && score.falseMerges.hit === 0;
   return score;
 }
@@ -140,4 +146,7 @@ function addMargins(margins: CopyMargins, fa: Fingerprint, fb: Fingerprint): voi
   if (fa.detail && fb.detail) margins.durationExcessMs.push(durationExcessMs(fa, fb));
   const tail = tailExcessMs(fa, fb);
   if (tail !== null) margins.tailExcessMs.push(tail);
+  const limit = highBandsCopyLimitDb(fa, fb);
+  if (limit !== null && fa.high && fb.high)
+    margins.highBandsShare.push(highBandsDifferenceDb(fa.high, fb.high) / limit);
 }

@@ -2,9 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { FileAnalysis } from '../files/index.js';
 import type { JobStatusResponse } from '../schemas/index.js';
 import type { JobDelivery } from './job-delivery.js';
-
-/** What one `deliver` call was given. */
-type Delivery = Parameters<JobDelivery['deliver']>[0];
 import {
   ImportRun,
   type AnalysisRecord,
@@ -14,6 +11,9 @@ import {
 import type { RecordedFile } from './resume-plan.js';
 import type { ImportStage } from './stages.js';
 import { jobStatus } from './test-job-status.js';
+
+/** What one `deliver` call was given. */
+type Delivery = Parameters<JobDelivery['deliver']>[0];
 
 // One run over a set of files, its ports faked: a journal kept in a Map, an analyser that
 // answers at once, a delivery that records what it was given, and a server whose one job

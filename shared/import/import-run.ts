@@ -169,7 +169,6 @@ export class ImportRun {
         journal.setJob(jobId, true);
         return { jobId, final, earlier: false };
       } finally {
-        this.stopDeliveries();
         await feed.close();
       }
     } finally {

@@ -111,10 +111,11 @@ export const LOSSLESS_COPY_LIMITS = { matrixDb: 0.5, localDb: 0.6, coherence: 0.
 /**
  * How far a copy's high bands up to 13.4 kHz (Fingerprint.high, highBandsDifferenceDb) stray
  * from its source's, by the file's codec (Fingerprint.lossy): the most that the copies of two
- * duplicate sets reach against their lossless originals (`npm run bench:duplicates`, seeds 1
- * and 7: 790-1,184 copy pairs of each lossy codec; 8 dB for AAC 160k copies of a woodblock hit,
- * 5.5 dB for Vorbis q3 copies of a crash), and for lossless files half of what two lossless
- * copies differ by (1 dB). Two files are copies only when their high bands differ by at most
+ * duplicate sets (seeds 1 and 7: 790-1,184 copy pairs of each lossy codec) reach against their
+ * lossless originals, 8 dB for AAC 160k copies of a woodblock hit, 5.5 dB for Vorbis q3 copies
+ * of a crash, and for lossless files half of what two lossless copies differ by (1 dB); a
+ * throwaway study read them per codec, and `npm run bench:duplicates` prints how close copies
+ * come to the limit ("copies' high-band difference": half of it at most, on both sets). Two files are copies only when their high bands differ by at most
  * twice the sum of what each may stray (2 dB for two lossless files): a soundfont's velocity
  * layers are often one sample through a velocity-driven filter, alike under 4.8 kHz but for
  * their level and 3.5-9 dB apart above it. A file of another or an unknown codec (8-bit PCM,

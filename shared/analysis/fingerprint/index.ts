@@ -51,6 +51,7 @@ export {
   compareFingerprintsDetailed,
   durationExcessMs,
   durationsMayBeSimilar,
+  highBandsCopyLimitDb,
   quickSimilarity,
   SAME_SOUND_THRESHOLDS,
   SIMILAR_DURATION_ALLOWANCES,
@@ -58,6 +59,7 @@ export {
   tailExcessMs,
 } from './compare.js';
 export type { FingerprintComparison, FingerprintSummary, SoundVerdict } from './compare.js';
+export { highBandsDifferenceDb } from './high-bands.js';
 export { fingerprintIndexKeys } from './index-keys.js';
 export {
   closestCandidates,
