@@ -9,6 +9,7 @@ export * from './import-run.js';
 export * from './ingest-outcome.js';
 export * from './job-delivery.js';
 export * from './job-end.js';
+export * from './job-session.js';
 export * from './live-change.js';
 export * from './manifest-sender.js';
 export * from './policy.js';

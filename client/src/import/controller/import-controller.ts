@@ -162,7 +162,7 @@ export class ImportController {
   async retryFailed(): Promise<void> {
     const jobId = this.store.record?.jobId;
     if (!jobId) return;
-    await this.uploads.retryFailed(jobId);
+    await this.uploads.retryFailed();
     this.store.patchRecord({ finishedAt: null });
     await this.startUpload();
   }

@@ -172,7 +172,7 @@ describe('UploadStage, a failed upload retried', () => {
       uploadUrl: null,
     });
 
-    await stage.retryFailed(JOB_ID);
+    await stage.retryFailed();
     expect(store.get(PATH)).toMatchObject({
       state: 'pending_upload',
       reason: null,

@@ -1,17 +1,14 @@
 import {
-  deliverResumed,
   isFinal,
   JobDelivery,
-  liveChange,
+  JobSession,
   moveFile,
-  reconcileRun,
-  retryFailed,
   type FileChange,
   type ImportApi,
-  type JobFeed,
+  type JobSessionPorts,
   type RecordedFile,
-  type ResumeJournal,
   type RunResumeOptions,
+  type SessionJournal,
 } from '../../../../shared/import/index.js';
 import type { BulkImportUpdate, OnDuplicate } from '../../../../shared/schemas/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
@@ -60,17 +57,14 @@ function recorded(file: QueueFile, jobId: string | null): RecordedFile {
 }
 
 /**
- * The wizard's ports of the shared delivery (JobDelivery): the store (IndexedDB) as the journal,
- * the page's File objects as the source, tRPC as the API. Sends the manifest and the bytes of
- * new sounds, resumable from their saved URLs; pauses when asked or when the browser goes
- * offline, and goes on by itself when back.
+ * The wizard's ports of the shared session of an import's job (JobSession) and of its deliveries
+ * (JobDelivery): the store (IndexedDB) as the journal, the page's File objects as the source,
+ * tRPC as the API. Sends the manifest and the bytes of new sounds, resumable from their saved
+ * URLs; pauses when asked or when the browser goes offline, and goes on by itself when back.
  */
 export class UploadStage {
-  /** The delivery of the run under way. */
-  private delivery: JobDelivery | null = null;
-  private live: JobFeed | null = null;
-  /** Imports whose job the server was asked about in this page (reconcile). */
-  private readonly reconciled = new Set<string>();
+  /** The session of the import shown (the last one run), by the import's id. */
+  private session: { importId: string; session: JobSession } | null = null;
 
   /**
    * @param api the server, its calls made through `retrying` (retryingApi).
@@ -88,35 +82,140 @@ export class UploadStage {
     const store = this.store;
     const record = store.record;
     if (store.upload.running || !record) return;
-    await this.reconcile();
+    const session = this.sessionOf(record.id);
+    const asked = await session.reconcile();
     if (store.record?.id !== record.id) return; // the import was left meanwhile
-    const target = { jobId: store.record.jobId, manifestClosed: store.record.manifestClosed };
-    const journal = this.journal();
+    if (asked) await store.flush();
+    store.setUpload({ running: true });
+    try {
+      // Files the server waited for when the page closed go first; the manifest's new files
+      // join as each batch is answered, not after the whole manifest (5,000 files took 21 s).
+      await session.deliver();
+    } finally {
+      store.setUpload({ running: false, active: 0 });
+      await store.flush();
+    }
+  }
+
+  pause(): void {
+    this.store.setUpload({ paused: true });
+    this.session?.session.hold('paused');
+  }
+
+  resume(): void {
+    this.store.setUpload({ paused: false });
+    this.session?.session.release('paused');
+  }
+
+  /** The browser lost or found its network: uploads stop, and go on once it is back. */
+  setOnline(online: boolean): void {
+    if (online) this.session?.session.release('offline');
+    else this.session?.session.hold('offline');
+  }
+
+  /** Stops the run: no more manifest calls (the manifest is left open), uploads stopped. */
+  stop(): void {
+    this.session?.session.stop();
+  }
+
+  /** Fetches the job's status (after the live feed was away, and at the end). */
+  async refreshJob(): Promise<void> {
+    const record = this.store.record;
+    if (record) await this.sessionOf(record.id).refreshStatus();
+  }
+
+  /** Has the job take its failed uploads back; they wait for the next run of the uploads. */
+  async retryFailed(): Promise<void> {
+    const record = this.store.record;
+    if (record) await this.sessionOf(record.id).retryFailed();
+  }
+
+  private sessionOf(importId: string): JobSession {
+    if (this.session?.importId !== importId)
+      this.session = { importId, session: new JobSession(this.ports(importId)) };
+    return this.session.session;
+  }
+
+  /**
+   * The store as the session's journal, and what it tells: every file of an import is on the
+   * import's one job. A call let end after the import was left answers for a record no longer
+   * shown: it changes nothing.
+   */
+  private ports(importId: string): JobSessionPorts {
+    const store = this.store;
+    const shown = () => store.record?.id === importId;
+    const journal: SessionJournal = {
+      file: (path) => this.file(path),
+      record: (path, change) => {
+        if (shown()) this.record(path, change);
+      },
+      keys: () => store.files.keys(),
+      recorded: (path) => {
+        const file = store.get(path);
+        return file && recorded(file, store.record?.jobId ?? null);
+      },
+      restart: (path) => store.set(startAfresh(store.get(path)!)),
+      target: () => ({
+        jobId: store.record?.jobId ?? null,
+        manifestClosed: store.record?.manifestClosed ?? false,
+      }),
+      setTarget: ({ jobId, manifestClosed }) => {
+        if (shown()) store.patchRecord({ jobId, manifestClosed });
+      },
+      keyOfEntry: (entryId) => store.byEntry.get(entryId),
+    };
     // The manifest order (duplicate-groups) and each file's `on_duplicate`, as the user chose.
     const choices = new Map<string, OnDuplicate | null>();
-    const order = (send: readonly string[]) => {
-      const plan = manifestOrder(
-        send.map((path) => store.get(path)!),
-        [...store.files.values()],
-      );
-      for (const p of plan) choices.set(p.file.path, p.onDuplicate);
-      return plan.map((p) => p.file.path);
-    };
-    const delivery = new JobDelivery({
-      file: (path) => this.file(path),
-      // A call let end after the import was left answers for a record no longer shown.
-      record: (path, change) => {
-        if (store.record?.id === record.id) this.record(path, change);
+    return {
+      api: { ...this.api, isGone: isJobGone },
+      journal,
+      options: WIZARD_RESUME,
+      createJob: async () => {
+        const jobId = await this.api.init('skip', 'browser');
+        if (shown()) store.patchRecord({ jobId });
+        await store.flush();
+        return jobId;
       },
+      delivery: () => this.delivery(importId, journal, choices),
+      order: (send) => {
+        const plan = manifestOrder(
+          send.map((path) => store.get(path)!),
+          [...store.files.values()],
+        );
+        for (const p of plan) choices.set(p.file.path, p.onDuplicate);
+        return plan.map((p) => p.file.path);
+      },
+      tell: {
+        status: (status) => {
+          if (shown()) store.setJob(status);
+        },
+        // A job the server does not know is no problem to show.
+        gone: () => {
+          if (shown()) store.setNotice(null);
+        },
+        heard: (event) => this.heard(event),
+      },
+    };
+  }
+
+  /** One run's delivery: held from the start while paused or offline. */
+  private delivery(
+    importId: string,
+    journal: SessionJournal,
+    choices: ReadonlyMap<string, OnDuplicate | null>,
+  ): JobDelivery {
+    const store = this.store;
+    const delivery = new JobDelivery({
+      ...journal,
       entries: async (paths) => {
-        const prints = await store.queue.fingerprints(record.id, [...paths]);
+        const prints = await store.queue.fingerprints(importId, [...paths]);
         return paths.map((path) =>
           queueEntry(store.get(path)!, prints.get(path) ?? null, choices.get(path) ?? null),
         );
       },
       api: this.api,
       batchDone: async (answer, last) => {
-        if (store.record?.id !== record.id) return;
+        if (store.record?.id !== importId) return;
         store.setJob(answer.job);
         if (last) store.patchRecord({ manifestClosed: true });
         await store.flush();
@@ -136,116 +235,7 @@ export class UploadStage {
     });
     if (store.upload.paused) delivery.hold('paused');
     if (!navigator.onLine) delivery.hold('offline');
-    this.delivery = delivery;
-    store.setUpload({ running: true });
-    try {
-      // Files the server waited for when the page closed go first; the manifest's new files
-      // join as each batch is answered, not after the whole manifest (5,000 files took 21 s).
-      await deliverResumed(delivery, journal, target, WIZARD_RESUME, {
-        job: () => this.job(),
-        follow: () => this.follow(),
-        order,
-      });
-      await this.refreshJob();
-    } finally {
-      this.delivery = null;
-      store.setUpload({ running: false, active: 0 });
-      await store.flush();
-    }
-  }
-
-  pause(): void {
-    this.store.setUpload({ paused: true });
-    this.delivery?.hold('paused');
-  }
-
-  resume(): void {
-    this.store.setUpload({ paused: false });
-    this.delivery?.release('paused');
-  }
-
-  /** The browser lost or found its network: uploads stop, and go on once it is back. */
-  setOnline(online: boolean): void {
-    if (online) this.delivery?.release('offline');
-    else this.delivery?.hold('offline');
-  }
-
-  /** Stops the run: no more manifest calls (the manifest is left open), uploads stopped. */
-  stop(): void {
-    void this.live?.close();
-    this.live = null;
-    this.delivery?.stop();
-  }
-
-  /** Fetches the job's status (after the live feed was away, and at the end). */
-  async refreshJob(): Promise<void> {
-    const jobId = this.store.record?.jobId;
-    if (!jobId) return;
-    this.store.setJob(await this.api.status(jobId));
-  }
-
-  /** The import's job, made (and kept in IndexedDB) before its first manifest call. */
-  private async job(): Promise<string> {
-    const store = this.store;
-    if (!store.record!.jobId) {
-      const jobId = await this.api.init('skip', 'browser');
-      this.reconciled.add(store.record!.id); // made here: nothing to ask
-      store.patchRecord({ jobId });
-      await store.flush();
-    }
-    return store.record!.jobId!;
-  }
-
-  /**
-   * Once an opened import has a job, before its first run of the uploads in this page: the
-   * server's word on that job (continueJob, as the CLI asks it). An open job goes on as the
-   * server describes it, and so does a completed one (its live feed tells the files' ends); one
-   * gone, failed or cancelled while the page was away takes nothing more, so the files still
-   * waiting go to a new job (startAfresh).
-   */
-  private async reconcile(): Promise<void> {
-    const store = this.store;
-    const record = store.record!;
-    if (!record.jobId || this.reconciled.has(record.id)) return;
-    const ports = { ...this.api, isGone: isJobGone };
-    const { target, status, restarted } = await reconcileRun(
-      ports,
-      record.jobId,
-      this.journal(),
-      WIZARD_RESUME,
-    );
-    this.reconciled.add(record.id);
-    if (store.record?.id !== record.id) return;
-    if (!status) store.setNotice(null); // a job the server does not know is no problem to show
-    if (target.jobId) {
-      store.setJob(status);
-      if (target.manifestClosed !== record.manifestClosed)
-        store.patchRecord({ manifestClosed: target.manifestClosed });
-    } else if (restarted.length > 0) {
-      store.patchRecord({ jobId: null, manifestClosed: false });
-      store.setJob(null);
-    }
-    await store.flush();
-  }
-
-  /** Has the job take its failed uploads back; they wait for the next run of the uploads. */
-  async retryFailed(jobId: string): Promise<void> {
-    await retryFailed(this.api, jobId, this.journal());
-  }
-
-  /** The store as the shared engine's journal; every file of an import is on the import's job. */
-  private journal(): ResumeJournal {
-    const store = this.store;
-    return {
-      file: (path) => this.file(path),
-      record: (path, change) => this.record(path, change),
-      keys: () => store.files.keys(),
-      recorded: (path) => {
-        const file = store.get(path);
-        return file && recorded(file, store.record?.jobId ?? null);
-      },
-      restart: (path) => store.set(startAfresh(store.get(path)!)),
-    };
+    return delivery;
   }
 
   /** A file as the delivery reads it from the store. */
@@ -281,27 +271,14 @@ export class UploadStage {
     if (change.uploadUrl) void store.flush();
   }
 
-  /** Follows the job's live events: counters, and files the server finished (duplicates at commit). */
-  private follow(): void {
-    const jobId = this.store.record?.jobId;
-    if (!jobId || this.live) return;
-    this.live = this.api.follow(jobId, (event: BulkImportUpdate) => this.applyEvent(event));
-  }
-
-  private applyEvent(event: BulkImportUpdate): void {
+  /** A live event of the job, once its files' ends are recorded: the job's counters. */
+  private heard(event: BulkImportUpdate): void {
     const store = this.store;
-    if (event.job_id !== store.record?.jobId) return;
     if (store.job) store.setJob({ ...store.job, status: event.status, totals: event.totals });
-    for (const update of event.files) {
-      const path = store.byEntry.get(update.entry_id);
-      const file = path === undefined ? undefined : store.get(path);
-      const change = file && liveChange(file.state, update);
-      if (change) this.record(file.path, change);
-    }
-    if (!store.job) void this.refreshJob();
+    else void this.refreshJob();
     if (
       !store.upload.running &&
-      store.record.step === 'upload' &&
+      store.record?.step === 'upload' &&
       [...store.files.values()].every((f) => isFinal(f.state))
     )
       this.settled();
