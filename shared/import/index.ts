@@ -2,6 +2,7 @@ export * from './analyse-files.js';
 export * from './backoff.js';
 export * from './continue-job.js';
 export * from './copy-check.js';
+export * from './copy-groups.js';
 export * from './copy-order.js';
 export * from './deliver-plan.js';
 export * from './import-api.js';
