@@ -14,6 +14,7 @@ export * from './job-session.js';
 export * from './live-change.js';
 export * from './manifest-sender.js';
 export * from './policy.js';
+export * from './preview-import.js';
 export * from './resume-plan.js';
 export * from './resume-run.js';
 export * from './stages.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createAnalysisPoolFor } from '../analysis/worker-pool.js';
 import { toManifestEntry } from '../../../shared/files/index.js';
-import { analyseFiles, bestCopiesFirst, checkCopies } from '../../../shared/import/index.js';
+import { analyseFiles, previewImport } from '../../../shared/import/index.js';
 import { ApiClient } from './api-client.js';
 import { fileFacts, findFiles, type FoundFile } from './file-set.js';
 import type { Failure, ImportOutput } from './import-output.js';
@@ -56,8 +56,7 @@ export async function dryRun(
   const failures: Failure[] = [];
   const pool = await createAnalysisPoolFor(files.length, options);
   try {
-    // Analyse in parallel, decide as the import sends: in scan order, but of each sound heard
-    // more than once the best copy first (so "duplicate of" names the file the import keeps).
+    // Analyse in parallel, then decide as the import sends (previewImport).
     const reusable = (file: FoundFile) => {
       const known = state.files.get(file.rel);
       return known?.entry && known.size === file.size && known.mtimeMs === file.mtimeMs;
@@ -86,55 +85,42 @@ export async function dryRun(
       },
       { inFlight: pool.size * 2 },
     );
-    const entries = files.map((f) => (notAudio.has(f.rel) ? null : state.files.get(f.rel)!.entry));
-    const readable: FoundFile[] = [];
-    for (const [i, file] of files.entries()) {
-      const entry = entries[i];
-      if (!entry) {
-        summary.skipped++;
-        output.event({ type: 'file', path: file.rel, state: 'skipped' });
-      } else if (entry.status === 'error') {
-        summary.failed++;
-        failures.push({ path: file.rel, reason: entry.error });
-        output.event({ type: 'file', path: file.rel, state: 'failed', reason: entry.error });
-      } else {
-        readable.push(file);
-      }
-    }
-    const sizes = new Map(readable.map((f) => [f.rel, f.size]));
-    const candidates = bestCopiesFirst(readable, (f) => state.copyFacts(f.rel)).map((f) => {
-      const facts = state.copyFacts(f.rel)!;
-      return { key: f.rel, contentHash: facts.contentHash, fingerprint: facts.fingerprint };
-    });
-    await checkCopies(
-      candidates,
-      (items) => client.check(items),
-      (rel, links) => {
-        const copy = links.duplicate;
-        if (copy?.of === 'selection') {
-          summary.duplicates_in_run++;
-          output.event({
-            type: 'file',
-            path: rel,
-            state: 'duplicate',
-            duplicate_of: copy.ref,
-            match: copy.match,
-          });
-        } else if (copy) {
-          summary.duplicates_in_library++;
-          output.event({
-            type: 'file',
-            path: rel,
-            state: 'duplicate',
-            in_library: copy.ref,
-            match: copy.match,
-          });
-        } else {
-          const similar = [...new Set(links.similar.map((s) => s.path))];
-          summary.would_upload++;
-          summary.would_upload_bytes += sizes.get(rel)!;
-          if (similar.length > 0) summary.similar++;
-          output.event({ type: 'file', path: rel, state: 'would_upload', similar_to: similar });
+    await previewImport(
+      files,
+      {
+        entry: (f) => (notAudio.has(f.rel) ? null : state.files.get(f.rel)!.entry),
+        copyFacts: (f) => state.copyFacts(f.rel),
+        check: (items) => client.check(items),
+      },
+      ({ rel: path, size }, preview) => {
+        switch (preview.state) {
+          case 'skipped':
+            summary.skipped++;
+            output.event({ type: 'file', path, state: 'skipped' });
+            return;
+          case 'failed':
+            summary.failed++;
+            failures.push({ path, reason: preview.reason });
+            output.event({ type: 'file', path, state: 'failed', reason: preview.reason });
+            return;
+          case 'duplicate': {
+            const { of, ref, match } = preview.duplicate;
+            if (of === 'selection') summary.duplicates_in_run++;
+            else summary.duplicates_in_library++;
+            const copy = of === 'selection' ? { duplicate_of: ref } : { in_library: ref };
+            output.event({ type: 'file', path, state: 'duplicate', ...copy, match });
+            return;
+          }
+          case 'would_upload':
+            summary.would_upload++;
+            summary.would_upload_bytes += size;
+            if (preview.similarTo.length > 0) summary.similar++;
+            output.event({
+              type: 'file',
+              path,
+              state: 'would_upload',
+              similar_to: preview.similarTo,
+            });
         }
       },
     );
