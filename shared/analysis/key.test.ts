@@ -105,6 +105,13 @@ describe('key detection', () => {
     expect(keyName(ring, true)).toBeNull();
   });
 
+  it('finds the key of a chord stab shorter than five frames (0.26 s), not of a note or a drum', () => {
+    expect(keyName(progression([[62, 66, 69]], 0.26, 6), true)).toBe('D major');
+    expect(keyName(progression([[57, 60, 64]], 0.26, 6), true)).toBe('A minor');
+    expect(keyName(progression([[60]], 0.26, 6), true)).toBeNull();
+    expect(keyName(drums(1).subarray(0, Math.round(0.26 * SR)), true)).toBeNull();
+  });
+
   it('reports no key, not an exception, for audio too short to read', () => {
     expect(estimateKey(new Float32Array(100), SR, essentia, true)).toEqual({
       key: null,

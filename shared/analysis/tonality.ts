@@ -25,7 +25,7 @@ export interface Tonality {
 const FRAME = 2048;
 const HOP = 512;
 /** Consecutive frames a partial must last to count as sustained (~0.23 s at 11025 Hz). */
-const SUSTAIN_FRAMES = 5;
+export const SUSTAIN_FRAMES = 5;
 const MIN_HZ = 55;
 const MAX_HZ = 2000;
 /** A peak stands this far above the mean of its neighbourhood (±NEIGHBOURS bins) to count. */
@@ -66,8 +66,7 @@ export function measureTonality(
   const audio = samples.subarray(start, start + span);
   const spectrum = createPowerSpectrum(FRAME);
   const bins = FRAME / 2 + 1;
-  // Frames start at 0, HOP, … while at + FRAME <= audio.length + FRAME / 2.
-  const frameCount = Math.max(0, Math.floor((audio.length - FRAME / 2) / HOP) + 1);
+  const frameCount = tonalityFrames(audio.length);
   const none = { notes: 0, harmonicNotes: 0, tonalRatio: 0, pitchClasses: new Array(12).fill(0) };
   if (frameCount < sustainFrames) return none;
   // Only the last sustainFrames spectra are needed at a time: frame j lives in
@@ -94,6 +93,14 @@ export function measureTonality(
     tonalRatio: total > 0 ? Math.min(1, tonal / total) : 0,
     pitchClasses: foldPitchClasses(semitones),
   };
+}
+
+/**
+ * How many spectra measureTonality reads from `length` samples of material no longer than its
+ * window: frames start at 0, HOP, … while at + FRAME <= length + FRAME / 2. Pure.
+ */
+export function tonalityFrames(length: number): number {
+  return Math.max(0, Math.floor((length - FRAME / 2) / HOP) + 1);
 }
 
 /** Energy by MIDI note folded into pitch-class shares (all 0 when there is none). Pure. */
