@@ -53,6 +53,12 @@ describe('copyGroups', () => {
     const groups = copyGroups([a, b], qualityOf);
     expect(groups.flatMap((g) => g.members).sort((x, y) => x.seq - y.seq)).toEqual([a, b]);
   });
+
+  it('groups a copy whose first file is missing on its own', () => {
+    const orphan = file('b.wav', 1, { duplicate: copyOf('gone.wav') });
+    const groups = copyGroups([orphan], qualityOf);
+    expect(groups.map((g) => [g.id, g.members.map((f) => f.path)])).toEqual([['b.wav', ['b.wav']]]);
+  });
 });
 
 describe('what a resolved group keeps and sends', () => {

@@ -115,11 +115,13 @@ export const LOSSLESS_COPY_LIMITS = { matrixDb: 0.5, localDb: 0.6, coherence: 0.
  * lossless originals, 8 dB for AAC 160k copies of a woodblock hit, 5.5 dB for Vorbis q3 copies
  * of a crash, and for lossless files half of what two lossless copies differ by (1 dB); a
  * throwaway study read them per codec, and `npm run bench:duplicates` prints how close copies
- * come to the limit ("copies' high-band difference": half of it at most, on both sets). Two files are copies only when their high bands differ by at most
- * twice the sum of what each may stray (2 dB for two lossless files): a soundfont's velocity
- * layers are often one sample through a velocity-driven filter, alike under 4.8 kHz but for
- * their level and 3.5-9 dB apart above it. A file of another or an unknown codec (8-bit PCM,
- * ADPCM, the second decoder's output, a fingerprint stored before `lossy`) is not held to it.
+ * come to the limit ("copies' high-band difference": half of it at most, on both sets). Two
+ * files are copies only when their high bands differ by at most twice the sum of what each
+ * may stray (2 dB for two lossless files): a soundfont's velocity layers are often one sample
+ * through a velocity-driven filter, alike under 4.8 kHz but for their level and 3.5-9 dB apart
+ * above it. A file of another or an unknown codec (8-bit PCM, ADPCM, what the web app's second
+ * decoder, ffmpeg.wasm, read: it does not say the source's codec; a fingerprint stored before
+ * `lossy`) is not held to it.
  */
 export const HIGH_BANDS_COPY_STRAY_DB = {
   lossless: 0.5,

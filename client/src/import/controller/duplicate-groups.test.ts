@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AudioFormat } from '../../../../shared/decode/index.js';
 import type { DuplicateInfo, QueueAnalysis, QueueFile } from '../../queue/queue-types.js';
 import { bestCopiesFirst } from '../../../../shared/import/index.js';
-import {
-  compareQuality,
-  duplicateGroups,
-  manifestOrder,
-  plannedEntries,
-} from './duplicate-groups.js';
+import { compareQuality, duplicateGroups, manifestOrder } from './duplicate-groups.js';
 
 function analysis(sampleRate: number): QueueAnalysis {
   return {
@@ -196,63 +191,6 @@ describe('duplicateGroups', () => {
       ['Loop.wav', ['Loop.wav', 'Loop.mp3', 'Copy of Loop.mp3']],
     ]);
     expect(groups[0]!.best.path).toBe('Loop.wav');
-  });
-
-  it('ends on copies that point at each other, each file in one group', () => {
-    const a = file('a.wav', { seq: 0, duplicate: copyOf('b.wav') });
-    const b = file('b.wav', { seq: 1, duplicate: copyOf('a.wav') });
-    const groups = duplicateGroups([a, b]);
-    const paths = groups.flatMap((g) => g.members.map((f) => f.path)).sort();
-    expect(paths).toEqual(['a.wav', 'b.wav']);
-  });
-
-  it('groups a copy whose first file is missing on its own', () => {
-    const orphan = file('b.wav', { seq: 1, duplicate: copyOf('gone.wav') });
-    const groups = duplicateGroups([orphan]);
-    expect(groups.map((g) => [g.id, g.members.map((f) => f.path)])).toEqual([['b.wav', ['b.wav']]]);
-  });
-});
-
-describe('plannedEntries', () => {
-  const root = file('Loop.wav', { seq: 0, bitDepth: 16, duplicate: inLibrary('asset-1') });
-  const best = file('Loop 24.wav', { seq: 1, bitDepth: 24, duplicate: copyOf('Loop.wav') });
-  const worst = file('Loop.mp3', { seq: 2, format: 'mp3', duplicate: copyOf('Loop.wav') });
-  const files = [root, best, worst];
-
-  const planFor = (resolution: 'skip' | 'replace' | 'keep-both') => {
-    const group = duplicateGroups(files.map((f) => (f === root ? { ...f, resolution } : f)))[0]!;
-    expect(group.resolution).toBe(resolution);
-    return Object.fromEntries(plannedEntries(group));
-  };
-
-  it('skip: every member is sent as skip', () => {
-    expect(planFor('skip')).toEqual({
-      'Loop.wav': 'skip',
-      'Loop 24.wav': 'skip',
-      'Loop.mp3': 'skip',
-    });
-  });
-
-  it('replace: only the best copy replaces, the others skip', () => {
-    expect(planFor('replace')).toEqual({
-      'Loop.wav': 'skip',
-      'Loop 24.wav': 'replace',
-      'Loop.mp3': 'skip',
-    });
-  });
-
-  it('keep-both: every member is kept', () => {
-    expect(planFor('keep-both')).toEqual({
-      'Loop.wav': 'keep-both',
-      'Loop 24.wav': 'keep-both',
-      'Loop.mp3': 'keep-both',
-    });
-  });
-
-  it('skip is the default when the first file has no resolution', () => {
-    const group = duplicateGroups(files)[0]!;
-    expect(group.resolution).toBe('skip');
-    expect([...plannedEntries(group).values()]).toEqual(['skip', 'skip', 'skip']);
   });
 });
 

@@ -7,7 +7,7 @@ import {
 } from '../../../../shared/import/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 
-export { isKept, plannedEntries } from '../../../../shared/import/index.js';
+export { isKept } from '../../../../shared/import/index.js';
 
 /** Files of one sound in the queue (copyGroups). */
 export type DuplicateGroup = CopyGroup<QueueFile>;
