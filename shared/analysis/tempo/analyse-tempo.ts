@@ -12,6 +12,7 @@ import type { LevelReason } from './metrical-level.js';
 import type { OnsetEnvelope } from './onset-envelope.js';
 import { chooseMetricalLevel, foldIntoRange, tempoPrior } from './metrical-level.js';
 import { onsetEnvelope } from './onset-envelope.js';
+import { levelAllowsLoop, levelShape, type LevelShape } from './level-shape.js';
 import { startAlignment } from './pulse-grid.js';
 import { refinePeriod } from './refine-period.js';
 
@@ -85,9 +86,10 @@ export interface TempoAnalysis {
   /**
    * How the octave was chosen; 'loop-length' when the clip's length resolved a 3:2 error,
    * 'chord-changes' when the tempo comes from chord changes that divide a loop evenly,
-   * 'held-loop' when a held sound cut to whole bars at both ends vouches for a weak pulse.
+   * 'held-loop' when a held sound cut to whole bars at both ends vouches for a weak pulse,
+   * 'level-shape' when the clip's level rules out the loop a weak tempo implied (confidence 0).
    */
-  reason: LevelReason | 'loop-length' | 'chord-changes' | 'held-loop' | null;
+  reason: LevelReason | 'loop-length' | 'chord-changes' | 'held-loop' | 'level-shape' | null;
   /** Normalised autocorrelation at the chosen beat period. */
   periodicity: number;
   /**
@@ -113,12 +115,21 @@ export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAn
   const envelope = onsetEnvelope(samples, sampleRate);
   const durationS = samples.length / sampleRate;
   const pulse = measurePulse(envelope, durationS);
-  if (pulse.confidence >= MIN_TEMPO_CONFIDENCE) return pulse;
-  return (
-    chordChangeTempo(envelope, durationS) ??
-    heldLoopTempo(samples, sampleRate, envelope, pulse) ??
-    pulse
-  );
+  let shape: LevelShape | null | undefined;
+  const couldLoop = (tempo: TempoAnalysis) =>
+    levelAllowsLoop(
+      tempo,
+      (shape ??= levelShape(samples, Math.round(EDGE_BLOCK_S * sampleRate))),
+      strongOnsets(envelope.novelty, envelope.frameRate).length,
+      durationS,
+    );
+  if (pulse.confidence >= MIN_TEMPO_CONFIDENCE && couldLoop(pulse)) return pulse;
+  const fallback =
+    chordChangeTempo(envelope, durationS) ?? heldLoopTempo(samples, sampleRate, envelope, pulse);
+  if (fallback !== null && couldLoop(fallback)) return fallback;
+  return pulse.confidence >= MIN_TEMPO_CONFIDENCE
+    ? { ...pulse, confidence: 0, reason: 'level-shape' }
+    : pulse;
 }
 
 /** The tempo of the envelope's steadiest pulse, in the octave the octave model picks. */
@@ -271,33 +282,11 @@ function heldLoopTempo(
   const tonality = measureTonality(samples, sampleRate);
   if (tonality.notes < HELD_LOOP_MIN_NOTES || tonality.tonalRatio < HELD_LOOP_MIN_TONAL)
     return null;
-  const edges = edgeLevels(samples, Math.round(EDGE_BLOCK_S * sampleRate));
+  const edges = levelShape(samples, Math.round(EDGE_BLOCK_S * sampleRate));
   if (edges === null || edges.startDb < HELD_LOOP_START_DB || edges.endDb < HELD_LOOP_END_DB) {
     return null;
   }
   return { ...pulse, confidence: LOOP_LENGTH_CONFIDENCE, reason: 'held-loop' };
-}
-
-/**
- * The level (dB) of the first and of the last whole block of `block` samples, relative to the
- * loudest block; null for a clip of fewer than three blocks or silence. Pure.
- */
-function edgeLevels(
-  samples: Float32Array,
-  block: number,
-): { startDb: number; endDb: number } | null {
-  const count = Math.floor(samples.length / block);
-  if (block < 1 || count < 3) return null;
-  const energy = new Float64Array(count);
-  for (let b = 0; b < count; b++) {
-    let sum = 0;
-    for (let i = b * block; i < (b + 1) * block; i++) sum += samples[i]! * samples[i]!;
-    energy[b] = sum;
-  }
-  const loudest = Math.max(...energy);
-  if (!(loudest > 0)) return null;
-  const db = (e: number) => 10 * Math.log10(Math.max(e, 1e-12 * loudest) / loudest);
-  return { startDb: db(energy[0]!), endDb: db(energy[count - 1]!) };
 }
 
 /**

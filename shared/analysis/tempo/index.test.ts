@@ -158,6 +158,40 @@ describe('estimateTempo: a chord held through a loop cut to whole bars', () => {
   });
 });
 
+describe('estimateTempo: a clip that swells or dies away is not a loop', () => {
+  /** `source` under a level that follows `gain` over time (seconds), peak-normalised. */
+  const shaped = (source: Float32Array, gain: (t: number) => number) =>
+    normalise(
+      source.map((v, i) => v * gain(i / SR)),
+      0.9,
+    );
+  const beat = 60 / 160;
+  /** A chord swelling a little on each beat of 160 BPM, over 3 s (8 beats exactly). */
+  const pushedChord = (decayPerS: number) =>
+    shaped(
+      chordChanges(3, [0], SR),
+      (t) => Math.exp(-t * decayPerS) * (0.6 + 0.4 * Math.exp(-(t % beat) * 12)),
+    );
+
+  it('reads 160 BPM in the chord held level', () => {
+    const result = estimateTempo(pushedChord(0), SR);
+    expect(result.bpm).toBeCloseTo(160, 1);
+    expect(result.loopBeats).toBe(8);
+  });
+
+  it('gives no tempo to the chord dying away by 34 dB (a pad one-shot)', () => {
+    expect(estimateTempo(pushedChord(1.3), SR).bpm).toBeNull();
+  });
+
+  it('gives no tempo to noise swelling by 42 dB, pushed on each 8th (a riser)', () => {
+    const riser = shaped(
+      whiteNoise(3, SR, 0.5, 5),
+      (t) => Math.exp(t * 1.6) * (0.7 + 0.3 * Math.exp(-(t % (beat / 2)) * 10)),
+    );
+    expect(estimateTempo(riser, SR).bpm).toBeNull();
+  });
+});
+
 describe('estimateTempo: no pulse', () => {
   it.each([
     ['a kick', renderVoice('kick', SR)],
