@@ -11,14 +11,18 @@
  *     benchmark with --only speed) moved by Gaussian noise of --spread per dimension: variations
  *     of real sounds, as layers, takes and sample packs' near-copies are.
  * Options: --sizes 10000,100000  --queries 50  --spread 0.05  --only speed|classes
- * --set-dir DIR (renders, kept between runs; default .data/bench-similar).
+ * --set-dir DIR (renders, kept between runs; default .data/bench-similar)
+ * --fit (with the class check: print the timbre metric fitted on the development split, the
+ * tables of shared/analysis/timbre/timbre-vector.ts).
  */
 import { parseArgs } from 'node:util';
 import { createAnalysisPoolFor } from '../cli/src/analysis/worker-pool.js';
+import { FEATURE_NAMES, timbreFeatures } from '../shared/analysis/timbre/index.js';
 import { timbreVector } from '../shared/analysis/index.js';
 import { wholeOption } from './options.js';
 import { classCheck, TOP, type ClassCheck } from './similar/class-check.js';
 import { baseVectors } from './similar/generated-library.js';
+import { fitTimbreMetric, metricSource } from './similar/metric-fit.js';
 import { labelledSounds, type LabelledSound, type Split } from './similar/labelled-set.js';
 import { measureQuerySpeed, type QuerySpeed } from './similar/query-speed.js';
 
@@ -29,6 +33,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     spread: { type: 'string', default: '0.05' },
     'set-dir': { type: 'string', default: '.data/bench-similar' },
+    fit: { type: 'boolean', default: false },
   },
 });
 const log = (line: string) => console.log(line);
@@ -68,7 +73,7 @@ async function analysed(sounds: LabelledSound[]) {
         const analysis = await pool.analyse(sound.file);
         if (++done % 100 === 0) log(`  analysed ${done} of ${sounds.length}`);
         const fp = analysis.analysis?.fingerprint;
-        return fp ? [{ ...sound, vector: timbreVector(fp) }] : [];
+        return fp ? [{ ...sound, vector: timbreVector(fp), features: timbreFeatures(fp) }] : [];
       }),
     );
     return out.flat();
@@ -80,6 +85,17 @@ async function analysed(sounds: LabelledSound[]) {
 async function classes(): Promise<{ checks: ClassCheck[]; vectors: Float32Array[] }> {
   log('building the labelled set (Hydrogen kits; GM notes rendered with fluidsynth)…');
   const sounds = await analysed(await labelledSounds(values['set-dir'], log));
+  if (values.fit) {
+    // Development only: validation stays unseen by what is fitted.
+    const dev = sounds.filter((s) => s.split === 'development');
+    const metric = fitTimbreMetric(
+      dev.map((s) => s.features),
+      dev.map((s) => s.label),
+    );
+    log(
+      `timbre metric fitted on ${dev.length} development sounds:\n${metricSource(metric, FEATURE_NAMES)}`,
+    );
+  }
   const checks = (['development', 'validation'] as Split[]).map((split) =>
     classCheck(
       split,

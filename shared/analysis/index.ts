@@ -42,6 +42,7 @@ export {
   probeCells,
   TIMBRE_CELLS,
   TIMBRE_DIMENSIONS,
+  TIMBRE_VERSION,
   timbreCell,
   timbreSimilarity,
   timbreVector,

@@ -182,9 +182,10 @@ export const audioFiles = pgTable(
     fpVersion: smallint('fp_version').generatedAlwaysAs(sql`("fingerprint" ->> 'v')::smallint`),
     /**
      * The sound's timbre vector (shared/analysis `timbreVector` of the fingerprint, unit length),
-     * for "similar sounds", as base64 of little-endian float32 (timbre-columns.ts); null without
-     * a fingerprint, or stored before it was computed (the backfill at start fills it in from
-     * the stored fingerprint). Not a `real[]` nor a `bytea`: a query reads thousands of rows,
+     * for "similar sounds", as its version and base64 of little-endian float32 (timbre-columns.ts;
+     * bare base64 before versions); null without a fingerprint, or stored before it was computed
+     * (the backfill at start fills it in from the stored fingerprint, and replaces a vector of an
+     * earlier version). Not a `real[]` nor a `bytea`: a query reads thousands of rows,
      * and on PGlite printing and parsing their numbers as text took 20 times as long as reading
      * the row's id, the hex of a bytea 10 times, base64 text 3 times.
      */

@@ -170,7 +170,8 @@ export class LibraryService {
    * The user's files similar to one of theirs: those linked to it by duplicate detection (both
    * ways alike), closest first, then its nearest by timbre that are not linked (at most
    * MAX_TIMBRE_LISTED, through the cell index); at most MAX_SIMILAR_LISTED in all. A file
-   * without a timbre vector yet (stored before them, not backfilled yet) gets it computed here.
+   * without a timbre vector of this release yet (stored before, not backfilled yet) gets it
+   * computed here.
    * @throws AppError 404 for an id that is not a UUID, unknown, or another user's file.
    */
   async similar(user: AuthUser, id: string): Promise<LibrarySimilarOutput> {
@@ -178,8 +179,10 @@ export class LibraryService {
     const { repos } = this.uow;
     const linked = await repos.similar.similarAssets(user.id, row.id, MAX_SIMILAR_LISTED);
     const items = linked.map((link) => similarFileView(link, 'duplicate-detection'));
-    const stored = row.timbre ?? timbreColumns(row.fingerprint).timbre;
-    const vector = stored ? timbreOfText(stored) : null;
+    // One stored by an earlier release (not backfilled yet) reads as none: computed here.
+    const storedVector = row.timbre ? timbreOfText(row.timbre) : null;
+    const computed = storedVector ? null : timbreColumns(row.fingerprint).timbre;
+    const vector = storedVector ?? (computed ? timbreOfText(computed) : null);
     const room = Math.min(MAX_TIMBRE_LISTED, MAX_SIMILAR_LISTED - items.length);
     if (vector && room > 0) {
       const listed = new Set(items.map((item) => item.id));

@@ -7,9 +7,11 @@ import type { TimbreRepository } from './timbre.repository.js';
 const BATCH_ROWS = 200;
 
 /**
- * Gives library files stored before timbre vectors existed their vector, computed from the
- * fingerprint they hold (no audio is read: ~0.1 ms a file), in the background at start, so that
- * they take part in similar sounds. A file whose fingerprint does not decode keeps none.
+ * Gives library files stored before timbre vectors existed, or with a vector of an earlier
+ * release's TIMBRE_VERSION, this release's vector, computed from the fingerprint they hold (no
+ * audio is read: ~0.1 ms a file), in the background at start, so that they take part in similar
+ * sounds. A file whose fingerprint does not decode keeps what it has (an earlier vector, which
+ * reading ignores).
  */
 export class TimbreBackfill {
   private run: Promise<void> = Promise.resolve();

@@ -5,7 +5,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hat, kick } from '../../../shared/analysis/fingerprint/test-signals.js';
 import { fingerprintOfPcm } from '../../../shared/analysis/fingerprint/test-variants.js';
-import { timbreCell } from '../../../shared/analysis/index.js';
+import { TIMBRE_DIMENSIONS, timbreCell } from '../../../shared/analysis/index.js';
+import { bytesToBase64 } from '../../../shared/analysis/fingerprint/base64.js';
 import { mulberry32 } from '../../../shared/analysis/prng.js';
 import { openDatabase, type DatabaseHandle } from '../db/database.js';
 import { audioFiles, users } from '../db/schema.js';
@@ -20,11 +21,19 @@ function clustered(count: number, clusters: number, seed: number): Float32Array[
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
   const unit = (v: Float32Array) => v.map((x) => x / Math.hypot(...v));
   const centres = Array.from({ length: clusters }, () =>
-    unit(Float32Array.from({ length: 19 }, gauss)),
+    unit(Float32Array.from({ length: TIMBRE_DIMENSIONS }, gauss)),
   );
   return Array.from({ length: count }, (_, i) =>
     unit(centres[i % clusters]!.map((x) => x + 0.05 * gauss())),
   );
+}
+
+/** A vector as version 1 stored it: bare base64 of float32, 25 numbers. */
+function earlierText(v: ArrayLike<number>): string {
+  const bytes = new Uint8Array(25 * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < 25; i++) view.setFloat32(i * 4, v[i] ?? 0, true);
+  return bytesToBase64(bytes);
 }
 
 describe('TimbreRepository on a database', () => {
@@ -68,9 +77,10 @@ describe('TimbreRepository on a database', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('stores a vector exactly', () => {
+  it('stores a vector exactly, and reads one of an earlier version as none', () => {
     const v = vectors[0]!;
     expect(timbreOfText(timbreText(v))).toEqual(v);
+    expect(timbreOfText(earlierText(v))).toBeNull();
   });
 
   it("finds most of the exact top 10 through the cells, among the owner's files only", async () => {
@@ -117,6 +127,36 @@ describe('TimbreRepository on a database', () => {
       const [row] = await handle.db.select().from(audioFiles).where(eq(audioFiles.id, id));
       expect(row).toMatchObject(timbreColumns(fp));
     }
+    expect(await repo.missingAfter(null, 10)).toEqual([]);
+  });
+
+  it('computes again a vector of an earlier version, which no query reads meanwhile', async () => {
+    const longKickFp = fingerprintOfPcm({ samples: kick(44100, { decayS: 0.4 }), rate: 44100 });
+    const stale = vectors[1]!;
+    const [old] = await handle.db
+      .insert(audioFiles)
+      .values({
+        ownerId,
+        contentHash: 'earlier',
+        sizeBytes: 1,
+        originalPath: 'earlier.wav',
+        objectKey: 'earlier',
+        fingerprint: longKickFp,
+        timbre: earlierText(stale),
+        timbreCell: timbreCell(stale),
+      })
+      .returning({ id: audioFiles.id });
+    const all = await repo.candidates(ownerId, ids[0]!, 'all');
+    expect(all.map((c) => c.id)).not.toContain(old!.id);
+    expect(await repo.missingAfter(null, 10)).toEqual([{ id: old!.id, fingerprint: longKickFp }]);
+    const backfill = new TimbreBackfill(repo);
+    const lines: string[] = [];
+    backfill.start((line) => lines.push(line));
+    await backfill.whenDone();
+    expect(lines).toEqual(['computed the timbre vectors of 1 stored files for similar sounds']);
+    const [row] = await handle.db.select().from(audioFiles).where(eq(audioFiles.id, old!.id));
+    expect(row).toMatchObject(timbreColumns(longKickFp));
+    expect(timbreOfText(row!.timbre!)).toHaveLength(TIMBRE_DIMENSIONS);
     expect(await repo.missingAfter(null, 10)).toEqual([]);
   });
 });

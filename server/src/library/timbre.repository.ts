@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, notLike, or } from 'drizzle-orm';
 import type { FingerprintInput } from '../../../shared/schemas/index.js';
 import type { Database } from '../db/database.js';
 import { audioFiles } from '../db/schema.js';
 import type { SimilarAssetRow } from './similar-link.repository.js';
-import { timbreOfText, type TimbreColumns } from './timbre-columns.js';
+import { TIMBRE_TEXT_PREFIX, timbreOfText, type TimbreColumns } from './timbre-columns.js';
 
 /** A library file's timbre vector, as a similar-sounds query ranks it. */
 export interface TimbreCandidate {
@@ -14,7 +14,10 @@ export interface TimbreCandidate {
 /** What a similar-sounds answer shows of a file (its similarity aside). */
 export type TimbreListing = Omit<SimilarAssetRow, 'similarity'>;
 
-/** A file whose timbre vector is still to be computed from its stored fingerprint. */
+/**
+ * A file whose timbre vector is still to be computed from its stored fingerprint: it has none,
+ * or one of an earlier release's TIMBRE_VERSION.
+ */
 export interface TimbreMissingRow {
   id: string;
   fingerprint: FingerprintInput;
@@ -22,6 +25,12 @@ export interface TimbreMissingRow {
 
 // Only the id and the vector: a query reads thousands of rows and lists a few (listingsOf).
 const candidateFields = { id: audioFiles.id, timbre: audioFiles.timbre };
+
+/** No timbre vector of this release: none, or one stored by an earlier release. */
+const outdatedTimbre = or(
+  isNull(audioFiles.timbre),
+  notLike(audioFiles.timbre, `${TIMBRE_TEXT_PREFIX}%`),
+);
 
 /** Library files by timbre: the rows of index cells, and the backfill of vectors. */
 export class TimbreRepository {
@@ -66,9 +75,12 @@ export class TimbreRepository {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  /** Up to `limit` files (of every owner) with a fingerprint and no timbre vector, in id order. */
+  /**
+   * Up to `limit` files (of every owner) with a fingerprint and no timbre vector of this release,
+   * in id order.
+   */
   async missingAfter(afterId: string | null, limit: number): Promise<TimbreMissingRow[]> {
-    const missing = and(isNull(audioFiles.timbre), isNotNull(audioFiles.fingerprint));
+    const missing = and(outdatedTimbre, isNotNull(audioFiles.fingerprint));
     const rows = await this.db
       .select({ id: audioFiles.id, fingerprint: audioFiles.fingerprint })
       .from(audioFiles)
@@ -79,17 +91,21 @@ export class TimbreRepository {
   }
 
   /**
-   * Stores a file's timbre columns if it still has none (a file re-fingerprinted or replaced
-   * meanwhile got its own). `updated_at` stays: the sound did not change.
+   * Stores a file's timbre columns if it still has none of this release (a file re-fingerprinted
+   * or replaced meanwhile got its own). `updated_at` stays: the sound did not change.
    */
   async fill(id: string, columns: TimbreColumns): Promise<void> {
     await this.db
       .update(audioFiles)
       .set({ timbre: columns.timbre, timbreCell: columns.timbreCell })
-      .where(and(eq(audioFiles.id, id), isNull(audioFiles.timbre)));
+      .where(and(eq(audioFiles.id, id), outdatedTimbre));
   }
 }
 
+/** The rows with a vector of this release (one of an earlier release waits for the backfill). */
 function withVectors(rows: { id: string; timbre: string | null }[]): TimbreCandidate[] {
-  return rows.flatMap((r) => (r.timbre ? [{ ...r, timbre: timbreOfText(r.timbre) }] : []));
+  return rows.flatMap((r) => {
+    const timbre = r.timbre ? timbreOfText(r.timbre) : null;
+    return timbre ? [{ id: r.id, timbre }] : [];
+  });
 }

@@ -4,5 +4,10 @@
  */
 export { FEATURE_NAMES, timbreFeatures } from './timbre-features.js';
 export type { TimbreSource } from './timbre-features.js';
-export { TIMBRE_DIMENSIONS, timbreSimilarity, timbreVector } from './timbre-vector.js';
+export {
+  TIMBRE_DIMENSIONS,
+  TIMBRE_VERSION,
+  timbreSimilarity,
+  timbreVector,
+} from './timbre-vector.js';
 export { probeCells, TIMBRE_CELL_BITS, TIMBRE_CELLS, timbreCell } from './timbre-cell.js';

@@ -17,6 +17,25 @@ export const SHAPE_GROUPS = 9;
 const FLOOR_DB = -60;
 /** Frames this far under the loudest frame count as the sound's end (matching `tail`'s -40 dB). */
 const ACTIVE_DB = -40;
+/** Cepstral coefficients of the long-term profile kept (the first, its mean level, is not). */
+export const PROFILE_CEPSTRA = 15;
+/**
+ * ms after the trimmed start at which the level is read: a log-spaced envelope of the first
+ * moments. None later: a level read at a fixed time after a second or two tells mostly how long
+ * the sound is, which logDurationS already says, and it jumps between sounds that end just before
+ * and just after it (a 2.5 s pad went nearer a kick than other pads of 3 s).
+ */
+export const ENVELOPE_MS = [10, 20, 40, 80, 160, 320, 640] as const;
+/** Shares of the trimmed length at which the level is read: the envelope's shape at any length. */
+export const ENVELOPE_SHARES = [0.1, 0.25, 0.5, 0.75, 0.9] as const;
+/** Band ranges (matrix bands) of the part envelopes: 30-250, 250-1250, 1250-4800 Hz. */
+const PARTS = [
+  ['bass', 0, 6],
+  ['middle', 6, 12],
+  ['treble', 12, 18],
+] as const;
+/** ms at which each part's envelope is read. */
+export const PART_ENVELOPE_MS = [20, 80, 320] as const;
 
 /**
  * Raw timbre features of a sound, in natural units (dB, octaves, log10 seconds, shares), before
@@ -37,6 +56,10 @@ export const FEATURE_NAMES = [
   ...Array.from({ length: HIGH_BANDS }, (_, b) => `high${b}Db`),
   'logHighDecayS',
   'highDecayOverBody',
+  ...Array.from({ length: PROFILE_CEPSTRA }, (_, c) => `profileCep${c + 1}`),
+  ...ENVELOPE_MS.map((ms) => `level${ms}ms`),
+  ...PARTS.flatMap(([part]) => PART_ENVELOPE_MS.map((ms) => `${part}${ms}ms`)),
+  ...ENVELOPE_SHARES.map((share) => `levelAt${Math.round(share * 100)}pc`),
 ] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
@@ -46,8 +69,9 @@ export const FEATURE_COUNT = FEATURE_NAMES.length;
  * -20 and -40 dB, duration, the share of the sound within 10 dB of its peak) and change over
  * time (spectral flux, how much darker the end is than the start), and above 4.8 kHz (the
  * level of each high band relative to the body, how long that energy lasts, and that against
- * the body's decay to -20 dB). Gain-free: levels are relative. A fingerprint stored before
- * `high` gives NaN for those, which timbreVector reads as typical.
+ * the body's decay to -20 dB), then the profile's cepstrum and the envelope at fixed times
+ * (whole, and in low, mid and high bands). Gain-free: levels are relative. A fingerprint stored
+ * before `high` gives NaN for those, which timbreVector reads as typical.
  * @throws Error when the matrix or profile is not valid base64.
  */
 export function timbreFeatures(fp: TimbreSource): Float64Array {
@@ -164,6 +188,43 @@ export function timbreFeatures(fp: TimbreSource): Float64Array {
   const empty = high !== undefined && high.bandsDb.every((db) => db <= HIGH_FLOOR_DB);
   const highDecay = !high ? NaN : empty ? decay20 : Math.log10(Math.max(high.decayMs, 1) / 1000);
   out[o++] = highDecay;
-  out[o] = highDecay - decay20;
+  out[o++] = highDecay - decay20;
+
+  // The profile's cepstrum (a cosine transform of its dB levels): the smooth spectral envelope
+  // in its low coefficients, finer ripples (the spacing of partials) in higher ones. The shape
+  // of the spectrum as a whole, rather than band by band: a sample set's own colouring of one
+  // instrument moves single bands more than that shape.
+  for (let c = 1; c <= PROFILE_CEPSTRA; c++) {
+    let s = 0;
+    for (let i = 0; i < bins; i++) {
+      s += Math.max(FLOOR_DB, profileDb[i]!) * Math.cos((Math.PI * c * (i + 0.5)) / bins);
+    }
+    out[o++] = bins > 0 ? s * Math.sqrt(2 / bins) : 0;
+  }
+
+  // The envelope at fixed log-spaced times from the start, relative to the loudest frame, and
+  // that of the low, mid and high bands each relative to its own loudest; then at fixed shares
+  // of the sound's length. How a sound starts, holds and dies (a struck string against a bowed
+  // one, an organ against a piano), read the same way for every sound whatever its pitch or
+  // sample set. Past the end: the floor.
+  const levelAt = (db: ArrayLike<number>, top: number, ms: number) => {
+    const t = Math.floor(ms / fp.frameMs);
+    return t < frames ? Math.max(FLOOR_DB, db[t]! - top) : FLOOR_DB;
+  };
+  for (const ms of ENVELOPE_MS) out[o++] = levelAt(frameDb, peakDb, ms);
+  for (const [, from, to] of PARTS) {
+    const partDb = new Float64Array(frames);
+    for (let t = 0; t < frames; t++) {
+      let p = 0;
+      for (let k = from; k < to; k++) p += 10 ** (levels[t * MATRIX_BANDS + k]! / 10);
+      partDb[t] = 10 * Math.log10(p + 1e-30);
+    }
+    const top = frames > 0 ? Math.max(...partDb) : 0;
+    for (const ms of PART_ENVELOPE_MS) out[o++] = levelAt(partDb, top, ms);
+  }
+  for (const share of ENVELOPE_SHARES) {
+    const t = Math.min(frames - 1, Math.floor(share * frames));
+    out[o++] = t >= 0 ? Math.max(FLOOR_DB, frameDb[t]! - peakDb) : FLOOR_DB;
+  }
   return out;
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { hat, kick, pad, snare } from '../fingerprint/test-signals.js';
 import { gain, resampleSinc } from '../fingerprint/test-transforms.js';
 import { fingerprintOfPcm } from '../fingerprint/test-variants.js';
-import { FEATURE_NAMES, timbreFeatures } from './timbre-features.js';
+import { FEATURE_COUNT, FEATURE_NAMES, timbreFeatures } from './timbre-features.js';
+import { PROJECTION, SCALING } from './timbre-metric.js';
 import { TIMBRE_DIMENSIONS, timbreSimilarity, timbreVector } from './timbre-vector.js';
 
 const RATE = 44100;
@@ -22,7 +23,16 @@ describe('timbreVector', () => {
     expect(a).toHaveLength(TIMBRE_DIMENSIONS);
     expect(Math.hypot(...a)).toBeCloseTo(1, 5);
     expect(vectorOf(kick(RATE))).toEqual(a);
-    expect(FEATURE_NAMES).toHaveLength(TIMBRE_DIMENSIONS);
+  });
+
+  it('has a metric fitted to the features it reads (fit again when they change)', () => {
+    expect(FEATURE_NAMES).toHaveLength(FEATURE_COUNT);
+    expect(timbreFeatures(fingerprintOfPcm({ samples: kick(RATE), rate: RATE }))).toHaveLength(
+      FEATURE_COUNT,
+    );
+    expect(SCALING).toHaveLength(FEATURE_COUNT);
+    expect(PROJECTION).toHaveLength(TIMBRE_DIMENSIONS);
+    for (const row of PROJECTION) expect(row).toHaveLength(FEATURE_COUNT);
   });
 
   it('does not change with gain or the source rate', () => {
@@ -63,11 +73,17 @@ describe('timbreVector', () => {
   it('reads a fingerprint stored before `high` as typical above 4.8 kHz, at full length', () => {
     const stored = fingerprintOfPcm({ samples: hat(RATE), rate: RATE });
     delete stored.high;
+    const features = timbreFeatures(stored);
+    for (const name of FEATURE_NAMES.filter((n) => n.startsWith('high') || n.includes('High')))
+      expect(features[FEATURE_NAMES.indexOf(name)], name).toBeNaN();
     const v = timbreVector(stored);
     expect(v).toHaveLength(TIMBRE_DIMENSIONS);
+    expect(v.every(Number.isFinite)).toBe(true);
     expect(Math.hypot(...v)).toBeCloseTo(1, 5);
-    for (const name of FEATURE_NAMES.filter((n) => n.startsWith('high') || n.includes('High')))
-      expect(v[FEATURE_NAMES.indexOf(name)], name).toBe(0);
+    // Still a hat: nearer the hats than any kick or pad.
+    const nearestHat = Math.max(...hats.map((h) => timbreSimilarity(v, h)));
+    const nearestOther = Math.max(...[...kicks, ...pads].map((w) => timbreSimilarity(v, w)));
+    expect(nearestHat).toBeGreaterThan(nearestOther);
   });
 });
 

@@ -1,62 +1,58 @@
 import { FEATURE_COUNT, timbreFeatures, type TimbreSource } from './timbre-features.js';
+import { PROJECTION, SCALING } from './timbre-metric.js';
 
-/** Length of a timbre vector. */
-export const TIMBRE_DIMENSIONS = FEATURE_COUNT;
-
-/**
- * Per feature (timbre-features.ts order): a typical value, a typical spread and a weight. Each
- * feature becomes (value − centre) / spread × weight before the vector is L2-normalised, so
- * every feature counts in proportion to its weight whatever its unit, and the vector is centred
- * on the typical sound (which the index's random hyperplanes need to split a library evenly).
- * Centres and spreads are the means and standard deviations of the development set of `npm run
- * bench:similar` (763 drum-kit hits and soundfont notes). Weights are all 1: weights tuned on
- * that set raised its top-5 same-class share from 60 % to 68 % and left the validation set's
- * where it was (37 %), so they fitted the set, not timbre (BENCHMARKS.md).
+/*
+ * The metric (timbre-metric.ts), fitted on the development set of `npm run bench:similar` (763
+ * drum-kit hits and soundfont notes) by `npm run bench:similar -- --only classes --fit`
+ * (bench/similar/metric-fit.ts), never on its validation set. Per feature (timbre-features.ts
+ * order) a centre and a spread, the development set's mean and standard deviation, so that each
+ * feature is read in its own typical range whatever its unit. Then PROJECTION: the directions
+ * along which the classes (kick, hat, piano, pad…) differ most against how much sounds of one
+ * class vary (linear discriminant analysis), each scaled to unit spread within a class. With
+ * every feature weighted alike, the nearest sounds were those alike in whatever varied most,
+ * such as the level of single bands, which differs between two sample sets of one instrument;
+ * the projection counts what tells classes apart and plays down what varies within one.
+ * Hand-tuned per-feature weights had fitted the development set without carrying over to the
+ * validation set (BENCHMARKS.md); this projection, fitted on half of the development set's
+ * instruments and kits, carried over to the other half (its top-5 share 37 % → 48 %).
  */
-const SCALING: readonly (readonly [centre: number, spread: number, weight: number])[] = [
-  [-25.6, 15.7, 1], // shape0Db
-  [-17.9, 16.9, 1], // shape1Db
-  [-7.57, 8.28, 1], // shape2Db
-  [-7.85, 8.84, 1], // shape3Db
-  [-10.1, 10.2, 1], // shape4Db
-  [-12.9, 10.7, 1], // shape5Db
-  [-15, 12.7, 1], // shape6Db
-  [-18.2, 14.4, 1], // shape7Db
-  [-22.1, 16, 1], // shape8Db
-  [2.68, 1.05, 1], // centroidOct
-  [0.722, 0.416, 1], // spreadOct
-  [-22.5, 9.69, 1], // flatnessDb
-  [-1.18, 0.812, 1], // logAttackS
-  [-0.222, 0.456, 1], // logDecay20S
-  [-0.049, 0.385, 1], // logDecay40S
-  [0.000189, 0.409, 1], // logDurationS
-  [0.613, 0.306, 1], // sustainShare
-  [1.69, 1.11, 1], // fluxDb
-  [0.175, 0.567, 1], // brightnessDropOct
-  [-31.9, 17.6, 1], // high0Db
-  [-38.9, 19.0, 1], // high1Db
-  [-44.8, 18.8, 1], // high2Db
-  [-49.6, 17.0, 1], // high3Db
-  [-0.369, 0.505, 1], // logHighDecayS
-  [-0.143, 0.358, 1], // highDecayOverBody
-];
+
+/** Length of a timbre vector: one number per discriminant direction. */
+export const TIMBRE_DIMENSIONS = PROJECTION.length;
+/**
+ * What a timbre vector means: raised whenever the features or the metric change, so that vectors
+ * stored by an earlier release are told apart and computed again from their fingerprints (the
+ * server's TimbreBackfill); vectors of two versions are not comparable. 1: 25 features, each
+ * standardised, no projection; 2: 61 features and the discriminant projection.
+ */
+export const TIMBRE_VERSION = 2;
 
 /**
  * A compact description of how a sound sounds (its spectral shape, envelope and change over
- * time), from its fingerprint: {@link TIMBRE_DIMENSIONS} numbers, L2-normalised, so that
- * sounds of one kind (kicks, hats, pads) lie close together by cosine. Deterministic and
- * gain-free. Compare two with {@link timbreSimilarity}.
+ * time), from its fingerprint: {@link TIMBRE_DIMENSIONS} numbers (its features standardised and
+ * projected by the metric above, centred on the typical sound, which the index's random
+ * hyperplanes need to split a library evenly), L2-normalised, so that sounds of one kind
+ * (kicks, hats, pads) lie close together by cosine. Deterministic and gain-free. Compare two
+ * with {@link timbreSimilarity}.
  * @throws Error when the fingerprint's matrix or profile is not valid base64.
  */
 export function timbreVector(fp: TimbreSource): Float32Array {
   const features = timbreFeatures(fp);
+  // A feature the fingerprint cannot give (`high` of one stored before it) reads as typical: 0.
+  const standard = new Float64Array(FEATURE_COUNT);
+  for (let i = 0; i < FEATURE_COUNT; i++) {
+    const [centre, spread] = SCALING[i]!;
+    const v = (features[i]! - centre) / spread;
+    standard[i] = Number.isFinite(v) ? v : 0;
+  }
   const out = new Float32Array(TIMBRE_DIMENSIONS);
   let norm = 0;
-  for (let i = 0; i < TIMBRE_DIMENSIONS; i++) {
-    const [centre, spread, weight] = SCALING[i]!;
-    const v = ((features[i]! - centre) / spread) * weight;
-    out[i] = Number.isFinite(v) ? v : 0;
-    norm += out[i]! ** 2;
+  for (let d = 0; d < TIMBRE_DIMENSIONS; d++) {
+    const row = PROJECTION[d]!;
+    let v = 0;
+    for (let i = 0; i < FEATURE_COUNT; i++) v += row[i]! * standard[i]!;
+    out[d] = v;
+    norm += v * v;
   }
   norm = Math.sqrt(norm);
   if (norm > 0) for (let i = 0; i < TIMBRE_DIMENSIONS; i++) out[i]! /= norm;
