@@ -13,7 +13,7 @@
  * Options: --sizes 10000,100000  --queries 50  --spread 0.05  --only speed|classes
  * --set-dir DIR (renders, kept between runs; default .data/bench-similar)
  * --fit (with the class check: print the timbre metric fitted on the development split, the
- * tables of shared/analysis/timbre/timbre-vector.ts).
+ * whole of shared/analysis/timbre/timbre-metric.ts).
  */
 import { parseArgs } from 'node:util';
 import { createAnalysisPoolFor } from '../cli/src/analysis/worker-pool.js';

@@ -1,8 +1,9 @@
 /**
- * Fits the timbre vector's metric (shared/analysis/timbre/timbre-vector.ts: SCALING and
- * PROJECTION) on the development split of the labelled set, never on validation: each feature's
- * mean and deviation, then linear discriminant analysis of the standardised features by class.
- * `npm run bench:similar -- --only classes --fit` prints the tables to paste.
+ * Fits the timbre vector's metric (shared/analysis/timbre/timbre-metric.ts: SCALING and
+ * PROJECTION, read by timbre-vector.ts) on the development split of the labelled set, never on
+ * validation: each feature's mean and deviation, then linear discriminant analysis of the
+ * standardised features by class. `npm run bench:similar -- --only classes --fit` prints the
+ * file to paste.
  */
 
 /** Share of the within-class covariance replaced by its mean variance (shrinkage). */
@@ -149,7 +150,7 @@ function significant(x: number, digits = 4): string {
   return x === 0 ? '0' : String(Number(x.toPrecision(digits)));
 }
 
-/** The metric as the TypeScript of timbre-vector.ts's SCALING and PROJECTION. */
+/** The metric as the whole of timbre-metric.ts (SCALING and PROJECTION). */
 export function metricSource(metric: TimbreMetric, names: readonly string[]): string {
   const scaling = metric.scaling
     .map(([c, s], i) => `  [${significant(c)}, ${significant(s)}], // ${names[i]}`)
@@ -157,5 +158,20 @@ export function metricSource(metric: TimbreMetric, names: readonly string[]): st
   const projection = metric.projection
     .map((row) => `  [${row.map((x) => significant(x, 3)).join(', ')}],`)
     .join('\n');
-  return `const SCALING: readonly (readonly [centre: number, spread: number])[] = [\n${scaling}\n];\n\nconst PROJECTION: readonly (readonly number[])[] = [\n${projection}\n];\n`;
+  return [
+    '// Fitted by `npm run bench:similar -- --only classes --fit` on the development split of the',
+    '// labelled set (bench/similar/metric-fit.ts); fit again whenever timbreFeatures changes. What',
+    '// the tables mean: timbre-vector.ts.',
+    '',
+    '// prettier-ignore',
+    'export const SCALING: readonly (readonly [centre: number, spread: number])[] = [',
+    scaling,
+    '];',
+    '',
+    '// prettier-ignore',
+    'export const PROJECTION: readonly (readonly number[])[] = [',
+    projection,
+    '];',
+    '',
+  ].join('\n');
 }

@@ -39,7 +39,7 @@ export const PART_ENVELOPE_MS = [20, 80, 320] as const;
 
 /**
  * Raw timbre features of a sound, in natural units (dB, octaves, log10 seconds, shares), before
- * the standardisation and weighting of timbreVector. One value per {@link FEATURE_NAMES} entry.
+ * the standardisation and projection of timbreVector. One value per {@link FEATURE_NAMES} entry.
  */
 export const FEATURE_NAMES = [
   ...Array.from({ length: SHAPE_GROUPS }, (_, g) => `shape${g}Db`),
