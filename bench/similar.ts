@@ -17,8 +17,11 @@
  */
 import { parseArgs } from 'node:util';
 import { createAnalysisPoolFor } from '../cli/src/analysis/worker-pool.js';
-import { FEATURE_NAMES, timbreFeatures } from '../shared/analysis/timbre/index.js';
-import { timbreVector } from '../shared/analysis/index.js';
+import {
+  FEATURE_NAMES,
+  timbreFeatures,
+  timbreVectorOfFeatures,
+} from '../shared/analysis/timbre/index.js';
 import { wholeOption } from './options.js';
 import { classCheck, TOP, type ClassCheck } from './similar/class-check.js';
 import { baseVectors } from './similar/generated-library.js';
@@ -73,7 +76,9 @@ async function analysed(sounds: LabelledSound[]) {
         const analysis = await pool.analyse(sound.file);
         if (++done % 100 === 0) log(`  analysed ${done} of ${sounds.length}`);
         const fp = analysis.analysis?.fingerprint;
-        return fp ? [{ ...sound, vector: timbreVector(fp), features: timbreFeatures(fp) }] : [];
+        if (!fp) return [];
+        const features = timbreFeatures(fp);
+        return [{ ...sound, vector: timbreVectorOfFeatures(features), features }];
       }),
     );
     return out.flat();

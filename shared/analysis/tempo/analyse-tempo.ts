@@ -115,17 +115,18 @@ export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAn
   const envelope = onsetEnvelope(samples, sampleRate);
   const durationS = samples.length / sampleRate;
   const pulse = measurePulse(envelope, durationS);
+  // Onset times (seconds) and the level shape, measured once for the rules below.
+  const onsets = strongOnsets(envelope.novelty, envelope.frameRate).map(
+    (i) => i / envelope.frameRate,
+  );
   let shape: LevelShape | null | undefined;
+  const levels = () => (shape ??= levelShape(samples, Math.round(EDGE_BLOCK_S * sampleRate)));
   const couldLoop = (tempo: TempoAnalysis) =>
-    levelAllowsLoop(
-      tempo,
-      (shape ??= levelShape(samples, Math.round(EDGE_BLOCK_S * sampleRate))),
-      strongOnsets(envelope.novelty, envelope.frameRate).length,
-      durationS,
-    );
+    levelAllowsLoop(tempo, levels(), onsets.length, durationS);
   if (pulse.confidence >= MIN_TEMPO_CONFIDENCE && couldLoop(pulse)) return pulse;
   const fallback =
-    chordChangeTempo(envelope, durationS) ?? heldLoopTempo(samples, sampleRate, envelope, pulse);
+    chordChangeTempo(onsets, durationS) ??
+    heldLoopTempo(samples, sampleRate, onsets, levels, pulse);
   if (fallback !== null && couldLoop(fallback)) return fallback;
   return pulse.confidence >= MIN_TEMPO_CONFIDENCE
     ? { ...pulse, confidence: 0, reason: 'level-shape' }
@@ -266,7 +267,8 @@ const HELD_LOOP_MIN_TONAL = 0.1;
 function heldLoopTempo(
   samples: Float32Array,
   sampleRate: number,
-  envelope: OnsetEnvelope,
+  onsetTimes: readonly number[],
+  levels: () => LevelShape | null,
   pulse: TempoAnalysis,
 ): TempoAnalysis | null {
   const { bpm, loopBeats } = pulse;
@@ -274,15 +276,13 @@ function heldLoopTempo(
   const durationS = samples.length / sampleRate;
   if (durationS > MAX_LOOP_S) return null;
   // One attack, at the start (an onset in the clip's last moment is its cut).
-  const onsets = strongOnsets(envelope.novelty, envelope.frameRate)
-    .map((i) => i / envelope.frameRate)
-    .filter((t) => t < durationS - CHORD_CHANGE_END_S);
+  const onsets = onsetTimes.filter((t) => t < durationS - CHORD_CHANGE_END_S);
   if (onsets.length !== 1 || onsets[0]! > CHORD_CHANGE_START_S) return null;
   // Held pitch, a chord's at least: steady noise (a texture, a hiss) starts and ends as loud.
   const tonality = measureTonality(samples, sampleRate);
   if (tonality.notes < HELD_LOOP_MIN_NOTES || tonality.tonalRatio < HELD_LOOP_MIN_TONAL)
     return null;
-  const edges = levelShape(samples, Math.round(EDGE_BLOCK_S * sampleRate));
+  const edges = levels();
   if (edges === null || edges.startDb < HELD_LOOP_START_DB || edges.endDb < HELD_LOOP_END_DB) {
     return null;
   }
@@ -312,13 +312,10 @@ const CHORD_CHANGE_TOLERANCE = 0.04;
  * given a tempo: risers, strings and chords ring with uneven onsets); BENCHMARKS.md gives the
  * figures on libraries rendered afterwards. Null when the onsets do not fit.
  */
-function chordChangeTempo(envelope: OnsetEnvelope, durationS: number): TempoAnalysis | null {
+function chordChangeTempo(onsetTimes: readonly number[], durationS: number): TempoAnalysis | null {
   if (durationS > MAX_LOOP_S) return null;
-  const { novelty, frameRate } = envelope;
   // An onset in the clip's last CHORD_CHANGE_END_S is its cut, not a change.
-  const onsets = strongOnsets(novelty, frameRate)
-    .map((i) => i / frameRate)
-    .filter((t) => t < durationS - CHORD_CHANGE_END_S);
+  const onsets = onsetTimes.filter((t) => t < durationS - CHORD_CHANGE_END_S);
   const changes = onsets.length;
   if (!CHORD_CHANGE_COUNTS.includes(changes) || onsets[0]! > CHORD_CHANGE_START_S) return null;
   const spacing = durationS / changes;

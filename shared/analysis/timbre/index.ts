@@ -9,5 +9,6 @@ export {
   TIMBRE_VERSION,
   timbreSimilarity,
   timbreVector,
+  timbreVectorOfFeatures,
 } from './timbre-vector.js';
 export { probeCells, TIMBRE_CELL_BITS, TIMBRE_CELLS, timbreCell } from './timbre-cell.js';

@@ -37,7 +37,11 @@ export const TIMBRE_VERSION = 2;
  * @throws Error when the fingerprint's matrix or profile is not valid base64.
  */
 export function timbreVector(fp: TimbreSource): Float32Array {
-  const features = timbreFeatures(fp);
+  return timbreVectorOfFeatures(timbreFeatures(fp));
+}
+
+/** {@link timbreVector} of features timbreFeatures already gave (one value per FEATURE_NAMES). */
+export function timbreVectorOfFeatures(features: ArrayLike<number>): Float32Array {
   // A feature the fingerprint cannot give (`high` of one stored before it) reads as typical: 0.
   const standard = new Float64Array(FEATURE_COUNT);
   for (let i = 0; i < FEATURE_COUNT; i++) {
