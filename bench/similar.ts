@@ -4,9 +4,10 @@
  *     server database: through the cell index (the server's path) and by a full scan ranked
  *     exactly, alternately in one run; median and p95, rows read, and the index's recall of
  *     the exact top 10.
- * (b) Class check on labelled audio (Hydrogen drum kits, GM notes rendered with fluidsynth): the
- *     share of a sound's top 5 by timbre of its own class, on the development split and on the
- *     validation split (never tuned on).
+ * (b) Class check on labelled audio (Hydrogen drum kits; GM notes, short and held, at three
+ *     pitches, rendered with fluidsynth and, for freepats, timidity): the share of a sound's
+ *     top 5 by timbre of its own class, on the development split and on the validation split
+ *     (never tuned on).
  *     The generated sounds are the labelled set's vectors (the synthetic sounds of the server
  *     benchmark with --only speed) moved by Gaussian noise of --spread per dimension: variations
  *     of real sounds, as layers, takes and sample packs' near-copies are.
@@ -88,7 +89,7 @@ async function analysed(sounds: LabelledSound[]) {
 }
 
 async function classes(): Promise<{ checks: ClassCheck[]; vectors: Float32Array[] }> {
-  log('building the labelled set (Hydrogen kits; GM notes rendered with fluidsynth)…');
+  log('building the labelled set (Hydrogen kits; GM notes rendered with fluidsynth and timidity)…');
   const sounds = await analysed(await labelledSounds(values['set-dir'], log));
   if (values.fit) {
     // Development only: validation stays unseen by what is fitted.

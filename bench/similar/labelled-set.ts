@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { drumClassOf, readHydrogenKits } from '../duplicates/hydrogen-kits.js';
 import { availableSoundSets, renderPieces, type RenderPiece } from '../duplicates/synth.js';
@@ -11,7 +11,10 @@ export interface LabelledSound {
   file: string;
   /** kick, snare, hihat, tom, crash, ride… for drums; piano, bass, pad… for GM programs. */
   label: string;
-  /** The instrument (a kit's instrument, a soundfont's program): its layers and notes. */
+  /**
+   * The instrument (a kit's instrument; a GM program of one soundfont lineage): its layers and
+   * notes. The class check looks for neighbours among other instruments.
+   */
   source: string;
   split: Split;
 }
@@ -36,11 +39,54 @@ const GM_FAMILIES: Partial<Record<number, string>> = {
   10: 'lead',
   11: 'pad',
 };
-/** Notes per family's register, and how long a note is held (s). */
-const BASS_NOTES = [33, 40];
-const OTHER_NOTES = [55, 64];
+/**
+ * Programs whose family's name is not what a producer would call them: the choir and voice
+ * programs of the ensemble family are voices; harp, timpani and orchestra hit are left out.
+ */
+const PROGRAM_CLASSES: Partial<Record<number, string | null>> = {
+  46: null,
+  47: null,
+  52: 'voice',
+  53: 'voice',
+  54: 'voice',
+  55: null,
+};
+/** A GM program's class, or null when it is left out. */
+export function classOfProgram(program: number): string | null {
+  const own = PROGRAM_CLASSES[program];
+  return own !== undefined ? own : (GM_FAMILIES[Math.floor(program / 8)] ?? null);
+}
+
+/**
+ * Notes per family's register, and how long a note is held: a short note and the family's
+ * usual length (s), so that a note's length is not a sign of its class, as in a real library.
+ */
+const BASS_NOTES = [28, 33, 40];
+const OTHER_NOTES = [50, 57, 64];
+const SHORT_HOLD_S = 0.4;
 const HOLD_S: Record<string, number> = { piano: 1, guitar: 1, pad: 2.5, strings: 1.5 };
 const TAIL_S = 0.8;
+/**
+ * Lineages of the validation split. Soundfonts of one lineage share samples (MuseScore General
+ * grew out of FluidR3), so a lineage stays in one split: FluidR3's and freepats are development.
+ */
+const VALIDATION_LINEAGES = new Set(['timgm']);
+
+/** The programs a timidity config holds in its bank 0 (freepats has about 60 of the 128). */
+export async function timidityPrograms(cfg: string): Promise<Set<number>> {
+  const text = await readFile(cfg, 'utf8');
+  const programs = new Set<number>();
+  let inBank0 = false;
+  for (const line of text.split('\n')) {
+    const head = /^\s*(bank|drumset)\s+(\d+)/.exec(line);
+    if (head) inBank0 = head[1] === 'bank' && head[2] === '0';
+    else if (inBank0) {
+      const entry = /^\s*(\d+)\s+\S+\.pat/.exec(line);
+      if (entry) programs.add(Number(entry[1]));
+    }
+  }
+  return programs;
+}
 
 /**
  * Drum hits from the Hydrogen kits installed (hydrogen-drumkits, hydrogen-drumkits-effects),
@@ -75,25 +121,28 @@ async function programSounds(
   workDir: string,
   log: (line: string) => void,
 ): Promise<LabelledSound[]> {
-  const sets = (await availableSoundSets()).filter((s) => s.engine === 'fluidsynth');
   const sounds: LabelledSound[] = [];
   await mkdir(workDir, { recursive: true });
-  for (const set of sets) {
-    const split: Split = set.lineage === 'fluidr3' ? 'development' : 'validation';
+  for (const set of await availableSoundSets()) {
+    const split: Split = VALIDATION_LINEAGES.has(set.lineage) ? 'validation' : 'development';
+    const held = set.engine === 'timidity' ? await timidityPrograms(set.file) : null;
     const pieces: RenderPiece[] = [];
     for (let program = 0; program < 128; program++) {
-      const label = GM_FAMILIES[Math.floor(program / 8)];
-      if (!label) continue;
+      const label = classOfProgram(program);
+      if (!label || (held && !held.has(program))) continue;
       for (const note of label === 'bass' ? BASS_NOTES : OTHER_NOTES) {
-        const file = join(workDir, `${set.name}-p${program}-n${note}.wav`);
-        sounds.push({ file, label, source: `${set.name}/program-${program}`, split });
-        if (existsSync(file)) continue;
-        pieces.push({
-          out: file,
-          notes: [{ startS: 0, lengthS: HOLD_S[label] ?? 1.2, channel: 0, note, velocity: 100 }],
-          programs: { 0: program },
-          tailS: TAIL_S,
-        });
+        for (const holdS of [SHORT_HOLD_S, HOLD_S[label] ?? 1.2]) {
+          const file = join(workDir, `${set.name}-p${program}-n${note}-${holdS}s.wav`);
+          // One program of one lineage is one instrument: its soundfonts share samples.
+          sounds.push({ file, label, source: `${set.lineage}/program-${program}`, split });
+          if (existsSync(file)) continue;
+          pieces.push({
+            out: file,
+            notes: [{ startS: 0, lengthS: holdS, channel: 0, note, velocity: 100 }],
+            programs: { 0: program },
+            tailS: TAIL_S,
+          });
+        }
       }
     }
     if (pieces.length > 0) {
@@ -106,7 +155,7 @@ async function programSounds(
 
 /**
  * The labelled set of the class check: Hydrogen drum kits and GM program notes, split into
- * development (what the timbre vector's scaling was chosen on) and validation (never tuned on).
+ * development (what the timbre metric is fitted on) and validation (never tuned on).
  * Empty parts when the packages are missing.
  */
 export async function labelledSounds(

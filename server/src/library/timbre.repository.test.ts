@@ -81,6 +81,9 @@ describe('TimbreRepository on a database', () => {
     const v = vectors[0]!;
     expect(timbreOfText(timbreText(v))).toEqual(v);
     expect(timbreOfText(earlierText(v))).toBeNull();
+    // Version 2 stored the same layout under its own prefix, with a metric fitted otherwise.
+    const version2 = `2:${timbreText(v).slice(timbreText(v).indexOf(':') + 1)}`;
+    expect(timbreOfText(version2)).toBeNull();
   });
 
   it("finds most of the exact top 10 through the cells, among the owner's files only", async () => {
