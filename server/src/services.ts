@@ -3,7 +3,6 @@ import { AuthService } from './auth/auth.service.js';
 import type { ServerConfig } from './config.js';
 import type { Database, DatabaseHandle } from './db/database.js';
 import { BucketImportService } from './buckets/bucket-import.service.js';
-import { BucketSourceRepository } from './buckets/bucket-source.repository.js';
 import { bucketQueues } from './buckets/bucket-workers.js';
 import { SecretBox } from './buckets/sealed-secrets.js';
 import { startWorkQueue, type WorkQueue } from './queue/work-queue.js';
@@ -64,20 +63,12 @@ export async function createServices(
     bucketQueues(config.bucketObjectTimeoutSeconds),
     log,
   );
-  const buckets = new BucketImportService(
-    uow,
-    new BucketSourceRepository(db),
-    jobs,
-    uploads,
-    box,
-    queue,
-    {
-      allowedEndpoints: config.bucketEndpoints,
-      scratchDir: join(config.dataDir, 'scratch'),
-      maxFileBytes: config.maxUploadBytes,
-      log,
-    },
-  );
+  const buckets = new BucketImportService(uow, uow.repos.bucketSources, jobs, uploads, box, queue, {
+    allowedEndpoints: config.bucketEndpoints,
+    scratchDir: join(config.dataDir, 'scratch'),
+    maxFileBytes: config.maxUploadBytes,
+    log,
+  });
   jobs.useBuckets(buckets);
   return {
     auth: createAuthService(db, config),

@@ -4,6 +4,7 @@ import { compilePatterns, ExclusionPatternError, MAX_PATTERN_LENGTH } from '../f
 import { LOSSY_CODECS } from '../analysis/fingerprint/fingerprint-types.js';
 import { HIGH_BANDS, HIGH_CEILING_DB, HIGH_FLOOR_DB } from '../analysis/fingerprint/high-bands.js';
 import { analysisLineSchema } from './analysis-line.js';
+import { excludedFileSchema, MAX_EXCLUDED_SAMPLE } from './excluded-file.js';
 
 /**
  * The REST v1 / tRPC contract of bulk imports (docs/architecture.md): one schema per message, used by the
@@ -285,6 +286,20 @@ export type Totals = z.infer<typeof totalsSchema>;
 
 export const jobErrorSchema = z.object({ path: z.string(), reason: z.string() });
 
+/**
+ * The listing of a job that imports a bucket: objects listed to import so far, whether the
+ * listing is done, and the objects left out by the source's `exclude` or a `.smignore` under
+ * the prefix (`.smignore` objects themselves are in neither): their count, and the first
+ * MAX_EXCLUDED_SAMPLE of them in key order with the pattern that excluded each.
+ */
+export const bucketListingSchema = z.object({
+  listed: z.number().int().nonnegative(),
+  listing_done: z.boolean(),
+  excluded: z.number().int().nonnegative(),
+  excluded_sample: z.array(excludedFileSchema).max(MAX_EXCLUDED_SAMPLE),
+});
+export type BucketListing = z.infer<typeof bucketListingSchema>;
+
 /** `GET /api/v1/audio/bulk-import/{job_id}/status`, and the last line of `sm-import import --json`. */
 export const jobStatusResponseSchema = z.object({
   job_id: z.uuid(),
@@ -296,6 +311,8 @@ export const jobStatusResponseSchema = z.object({
   manifest_closed: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
+  /** Only for a job that imports a bucket (an ingest call with an S3 source). */
+  bucket: bucketListingSchema.optional(),
 });
 export type JobStatusResponse = z.infer<typeof jobStatusResponseSchema>;
 

@@ -30,3 +30,16 @@ export const excludedEventSchema = exclusionReasonSchema.extend({
   path: z.string(),
 });
 export type ExcludedEvent = z.infer<typeof excludedEventSchema>;
+
+/** A file (a bucket's object, by its path under the prefix) left out, and why. */
+export const excludedFileSchema = z.object({
+  path: z.string(),
+  reason: exclusionReasonSchema,
+});
+export type ExcludedFileView = z.infer<typeof excludedFileSchema>;
+
+/**
+ * How many of a bucket import's excluded objects are named, with their reasons (the first in
+ * key order); the count goes on past it.
+ */
+export const MAX_EXCLUDED_SAMPLE = 100;

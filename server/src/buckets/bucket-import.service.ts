@@ -12,6 +12,7 @@ import {
   MAX_IGNORE_FILE_BYTES,
   MAX_IGNORE_FILES,
   toManifestEntry,
+  type ExcludedFile,
   type ExclusionReason,
 } from '../../../shared/files/index.js';
 import { relativePathSchema, type S3Source } from '../../../shared/schemas/index.js';
@@ -155,7 +156,8 @@ export class BucketImportService {
    * of the next, then its objects are queued. Objects recorded but not yet taken are queued
    * again first (a lister that died between the two; a queued object is not queued twice).
    * Objects excluded by the request's `exclude` or a `.smignore` under the prefix (all read
-   * first, by a listing of their own) are left out, and `.smignore` objects too.
+   * first, by a listing of their own) are left out, and `.smignore` objects too; the excluded
+   * ones are counted with their page (the job's status says how many, and why for the first).
    */
   async list({ jobId, exclude = [] }: ListJob, lastAttempt = false): Promise<void> {
     const source = await this.sources.find(jobId);
@@ -183,10 +185,16 @@ export class BucketImportService {
             ]);
             return { objects: [], next: null };
           });
-          const { taken, refused } = this.sortKeys(source, page.objects, excluded);
-          await this.uow.repos.jobs.appendErrors(jobId, refused);
-          await this.sources.recordPage(jobId, taken, page.next);
-          await this.enqueue(jobId, taken);
+          const sorted = this.sortKeys(source, page.objects, excluded);
+          await this.uow.repos.jobs.appendErrors(jobId, sorted.refused);
+          const recorded = await this.sources.recordPage(jobId, token, {
+            objects: sorted.taken,
+            excluded: sorted.excluded,
+            next: page.next,
+          });
+          // Another lister of the job recorded this page first: it goes on from there.
+          if (!recorded) break;
+          await this.enqueue(jobId, sorted.taken);
           if (page.next === null) break;
           token = page.next;
         }
@@ -417,15 +425,19 @@ export class BucketImportService {
           at: new Date().toISOString(),
         },
       ]);
-      await this.sources.recordPage(source.jobId, [], null);
+      await this.sources.recordPage(source.jobId, source.nextToken, {
+        objects: [],
+        excluded: [],
+        next: null,
+      });
       await this.finishIfDone(source);
       return null;
     }
   }
 
   /**
-   * The bucket's keys that make paths of the library, and a job error for each other one;
-   * excluded objects and `.smignore` objects are left out.
+   * The bucket's keys that make paths of the library, a job error for each other one, and the
+   * excluded objects with why (by their path under the prefix); `.smignore` objects are in none.
    */
   private sortKeys(
     source: BucketSourceRow,
@@ -434,9 +446,15 @@ export class BucketImportService {
   ) {
     const taken: ListedObject[] = [];
     const refused: { path: string; reason: string; at: string }[] = [];
+    const left: ExcludedFile[] = [];
     for (const object of objects) {
       const path = object.key.slice(source.prefix.length);
-      if (isIgnoreFile(path) || excluded(path)) continue;
+      if (isIgnoreFile(path)) continue;
+      const reason = excluded(path);
+      if (reason) {
+        left.push({ path, reason });
+        continue;
+      }
       const valid = relativePathSchema.safeParse(path);
       if (valid.success) taken.push(object);
       else
@@ -446,7 +464,7 @@ export class BucketImportService {
           at: new Date().toISOString(),
         });
     }
-    return { taken, refused };
+    return { taken, refused, excluded: left };
   }
 
   private async enqueue(jobId: string, objects: { key: string }[]): Promise<void> {

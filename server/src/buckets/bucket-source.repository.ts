@@ -1,4 +1,9 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import {
+  MAX_EXCLUDED_SAMPLE,
+  type BucketListing,
+  type ExcludedFileView,
+} from '../../../shared/schemas/index.js';
 import type { Database } from '../db/database.js';
 import { bucketObjectAnalyses, bucketObjects, bucketSources } from '../db/schema.js';
 import type { ListedObject } from './bucket-reader.js';
@@ -37,10 +42,29 @@ export class BucketSourceRepository {
 
   /**
    * Records a listed page and where the next one starts, in one transaction: a lister that
-   * dies lists again from the last page it recorded (objects seen twice are kept once).
+   * dies lists again from the last page it recorded (objects seen twice are kept once). The
+   * page's excluded objects are counted, and the first MAX_EXCLUDED_SAMPLE of the listing kept.
+   * `from` is the token the page was listed from: a page whose listing was recorded already
+   * (the listing moved past `from`, another lister of the same job was first) changes nothing,
+   * so that no count takes a page twice. False then.
    */
-  async recordPage(jobId: string, objects: ListedObject[], next: string | null): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  async recordPage(
+    jobId: string,
+    from: string | null,
+    page: { objects: ListedObject[]; excluded: ExcludedFileView[]; next: string | null },
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const [now] = await tx
+        .select({
+          nextToken: bucketSources.nextToken,
+          listingDone: bucketSources.listingDone,
+          sample: bucketSources.excludedSample,
+        })
+        .from(bucketSources)
+        .where(eq(bucketSources.jobId, jobId))
+        .for('update');
+      if (!now || now.listingDone || now.nextToken !== from) return false;
+      const { objects, excluded, next } = page;
       const added =
         objects.length === 0
           ? []
@@ -49,15 +73,51 @@ export class BucketSourceRepository {
               .values(objects.map((o) => ({ jobId, ...o })))
               .onConflictDoNothing()
               .returning({ key: bucketObjects.key });
+      const room = MAX_EXCLUDED_SAMPLE - now.sample.length;
       await tx
         .update(bucketSources)
         .set({
           nextToken: next,
           listingDone: next === null,
           listed: sql`${bucketSources.listed} + ${added.length}`,
+          ...(excluded.length > 0
+            ? {
+                excluded: sql`${bucketSources.excluded} + ${excluded.length}`,
+                ...(room > 0
+                  ? { excludedSample: [...now.sample, ...excluded.slice(0, room)] }
+                  : {}),
+              }
+            : {}),
         })
         .where(eq(bucketSources.jobId, jobId));
+      return true;
     });
+  }
+
+  /** The listing of each of these jobs that imports a bucket, by job id. */
+  async listings(jobIds: string[]): Promise<Map<string, BucketListing>> {
+    if (jobIds.length === 0) return new Map();
+    const rows = await this.db
+      .select({
+        jobId: bucketSources.jobId,
+        listed: bucketSources.listed,
+        listingDone: bucketSources.listingDone,
+        excluded: bucketSources.excluded,
+        sample: bucketSources.excludedSample,
+      })
+      .from(bucketSources)
+      .where(inArray(bucketSources.jobId, jobIds));
+    return new Map(
+      rows.map((r) => [
+        r.jobId,
+        {
+          listed: r.listed,
+          listing_done: r.listingDone,
+          excluded: r.excluded,
+          excluded_sample: r.sample,
+        },
+      ]),
+    );
   }
 
   /** Marks an object taken; false when it was taken already (a job run twice by the queue). */

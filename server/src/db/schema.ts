@@ -19,6 +19,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type {
   EntryState,
+  ExcludedFileView,
   FingerprintInput,
   JobStatus,
   OnDuplicate,
@@ -315,6 +316,10 @@ export const bucketSources = pgTable('bucket_sources', {
   nextToken: text('next_token'),
   listed: integer('listed').notNull().default(0),
   listingDone: boolean('listing_done').notNull().default(false),
+  /** Objects of the recorded pages left out by the source's exclusions (not `.smignore` objects). */
+  excluded: integer('excluded').notNull().default(0),
+  /** The first MAX_EXCLUDED_SAMPLE of them, in key order, with why. */
+  excludedSample: jsonb('excluded_sample').$type<ExcludedFileView[]>().notNull().default([]),
   createdAt: createdAt(),
 });
 

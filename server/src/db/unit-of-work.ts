@@ -6,6 +6,7 @@ import { ImportEntryRepository } from '../jobs/import-entry.repository.js';
 import { AudioFileRepository } from '../library/audio-file.repository.js';
 import { SimilarLinkRepository } from '../library/similar-link.repository.js';
 import { TimbreRepository } from '../library/timbre.repository.js';
+import { BucketSourceRepository } from '../buckets/bucket-source.repository.js';
 
 export interface Repositories {
   users: UserRepository;
@@ -14,6 +15,7 @@ export interface Repositories {
   audioFiles: AudioFileRepository;
   similar: SimilarLinkRepository;
   timbre: TimbreRepository;
+  bucketSources: BucketSourceRepository;
 }
 
 function repositoriesOf(db: Database): Repositories {
@@ -24,6 +26,7 @@ function repositoriesOf(db: Database): Repositories {
     audioFiles: new AudioFileRepository(db),
     similar: new SimilarLinkRepository(db),
     timbre: new TimbreRepository(db),
+    bucketSources: new BucketSourceRepository(db),
   };
 }
 

@@ -2,6 +2,7 @@ import {
   MAX_ENTRIES_PER_INGEST,
   ingestRequestSchema,
   initRequestSchema,
+  type BucketListing,
   manifestEntrySchema,
   type IngestItem,
   type IngestResponse,
@@ -85,7 +86,8 @@ export class ImportJobService {
 
   async list(user: AuthUser, limit = 50): Promise<JobStatusResponse[]> {
     const jobs = await this.uow.repos.jobs.listOwned(user.id, limit);
-    return Promise.all(jobs.map((job) => this.view(this.uow.repos, job)));
+    const listings = await this.uow.repos.bucketSources.listings(jobs.map((job) => job.id));
+    return Promise.all(jobs.map((job) => this.view(this.uow.repos, job, listings)));
   }
 
   /** The job and all its entries, for a client that (re)connects to the live updates. */
@@ -308,9 +310,17 @@ export class ImportJobService {
     return job;
   }
 
-  private async view(repos: Repositories, job: JobRow): Promise<JobStatusResponse> {
+  /** The job's status; `listings`, when given, holds the listing of each bucket job read. */
+  private async view(
+    repos: Repositories,
+    job: JobRow,
+    listings?: ReadonlyMap<string, BucketListing>,
+  ): Promise<JobStatusResponse> {
     const failures = job.failed > 0 ? await repos.entries.failures(job.id, STATUS_ERROR_LIMIT) : [];
-    return jobStatusView(job, failures);
+    const listing = listings
+      ? listings.get(job.id)
+      : (await repos.bucketSources.listings([job.id])).get(job.id);
+    return jobStatusView(job, failures, listing);
   }
 }
 

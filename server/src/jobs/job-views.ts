@@ -1,4 +1,5 @@
 import type {
+  BucketListing,
   BulkImportUpdate,
   FileUpdate,
   JobStatusResponse,
@@ -17,10 +18,14 @@ function totalsOf(job: JobRow): Totals {
   return { queued, processing, completed, duplicates, failed, similar };
 }
 
-/** The REST status shape of a job, with its failed entries and refused manifest items. */
+/**
+ * The REST status shape of a job, with its failed entries and refused manifest items, and
+ * the listing of a job that imports a bucket.
+ */
 export function jobStatusView(
   job: JobRow,
   failures: { path: string; reason: string }[],
+  listing?: BucketListing,
 ): JobStatusResponse {
   return {
     job_id: job.id,
@@ -32,6 +37,7 @@ export function jobStatusView(
     manifest_closed: job.manifestClosed,
     created_at: job.createdAt.toISOString(),
     updated_at: job.updatedAt.toISOString(),
+    ...(listing ? { bucket: listing } : {}),
   };
 }
 
