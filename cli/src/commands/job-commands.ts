@@ -14,6 +14,12 @@ function describe(job: JobStatusResponse): string {
     `  queued ${t.queued} · uploading ${t.processing} · completed ${t.completed} · duplicates ${t.duplicates} · failed ${t.failed}`,
   ];
   if (job.source) lines.push(`  source: ${job.source}`);
+  if (job.bucket) {
+    const { listed, listing_done, excluded } = job.bucket;
+    lines.push(
+      `  bucket: ${listed} objects listed${listing_done ? '' : ' so far'} · ${excluded} excluded (by exclude or a .smignore)`,
+    );
+  }
   for (const e of job.errors) lines.push(`  failed: ${e.path}: ${e.reason}`);
   return lines.join('\n');
 }

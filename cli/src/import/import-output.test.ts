@@ -1,5 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import type { JobStatusResponse } from '../../../shared/schemas/index.js';
+import { excludedEventSchema, jobStatusResponseSchema } from '../../../shared/schemas/index.js';
 import { ImportOutput } from './import-output.js';
 
 // What `sm-import import` tells: JSON events for scripts, a summary for people.
@@ -48,5 +50,56 @@ describe('ImportOutput', () => {
     expect(some.text()).toMatch(
       /^ {2}similar {4}1 kept beside a similar sound — both kept; listen in the library$/m,
     );
+  });
+
+  /** A bucket job's end: 300 objects excluded, the server naming the first two. */
+  function bucketJob(): JobStatusResponse {
+    return jobStatusResponseSchema.parse({
+      job_id: '0b9c1a52-3c4d-4e5f-8a6b-7c8d9e0f1a2b',
+      status: 'completed',
+      totals: { queued: 0, processing: 0, completed: 4, duplicates: 1, failed: 0, similar: 0 },
+      errors: [],
+      source: 'sm-import s3://samples/packs',
+      on_duplicate: 'skip',
+      manifest_closed: true,
+      created_at: '2026-12-07T00:00:00.000Z',
+      updated_at: '2026-12-07T00:01:00.000Z',
+      bucket: {
+        listed: 5,
+        listing_done: true,
+        excluded: 300,
+        excluded_sample: [
+          { path: 'Old/pad.wav', reason: { pattern: 'Old/', source: '.smignore', line: 2 } },
+          { path: 'mix.mp3', reason: { pattern: '*.mp3', source: 'exclude', line: null } },
+        ],
+      },
+    });
+  }
+
+  it("names a bucket job's excluded objects as events before its final line, with --json", () => {
+    const { output: o, text } = output(true);
+    o.finishJob(bucketJob(), 'Job: completed');
+    const lines = text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.slice(0, 2).map((l) => excludedEventSchema.parse(l))).toEqual([
+      { type: 'excluded', path: 'Old/pad.wav', pattern: 'Old/', source: '.smignore', line: 2 },
+      { type: 'excluded', path: 'mix.mp3', pattern: '*.mp3', source: 'exclude', line: null },
+    ]);
+    expect(lines).toHaveLength(3);
+    expect(jobStatusResponseSchema.parse(lines[2]).bucket?.excluded).toBe(300);
+    expect(o.counts.excluded).toBe(300);
+  });
+
+  it("says in a bucket job's summary how many objects were excluded", () => {
+    const { output: o, text } = output(false);
+    o.finishJob(bucketJob(), 'Job: completed');
+    expect(text()).toMatch(
+      /^ {2}excluded {3}300 \(by --exclude or a \.smignore; --json names the first 2 and why\)$/m,
+    );
+    const none = output(false);
+    none.output.finishJob({ ...bucketJob(), bucket: undefined }, 'Job: completed');
+    expect(none.text()).not.toContain('excluded');
   });
 });

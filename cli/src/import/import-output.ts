@@ -119,9 +119,18 @@ export class ImportOutput {
     this.shown = false;
   }
 
-  /** The end of a job the server did alone (a bucket import): its counts, or its status line. */
+  /**
+   * The end of a job the server did alone (a bucket import): its counts, or its status line.
+   * The objects its listing excluded are counted, and with `json` the ones the server names
+   * (the first MAX_EXCLUDED_SAMPLE) are `excluded` events first, as a folder import's files.
+   */
   finishJob(final: JobStatusResponse | null, headline: string): void {
     this.clear();
+    if (final?.bucket) {
+      const { excluded, excluded_sample } = final.bucket;
+      this.excluded(excluded_sample.map((file) => ({ rel: file.path, reason: file.reason })));
+      this.counts.excluded = excluded;
+    }
     if (this.json) {
       if (final) this.out.write(`${JSON.stringify(final)}\n`);
       return;
@@ -173,6 +182,13 @@ function jobSummary(final: JobStatusResponse, headline: string): string {
     ...(t.similar > 0 ? [`  similar    ${t.similar} kept beside a similar sound — both kept`] : []),
     `  failed     ${t.failed}`,
   ];
+  const listing = final.bucket;
+  if (listing && listing.excluded > 0) {
+    const named = listing.excluded > listing.excluded_sample.length ? 'names the first' : 'names';
+    lines.push(
+      `  excluded   ${listing.excluded} (by --exclude or a .smignore; --json ${named} ${listing.excluded_sample.length} and why)`,
+    );
+  }
   if (final.errors.length > 0) {
     lines.push('', 'Failures:');
     for (const e of final.errors) lines.push(`  ${e.path}: ${e.reason}`);
