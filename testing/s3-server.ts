@@ -27,6 +27,15 @@ export interface TestS3Server {
   put(bucket: string, key: string, body: Buffer | string): Promise<void>;
   /** How many times each object was read so far, by "BUCKET/KEY". */
   objectReads(): Promise<Record<string, number>>;
+  /**
+   * Shapes the listings of `prefix` from now on (pages of at most `maxKeys`; once `failAfter`
+   * listings were answered, the next `failTimes` fail with 500); resolves with how many
+   * listings of it were answered and failed so far. Without settings it only counts.
+   */
+  listings(
+    prefix: string,
+    settings?: { maxKeys?: number; failAfter?: number; failTimes?: number },
+  ): Promise<{ answered: number; failed: number }>;
   /** Stops the server and removes its data. */
   close(): Promise<void>;
 }
@@ -85,6 +94,15 @@ export async function startS3Server(buckets: string[]): Promise<TestS3Server> {
       const res = await fetch(`${endpoint}/__sm/object-reads`);
       if (!res.ok) throw new Error(`s3rver answered ${res.status} for its read counts`);
       return (await res.json()) as Record<string, number>;
+    },
+    async listings(prefix, settings = {}) {
+      const query = new URLSearchParams({ prefix });
+      if (settings.maxKeys !== undefined) query.set('max_keys', String(settings.maxKeys));
+      if (settings.failAfter !== undefined) query.set('fail_after', String(settings.failAfter));
+      if (settings.failTimes !== undefined) query.set('fail_times', String(settings.failTimes));
+      const res = await fetch(`${endpoint}/__sm/listings?${query}`);
+      if (!res.ok) throw new Error(`s3rver answered ${res.status} for its listings`);
+      return (await res.json()) as { answered: number; failed: number };
     },
     endpoint,
     buckets,

@@ -6,6 +6,10 @@ import S3rver from 's3rver';
 // Arguments: DIRECTORY BUCKET...; prints {"port":N} once it listens; stops on SIGTERM.
 // GET /__sm/object-reads answers how many times each key was read ({"BUCKET/KEY": N}), for
 // tests of what an import fetched.
+// GET /__sm/listings?prefix=P[&max_keys=N][&fail_after=A&fail_times=F] shapes the listings of
+// prefix P from then on: pages of at most N keys, and once A listings of P were answered, the
+// next F answer 500 InternalError (a store that fails mid-listing); it answers how many listings
+// of P were answered and failed so far ({"answered","failed"}).
 
 const [directory, ...buckets] = process.argv.slice(2);
 const server = new S3rver({
@@ -23,7 +27,17 @@ interface Context {
   path: string;
   status: number;
   body: unknown;
+  query: Record<string, string | undefined>;
+  type: string;
 }
+interface ListingRule {
+  maxKeys: number | null;
+  failAfter: number | null;
+  failTimes: number;
+  answered: number;
+  failed: number;
+}
+const listings = new Map<string, ListingRule>();
 const koa = server as unknown as {
   middleware: ((ctx: Context, next: () => Promise<void>) => Promise<void>)[];
 };
@@ -31,6 +45,43 @@ koa.middleware.unshift(async (ctx, next) => {
   if (ctx.method === 'GET' && ctx.path === '/__sm/object-reads') {
     ctx.body = Object.fromEntries(reads);
     return;
+  }
+  if (ctx.method === 'GET' && ctx.path === '/__sm/listings') {
+    const { prefix = '', max_keys, fail_after, fail_times } = ctx.query;
+    const rule = listings.get(prefix) ?? {
+      maxKeys: null,
+      failAfter: null,
+      failTimes: 0,
+      answered: 0,
+      failed: 0,
+    };
+    if (max_keys) rule.maxKeys = Number(max_keys);
+    if (fail_after) rule.failAfter = Number(fail_after);
+    if (fail_times) rule.failTimes = Number(fail_times);
+    listings.set(prefix, rule);
+    ctx.body = { answered: rule.answered, failed: rule.failed };
+    return;
+  }
+  // A listing (GET /BUCKET with list-type=2) of a prefix some test shapes.
+  const rule =
+    ctx.method === 'GET' && /^\/[^/]+\/?$/.test(ctx.path) && ctx.query['list-type'] === '2'
+      ? listings.get(ctx.query.prefix ?? '')
+      : undefined;
+  if (rule) {
+    if (rule.failAfter !== null && rule.answered >= rule.failAfter && rule.failTimes > 0) {
+      rule.failTimes--;
+      rule.failed++;
+      ctx.status = 500;
+      ctx.type = 'application/xml';
+      ctx.body =
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InternalError</Code><Message>failed on purpose</Message></Error>';
+      return;
+    }
+    const asked = Number(ctx.query['max-keys'] ?? 1000);
+    if (rule.maxKeys !== null && asked > rule.maxKeys) {
+      ctx.query = { ...ctx.query, 'max-keys': String(rule.maxKeys) };
+    }
+    rule.answered++;
   }
   await next();
   // A path-style GET of /BUCKET/KEY that answered with the object (a listing has no key).

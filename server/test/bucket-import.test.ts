@@ -7,6 +7,7 @@ import pg from 'pg';
 import { startServerProcess, type ServerProcess } from '../../testing/server-process.js';
 import { api, databaseKinds, FIXTURES, listLibrary } from './harness.js';
 import { CliRun, jsonLines, shown } from '../../cli/test/cli-process.js';
+import { excludedEventSchema, jobStatusResponseSchema } from '../../shared/schemas/index.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
@@ -98,7 +99,7 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
   beforeAll(async () => {
     t = await startServerProcess({
       database: kind,
-      users: ['ana', 'ben', 'cy', 'dee', 'eve', 'fay'],
+      users: ['ana', 'ben', 'cy', 'dee', 'eve', 'fay', 'gus'],
       env: serverEnv(),
     });
     token = t.tokens.ana!;
@@ -130,6 +131,16 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
       return (await db.query(query, [jobId])).rows;
     } finally {
       await db.close();
+    }
+  }
+
+  async function finishedAs(client: ReturnType<typeof api>, jobId: string) {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const body = (await client.status(jobId)).body as { status: string };
+      if (body.status === 'completed' || body.status === 'failed') return body;
+      if (Date.now() > deadline) throw new Error(`the job did not end: ${JSON.stringify(body)}`);
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
 
@@ -347,8 +358,74 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
       totals: { completed: 1, duplicates: 0, failed: 0 },
       errors: [],
     });
+    // The status counts what was left out and says why, in key order; not the .smignore.
+    expect(jobStatusResponseSchema.parse(final).bucket).toEqual({
+      listed: 1,
+      listing_done: true,
+      excluded: 2,
+      excluded_sample: [
+        { path: 'Bass.flac', reason: { pattern: '*.flac', source: 'exclude', line: null } },
+        { path: 'Old/Kick.wav', reason: { pattern: 'Old/', source: '.smignore', line: 2 } },
+      ],
+    });
     const library = await listLibrary(t.url, t.tokens.dee!);
     expect(library.map((f) => f.path)).toEqual(['CLAP.wav']);
+    // A job of files sent by a client has no listing.
+    const folderJob = (await dee.init()).body.job_id as string;
+    expect((await dee.status(folderJob)).body).not.toHaveProperty('bucket');
+  }, 180_000);
+
+  it('counts each excluded object once when the listing fails midway and resumes', async () => {
+    // Pages of two keys; the store fails the third page of the listing (twice: the SDK tries
+    // again once), so the queue runs the listing again, which goes on from the second page.
+    const prefix = `resumed-${kind}/`;
+    await s3.put(BUCKET, `${prefix}.smignore`, '*.txt\n');
+    await s3.put(
+      BUCKET,
+      `${prefix}CLAP.wav`,
+      await readFile(join(FIXTURES, 'oneshots/CLAP_808_24bit.wav')),
+    );
+    for (let i = 1; i <= 6; i++) await s3.put(BUCKET, `${prefix}notes/${i}.txt`, `note ${i}`);
+    await s3.put(
+      BUCKET,
+      `${prefix}skip/Kick.wav`,
+      await readFile(join(FIXTURES, 'oneshots/Kick_03.wav')),
+    );
+    // 9 keys, 5 pages. Answered before the failure: the check at ingest (1), the listing of
+    // the .smignore objects (5) and the first two pages (2).
+    await s3.listings(prefix, { maxKeys: 2, failAfter: 8, failTimes: 2 });
+
+    const gus = api(t.url, t.tokens.gus!);
+    const jobId = (await gus.init({ source: 'resumed listing' })).body.job_id as string;
+    const started = await gus.ingest({
+      job_id: jobId,
+      source: source({ url: `s3://${BUCKET}/${prefix}`, exclude: ['skip/'] }),
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    const final = jobStatusResponseSchema.parse(await finishedAs(gus, jobId));
+    expect(final, JSON.stringify(final)).toMatchObject({
+      status: 'completed',
+      totals: { completed: 1, duplicates: 0, failed: 0 },
+      errors: [],
+    });
+    const listings = await s3.listings(prefix);
+    // It failed, and went on from the page it had recorded: the .smignore objects listed
+    // again (5), then pages 3 to 5 (3), not the whole prefix again.
+    expect(listings, t.log()).toEqual({ answered: 16, failed: 2 });
+    const notes = [1, 2, 3, 4, 5, 6].map((i) => ({
+      path: `notes/${i}.txt`,
+      reason: { pattern: '*.txt', source: '.smignore', line: 1 },
+    }));
+    expect(final.bucket).toEqual({
+      listed: 1,
+      listing_done: true,
+      excluded: 7,
+      excluded_sample: [
+        ...notes,
+        { path: 'skip/Kick.wav', reason: { pattern: 'skip/', source: 'exclude', line: null } },
+      ],
+    });
+    expect((await listLibrary(t.url, t.tokens.gus!)).map((f) => f.path)).toEqual(['CLAP.wav']);
   }, 180_000);
 
   it('imports nothing from a prefix whose .smignore holds a bad pattern, and says which', async () => {
@@ -406,10 +483,19 @@ describe.each(databaseKinds())('import from an S3 bucket on %s', (kind) => {
         120_000,
       ).done;
       expect(run.code, shown(run)).toBe(0);
-      expect(jsonLines(run.stdout).at(-1)).toMatchObject({
+      const lines = jsonLines(run.stdout);
+      expect(lines.at(-1)).toMatchObject({
         status: 'completed',
         totals: { completed: 1, duplicates: 0, failed: 0 },
+        bucket: { excluded: 2 },
       });
+      // Each excluded object is an `excluded` event, as a folder import's are, before the end.
+      const excluded = lines.filter((l) => l.type === 'excluded');
+      expect(excluded.map((l) => excludedEventSchema.parse(l))).toEqual([
+        { type: 'excluded', path: 'Bass.flac', pattern: '*.flac', source: 'exclude', line: null },
+        { type: 'excluded', path: 'Old/Kick.wav', pattern: 'Old/', source: '.smignore', line: 2 },
+      ]);
+      expect(lines.indexOf(excluded.at(-1))).toBe(lines.length - 2);
       expect((await listLibrary(t.url, t.tokens.fay!)).map((f) => f.path)).toEqual(['CLAP.wav']);
     } finally {
       await rm(home, { recursive: true, force: true });
