@@ -6,7 +6,8 @@ import { expect, test } from './support/fixtures.js';
 
 // "Import from a bucket" in the wizard, against an S3-compatible server (s3rver) on this
 // machine: credentials the store refuses are explained before any job runs; then the server
-// imports the bucket and the page shows the job live to its end, copies and failures included.
+// imports the bucket and the page shows the job live to its end, copies and failures included,
+// and the objects a .smignore under the prefix left out.
 
 const BUCKET = 'sm-e2e-bucket';
 const OBJECTS: Record<string, string> = {
@@ -22,6 +23,9 @@ test.beforeAll(async () => {
   s3 = await startS3Server([BUCKET]);
   for (const [key, fixture] of Object.entries(OBJECTS))
     await s3.put(BUCKET, `pack/${key}`, await readFile(join(FIXTURES, fixture)));
+  // A .smignore under the prefix leaves out a folder: the page says so, and why.
+  await s3.put(BUCKET, 'pack/.smignore', '# not these\nold/\n');
+  await s3.put(BUCKET, 'pack/old/Kick.wav', await readFile(join(FIXTURES, 'oneshots/Kick_03.wav')));
 });
 test.afterAll(async () => s3?.close());
 
@@ -59,6 +63,12 @@ test('a bucket imported from the wizard, refused credentials explained first', a
     await expect(page.getByTestId('bucket-duplicates')).toHaveText('1');
     await expect(page.getByTestId('bucket-failed')).toHaveText('1');
     await expect(page.getByTestId('bucket-errors')).toContainText('bad/truncated.mp3');
+    const excluded = job.getByTestId('excluded');
+    await expect(excluded.getByTestId('excluded-count')).toHaveText('1 file excluded by .smignore');
+    await excluded.getByTestId('excluded-count').click();
+    const file = excluded.getByTestId('excluded-file');
+    await expect(file).toHaveAttribute('data-path', 'old/Kick.wav');
+    await expect(file).toContainText('excluded by "old/" (.smignore line 2)');
     await snap('completed');
   });
 

@@ -3,10 +3,14 @@ import type { JobStatusResponse, S3Source } from '../../../../shared/schemas/ind
 import { parseS3Url } from '../../../../shared/s3/s3-url.js';
 import { describeApiError } from '../../api/api-errors.js';
 import { api } from '../../api/trpc.js';
+import { Excluded } from '../Excluded/Excluded.js';
 
 const ENDED = new Set(['completed', 'failed', 'cancelled']);
 
-/** The job of a bucket import, live: its status and counts, then its failures. */
+/**
+ * The job of a bucket import, live: its status and counts, the objects its listing excluded
+ * (how many, and why for the first 100), then its failures.
+ */
 function BucketJob({ job }: { job: JobStatusResponse }) {
   const t = job.totals;
   return (
@@ -26,6 +30,7 @@ function BucketJob({ job }: { job: JobStatusResponse }) {
           <strong data-testid="bucket-failed">{t.failed}</strong> failed
         </li>
       </ul>
+      {job.bucket && <Excluded files={job.bucket.excluded_sample} total={job.bucket.excluded} />}
       {job.errors.length > 0 && (
         <ul className="reasons" data-testid="bucket-errors">
           {job.errors.map((e) => (

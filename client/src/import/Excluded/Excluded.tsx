@@ -2,16 +2,24 @@ import { describeExclusion, type ExcludedFile } from '../../../../shared/files/e
 import { PagedList } from '../PagedList/PagedList.js';
 
 /**
- * The files the `.smignore` files of the picked folders left out: a count, and on opening each
- * file with the pattern that excluded it and where that pattern is written.
+ * The files the exclusions of an import left out: a count, and on opening each file with the
+ * pattern that excluded it and where that pattern is written. `total`, when more were left
+ * out than `files` names (a bucket import names the first 100), is the count.
  */
-export function Excluded({ files }: { files: readonly ExcludedFile[] }) {
-  if (files.length === 0) return null;
+export function Excluded({
+  files,
+  total = files.length,
+}: {
+  files: readonly ExcludedFile[];
+  total?: number;
+}) {
+  if (total === 0) return null;
   return (
     <details className="excluded" data-testid="excluded">
       <summary data-testid="excluded-count">
-        {files.length} {files.length === 1 ? 'file' : 'files'} excluded by .smignore
+        {total} {total === 1 ? 'file' : 'files'} excluded by .smignore
       </summary>
+      {total > files.length && <p className="muted">The first {files.length} are named here.</p>}
       <PagedList
         items={files}
         moreTestId="more-excluded"
