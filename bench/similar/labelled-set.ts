@@ -72,6 +72,38 @@ const TAIL_S = 0.8;
  */
 const VALIDATION_LINEAGES = new Set(['timgm']);
 
+/** GM drum notes by class (channel 10); china, splash and ride-bell notes are left out. */
+const DRUM_NOTE_CLASSES: Record<number, string> = {
+  35: 'kick',
+  36: 'kick',
+  37: 'rim',
+  38: 'snare',
+  39: 'clap',
+  40: 'snare',
+  41: 'tom',
+  42: 'hihat',
+  43: 'tom',
+  44: 'hihat',
+  45: 'tom',
+  46: 'hihat',
+  47: 'tom',
+  48: 'tom',
+  49: 'crash',
+  50: 'tom',
+  51: 'ride',
+  56: 'cowbell',
+  57: 'crash',
+  59: 'ride',
+};
+/**
+ * GM drum kits rendered from a soundfont (standard, power, TR-808, brush); timidity's freepats
+ * hold the standard kit only. A soundfont without one of them plays its standard kit instead.
+ */
+const SOUNDFONT_KITS = [0, 16, 25, 40];
+const KIT_VELOCITIES = [70, 110];
+const KIT_HOLD_S = 0.3;
+const KIT_TAIL_S = 1.2;
+
 /** The programs a timidity config holds in its bank 0 (freepats has about 60 of the 128). */
 export async function timidityPrograms(cfg: string): Promise<Set<number>> {
   const text = await readFile(cfg, 'utf8');
@@ -112,12 +144,11 @@ async function drumSounds(): Promise<LabelledSound[]> {
 }
 
 /**
- * Notes of the GM programs of the families above, rendered dry with fluidsynth from each
- * soundfont installed (into `workDir`, once; kept for the next run). Soundfonts of the FluidR3
- * lineage (FluidR3, MuseScore General) are development, the others (TimGM6mb…) validation:
- * soundfonts of one lineage share samples, so they must stay in one split.
+ * Notes of the GM programs of the classes above and hits of GM drum kits, rendered dry from each
+ * sound set installed (soundfonts with fluidsynth, freepats with timidity; into `workDir`, once,
+ * kept for the next run), development or validation by the set's lineage.
  */
-async function programSounds(
+async function soundSetSounds(
   workDir: string,
   log: (line: string) => void,
 ): Promise<LabelledSound[]> {
@@ -145,6 +176,23 @@ async function programSounds(
         }
       }
     }
+    for (const kit of set.engine === 'timidity' ? [0] : SOUNDFONT_KITS) {
+      for (const [note, label] of Object.entries(DRUM_NOTE_CLASSES)) {
+        for (const velocity of KIT_VELOCITIES) {
+          const file = join(workDir, `${set.name}-kit${kit}-n${note}-v${velocity}.wav`);
+          // The kits of a lineage are one instrument per note: a soundfont without a kit
+          // plays another in its place.
+          sounds.push({ file, label, source: `${set.lineage}/drum-${note}`, split });
+          if (existsSync(file)) continue;
+          pieces.push({
+            out: file,
+            notes: [{ startS: 0, lengthS: KIT_HOLD_S, channel: 9, note: Number(note), velocity }],
+            programs: { 9: kit },
+            tailS: KIT_TAIL_S,
+          });
+        }
+      }
+    }
     if (pieces.length > 0) {
       log(`  rendering ${pieces.length} notes with ${set.name}`);
       await renderPieces(set, pieces, workDir);
@@ -162,5 +210,5 @@ export async function labelledSounds(
   workDir: string,
   log: (line: string) => void,
 ): Promise<LabelledSound[]> {
-  return [...(await drumSounds()), ...(await programSounds(workDir, log))];
+  return [...(await drumSounds()), ...(await soundSetSounds(workDir, log))];
 }

@@ -8,7 +8,12 @@ import { TIMBRE_DIMENSIONS } from './timbre-vector.js';
  * bits whose projections are near zero; a query reads the cells it is likeliest to share with
  * its neighbours (multi-probe LSH) and ranks their rows exactly.
  */
-export const TIMBRE_CELL_BITS = 10;
+/**
+ * 12 since TIMBRE_VERSION 3 (10 before): vector 3 gathers sounds of one kind more tightly; in a
+ * 100,000-sound library of synthetic sounds a query read 34,000 rows on average at 10 bits and
+ * 18,000 at 12 (`npm run bench:similar -- --only speed`, BENCHMARKS.md).
+ */
+export const TIMBRE_CELL_BITS = 12;
 export const TIMBRE_CELLS = 2 ** TIMBRE_CELL_BITS;
 
 const HYPERPLANES: Float64Array[] = (() => {
