@@ -117,6 +117,10 @@ async function classes(): Promise<{ checks: ClassCheck[]; vectors: Float32Array[
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([label, p]) => `${label} ${pct(p.share)} (${p.sounds})`);
     log(`  per class, other instruments only: ${perClass.join(', ')}`);
+    const groups = Object.entries(c.perGroup).map(
+      ([group, g]) => `${group} ${pct(g.share)} (mostly own: ${pct(g.mostlyOwn)}; ${g.queries})`,
+    );
+    log(`  drum hits and instruments apart, other instruments only: ${groups.join(', ')}`);
   }
   return { checks, vectors: sounds.map((s) => s.vector) };
 }

@@ -93,19 +93,23 @@ export async function readHydrogenKits(dir = HYDROGEN_KITS_DIR): Promise<DrumKit
   return kits;
 }
 
+/** Drum classes by instrument name, the first that matches deciding. */
+const DRUM_CLASS_PATTERNS: [string, RegExp][] = [
+  ['kick', /kick|\bbd\b|bass ?drum/],
+  ['snare', /snare|\bsn\b/],
+  ['hihat', /hi-?hat|\bhh\b|hat/],
+  ['tom', /tom/],
+  ['crash', /crash|splash|china/],
+  ['ride', /ride/],
+  ['clap', /clap/],
+  ['rim', /rim|stick/],
+  ['cowbell', /cowbell|bell/],
+];
+/** Every class drumClassOf gives. */
+export const DRUM_CLASSES: ReadonlySet<string> = new Set(DRUM_CLASS_PATTERNS.map(([c]) => c));
+
 /** The drum class an instrument name belongs to (`kick`, `snare`...), or null. */
 export function drumClassOf(name: string): string | null {
   const n = name.toLowerCase();
-  const classes: [string, RegExp][] = [
-    ['kick', /kick|\bbd\b|bass ?drum/],
-    ['snare', /snare|\bsn\b/],
-    ['hihat', /hi-?hat|\bhh\b|hat/],
-    ['tom', /tom/],
-    ['crash', /crash|splash|china/],
-    ['ride', /ride/],
-    ['clap', /clap/],
-    ['rim', /rim|stick/],
-    ['cowbell', /cowbell|bell/],
-  ];
-  return classes.find(([, pattern]) => pattern.test(n))?.[0] ?? null;
+  return DRUM_CLASS_PATTERNS.find(([, pattern]) => pattern.test(n))?.[0] ?? null;
 }

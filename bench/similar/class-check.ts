@@ -1,4 +1,5 @@
 import { timbreSimilarity } from '../../shared/analysis/index.js';
+import { DRUM_CLASSES } from '../duplicates/hydrogen-kits.js';
 import type { LabelledSound, Split } from './labelled-set.js';
 
 /** Neighbours checked per query. */
@@ -20,7 +21,12 @@ export interface ClassCheck {
   /** Neighbours from other instruments only (not another layer or note of the same one). */
   otherInstruments: ClassShare;
   perClass: Record<string, { sounds: number; share: number }>;
+  /** Other instruments only, drum hits (kick, snare, hat…) and pitched instruments apart. */
+  perGroup: Record<Group, ClassShare>;
 }
+
+type Group = 'drums' | 'instruments';
+const groupOf = (label: string): Group => (DRUM_CLASSES.has(label) ? 'drums' : 'instruments');
 
 type Vectored = LabelledSound & { vector: Float32Array };
 
@@ -29,6 +35,10 @@ function shareOf(sounds: Vectored[], skip: (q: Vectored, n: Vectored) => boolean
   let listed = 0;
   let mostly = 0;
   const perClass = new Map<string, { own: number; listed: number; sounds: number }>();
+  const perGroup = new Map<
+    Group,
+    { own: number; listed: number; sounds: number; mostly: number }
+  >();
   for (const q of sounds) {
     const top = sounds
       .filter((n) => n !== q && !skip(q, n))
@@ -44,10 +54,23 @@ function shareOf(sounds: Vectored[], skip: (q: Vectored, n: Vectored) => boolean
     c.listed += top.length;
     c.sounds++;
     perClass.set(q.label, c);
+    const g = perGroup.get(groupOf(q.label)) ?? { own: 0, listed: 0, sounds: 0, mostly: 0 };
+    g.own += same;
+    g.listed += top.length;
+    g.sounds++;
+    if (same * 2 > top.length) g.mostly++;
+    perGroup.set(groupOf(q.label), g);
   }
+  const groupShare = (group: Group): ClassShare => {
+    const g = perGroup.get(group);
+    return g
+      ? { queries: g.sounds, share: g.own / g.listed, mostlyOwn: g.mostly / g.sounds }
+      : { queries: 0, share: 0, mostlyOwn: 0 };
+  };
   return {
     share: { queries: sounds.length, share: own / listed, mostlyOwn: mostly / sounds.length },
     perClass,
+    perGroup: { drums: groupShare('drums'), instruments: groupShare('instruments') },
   };
 }
 
@@ -60,6 +83,7 @@ export function classCheck(split: Split, sounds: Vectored[]): ClassCheck {
     sounds: sounds.length,
     all: all.share,
     otherInstruments: other.share,
+    perGroup: other.perGroup,
     perClass: Object.fromEntries(
       [...other.perClass].map(([label, c]) => [
         label,
