@@ -30,15 +30,32 @@ const groupOf = (label: string): Group => (DRUM_CLASSES.has(label) ? 'drums' : '
 
 type Vectored = LabelledSound & { vector: Float32Array };
 
+/** Own-class neighbours counted over some queries. */
+interface Tally {
+  own: number;
+  listed: number;
+  queries: number;
+  mostly: number;
+}
+
+function add(tallies: Map<string, Tally>, key: string, same: number, listed: number): void {
+  const t = tallies.get(key) ?? { own: 0, listed: 0, queries: 0, mostly: 0 };
+  t.own += same;
+  t.listed += listed;
+  t.queries++;
+  if (same * 2 > listed) t.mostly++;
+  tallies.set(key, t);
+}
+
+const shareOfTally = (t: Tally | undefined): ClassShare =>
+  t && t.queries > 0
+    ? { queries: t.queries, share: t.own / t.listed, mostlyOwn: t.mostly / t.queries }
+    : { queries: 0, share: 0, mostlyOwn: 0 };
+
 function shareOf(sounds: Vectored[], skip: (q: Vectored, n: Vectored) => boolean) {
-  let own = 0;
-  let listed = 0;
-  let mostly = 0;
-  const perClass = new Map<string, { own: number; listed: number; sounds: number }>();
-  const perGroup = new Map<
-    Group,
-    { own: number; listed: number; sounds: number; mostly: number }
-  >();
+  const whole = new Map<string, Tally>();
+  const perClass = new Map<string, Tally>();
+  const perGroup = new Map<string, Tally>();
   for (const q of sounds) {
     const top = sounds
       .filter((n) => n !== q && !skip(q, n))
@@ -46,31 +63,17 @@ function shareOf(sounds: Vectored[], skip: (q: Vectored, n: Vectored) => boolean
       .sort((a, b) => b.s - a.s)
       .slice(0, TOP);
     const same = top.filter(({ n }) => n.label === q.label).length;
-    own += same;
-    listed += top.length;
-    if (same * 2 > top.length) mostly++;
-    const c = perClass.get(q.label) ?? { own: 0, listed: 0, sounds: 0 };
-    c.own += same;
-    c.listed += top.length;
-    c.sounds++;
-    perClass.set(q.label, c);
-    const g = perGroup.get(groupOf(q.label)) ?? { own: 0, listed: 0, sounds: 0, mostly: 0 };
-    g.own += same;
-    g.listed += top.length;
-    g.sounds++;
-    if (same * 2 > top.length) g.mostly++;
-    perGroup.set(groupOf(q.label), g);
+    add(whole, 'all', same, top.length);
+    add(perClass, q.label, same, top.length);
+    add(perGroup, groupOf(q.label), same, top.length);
   }
-  const groupShare = (group: Group): ClassShare => {
-    const g = perGroup.get(group);
-    return g
-      ? { queries: g.sounds, share: g.own / g.listed, mostlyOwn: g.mostly / g.sounds }
-      : { queries: 0, share: 0, mostlyOwn: 0 };
-  };
   return {
-    share: { queries: sounds.length, share: own / listed, mostlyOwn: mostly / sounds.length },
+    share: shareOfTally(whole.get('all')),
     perClass,
-    perGroup: { drums: groupShare('drums'), instruments: groupShare('instruments') },
+    perGroup: {
+      drums: shareOfTally(perGroup.get('drums')),
+      instruments: shareOfTally(perGroup.get('instruments')),
+    },
   };
 }
 
@@ -87,7 +90,7 @@ export function classCheck(split: Split, sounds: Vectored[]): ClassCheck {
     perClass: Object.fromEntries(
       [...other.perClass].map(([label, c]) => [
         label,
-        { sounds: c.sounds, share: c.listed > 0 ? c.own / c.listed : 0 },
+        { sounds: c.queries, share: c.listed > 0 ? c.own / c.listed : 0 },
       ]),
     ),
   };

@@ -6,12 +6,10 @@ import { TIMBRE_DIMENSIONS } from './timbre-vector.js';
  * projections on TIMBRE_CELL_BITS fixed random hyperplanes (seeded, the same in every release
  * that keeps TIMBRE_VERSION), 2^bits cells. Close vectors mostly share a cell or differ in the
  * bits whose projections are near zero; a query reads the cells it is likeliest to share with
- * its neighbours (multi-probe LSH) and ranks their rows exactly.
- */
-/**
- * 12 since TIMBRE_VERSION 3 (10 before): vector 3 gathers sounds of one kind more tightly; in a
- * 100,000-sound library of synthetic sounds a query read 34,000 rows on average at 10 bits and
- * 18,000 at 12 (`npm run bench:similar -- --only speed`, BENCHMARKS.md).
+ * its neighbours (multi-probe LSH) and ranks their rows exactly. 12 bits since TIMBRE_VERSION 3
+ * (10 before): vector 3 gathers sounds of one kind more tightly; in a 100,000-sound library of
+ * synthetic sounds a query read 34,000 rows on average at 10 bits and 18,000 at 12
+ * (`npm run bench:similar -- --only speed`, BENCHMARKS.md).
  */
 export const TIMBRE_CELL_BITS = 12;
 export const TIMBRE_CELLS = 2 ** TIMBRE_CELL_BITS;
