@@ -31,12 +31,14 @@ export const excludedEventSchema = exclusionReasonSchema.extend({
 });
 export type ExcludedEvent = z.infer<typeof excludedEventSchema>;
 
-/** A file (a bucket's object, by its path under the prefix) left out, and why. */
+/**
+ * A file (a bucket's object, by its path under the prefix) left out, and why: the wire form of
+ * `ExcludedFile` (shared/files/exclusions.ts).
+ */
 export const excludedFileSchema = z.object({
   path: z.string(),
   reason: exclusionReasonSchema,
 });
-export type ExcludedFileView = z.infer<typeof excludedFileSchema>;
 
 /**
  * How many of a bucket import's excluded objects are named, with their reasons (the first in

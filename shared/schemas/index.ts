@@ -11,6 +11,6 @@ export {
   exclusionReasonSchema,
   MAX_EXCLUDED_SAMPLE,
 } from './excluded-file.js';
-export type { ExcludedEvent, ExcludedFileView, ExcludedLine } from './excluded-file.js';
+export type { ExcludedEvent, ExcludedLine } from './excluded-file.js';
 export { watchEventSchema } from './watch-event.js';
 export type { WatchEvent } from './watch-event.js';

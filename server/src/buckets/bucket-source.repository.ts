@@ -1,9 +1,6 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import {
-  MAX_EXCLUDED_SAMPLE,
-  type BucketListing,
-  type ExcludedFileView,
-} from '../../../shared/schemas/index.js';
+import type { ExcludedFile } from '../../../shared/files/index.js';
+import { MAX_EXCLUDED_SAMPLE, type BucketListing } from '../../../shared/schemas/index.js';
 import type { Database } from '../db/database.js';
 import { bucketObjectAnalyses, bucketObjects, bucketSources } from '../db/schema.js';
 import type { ListedObject } from './bucket-reader.js';
@@ -51,7 +48,7 @@ export class BucketSourceRepository {
   async recordPage(
     jobId: string,
     from: string | null,
-    page: { objects: ListedObject[]; excluded: ExcludedFileView[]; next: string | null },
+    page: { objects: ListedObject[]; excluded: ExcludedFile[]; next: string | null },
   ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const [now] = await tx

@@ -19,12 +19,12 @@ import {
 } from 'drizzle-orm/pg-core';
 import type {
   EntryState,
-  ExcludedFileView,
   FingerprintInput,
   JobStatus,
   OnDuplicate,
 } from '../../../shared/schemas/index.js';
 import { LOSSLESS_FORMATS } from '../../../shared/analysis/fingerprint/fingerprint-types.js';
+import type { ExcludedFile } from '../../../shared/files/index.js';
 
 /** The tables of the server; one schema and one set of migrations for PGlite and PostgreSQL. */
 
@@ -319,7 +319,7 @@ export const bucketSources = pgTable('bucket_sources', {
   /** Objects of the recorded pages left out by the source's exclusions (not `.smignore` objects). */
   excluded: integer('excluded').notNull().default(0),
   /** The first MAX_EXCLUDED_SAMPLE of them, in key order, with why. */
-  excludedSample: jsonb('excluded_sample').$type<ExcludedFileView[]>().notNull().default([]),
+  excludedSample: jsonb('excluded_sample').$type<ExcludedFile[]>().notNull().default([]),
   createdAt: createdAt(),
 });
 
