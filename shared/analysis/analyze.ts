@@ -8,7 +8,7 @@ import {
   type BpmAgreement,
   type KeyAgreement,
 } from './hint-agreement.js';
-import { estimateKey, STAB_MAX_S, type EssentiaKeyApi } from './key.js';
+import { estimateKey, gateShape, type EssentiaKeyApi } from './key.js';
 import { classifyKind, ONESHOT_MAX_S, type SoundKind } from './kind.js';
 import type { CanonicalPcm, StreamStats } from './pcm-accumulator.js';
 import { estimateTempo, type TempoEstimate } from './tempo/index.js';
@@ -77,10 +77,8 @@ export function analyseSound(
   const kind = classifyKind(stats.durationS, tempo.bpm, tempo.loopBeats);
   const measuredBpm = kind === 'oneshot' ? null : tempo.bpm;
   const bpm = measuredBpm === null ? null : round2(resolveBpm(measuredBpm, options.hints.bpm));
-  // A clip of several seconds without a pulse (a pad or a soft melodic loop) is read as
-  // music, not as a stab.
-  const stab = kind === 'oneshot' && stats.durationS < STAB_MAX_S;
-  const keyEstimate = estimateKey(samples, sampleRate, options.essentia, stab);
+  const shape = gateShape(kind, stats.durationS);
+  const keyEstimate = estimateKey(samples, sampleRate, options.essentia, shape);
   const key = keyEstimate.key;
   const hintKey = options.hints.key;
   const fingerprintStart = performance.now();

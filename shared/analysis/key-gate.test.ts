@@ -20,7 +20,7 @@ const evidence = (over: Partial<KeyEvidence> = {}): KeyEvidence => ({
   confidence: 0.8,
   tonality: chordLoop,
   durationS: 8,
-  stab: false,
+  shape: 'music',
   ...over,
 });
 
@@ -37,7 +37,7 @@ describe('key gate', () => {
 
   it('passes a chord loop, and a chord stab only on the key its energy lies on', () => {
     expect(hasKey(evidence())).toBe(true);
-    const stab = { stab: true, durationS: 1.5, confidence: 0.75 };
+    const stab = { shape: 'stab', durationS: 1.5, confidence: 0.75 } as const;
     expect(hasKey(evidence(stab))).toBe(true);
     expect(hasKey(evidence({ ...stab, key: parseKey('Bb minor')! }))).toBe(false);
   });
@@ -59,7 +59,9 @@ describe('key gate', () => {
       tonalRatio: 0.4,
       pitchClasses: classes({ 7: 0.8, 2: 0.2 }),
     };
-    expect(hasKey(evidence({ tonality: note, key: parseKey('G major')!, stab: true }))).toBe(false);
+    expect(hasKey(evidence({ tonality: note, key: parseKey('G major')!, shape: 'stab' }))).toBe(
+      false,
+    );
     // Ringing modes of a membrane: several "notes" of no harmonic kin, little sustained energy.
     const drum: Tonality = {
       notes: 4,
@@ -67,7 +69,7 @@ describe('key gate', () => {
       tonalRatio: 0.02,
       pitchClasses: classes({ 3: 0.25, 7: 0.25, 8: 0.25, 9: 0.25 }),
     };
-    expect(hasKey(evidence({ tonality: drum, key: parseKey('Ab major')!, stab: true }))).toBe(
+    expect(hasKey(evidence({ tonality: drum, key: parseKey('Ab major')!, shape: 'stab' }))).toBe(
       false,
     );
   });

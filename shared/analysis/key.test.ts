@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { formatKey } from '../music/key-names.js';
-import { estimateKey, type EssentiaKeyApi } from './key.js';
+import { estimateKey, gateShape, type EssentiaKeyApi } from './key.js';
+import type { GateShape } from './key-gate.js';
 import { countNotes, measureTonality } from './tonality.js';
 
 const SR = 11025;
@@ -43,6 +44,29 @@ function drums(seconds: number): Float32Array {
   return out;
 }
 
+/**
+ * A ringing cymbal: 60 inharmonic partials spread over 300-5000 Hz, each with its own slow
+ * decay, over a wash of decaying noise.
+ */
+function cymbal(seconds: number): Float32Array {
+  let seed = 5;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const partials = Array.from({ length: 60 }, () => ({
+    hz: 300 * (5000 / 300) ** random(),
+    decay: 0.3 + random() * 0.8,
+    phase: random() * 2 * Math.PI,
+  }));
+  const out = new Float32Array(Math.round(seconds * SR));
+  for (let i = 0; i < out.length; i++) {
+    const t = i / SR;
+    let v = (random() * 2 - 1) * 0.2 * Math.exp(-t * 0.8);
+    for (const p of partials)
+      v += 0.03 * Math.sin(2 * Math.PI * p.hz * t + p.phase) * Math.exp(-t * p.decay);
+    out[i] = v;
+  }
+  return out;
+}
+
 const A_MINOR = [
   [57, 60, 64],
   [62, 65, 69],
@@ -56,8 +80,8 @@ const E_MAJOR = [
   [52, 56, 59],
 ]; // I IV V I
 
-const keyName = (audio: Float32Array, stab: boolean) => {
-  const { key } = estimateKey(audio, SR, essentia, stab);
+const keyName = (audio: Float32Array, shape: GateShape) => {
+  const { key } = estimateKey(audio, SR, essentia, shape);
   return key && formatKey(key);
 };
 
@@ -67,31 +91,31 @@ describe('key detection', () => {
     ['E major', E_MAJOR],
   ])('reads %s from a cadence', (name, chords) => {
     const audio = progression([...chords, ...chords]);
-    const estimate = estimateKey(audio, SR, essentia, false);
+    const estimate = estimateKey(audio, SR, essentia, 'music');
     expect(estimate.key && formatKey(estimate.key)).toBe(name);
     expect(estimate.confidence).toBeGreaterThan(0.5);
   });
 
   it('finds no key in drums, a single note, silence or noise', () => {
-    expect(keyName(drums(4), false)).toBeNull();
-    expect(keyName(progression([[60]], 1.5), true)).toBeNull();
-    expect(keyName(progression([[36]], 1.5), true)).toBeNull();
-    expect(keyName(new Float32Array(SR * 2), true)).toBeNull();
+    expect(keyName(drums(4), 'music')).toBeNull();
+    expect(keyName(progression([[60]], 1.5), 'stab')).toBeNull();
+    expect(keyName(progression([[36]], 1.5), 'stab')).toBeNull();
+    expect(keyName(new Float32Array(SR * 2), 'stab')).toBeNull();
     const noise = new Float32Array(SR * 2).map((_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
-    expect(keyName(noise, true)).toBeNull();
+    expect(keyName(noise, 'stab')).toBeNull();
   });
 
   it('finds a key in a one-shot chord stab but not in a 50 ms blip', () => {
-    expect(keyName(progression([[62, 66, 69]], 0.8), true)).toBe('D major');
-    expect(keyName(progression([[57, 60, 64]], 0.8), true)).toBe('A minor');
+    expect(keyName(progression([[62, 66, 69]], 0.8), 'stab')).toBe('D major');
+    expect(keyName(progression([[57, 60, 64]], 0.8), 'stab')).toBe('A minor');
     expect(measureTonality(progression([[62, 66, 69]], 0.05), SR).notes).toBe(0);
   });
 
   it('finds the key of a short chord stab that dies within its first frames, not of a drum', () => {
     // 0.35 s falling 8.7 dB every 50 ms (a muted pluck): its partials outlast 2 frames, not 5.
-    expect(keyName(progression([[62, 66, 69]], 0.35, 20), true)).toBe('D major');
-    expect(keyName(progression([[57, 60, 64]], 0.35, 20), true)).toBe('A minor');
-    expect(keyName(progression([[60]], 0.35, 20), true)).toBeNull();
+    expect(keyName(progression([[62, 66, 69]], 0.35, 20), 'stab')).toBe('D major');
+    expect(keyName(progression([[57, 60, 64]], 0.35, 20), 'stab')).toBe('A minor');
+    expect(keyName(progression([[60]], 0.35, 20), 'stab')).toBeNull();
     // A drum's ringing modes (a membrane's first four, 1 : 1.59 : 2.14 : 2.30), dying as fast:
     // not a chord.
     const ring = new Float32Array(Math.round(0.35 * SR)).map((_, i) => {
@@ -102,18 +126,29 @@ describe('key detection', () => {
       );
       return 0.15 * modes * Math.exp(-t * 20);
     });
-    expect(keyName(ring, true)).toBeNull();
+    expect(keyName(ring, 'stab')).toBeNull();
   });
 
   it('finds the key of a chord stab shorter than five frames (0.26 s), not of a note or a drum', () => {
-    expect(keyName(progression([[62, 66, 69]], 0.26, 6), true)).toBe('D major');
-    expect(keyName(progression([[57, 60, 64]], 0.26, 6), true)).toBe('A minor');
-    expect(keyName(progression([[60]], 0.26, 6), true)).toBeNull();
-    expect(keyName(drums(1).subarray(0, Math.round(0.26 * SR)), true)).toBeNull();
+    expect(keyName(progression([[62, 66, 69]], 0.26, 6), 'stab')).toBe('D major');
+    expect(keyName(progression([[57, 60, 64]], 0.26, 6), 'stab')).toBe('A minor');
+    expect(keyName(progression([[60]], 0.26, 6), 'stab')).toBeNull();
+    expect(keyName(drums(1).subarray(0, Math.round(0.26 * SR)), 'stab')).toBeNull();
+  });
+
+  it('weighs a one-shot held for seconds as held: a chord keeps its key, a note or a cymbal gets none', () => {
+    expect(gateShape('oneshot', 6)).toBe('held');
+    expect(gateShape('oneshot', 1.5)).toBe('stab');
+    expect(gateShape('loop', 6)).toBe('music');
+    // A pad chord and a single note held 6 s, dying slowly.
+    expect(keyName(progression([[62, 66, 69]], 6, 0.2), 'held')).toBe('D major');
+    expect(keyName(progression([[57, 60, 64]], 6, 0.2), 'held')).toBe('A minor');
+    expect(keyName(progression([[55]], 6, 0.2), 'held')).toBeNull();
+    expect(keyName(cymbal(6), 'held')).toBeNull();
   });
 
   it('reports no key, not an exception, for audio too short to read', () => {
-    expect(estimateKey(new Float32Array(100), SR, essentia, true)).toEqual({
+    expect(estimateKey(new Float32Array(100), SR, essentia, 'stab')).toEqual({
       key: null,
       confidence: 0,
     });

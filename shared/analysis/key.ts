@@ -1,5 +1,6 @@
 import { parseKey, type MusicalKey } from '../music/key-names.js';
-import { hasKey } from './key-gate.js';
+import { hasKey, type GateShape } from './key-gate.js';
+import type { SoundKind } from './kind.js';
 import { measureTonality, SUSTAIN_FRAMES, tonalityFrames } from './tonality.js';
 
 /** The slice of essentia.js that key detection uses; the platform loads and injects it. */
@@ -31,8 +32,17 @@ export interface KeyEstimate {
   confidence: number;
 }
 
-/** One-shots shorter than this (s) are weighed as stabs by the key gate; longer ones as music. */
+/** One-shots shorter than this (s) are weighed as stabs by the key gate; longer ones as held. */
 export const STAB_MAX_S = 4;
+
+/**
+ * Which of the key gate's models weighs a sound (GateShape): one-shots by their length
+ * (STAB_MAX_S), anything with a tempo as music. Pure.
+ */
+export function gateShape(kind: SoundKind, durationS: number): GateShape {
+  if (kind !== 'oneshot') return 'music';
+  return durationS < STAB_MAX_S ? 'stab' : 'held';
+}
 
 /** Key is read from at most this many seconds, taken from the middle of longer material. */
 export const KEY_WINDOW_S = 60;
@@ -115,7 +125,7 @@ export function estimateKey(
   samples: Float32Array,
   sampleRate: number,
   essentia: EssentiaKeyApi,
-  stab: boolean,
+  shape: GateShape,
 ): KeyEstimate {
   const windowFrames = Math.round(KEY_WINDOW_S * sampleRate);
   const start = Math.max(0, Math.floor((samples.length - windowFrames) / 2));
@@ -126,7 +136,7 @@ export function estimateKey(
     if (!key) return { key: null, confidence };
     const tonality = measureTonality(audio, sampleRate, keySustainFrames(audio.length));
     const durationS = samples.length / sampleRate;
-    return hasKey({ key, confidence, tonality, durationS, stab })
+    return hasKey({ key, confidence, tonality, durationS, shape })
       ? { key, confidence }
       : { key: null, confidence };
   } catch {
