@@ -16,8 +16,8 @@ export interface KeyEvidence {
 /**
  * What kind of sound the key gate weighs, each with a model of its own: a one-shot under
  * STAB_MAX_S (`stab`: a lone note or a ringing drum is its usual impostor), a longer one-shot
- * (`held`: a held note, a ringing cymbal, a chord or pad held for seconds) and anything with a
- * tempo (`music`: loops and tracks, a drum loop with a tuned kick its impostor).
+ * (`held`: a held note, a ringing cymbal, a chord or pad held for seconds) and loops and tracks
+ * (`music`: a drum loop with a tuned kick its usual impostor).
  */
 export type GateShape = 'stab' | 'held' | 'music';
 
