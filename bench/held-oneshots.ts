@@ -1,7 +1,8 @@
 /**
  * `npm run bench:held-oneshots -- --out DIR [--split development|validation]`: writes a labelled
  * set of one-shots held for seconds, DIR/labels.json in the fixtures' label shape, for
- * `npm run bench:accuracy -- DIR/labels.json`. Rendered libraries hold one-shots of 3 s at most,
+ * `npm run bench:accuracy -- DIR/labels.json` (DIR/kits.json and DIR/renders.json hold its two
+ * parts). Rendered libraries hold one-shots of 3 s at most,
  * so the key gate's model for longer ones (`held`, shared/analysis/key-gate.ts) is measured here:
  * - chords (a major or minor triad, closed, open or over its root an octave down) and single
  *   notes, held 4.5-9 s on sustaining GM programs of every sound set installed, rendered dry.
@@ -75,10 +76,10 @@ const label = (path: string, key: string | null): FixtureLabel => ({
 });
 
 for (const set of await availableSoundSets()) {
-  const held = set.engine === 'timidity' ? await timidityPrograms(set.file) : null;
+  const present = set.engine === 'timidity' ? await timidityPrograms(set.file) : null;
   const pieces: RenderPiece[] = [];
   for (const program of PROGRAMS[split]) {
-    if (held && !held.has(program)) continue;
+    if (present && !present.has(program)) continue;
     PIECES.forEach((piece, n) => {
       const tonic = Math.floor(random() * 12);
       const minor = random() < 0.5;
@@ -112,7 +113,11 @@ kits.forEach((kit, k) => {
   }
 });
 
-await writeFile(join(out, 'labels.json'), JSON.stringify({ files: labels }, null, 1));
+// The whole set, and its two parts apart: what bench:accuracy prints for each is a figure of its own.
+const kitFiles = labels.filter((l) => l.path.startsWith('/'));
+const parts = { labels, kits: kitFiles, renders: labels.filter((l) => !kitFiles.includes(l)) };
+for (const [name, files] of Object.entries(parts))
+  await writeFile(join(out, `${name}.json`), JSON.stringify({ files }, null, 1));
 const chords = labels.filter((l) => l.key !== null).length;
 console.log(
   `${labels.length} one-shots (${chords} held chords, ${labels.length - chords} keyless) in ${out}/labels.json`,

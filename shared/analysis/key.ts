@@ -37,7 +37,7 @@ export const STAB_MAX_S = 4;
 
 /**
  * Which of the key gate's models weighs a sound (GateShape): one-shots by their length
- * (STAB_MAX_S), anything with a tempo as music. Pure.
+ * (STAB_MAX_S), loops and tracks as music. Pure.
  */
 export function gateShape(kind: SoundKind, durationS: number): GateShape {
   if (kind !== 'oneshot') return 'music';
