@@ -6,13 +6,14 @@ import {
   localPeaks,
   meanSquare,
 } from './autocorrelation.js';
-import { pulseConfidence, strongOnsets } from './confidence.js';
+import { onsetDensity, pulseConfidence, strongOnsets } from './confidence.js';
 import { matchLoopLength, MAX_LOOP_S } from './loop-length.js';
 import type { LevelReason } from './metrical-level.js';
 import type { OnsetEnvelope } from './onset-envelope.js';
 import { chooseMetricalLevel, foldIntoRange, tempoPrior } from './metrical-level.js';
 import { onsetEnvelope } from './onset-envelope.js';
-import { levelAllowsLoop, levelShape, type LevelShape } from './level-shape.js';
+import { levelShape, type LevelShape } from './level-shape.js';
+import { clipAllowsLoop } from './loop-plausibility.js';
 import { startAlignment } from './pulse-grid.js';
 import { refinePeriod } from './refine-period.js';
 
@@ -87,9 +88,10 @@ export interface TempoAnalysis {
    * How the octave was chosen; 'loop-length' when the clip's length resolved a 3:2 error,
    * 'chord-changes' when the tempo comes from chord changes that divide a loop evenly,
    * 'held-loop' when a held sound cut to whole bars at both ends vouches for a weak pulse,
-   * 'level-shape' when the clip's level rules out the loop a weak tempo implied (confidence 0).
+   * 'not-a-loop' when the clip rules out the loop a weak or uncut tempo implied (clipAllowsLoop;
+   * confidence 0).
    */
-  reason: LevelReason | 'loop-length' | 'chord-changes' | 'held-loop' | 'level-shape' | null;
+  reason: LevelReason | 'loop-length' | 'chord-changes' | 'held-loop' | 'not-a-loop' | null;
   /** Normalised autocorrelation at the chosen beat period. */
   periodicity: number;
   /**
@@ -121,15 +123,20 @@ export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAn
   );
   let shape: LevelShape | null | undefined;
   const levels = () => (shape ??= levelShape(samples, Math.round(EDGE_BLOCK_S * sampleRate)));
+  const density = onsetDensity(envelope.novelty);
   const couldLoop = (tempo: TempoAnalysis) =>
-    levelAllowsLoop(tempo, levels(), onsets.length, durationS);
+    clipAllowsLoop(
+      tempo,
+      { shape: levels(), onsets: onsets.length, onsetDensity: density },
+      durationS,
+    );
   if (pulse.confidence >= MIN_TEMPO_CONFIDENCE && couldLoop(pulse)) return pulse;
   const fallback =
     chordChangeTempo(onsets, durationS) ??
     heldLoopTempo(samples, sampleRate, onsets, levels, pulse);
   if (fallback !== null && couldLoop(fallback)) return fallback;
   return pulse.confidence >= MIN_TEMPO_CONFIDENCE
-    ? { ...pulse, confidence: 0, reason: 'level-shape' }
+    ? { ...pulse, confidence: 0, reason: 'not-a-loop' }
     : pulse;
 }
 

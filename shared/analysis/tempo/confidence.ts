@@ -36,6 +36,21 @@ export function strongOnsets(novelty: Float32Array, frameRate: number): number[]
 }
 
 /**
+ * The share of the envelope's frames that reach ONSET_THRESHOLD of its strongest rise (0..1).
+ * Attacks are sparse: the loops read right on the rendered libraries keep it at 0.15 or under
+ * (drum loops under 0.1), while a held sound whose partials beat or waver (two close tones, a
+ * detuned pad, vibrato) or noise rises by as much on a quarter or more of its frames. Pure.
+ */
+export function onsetDensity(novelty: Float32Array): number {
+  let max = 0;
+  for (const v of novelty) max = Math.max(max, v);
+  if (max <= 0) return 0;
+  let reaching = 0;
+  for (const v of novelty) if (v >= ONSET_THRESHOLD * max) reaching++;
+  return reaching / novelty.length;
+}
+
+/**
  * Confidence (0..1) that the clip has a steady pulse at `periodFrames`: the periodicity
  * (normalised autocorrelation at that period) mapped linearly from a no-pulse floor (0.2, or
  * more for short clips, where noise alone correlates by chance) to 0.4 above it, times the evidence of strong onsets: none below 3 of them, full from 5 on, and

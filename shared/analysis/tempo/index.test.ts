@@ -192,6 +192,21 @@ describe('estimateTempo: a clip that swells or dies away is not a loop', () => {
   });
 });
 
+/**
+ * Sines held for `durationS`, faded in over 0.5 s and out over the last second, peak-normalised:
+ * a drone. The fades are even in dB, from -100 dB (as sox's default fade): no attack stands out.
+ */
+function heldTones(freqsHz: number[], durationS: number): Float32Array {
+  const out = new Float32Array(Math.round(durationS * SR));
+  for (let i = 0; i < out.length; i++) {
+    const t = i / SR;
+    let v = 0;
+    for (const f of freqsHz) v += Math.sin(2 * Math.PI * f * t);
+    out[i] = v * 10 ** (-5 * (1 - Math.max(0, Math.min(1, t / 0.5, durationS - t))));
+  }
+  return normalise(out, 0.9);
+}
+
 describe('estimateTempo: no pulse', () => {
   it.each([
     ['a kick', renderVoice('kick', SR)],
@@ -199,6 +214,9 @@ describe('estimateTempo: no pulse', () => {
     ['a 4 s crash', normalise(renderVoice('crash', SR), 0.9)],
     ['a piano note', pianoNote(3, SR)],
     ['a sustained chord', sustainedChord(8, SR)],
+    // Held tones whose partials beat in the envelope's bands: a steady rate, but no attack.
+    ['a drone of 55 and 110 Hz', heldTones([55, 110], 8)],
+    ['a drone of a fifth, 110 and 165 Hz', heldTones([110, 165], 8)],
     ['silence', new Float32Array(4 * SR)],
     ['white noise (2 s)', whiteNoise(2, SR)],
     ['white noise (20 s)', whiteNoise(20, SR)],

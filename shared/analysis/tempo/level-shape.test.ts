@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { levelAllowsLoop, levelShape } from './level-shape.js';
+import { levelShape } from './level-shape.js';
 
 const BLOCK = 100;
 
@@ -36,46 +36,5 @@ describe('levelShape', () => {
     expect(levelShape(new Float32Array(8 * BLOCK), BLOCK)).toBeNull();
     expect(levelShape(steps([1, 1, 1]), BLOCK)).toBeNull();
     expect(levelShape(steps([1, 1, 1, 1]), 0)).toBeNull();
-  });
-});
-
-describe('levelAllowsLoop', () => {
-  const weak = {
-    bpm: 96,
-    confidence: 0.35,
-    loopBeats: 4,
-    pulseBpm: 96,
-    reason: 'loop-length',
-    periodicity: 0.15,
-    octaveCertainty: 1,
-  } as const;
-  const flat = { startDb: 0, endDb: -3, trendDb: -1 };
-
-  it('lets a weak tempo stand on a clip whose level holds', () => {
-    expect(levelAllowsLoop(weak, flat, 1, 2.5)).toBe(true);
-  });
-
-  it('refuses a weak tempo to a clip that swells or dies away by more than 15 dB', () => {
-    expect(levelAllowsLoop(weak, { ...flat, trendDb: 20 }, 8, 2.5)).toBe(false);
-    expect(levelAllowsLoop(weak, { ...flat, trendDb: -20 }, 8, 2.5)).toBe(false);
-  });
-
-  it('refuses a tempo from length alone to a single attack left to ring out (a chord stab)', () => {
-    const ringing = { ...flat, endDb: -38 };
-    expect(levelAllowsLoop(weak, ringing, 1, 2.5)).toBe(false);
-    // A fade of a few milliseconds against a click is still a cut.
-    expect(levelAllowsLoop(weak, { ...flat, endDb: -12 }, 1, 2.5)).toBe(true);
-    // With onsets enough for a pulse, the end of the clip does not decide.
-    expect(levelAllowsLoop(weak, ringing, 5, 2.5)).toBe(true);
-  });
-
-  it('leaves a strong pulse cut to whole beats, and clips longer than a loop, alone', () => {
-    const strong = { ...weak, confidence: 0.9 };
-    expect(levelAllowsLoop(strong, { ...flat, trendDb: -25 }, 8, 2.5)).toBe(true);
-    expect(levelAllowsLoop(weak, { ...flat, trendDb: -25 }, 8, 40)).toBe(true);
-    // A strong pulse in a short clip not cut to whole beats is held to the level test.
-    expect(levelAllowsLoop({ ...strong, loopBeats: null }, { ...flat, trendDb: -25 }, 8, 2.5)).toBe(
-      false,
-    );
   });
 });
