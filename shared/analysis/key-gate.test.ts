@@ -13,6 +13,8 @@ const chordLoop: Tonality = {
   harmonicNotes: 3,
   tonalRatio: 0.3,
   pitchClasses: classes({ 9: 0.45, 0: 0.3, 4: 0.25 }),
+  tuningCents: 0,
+  referenceCents: 0,
 };
 
 const evidence = (over: Partial<KeyEvidence> = {}): KeyEvidence => ({
@@ -58,6 +60,8 @@ describe('key gate', () => {
       harmonicNotes: 1,
       tonalRatio: 0.4,
       pitchClasses: classes({ 7: 0.8, 2: 0.2 }),
+      tuningCents: 0,
+      referenceCents: 0,
     };
     expect(hasKey(evidence({ tonality: note, key: parseKey('G major')!, shape: 'stab' }))).toBe(
       false,
@@ -68,6 +72,8 @@ describe('key gate', () => {
       harmonicNotes: 0,
       tonalRatio: 0.02,
       pitchClasses: classes({ 3: 0.25, 7: 0.25, 8: 0.25, 9: 0.25 }),
+      tuningCents: 0,
+      referenceCents: 0,
     };
     expect(hasKey(evidence({ tonality: drum, key: parseKey('Ab major')!, shape: 'stab' }))).toBe(
       false,

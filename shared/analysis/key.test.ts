@@ -15,8 +15,11 @@ const essentia = new Essentia(EssentiaWASM);
 
 const hz = (midi: number) => 440 * 2 ** ((midi - 69) / 12);
 
-/** Chords (MIDI notes), one per `chordS`, as harmonic tones decaying by e^(-decay·t). */
-function progression(chords: number[][], chordS = 1, decay = 1.2): Float32Array {
+/**
+ * Chords (MIDI notes), one per `chordS`, as harmonic tones decaying by e^(-decay·t), every note
+ * `cents` off equal temperament at A = 440 Hz.
+ */
+function progression(chords: number[][], chordS = 1, decay = 1.2, cents = 0): Float32Array {
   const out = new Float32Array(Math.round(chords.length * chordS * SR));
   chords.forEach((chord, c) => {
     const start = Math.round(c * chordS * SR);
@@ -24,7 +27,8 @@ function progression(chords: number[][], chordS = 1, decay = 1.2): Float32Array 
       const t = i / SR;
       let v = 0;
       for (const note of chord)
-        for (let h = 1; h <= 4; h++) v += Math.sin(2 * Math.PI * hz(note) * h * t) / (h * h);
+        for (let h = 1; h <= 4; h++)
+          v += Math.sin(2 * Math.PI * hz(note + cents / 100) * h * t) / (h * h);
       out[start + i] = 0.12 * v * Math.exp(-t * decay);
     }
   });
@@ -94,6 +98,26 @@ describe('key detection', () => {
     const estimate = estimateKey(audio, SR, essentia, 'music');
     expect(estimate.key && formatKey(estimate.key)).toBe(name);
     expect(estimate.confidence).toBeGreaterThan(0.5);
+  });
+
+  it.each([
+    ['A minor', 45, A_MINOR],
+    ['A minor', -45, A_MINOR],
+    ['E major', 40, E_MAJOR],
+    ['E major', -40, E_MAJOR],
+  ])('reads %s from a cadence tuned %d cents off A = 440 Hz', (name, cents, chords) => {
+    const audio = progression([...chords, ...chords], 1, 1.2, cents);
+    expect(keyName(audio, 'music')).toBe(name);
+    const tonality = measureTonality(audio, SR);
+    expect(Math.abs(tonality.tuningCents - cents)).toBeLessThan(6);
+    // Notes are read against the measured tuning only when asked (music, not one-shots).
+    expect(tonality.referenceCents).toBe(0);
+    expect(measureTonality(audio, SR, undefined, true).referenceCents).toBe(tonality.tuningCents);
+  });
+
+  it('measures an in-tune cadence within a few cents of A = 440 Hz', () => {
+    const audio = progression([...A_MINOR, ...A_MINOR]);
+    expect(Math.abs(measureTonality(audio, SR).tuningCents)).toBeLessThan(4);
   });
 
   it('finds no key in drums, a single note, silence or noise', () => {
