@@ -135,7 +135,7 @@ export function estimateKey(
   try {
     // The tonality first: music tuned away from A = 440 Hz is read against its own tuning, by
     // the gate and the extractor alike (rendered loops and tracks played 45 cents sharp kept
-    // their key 22-27 times in 60 at A = 440, 49-53 against their tuning: bench:detuned).
+    // their key 22-27 times in 60 at A = 440, 49-52 against their tuning: bench:detuned).
     // One-shots are read at A = 440: the tuning a drum's few partials give is arbitrary, and
     // the stab and held models were fitted at concert pitch.
     const retune = shape === 'music';
