@@ -25,7 +25,7 @@ const { values: args } = parseArgs({
   options: {
     from: { type: 'string' },
     out: { type: 'string' },
-    files: { type: 'string', default: '48' },
+    files: { type: 'string', default: '60' },
     seed: { type: 'string', default: '5' },
   },
 });
