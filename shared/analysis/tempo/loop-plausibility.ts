@@ -34,9 +34,9 @@ const MIN_PULSE_ONSETS = 3;
  * detuned or vibrato pad, a sung note), whose rate a tempogram reads as a pulse: a drone of
  * 55 and 110 Hz read 110 BPM at confidence 0.94. Chosen on the rendered libraries of seeds 61,
  * 62, 68 and 71 and the development half of the held one-shots (a throwaway study): 10 of the
- * 11 one-shots given a tempo lose it, and none of the loops read right reaches it (loops
- * without drums 0.13 at most among those weak or not cut to whole beats, drum loops 0.15 at
- * most). BENCHMARKS.md gives the held-out figures.
+ * 11 one-shots given a tempo lose it, and none of the loops read right reaches it: among those
+ * weak or not cut to whole beats, loops without drums reach 0.13 at most, drum loops 0.09.
+ * BENCHMARKS.md gives the held-out figures.
  */
 const MAX_LOOP_ONSET_DENSITY = 0.15;
 
