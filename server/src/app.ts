@@ -212,6 +212,8 @@ export async function startServer(
     services.queue,
     services.buckets,
     config.bucketWorkers,
+    config.databaseUrl,
+    log,
   );
   // Files stored with an outdated fingerprint get a new one from their bytes, in the background.
   services.refingerprint.start(log);

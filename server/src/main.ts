@@ -164,7 +164,13 @@ async function worker(): Promise<void> {
     await database.close();
     throw error;
   });
-  const workers = await startBucketWorkers(services.queue, services.buckets, config.bucketWorkers);
+  const workers = await startBucketWorkers(
+    services.queue,
+    services.buckets,
+    config.bucketWorkers,
+    config.databaseUrl,
+    console.error,
+  );
   console.log(`worker: taking bucket-import work, ${config.bucketWorkers} objects at once`);
   const stop = (signal: string) => {
     console.log(`${signal}: stopping`);

@@ -13,6 +13,8 @@ export type FailpointName =
   | 'server:ingest-committed' // a manifest batch is committed; its answer is not sent
   | 'server:manifest-closed' // the batch that closes the manifest is committed; its answer is not sent
   | 'server:refingerprinted' // a stored file's new fingerprint is committed; the next is not begun
+  | 'server:bucket-page-listed' // a bucket listing's page is recorded and its objects queued
+  | 'server:bucket-object-ingested' // a bucket object is ingested (and stored when new); not yet marked taken
   // sm-import
   | 'cli:analysed' // a file's analysis is recorded in the run file
   | 'cli:batch-answered' // a manifest batch's answer is recorded

@@ -17,6 +17,7 @@ import {
 } from '../../../shared/files/index.js';
 import { relativePathSchema, type S3Source } from '../../../shared/schemas/index.js';
 import { parseS3Url } from '../../../shared/s3/s3-url.js';
+import { failpoint } from '../../../shared/node/failpoints.js';
 import type { AuthUser } from '../auth/auth.service.js';
 import { toAuthUser } from '../auth/auth.service.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
@@ -195,6 +196,7 @@ export class BucketImportService {
           // Another lister of the job recorded this page first: it goes on from there.
           if (!recorded) break;
           await this.enqueue(jobId, sorted.taken);
+          failpoint('server:bucket-page-listed');
           if (page.next === null) break;
           token = page.next;
         }
@@ -283,6 +285,7 @@ export class BucketImportService {
           analyser,
           lastAttempt,
         });
+        failpoint('server:bucket-object-ingested');
       }
       await this.sources.take(job.jobId, job.key);
     } catch (error) {

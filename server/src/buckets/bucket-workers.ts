@@ -3,7 +3,8 @@ import {
   createStoredFileAnalyser,
   type StoredFileAnalyser,
 } from '../library/refingerprint-analyser.js';
-import type { QueueSettings, WorkQueue } from '../queue/work-queue.js';
+import { JobLeases, SWEEP_INTERVAL_MS } from '../queue/job-leases.js';
+import { logOrphans, type QueueSettings, type WorkQueue } from '../queue/work-queue.js';
 import {
   LIST_QUEUE,
   OBJECT_QUEUE,
@@ -35,13 +36,36 @@ const POLL_SECONDS = 1;
 /**
  * This process's share of bucket imports: `count` workers, each with its own analysis thread,
  * taking one object at a time from the queue, and one lister. Zero takes no bucket work here.
+ * On PostgreSQL (`databaseUrl`) each job runs under a lease (JobLeases), and the process looks
+ * for jobs left by a process that died every SWEEP_INTERVAL_MS; on PGlite the work queue
+ * retried those when it started.
  */
 export async function startBucketWorkers(
   queue: WorkQueue,
   buckets: BucketImportService,
   count: number,
+  databaseUrl: string | null,
+  log: (line: string) => void,
 ): Promise<{ stop(): Promise<void> }> {
   const analysers: StoredFileAnalyser[] = [];
+  const leases =
+    count > 0 && databaseUrl
+      ? await JobLeases.open(databaseUrl, queue, [LIST_QUEUE, OBJECT_QUEUE], log)
+      : null;
+  const leased = <T>(id: string, work: () => Promise<T>) =>
+    leases ? leases.run(id, work) : work();
+  let sweeper: NodeJS.Timeout | undefined;
+  if (leases) {
+    const sweep = () =>
+      leases.sweep().then(
+        (count) => logOrphans(count, log),
+        (error: unknown) =>
+          log(`job leases: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    void sweep();
+    sweeper = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
+    sweeper.unref();
+  }
   /**
    * pg-boss waits out its polling interval after each job, however short the job: a worker
    * that finished one is told to fetch the next at once, so that a queue of small objects
@@ -64,7 +88,7 @@ export async function startBucketWorkers(
       { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
       async ([job]: PgBoss.JobWithMetadata<ListJob>[]) => {
         await yieldToIo();
-        await buckets.list(job!.data, job!.retryCount >= job!.retryLimit);
+        await leased(job!.id, () => buckets.list(job!.data, job!.retryCount >= job!.retryLimit));
         next(id);
       },
     );
@@ -78,14 +102,18 @@ export async function startBucketWorkers(
       { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS, includeMetadata: true },
       async ([job]: PgBoss.JobWithMetadata<ObjectJob>[]) => {
         await yieldToIo();
-        await buckets.take(job!.data, analyser, job!.retryCount >= job!.retryLimit);
+        await leased(job!.id, () =>
+          buckets.take(job!.data, analyser, job!.retryCount >= job!.retryLimit),
+        );
         next(id);
       },
     );
   }
   return {
     async stop() {
+      clearInterval(sweeper);
       await Promise.all(analysers.map((a) => a.close()));
+      await leases?.close();
     },
   };
 }

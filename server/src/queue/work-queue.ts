@@ -16,7 +16,9 @@ export interface QueueSettings {
  * Starts pg-boss on the server's database: on PostgreSQL with connections of its own (any
  * number of server processes share the queues, each job runs once), on PGlite through its one
  * connection. Jobs survive restarts; a job that throws is tried again with exponential backoff,
- * and one whose process died is tried again once it expires.
+ * and one whose process died is tried again when this process starts on PGlite
+ * (requeueOrphans), when a sweep finds it on PostgreSQL (JobLeases), or at the latest once it
+ * expires.
  */
 export async function startWorkQueue(
   database: DatabaseHandle,
@@ -58,5 +60,34 @@ export async function startWorkQueue(
     await boss.createQueue(q.name, options);
     await boss.updateQueue(q.name, options);
   }
+  // On PGlite this process is the only one: a job still active was left by a process that
+  // died, and would wait out its expiry (hours for a bucket listing) before anyone took it.
+  if (!databaseUrl) {
+    logOrphans(await requeueOrphans(boss, queues), log);
+  }
   return boss;
+}
+
+/** Says how many jobs a process that died left running were handed back to the queue. */
+export function logOrphans(count: number, log: (line: string) => void): void {
+  if (count > 0) log(`work queue: ${count} jobs left running by a stopped server go on`);
+}
+
+/**
+ * Fails every job of `queues` left active, so that pg-boss retries it at once (with its retry
+ * delay) as it would a job that threw. Only for a database no other process works on.
+ * @returns how many jobs.
+ */
+async function requeueOrphans(boss: PgBoss, queues: QueueSettings[]): Promise<number> {
+  let count = 0;
+  for (const q of queues) {
+    const { rows } = await boss
+      .getDb()
+      .executeSql(`SELECT id FROM pgboss.job WHERE name = $1 AND state = 'active'`, [q.name]);
+    for (const { id } of rows as { id: string }[]) {
+      await boss.fail(q.name, id, { message: 'the server process running it stopped' });
+      count++;
+    }
+  }
+  return count;
 }
