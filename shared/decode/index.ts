@@ -3,6 +3,7 @@
  * Pure and platform-neutral (browser workers, Node): Uint8Array / Float32Array only.
  */
 import { AiffDecoder } from './aiff.js';
+import { CafDecoder } from './caf.js';
 import { DecodeError } from './errors.js';
 import { createFlacAdapter } from './flac.js';
 import { guard } from './guard.js';
@@ -20,7 +21,7 @@ export { sniffAudioFormat, type SniffResult } from './sniff.js';
 
 /**
  * A push decoder for one file of the given format. Write its bytes in chunks of any size, then
- * end(); the sink gets info() once, then planar PCM chunks as they decode (WAV, AIFF, FLAC, MP3,
+ * end(); the sink gets info() once, then planar PCM chunks as they decode (WAV, AIFF, CAF, FLAC, MP3,
  * Ogg Vorbis and Opus in bounded memory; M4A buffers until its moov box, i.e. possibly the whole
  * file). write()/end() reject with DecodeError: 'empty', 'corrupt' (not this format / garbage),
  * 'truncated' (ends before any audio; a file cut later decodes what is there), 'unsupported'.
@@ -37,6 +38,8 @@ export async function createStreamDecoder(
       return guard(new WavDecoder(sink), format);
     case 'aiff':
       return guard(new AiffDecoder(sink), format);
+    case 'caf':
+      return guard(new CafDecoder(sink), format);
     case 'flac':
       return guard(new WasmStream(await load(createFlacAdapter, format), sink), format);
     case 'mp3':

@@ -40,6 +40,7 @@ export function sniffAudioFormat(head: Uint8Array, fileName: string): SniffResul
   }
   if (tag4(0) === 'FORM' && (tag4(8) === 'AIFF' || tag4(8) === 'AIFC'))
     return { ok: true, format: 'aiff' };
+  if (tag4(0) === 'caff') return { ok: true, format: 'caf' };
   if (tag4(0) === 'fLaC') return { ok: true, format: 'flac' };
   if (tag4(0) === 'OggS') return sniffOgg(head, ext);
   if (tag4(4) === 'ftyp') {

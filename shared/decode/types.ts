@@ -1,5 +1,5 @@
 /** The container/codec families the decode layer reads. */
-export type AudioFormat = 'wav' | 'aiff' | 'flac' | 'mp3' | 'ogg-vorbis' | 'opus' | 'm4a';
+export type AudioFormat = 'wav' | 'aiff' | 'caf' | 'flac' | 'mp3' | 'ogg-vorbis' | 'opus' | 'm4a';
 
 /** What a stream is, as far as its header (and the decoder) says. */
 export interface StreamInfo {

@@ -34,6 +34,7 @@ const AUDIO_EXTENSIONS = new Set([
   'aif',
   'aiff',
   'aifc',
+  'caf',
   'flac',
   'mp3',
   'ogg',

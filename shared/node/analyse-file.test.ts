@@ -52,13 +52,15 @@ describe('analyseFile under a name that is not its path', () => {
   it.runIf(hasFfmpeg).each([
     ['Microsoft ADPCM WAV', 'adpcm.wav', 'adpcm_ms', 2],
     ['AAC in MP4 with its index last', 'late-index.m4a', 'aac', 30],
+    ['Apple Lossless in CAF (as Apple Loops are)', 'loop.caf', 'alac', 4],
   ])('decodes %s through ffmpeg', async (_, name, codec, seconds) => {
     const scratch = join(dir, `object-${name}`);
     const input = ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`];
-    const format = name.endsWith('.m4a') ? ['-f', 'mp4'] : ['-f', 'wav'];
+    const format = ['-f', name.endsWith('.m4a') ? 'mp4' : name.endsWith('.caf') ? 'caf' : 'wav'];
     execFileSync('ffmpeg', ['-v', 'error', '-y', ...input, '-c:a', codec, ...format, scratch]);
     const result = await analyseFile(scratch, deps, `odd/${name}`);
     expect(result.status, result.error ?? '').toBe('ok');
+    expect(result.codec).toBe(codec);
     expect(result.analysis!.durationS).toBeGreaterThan(seconds - 0.05);
     expect(result.analysis!.durationS).toBeLessThan(seconds + 0.1);
   });

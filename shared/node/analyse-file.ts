@@ -40,6 +40,7 @@ const FFMPEG_FROM_BYTES: Record<AudioFormat, number> = {
   flac: 5e6,
   wav: 10e6,
   aiff: 10e6,
+  caf: 10e6,
 };
 
 /** What a file says of itself when its name and tags are not read. */

@@ -10,6 +10,7 @@ const PATTERN = /^\/api\/v1\/audio\/files\/([^/]+)\/content$/;
 const CONTENT_TYPES: Record<string, string> = {
   wav: 'audio/wav',
   aiff: 'audio/aiff',
+  caf: 'audio/x-caf',
   flac: 'audio/flac',
   mp3: 'audio/mpeg',
   m4a: 'audio/mp4',

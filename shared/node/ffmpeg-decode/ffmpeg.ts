@@ -130,11 +130,14 @@ async function probe(path: string): Promise<ProbedStream> {
     channels,
     bitDepth: codec.startsWith('pcm_') || codec === 'flac' ? bits || null : null,
     declaredFrames: codec.startsWith('pcm_') && Number.isFinite(frames) ? frames : null,
-    format: codec.startsWith('pcm_')
-      ? container.includes('aiff')
-        ? 'aiff'
-        : 'wav'
-      : (FORMAT_OF_CODEC[codec] ?? 'm4a'),
+    format:
+      container === 'caf'
+        ? 'caf'
+        : codec.startsWith('pcm_')
+          ? container.includes('aiff')
+            ? 'aiff'
+            : 'wav'
+          : (FORMAT_OF_CODEC[codec] ?? 'm4a'),
   };
 }
 
