@@ -10,11 +10,19 @@ import { guard } from './guard.js';
 import { createM4aAdapter } from './m4a.js';
 import { createMp3Adapter } from './mp3.js';
 import { createOpusAdapter, createVorbisAdapter } from './ogg.js';
-import type { AudioFormat, PcmSink, StreamDecoder } from './types.js';
+import type { AudioFormat, FfmpegOnlyFormat, PcmSink, StreamDecoder } from './types.js';
 import { WasmStream } from './wasm-stream.js';
 import { WavDecoder } from './wav.js';
 
-export type { AudioFormat, PcmSink, StreamDecoder, StreamInfo } from './types.js';
+export type { AudioFormat, FfmpegOnlyFormat, PcmSink, StreamDecoder, StreamInfo } from './types.js';
+
+/** What a producer calls each format only ffmpeg reads. */
+const FFMPEG_ONLY_NAMES: Record<FfmpegOnlyFormat, string> = {
+  wavpack: 'WavPack',
+  w64: 'Sony Wave64',
+  wma: 'Windows Media Audio',
+  au: 'Sun/NeXT AU',
+};
 export type { DecodeErrorCode } from './errors.js';
 export { DecodeError };
 export { sniffAudioFormat, type SniffResult } from './sniff.js';
@@ -27,7 +35,8 @@ export { sniffAudioFormat, type SniffResult } from './sniff.js';
  * 'truncated' (ends before any audio; a file cut later decodes what is there), 'unsupported'.
  * After a rejection the decoder is freed and rejects again with the same error. The decoder may
  * keep a reference to written chunks until end(): do not reuse their buffers. Call free() when done.
- * Throws DecodeError('unsupported') for an unknown format, or if a WASM decoder cannot load.
+ * Throws DecodeError('unsupported') for an unknown format, a format only ffmpeg reads
+ * (FfmpegOnlyFormat: the caller's ffmpeg fallback takes it), or if a WASM decoder cannot load.
  */
 export async function createStreamDecoder(
   format: AudioFormat,
@@ -50,6 +59,14 @@ export async function createStreamDecoder(
       return guard(new WasmStream(await load(createOpusAdapter, format), sink), format);
     case 'm4a':
       return guard(new WasmStream(await load(createM4aAdapter, format), sink), format);
+    case 'wavpack':
+    case 'w64':
+    case 'wma':
+    case 'au':
+      throw new DecodeError(
+        'unsupported',
+        `${FFMPEG_ONLY_NAMES[format]} files are read through ffmpeg only`,
+      );
     default:
       throw new DecodeError('unsupported', `no decoder for format '${String(format)}'`);
   }

@@ -17,6 +17,8 @@ const NOT_AUDIO: [string, number[]][] = [
   ['executable', [0x7f, 0x45, 0x4c, 0x46]],
   ['executable', [0x4d, 0x5a]],
 ];
+/** The first bytes of an ASF file (Windows Media Audio). */
+const ASF_GUID = [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11];
 const IMAGE_BRANDS = new Set(['heic', 'heix', 'mif1', 'msf1', 'avif', 'avis']);
 
 /**
@@ -41,6 +43,11 @@ export function sniffAudioFormat(head: Uint8Array, fileName: string): SniffResul
   if (tag4(0) === 'FORM' && (tag4(8) === 'AIFF' || tag4(8) === 'AIFC'))
     return { ok: true, format: 'aiff' };
   if (tag4(0) === 'caff') return { ok: true, format: 'caf' };
+  // Read by ffmpeg only (FfmpegOnlyFormat).
+  if (tag4(0) === 'wvpk') return { ok: true, format: 'wavpack' };
+  if (tag4(0) === 'riff' && tag4(24) === 'wave') return { ok: true, format: 'w64' };
+  if (ASF_GUID.every((b, i) => head[i] === b)) return { ok: true, format: 'wma' };
+  if (tag4(0) === '.snd') return { ok: true, format: 'au' };
   if (tag4(0) === 'fLaC') return { ok: true, format: 'flac' };
   if (tag4(0) === 'OggS') return sniffOgg(head, ext);
   if (tag4(4) === 'ftyp') {

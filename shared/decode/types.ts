@@ -1,5 +1,9 @@
 /** The container/codec families the decode layer reads. */
-export type AudioFormat = 'wav' | 'aiff' | 'caf' | 'flac' | 'mp3' | 'ogg-vorbis' | 'opus' | 'm4a';
+export type AudioFormat =
+  'wav' | 'aiff' | 'caf' | 'flac' | 'mp3' | 'ogg-vorbis' | 'opus' | 'm4a' | FfmpegOnlyFormat;
+
+/** Formats recognised by their first bytes but decoded only by ffmpeg (native, or ffmpeg.wasm). */
+export type FfmpegOnlyFormat = 'wavpack' | 'w64' | 'wma' | 'au';
 
 /** What a stream is, as far as its header (and the decoder) says. */
 export interface StreamInfo {

@@ -43,7 +43,7 @@ export function analysedFile(
  * decoder's `ffmpeg` says nothing of the source, so it is not.
  */
 function isLosslessCodec(codec: string, bitDepth: number | null): boolean {
-  if (codec === 'flac' || codec === 'alac') return (bitDepth ?? 16) >= 16;
+  if (codec === 'flac' || codec === 'alac' || codec === 'wavpack') return (bitDepth ?? 16) >= 16;
   const pcm = /^pcm_([suf])(\d+)/.exec(codec);
   return pcm !== null && Number(pcm[2]) >= 16;
 }

@@ -49,20 +49,37 @@ describe('analyseFile under a name that is not its path', () => {
   });
 
   // Read from a pipe, ffmpeg gives up on an MP4 whose index is last: it reads the file itself.
+  // WavPack, Wave64, WMA and AU are known by their first bytes and read by ffmpeg only.
   it.runIf(hasFfmpeg).each([
-    ['Microsoft ADPCM WAV', 'adpcm.wav', 'adpcm_ms', 2],
-    ['AAC in MP4 with its index last', 'late-index.m4a', 'aac', 30],
-    ['Apple Lossless in CAF (as Apple Loops are)', 'loop.caf', 'alac', 4],
-  ])('decodes %s through ffmpeg', async (_, name, codec, seconds) => {
+    ['Microsoft ADPCM WAV', 'adpcm.wav', 'wav', 'wav', 'adpcm_ms', 2],
+    ['AAC in MP4 with its index last', 'late-index.m4a', 'mp4', 'm4a', 'aac', 30],
+    ['Apple Lossless in CAF (as Apple Loops are)', 'loop.caf', 'caf', 'caf', 'alac', 4],
+    ['WavPack', 'loop.wv', 'wv', 'wavpack', 'wavpack', 3],
+    ['Sony Wave64', 'loop.w64', 'w64', 'w64', 'pcm_s24le', 3],
+    ['Windows Media Audio', 'loop.wma', 'asf', 'wma', 'wmav2', 3],
+    ['Sun AU', 'loop.au', 'au', 'au', 'pcm_s16be', 3],
+  ])('decodes %s through ffmpeg', async (_, name, muxer, format, codec, seconds) => {
     const scratch = join(dir, `object-${name}`);
     const input = ['-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`];
-    const format = ['-f', name.endsWith('.m4a') ? 'mp4' : name.endsWith('.caf') ? 'caf' : 'wav'];
-    execFileSync('ffmpeg', ['-v', 'error', '-y', ...input, '-c:a', codec, ...format, scratch]);
+    execFileSync('ffmpeg', ['-v', 'error', '-y', ...input, '-c:a', codec, '-f', muxer, scratch]);
     const result = await analyseFile(scratch, deps, `odd/${name}`);
     expect(result.status, result.error ?? '').toBe('ok');
-    expect(result.codec).toBe(codec);
+    expect(result).toMatchObject({ format, codec });
     expect(result.analysis!.durationS).toBeGreaterThan(seconds - 0.05);
     expect(result.analysis!.durationS).toBeLessThan(seconds + 0.1);
+  });
+
+  it.runIf(hasFfmpeg)('says a WavPack file needs ffmpeg where it is not installed', async () => {
+    const scratch = join(dir, 'object-no-ffmpeg.wv');
+    const input = ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1'];
+    execFileSync('ffmpeg', ['-v', 'error', '-y', ...input, '-c:a', 'wavpack', '-f', 'wv', scratch]);
+    const result = await analyseFile(scratch, { ...deps, ffmpeg: false }, 'odd/pad.wv');
+    expect(result).toMatchObject({
+      status: 'error',
+      format: 'wavpack',
+      error:
+        'cannot decode wavpack: WavPack files are read through ffmpeg only; install ffmpeg to import it',
+    });
   });
 });
 

@@ -41,6 +41,11 @@ const FFMPEG_FROM_BYTES: Record<AudioFormat, number> = {
   wav: 10e6,
   aiff: 10e6,
   caf: 10e6,
+  // Read by ffmpeg only: natively from the first byte.
+  wavpack: 0,
+  w64: 0,
+  wma: 0,
+  au: 0,
 };
 
 /** What a file says of itself when its name and tags are not read. */
@@ -180,11 +185,15 @@ export async function analyseFile(
     } catch (error) {
       const retry = deps.ffmpeg && error instanceof DecodeError && error.code !== 'empty';
       if (!retry) {
-        return failedAnalysis(name, 'error', `cannot decode ${format}: ${errorMessage(error)}`, {
-          sizeBytes,
-          contentHash,
-          format,
-        });
+        // What only ffmpeg reads (ADPCM WAV, Apple Lossless, WavPack…) needs it installed.
+        const unsupported = error instanceof DecodeError && error.code === 'unsupported';
+        const hint = unsupported && !deps.ffmpeg ? '; install ffmpeg to import it' : '';
+        return failedAnalysis(
+          name,
+          'error',
+          `cannot decode ${format}: ${errorMessage(error)}${hint}`,
+          { sizeBytes, contentHash, format },
+        );
       }
       // Each decoder gets a second chance through the other: ffmpeg reads ADPCM or µ-law WAV
       // and odd MP4 layouts, the in-process decoders what a broken ffmpeg install cannot.

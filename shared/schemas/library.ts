@@ -36,7 +36,7 @@ const bpmSchema = z.number().nonnegative().max(1000);
  * `library.list` input. All filters are optional and combine with AND:
  * - `search`: case-insensitive substring of the file's original path (`%` and `_` are literal);
  * - `kind`, `key` (in any spelling: "Eb major", "D# major", "ebm", "8A"; the file's key exactly), `format` (the stored format name: wav, aiff, caf,
- *   flac, mp3, ogg-vorbis, opus, m4a);
+ *   flac, mp3, ogg-vorbis, opus, m4a, wavpack, w64, wma, au);
  * - `bpm_min` / `bpm_max`: tempo range in BPM, both ends inclusive; files without a tempo are
  *   left out when either is given.
  * - `fits`: the id of one of the caller's sounds; keeps the sounds that fit with it (harmonic

@@ -15,7 +15,20 @@ import { SimilarPanel } from '../SimilarPanel/SimilarPanel.js';
 import { canFit } from '../fits-label.js';
 
 const PAGE = 100;
-const FORMATS = ['wav', 'aiff', 'caf', 'flac', 'mp3', 'm4a', 'ogg-vorbis', 'opus'];
+const FORMATS = [
+  'wav',
+  'aiff',
+  'caf',
+  'flac',
+  'mp3',
+  'm4a',
+  'ogg-vorbis',
+  'opus',
+  'wavpack',
+  'w64',
+  'wma',
+  'au',
+];
 
 function numberOrUndefined(text: string): number | undefined {
   const n = Number(text);
