@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { melodyWav } from './support/audio-files.js';
+import { expect, test } from './support/fixtures.js';
+import { analyseFolder, readFileRows } from './support/wizard.js';
+
+const ROOT = 'Formats';
+/** The same melody as each container; ffmpeg writes them from the WAV. */
+const COPIES: [name: string, args: string[]][] = [
+  ['Melody.caf', ['-c:a', 'pcm_s16be', '-f', 'caf']], // an Apple Loop's container, in-process
+  ['Melody ALAC.caf', ['-c:a', 'alac', '-f', 'caf']], // through ffmpeg.wasm
+  ['Melody.wv', ['-c:a', 'wavpack', '-f', 'wv']], // through ffmpeg.wasm
+  ['Melody.w64', ['-c:a', 'pcm_s24le', '-f', 'w64']], // through ffmpeg.wasm
+];
+
+test('CAF, WavPack and Wave64 files are analysed in the browser and found to be copies of their WAV', async ({
+  page,
+  workDir,
+  pageErrors,
+}) => {
+  const folder = join(workDir, ROOT);
+  await mkdir(folder, { recursive: true });
+  const wav = join(folder, 'Melody.wav');
+  await writeFile(wav, melodyWav(11, 3));
+  for (const [name, args] of COPIES)
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', wav, ...args, join(folder, name)]);
+
+  await analyseFolder(page, folder, COPIES.length + 1);
+  const rows = await readFileRows(page);
+  const byName = new Map(rows.map((r) => [r.path.split('/').pop()!, r]));
+  expect([...byName.keys()].sort()).toEqual(['Melody.wav', ...COPIES.map(([n]) => n)].sort());
+  for (const row of rows) {
+    expect(row.state, row.path).toBe('analysed');
+    expect(row.durationS, row.path).toBeCloseTo(3, 1);
+  }
+  // Each copy is the same sound as the first file of the folder that holds it.
+  const kept = rows.filter((r) => r.duplicate === '');
+  expect(kept, JSON.stringify(rows)).toHaveLength(1);
+  for (const row of rows.filter((r) => r.duplicate !== ''))
+    expect(row.duplicateRef, row.path).toBe(kept[0]!.path);
+  expect(pageErrors).toEqual([]);
+});
