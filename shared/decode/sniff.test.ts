@@ -23,6 +23,22 @@ describe('sniffAudioFormat', () => {
     expect(sniffAudioFormat(head(name), 'renamed.txt')).toEqual({ ok: true, format });
   });
 
+  it("names the metadata a Mac leaves in a zipped pack ('._' files, .DS_Store)", () => {
+    const appleDouble = new Uint8Array(4096);
+    appleDouble.set([0x00, 0x05, 0x16, 0x07, 0x00, 0x02, 0x00, 0x00]);
+    appleDouble.set(new TextEncoder().encode('Mac OS X        '), 8);
+    expect(sniffAudioFormat(appleDouble, '__MACOSX/Drums/._Kick.wav')).toEqual({
+      ok: false,
+      reason: 'not audio: macOS file metadata (an AppleDouble "._" file)',
+    });
+    const dsStore = new Uint8Array(4096);
+    dsStore.set([0x00, 0x00, 0x00, 0x01, 0x42, 0x75, 0x64, 0x31]);
+    expect(sniffAudioFormat(dsStore, 'Drums/.DS_Store')).toEqual({
+      ok: false,
+      reason: 'not audio: macOS folder settings (.DS_Store)',
+    });
+  });
+
   it('names the problem with files that are not audio', () => {
     expect(sniffAudioFormat(new Uint8Array(0), 'a.wav')).toEqual({
       ok: false,
