@@ -2,20 +2,26 @@ import { parseBuffer, type IAudioMetadata } from 'music-metadata';
 import type { Hints } from '../analysis/index.js';
 import { parseKey } from '../music/key-names.js';
 import { hintsFromFileName } from '../music/name-hints.js';
+import { acidTempo } from './acid-chunk.js';
 
 /** What music-metadata is asked to read: tags only, no covers, no duration scan. */
 export const TAG_OPTIONS = { skipCovers: true, duration: false, skipPostHeaders: true } as const;
 
 /**
  * Tempo and key hints of a file: its tags (ID3 TBPM/TKEY, Vorbis comments, MP4 tmpo, …)
- * first, its name second. `metadata` null means the tags could not be read: no hints from them.
+ * first, then a WAV's ACID tempo (`acid`, from acidTempo), then its name. `metadata` null means
+ * the tags could not be read: no hints from them.
  */
-export function hintsFrom(metadata: IAudioMetadata | null, fileName: string): Hints {
+export function hintsFrom(
+  metadata: IAudioMetadata | null,
+  fileName: string,
+  acid: number | null = null,
+): Hints {
   const bpm = metadata?.common.bpm;
   const key = metadata?.common.key;
   const name = hintsFromFileName(fileName);
   return {
-    bpm: (typeof bpm === 'number' && bpm >= 30 && bpm <= 300 ? bpm : null) ?? name.bpm,
+    bpm: (typeof bpm === 'number' && bpm >= 30 && bpm <= 300 ? bpm : null) ?? acid ?? name.bpm,
     key: (typeof key === 'string' ? parseKey(key) : null) ?? name.key,
   };
 }
@@ -23,5 +29,5 @@ export function hintsFrom(metadata: IAudioMetadata | null, fileName: string): Hi
 /** The hints of a file whose bytes (or at least its head, where tags live) are in memory. */
 export async function hintsFromBytes(fileName: string, bytes: Uint8Array): Promise<Hints> {
   const metadata = await parseBuffer(bytes, undefined, TAG_OPTIONS).catch(() => null);
-  return hintsFrom(metadata, fileName);
+  return hintsFrom(metadata, fileName, acidTempo(bytes));
 }
