@@ -2,19 +2,32 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { melodyWav } from './support/audio-files.js';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
-import { analyseFolder, readFileRows } from './support/wizard.js';
+import { analyseFolder, expectLibraryTotal, readFileRows, waitForStep } from './support/wizard.js';
 
 const ROOT = 'Formats';
 /** The same melody as each container; ffmpeg writes them from the WAV. */
 const COPIES: [name: string, args: string[]][] = [
+  ['Melody.aif', ['-c:a', 'pcm_s16be', '-f', 'aiff']],
   ['Melody.caf', ['-c:a', 'pcm_s16be', '-f', 'caf']], // an Apple Loop's container, in-process
   ['Melody ALAC.caf', ['-c:a', 'alac', '-f', 'caf']], // through ffmpeg.wasm
   ['Melody.wv', ['-c:a', 'wavpack', '-f', 'wv']], // through ffmpeg.wasm
   ['Melody.w64', ['-c:a', 'pcm_s24le', '-f', 'w64']], // through ffmpeg.wasm
 ];
 
-test('CAF, WavPack and Wave64 files are analysed in the browser and found to be copies of their WAV', async ({
+/** Waits until the group player is heard (not paused, its time moving). */
+async function expectHeard(page: Page): Promise<void> {
+  await expect
+    .poll(() =>
+      page
+        .getByTestId('group-player')
+        .evaluate((audio: HTMLAudioElement) => !audio.paused && audio.currentTime > 0),
+    )
+    .toBe(true);
+}
+
+test('AIFF, CAF, WavPack and Wave64 files are analysed in the browser, found to be copies of their WAV, and play', async ({
   page,
   workDir,
   pageErrors,
@@ -39,5 +52,32 @@ test('CAF, WavPack and Wave64 files are analysed in the browser and found to be 
   expect(kept, JSON.stringify(rows)).toHaveLength(1);
   for (const row of rows.filter((r) => r.duplicate !== ''))
     expect(row.duplicateRef, row.path).toBe(kept[0]!.path);
+
+  // Chromium plays no AIFF, CAF or WavPack: the page decodes them (WavPack through ffmpeg.wasm)
+  // and plays a WAV.
+  const group = page.getByTestId('duplicate-group');
+  for (const name of ['Melody.aif', 'Melody.caf', 'Melody.wv']) {
+    await group.getByRole('button', { name: `Play ${ROOT}/${name}`, exact: true }).click();
+    await expect(
+      group.getByRole('button', { name: `Stop ${ROOT}/${name}`, exact: true }),
+    ).toHaveAttribute('data-state', 'playing');
+    await expectHeard(page);
+  }
+
+  // One copy is kept, a lossless one, and plays from the library.
+  await page.getByTestId('start-upload').click();
+  await waitForStep(page, 'summary', 120_000);
+  await page.getByTestId('nav-library').click();
+  await expectLibraryTotal(page, 1);
+  const row = page.getByTestId('library-row');
+  await expect(row).not.toHaveAttribute('data-path', /Melody\.caf$/);
+  await row.getByTestId('library-play').click();
+  await expect
+    .poll(() =>
+      row
+        .getByTestId('library-player')
+        .evaluate((audio: HTMLAudioElement) => !audio.paused && audio.currentTime > 0),
+    )
+    .toBe(true);
   expect(pageErrors).toEqual([]);
 });

@@ -8,6 +8,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
+import { wavOf } from '../decoded-wav.js';
 import { librarySoundUrl } from '../library-sound.js';
 import { soundKey, type Sound } from '../sound.js';
 
@@ -45,7 +46,8 @@ function sourceOf(
 /**
  * One audio element for the buttons below it, so that one sound plays at a time: a file from
  * the File this page holds (an object URL, revoked when it stops), a library sound from the
- * server. Stops when it goes.
+ * server. A sound whose format the browser cannot play (Chromium plays no AIFF or CAF) is
+ * decoded in the page and played as WAV. Stops when it goes.
  */
 export function PlayerProvider({
   fileOf,
@@ -56,6 +58,8 @@ export function PlayerProvider({
 }) {
   const audio = useRef<HTMLAudioElement>(null);
   const objectUrl = useRef<string | null>(null);
+  /** The sound asked for last, and whether it is already being played from a decoded WAV. */
+  const asked = useRef<{ key: string; decoded: boolean } | null>(null);
   const [current, setCurrent] = useState<Player['current']>(null);
 
   const release = useCallback(() => {
@@ -71,6 +75,7 @@ export function PlayerProvider({
       element.load();
     }
     release();
+    asked.current = null;
     setCurrent(null);
   }, [release]);
 
@@ -87,6 +92,7 @@ export function PlayerProvider({
       element.src = source.url;
       // The last file's URL is revoked once the element has let go of it.
       if (before) URL.revokeObjectURL(before);
+      asked.current = { key, decoded: false };
       setCurrent({ key, state: 'loading' });
       element.play().catch((error: unknown) => {
         // Another sound was started before this one could: not a failure.
@@ -106,6 +112,33 @@ export function PlayerProvider({
   }, [current, fileOf, stop]);
 
   const settle = (state: PlayState) => setCurrent((now) => (now ? { ...now, state } : now));
+
+  /** The element could not play its source: once per sound, the page decodes it to a WAV. */
+  const playDecoded = async (element: HTMLAudioElement) => {
+    const sound = asked.current;
+    const src = element.getAttribute('src');
+    const unsupported = element.error?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED;
+    if (!sound || sound.decoded || !src || !unsupported) {
+      settle('error');
+      release();
+      return;
+    }
+    sound.decoded = true;
+    try {
+      const wav = await wavOf(src);
+      if (asked.current !== sound) return; // another sound was asked for meanwhile
+      const url = URL.createObjectURL(wav);
+      const before = objectUrl.current;
+      objectUrl.current = url;
+      element.src = url;
+      if (before) URL.revokeObjectURL(before);
+      await element.play();
+    } catch {
+      if (asked.current !== sound) return;
+      settle('error');
+      release();
+    }
+  };
   return (
     <PlayerContext value={player}>
       {children}
@@ -116,10 +149,7 @@ export function PlayerProvider({
         onPlaying={() => settle('playing')}
         onWaiting={() => settle('loading')}
         onEnded={stop}
-        onError={() => {
-          settle('error');
-          release();
-        }}
+        onError={(event) => void playDecoded(event.currentTarget)}
       />
     </PlayerContext>
   );
