@@ -15,6 +15,9 @@ import { WasmStream } from './wasm-stream.js';
 import { WavDecoder } from './wav.js';
 
 export type { AudioFormat, FfmpegOnlyFormat, PcmSink, StreamDecoder, StreamInfo } from './types.js';
+export type { DecodeErrorCode } from './errors.js';
+export { DecodeError };
+export { sniffAudioFormat, type SniffResult } from './sniff.js';
 
 /** What a producer calls each format only ffmpeg reads. */
 const FFMPEG_ONLY_NAMES: Record<FfmpegOnlyFormat, string> = {
@@ -23,16 +26,14 @@ const FFMPEG_ONLY_NAMES: Record<FfmpegOnlyFormat, string> = {
   wma: 'Windows Media Audio',
   au: 'Sun/NeXT AU',
 };
-export type { DecodeErrorCode } from './errors.js';
-export { DecodeError };
-export { sniffAudioFormat, type SniffResult } from './sniff.js';
 
 /**
  * A push decoder for one file of the given format. Write its bytes in chunks of any size, then
- * end(); the sink gets info() once, then planar PCM chunks as they decode (WAV, AIFF, CAF, FLAC, MP3,
- * Ogg Vorbis and Opus in bounded memory; M4A buffers until its moov box, i.e. possibly the whole
- * file). write()/end() reject with DecodeError: 'empty', 'corrupt' (not this format / garbage),
- * 'truncated' (ends before any audio; a file cut later decodes what is there), 'unsupported'.
+ * end(); the sink gets info() once, then planar PCM chunks as they decode (WAV, AIFF, CAF,
+ * FLAC, MP3, Ogg Vorbis and Opus in bounded memory; M4A buffers until its moov box, i.e.
+ * possibly the whole file). write()/end() reject with DecodeError: 'empty', 'corrupt' (not
+ * this format / garbage), 'truncated' (ends before any audio; a file cut later decodes what is
+ * there), 'unsupported'.
  * After a rejection the decoder is freed and rejects again with the same error. The decoder may
  * keep a reference to written chunks until end(): do not reuse their buffers. Call free() when done.
  * Throws DecodeError('unsupported') for an unknown format, a format only ffmpeg reads
