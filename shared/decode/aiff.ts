@@ -21,9 +21,7 @@ export class AiffDecoder extends ChunkedContainerDecoder {
   private state: State = 'form';
   private aifc = false;
   private chunkSize = 0;
-  private skipLeft = 0;
   private fmt: AiffFormat | null = null;
-  private pump: PcmPump | null = null;
   constructor(private readonly sink: PcmSink) {
     super();
   }
@@ -85,17 +83,13 @@ export class AiffDecoder extends ChunkedContainerDecoder {
           break;
         }
         case 'skip':
-          this.skipLeft -= this.queue.skip(this.skipLeft);
-          if (this.skipLeft > 0) return;
+          if (!this.skipped()) return;
           this.state = this.pump ? 'data' : 'chunk';
           break;
-        case 'data': {
-          const pump = this.pump as PcmPump;
-          pump.pump(this.queue, final);
-          if (!pump.done) return;
+        case 'data':
+          if (!this.pumped(final)) return;
           this.state = 'done';
           break;
-        }
         case 'done':
           this.queue.skip(this.queue.length);
           return;

@@ -43,9 +43,7 @@ export class CafDecoder extends ChunkedContainerDecoder {
   private state: State = 'head';
   /** Bytes of the current chunk; -1 (the `data` chunk only): up to the end of the file. */
   private chunkSize = 0;
-  private skipLeft = 0;
   private fmt: CafFormat | null = null;
-  private pump: PcmPump | null = null;
   constructor(private readonly sink: PcmSink) {
     super();
   }
@@ -101,17 +99,13 @@ export class CafDecoder extends ChunkedContainerDecoder {
           break;
         }
         case 'skip':
-          this.skipLeft -= this.queue.skip(this.skipLeft);
-          if (this.skipLeft > 0) return;
+          if (!this.skipped()) return;
           this.state = 'chunk';
           break;
-        case 'data': {
-          const pump = this.pump!;
-          pump.pump(this.queue, final);
-          if (!pump.done) return;
+        case 'data':
+          if (!this.pumped(final)) return;
           this.state = 'done';
           break;
-        }
         case 'done':
           this.queue.skip(this.queue.length);
           return;

@@ -22,10 +22,8 @@ export class WavDecoder extends ChunkedContainerDecoder {
   private state: State = 'riff';
   private chunkId = '';
   private chunkSize = 0;
-  private skipLeft = 0;
   private fmt: WavFormat | null = null;
   private ds64DataSize: number | null = null;
-  private pump: PcmPump | null = null;
   constructor(private readonly sink: PcmSink) {
     super();
   }
@@ -79,17 +77,13 @@ export class WavDecoder extends ChunkedContainerDecoder {
           break;
         }
         case 'skip':
-          this.skipLeft -= this.queue.skip(this.skipLeft);
-          if (this.skipLeft > 0) return;
+          if (!this.skipped()) return;
           this.state = 'chunk';
           break;
-        case 'data': {
-          const pump = this.pump as PcmPump;
-          pump.pump(this.queue, final);
-          if (!pump.done) return;
+        case 'data':
+          if (!this.pumped(final)) return;
           this.state = 'done';
           break;
-        }
         case 'done':
           this.queue.skip(this.queue.length); // trailing chunks (LIST, id3...) carry no sound
           return;
