@@ -38,6 +38,14 @@ async function uploadSkippingDuplicates(page: Page): Promise<void> {
   await page.getByTestId('resolve-all-skip').click();
   for (const group of await page.getByTestId('duplicate-group').all())
     await expect(group).toHaveAttribute('data-resolution', 'skip');
+  // Nothing is stored yet: each card says what will become of its files, not what did.
+  const fates = await page
+    .getByTestId('duplicate-member')
+    .evaluateAll((members) =>
+      members.map((m) => `${m.getAttribute('data-kept')}: ${m.lastElementChild?.textContent}`),
+    );
+  for (const fate of fates)
+    expect(['true: will be imported', 'false: will be skipped']).toContain(fate);
   await page.getByTestId('start-upload').click();
   await waitForStep(page, 'summary', UPLOAD_TIMEOUT_MS);
 }

@@ -12,6 +12,12 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
+/** A tempo to one decimal, trailing zero dropped (129.99 → "130", 182.25 → "182.3"). */
+export function formatBpm(bpm: number | null | undefined): string {
+  if (bpm === null || bpm === undefined) return '';
+  return String(Number(bpm.toFixed(1)));
+}
+
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '';
   if (seconds < 10) return `${seconds.toFixed(2)} s`;

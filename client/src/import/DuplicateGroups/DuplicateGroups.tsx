@@ -1,6 +1,7 @@
 import type { OnDuplicate } from '../../../../shared/schemas/index.js';
 import { isKept, type DuplicateGroup } from '../controller/duplicate-groups.js';
 import { FileMember, LibraryMember } from '../GroupMember/GroupMember.js';
+import { memberFate } from '../GroupMember/member-fate.js';
 import { PagedList } from '../PagedList/PagedList.js';
 
 const CHOICES: { value: OnDuplicate; label: (library: boolean) => string }[] = [
@@ -40,7 +41,7 @@ function Group({
           const kept = isKept(group, file);
           return (
             <FileMember key={file.path} file={file} testId="duplicate-member" kept={kept}>
-              <span className="muted">{kept ? 'uploaded' : 'skipped'}</span>
+              <span className="muted">{memberFate(file, kept)}</span>
             </FileMember>
           );
         })}

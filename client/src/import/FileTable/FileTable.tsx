@@ -3,7 +3,7 @@ import { memo, useMemo, useRef, useState } from 'react';
 import type { ImportStage } from '../../../../shared/import/index.js';
 import type { QueueFile } from '../../queue/queue-types.js';
 import { effective, unsure } from '../controller/queue-entry.js';
-import { formatBytes, formatDuration, splitPath } from '../format.js';
+import { formatBpm, formatBytes, formatDuration, splitPath } from '../format.js';
 import { Waveform } from '../Waveform/Waveform.js';
 
 type SortKey =
@@ -116,7 +116,7 @@ const FileRow = memo(function FileRow({
       <span className="col-kind">{e.kind ?? ''}</span>
       <span className="col-duration">{formatDuration(file.analysis?.durationS)}</span>
       <span className="col-bpm">
-        {e.bpm !== null ? String(Number(e.bpm.toFixed(1))) : ''}
+        {formatBpm(e.bpm)}
         {check.bpm && <UnsureMark what="tempo: half or double time may be right" />}
       </span>
       <span className="col-key">

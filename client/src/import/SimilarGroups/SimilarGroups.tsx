@@ -1,5 +1,6 @@
 import type { SimilarGroup } from '../controller/similar-groups.js';
 import { FileMember, LibraryMember } from '../GroupMember/GroupMember.js';
+import { memberFate } from '../GroupMember/member-fate.js';
 import { PagedList } from '../PagedList/PagedList.js';
 
 function Group({ group }: { group: SimilarGroup }) {
@@ -7,7 +8,7 @@ function Group({ group }: { group: SimilarGroup }) {
     <li className="similar-group" data-testid="similar-group" data-group={group.id}>
       <div className="members">
         <FileMember file={group.file} testId="similar-member" kept>
-          <span className="muted">uploaded</span>
+          <span className="muted">{memberFate(group.file, true)}</span>
         </FileMember>
         {group.files.map((file) => (
           <FileMember key={file.path} file={file} testId="similar-member">

@@ -8,7 +8,7 @@ import type {
 import { KEY_NAMES } from '../../../../shared/music/key-names.js';
 import { describeApiError } from '../../api/api-errors.js';
 import { api } from '../../api/trpc.js';
-import { formatBytes, formatDuration, splitPath } from '../../import/format.js';
+import { formatBpm, formatBytes, formatDuration, splitPath } from '../../import/format.js';
 import { LibraryPlayer } from '../../player/LibraryPlayer/LibraryPlayer.js';
 import { FitsChip } from '../FitsChip/FitsChip.js';
 import { SimilarPanel } from '../SimilarPanel/SimilarPanel.js';
@@ -189,12 +189,12 @@ export function LibraryPage() {
                 </td>
                 <td>{item.kind}</td>
                 <td>{formatDuration(item.duration_s)}</td>
-                <td>{item.bpm ?? ''}</td>
+                <td>{formatBpm(item.bpm)}</td>
                 <td>{item.key ?? ''}</td>
                 <td>{item.loudness_lufs?.toFixed(1) ?? ''}</td>
                 <td>{item.format}</td>
                 <td>{formatBytes(item.size_bytes)}</td>
-                <td>
+                <td className="actions-cell">
                   {canFit(item) && fitsWith?.id !== item.id && (
                     <button
                       type="button"
