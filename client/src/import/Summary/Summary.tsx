@@ -29,7 +29,7 @@ export function Summary({
         </li>
         {besideSimilar > 0 && (
           <li>
-            <strong data-testid="summary-similar">{besideSimilar}</strong> kept beside a similar
+            <strong data-testid="summary-similar">{besideSimilar}</strong> of them beside a similar
             sound
           </li>
         )}
