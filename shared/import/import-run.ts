@@ -1,6 +1,6 @@
 import { toManifestEntry, type FileAnalysis } from '../files/index.js';
 import type { JobStatusResponse, ManifestEntry } from '../schemas/index.js';
-import { analyseFiles } from './analyse-files.js';
+import { analyseFiles, type AnalysisPace } from './analyse-files.js';
 import type { ContinuePorts } from './continue-job.js';
 import { bestCopiesFirst, type RunCopy } from './copy-order.js';
 import type { ImportApi, JobFeed } from './import-api.js';
@@ -46,8 +46,8 @@ export interface RunJournal extends ResumeJournal {
   before(key: string): BeforeAnalysis | undefined;
   /** The file's entry goes to `jobId`, afresh: new entry, new upload, not answered. */
   assign(key: string, jobId: string): void;
-  /** Records an analysis (and tells it). */
-  analysed(key: string, record: AnalysisRecord): void;
+  /** Records an analysis (and tells it, with the analysis's pace so far). */
+  analysed(key: string, record: AnalysisRecord, pace: AnalysisPace): void;
   /** What bestCopiesFirst reads of the file's recorded entry; null without a readable one. */
   copyFacts(key: string): RunCopy | null;
 }
@@ -258,9 +258,9 @@ export class ImportRun {
       await analyseFiles(
         keys,
         (key) => analyser.analyse(key),
-        (key, analysis) => {
+        (key, analysis, pace) => {
           if (this.stopped) return;
-          if (this.record(key, analysis, jobId)) ready.add(key);
+          if (this.record(key, analysis, jobId, pace)) ready.add(key);
         },
         { inFlight: analyser.size * 2, stopped: () => this.stopped },
       );
@@ -271,10 +271,10 @@ export class ImportRun {
   }
 
   /** Records one analysis; true when its entry is to be sent (false for a file not audio). */
-  private record(key: string, analysis: FileAnalysis, jobId: string): boolean {
+  private record(key: string, analysis: FileAnalysis, jobId: string, pace: AnalysisPace): boolean {
     const { journal } = this.ports;
     if (analysis.status === 'skipped') {
-      journal.analysed(key, { status: 'skipped', analysis, reason: analysis.error });
+      journal.analysed(key, { status: 'skipped', analysis, reason: analysis.error }, pace);
       return false;
     }
     const entry = toManifestEntry(analysis, key);
@@ -284,13 +284,11 @@ export class ImportRun {
       jobId,
     );
     if (entry.status === 'ok' && kept.supersedes) entry.supersedes = kept.supersedes;
-    journal.analysed(key, {
-      status: 'analysed',
-      analysis,
-      entry,
-      jobId,
-      uploadUrl: kept.uploadUrl,
-    });
+    journal.analysed(
+      key,
+      { status: 'analysed', analysis, entry, jobId, uploadUrl: kept.uploadUrl },
+      pace,
+    );
     return true;
   }
 }

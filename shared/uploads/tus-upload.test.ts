@@ -21,6 +21,8 @@ class FakeTus {
   /** What happened, in order: the server's answers and the test's own marks. */
   readonly events: string[] = [];
   hold: 'POST' | 'PATCH' | null = null;
+  /** PATCHes still to answer 503, as a server restarting does. */
+  failPatches = 0;
   /** Requests held, each with its answer (or whether the client cut it). */
   private readonly held: { answer: () => void; cut: Promise<boolean> }[] = [];
   private arrivedWaiters: (() => void)[] = [];
@@ -68,6 +70,13 @@ class FakeTus {
     for await (const chunk of req) bytes += (chunk as Uint8Array).length;
     const id = path.split('/')[2] ?? '';
     let answer: () => void;
+    if (req.method === 'PATCH' && this.failPatches > 0) {
+      this.failPatches--;
+      res
+        .writeHead(503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: 'the server is restarting' } }));
+      return;
+    }
     if (req.method === 'POST') {
       const created = String(this.uploads.size + 1);
       this.uploads.set(created, 0);
@@ -141,6 +150,51 @@ function upload(uploadUrl: string | null, urls: string[] = []): UploadHandle {
     onProgress: () => undefined,
   });
 }
+
+describe('uploadFile, retried', () => {
+  it('tells each retry and its reason, and goes on to the end', async () => {
+    tus.failPatches = 1;
+    const retries: string[] = [];
+    const result = await uploadFile({
+      endpoint: tus.endpoint,
+      // a byte stream, as a file's: an object-mode stream cannot be read again from a chunk's start
+      input: Readable.from([new Uint8Array(SIZE).fill(7)], { objectMode: false }),
+      headers: {},
+      size: SIZE,
+      entryId: 'entry-1',
+      uploadUrl: null,
+      chunkBytes: CHUNK,
+      onUrl: () => undefined,
+      onProgress: () => undefined,
+      onRetry: (reason, delayMs) => retries.push(`${reason}, again in ${delayMs} ms`),
+    }).promise;
+    expect(result).toMatchObject({ ok: true, state: 'done' });
+    expect(retries).toEqual(['the server is restarting, again in 0 ms']);
+  });
+
+  it('names a server it cannot reach as such', async () => {
+    await tus.close();
+    const retries: string[] = [];
+    const handle = uploadFile({
+      endpoint: tus.endpoint,
+      // a byte stream, as a file's: an object-mode stream cannot be read again from a chunk's start
+      input: Readable.from([new Uint8Array(SIZE).fill(7)], { objectMode: false }),
+      headers: {},
+      size: SIZE,
+      entryId: 'entry-1',
+      uploadUrl: null,
+      chunkBytes: CHUNK,
+      onUrl: () => undefined,
+      onProgress: () => undefined,
+      onRetry: (reason) => retries.push(reason),
+    });
+    await vi.waitFor(() => expect(retries.length).toBeGreaterThan(0));
+    await handle.abort();
+    tus = new FakeTus();
+    await tus.listen();
+    expect(retries[0]).toBe('cannot reach the server (ECONNREFUSED)');
+  });
+});
 
 describe('uploadFile, stopped (a pause)', () => {
   it('lets a creation in flight answer, keeps its URL and sends no byte; resuming it creates nothing', async () => {

@@ -49,6 +49,8 @@ export function uploadFile(options: {
   chunkBytes: number;
   onUrl: (url: string) => void;
   onProgress: (sentBytes: number) => void;
+  /** A request failed and is tried again in `delayMs` (the server or network away, a 5xx). */
+  onRetry?: (reason: string, delayMs: number) => void;
 }): UploadHandle {
   let upload!: tus.Upload;
   // Whether the creation POST is in flight: the server may have made the upload already, and
@@ -95,11 +97,21 @@ export function uploadFile(options: {
         }
         creating = req.getMethod() === 'POST';
       },
-      onShouldRetry: (error) => {
+      onShouldRetry: (error, attempt, tusOptions) => {
         creationSettled();
         if (stop) return false;
-        const status = error.originalResponse?.getStatus() ?? 0;
-        return status === 0 || status >= 500 || status === 423;
+        const res = error.originalResponse;
+        const status = res?.getStatus() ?? 0;
+        const again = status === 0 || status >= 500 || status === 423;
+        if (again) {
+          const delay = tusOptions.retryDelays?.[attempt] ?? 0;
+          try {
+            options.onRetry?.(describeUploadError(error, res?.getBody()), delay);
+          } catch {
+            // telling a retry must never stop it
+          }
+        }
+        return again;
       },
       onUploadUrlAvailable: () => {
         // The URL is told before a stop that waited for the creation goes on, so that the
@@ -178,6 +190,14 @@ function parseErrorBody(body: string | undefined): { entry_state?: string } | nu
 }
 
 function describeUploadError(error: Error, body: string | undefined): string {
+  // No answer at all: the server is down or restarting, or the network is away.
+  // Node gives the socket's error (its code names it); a browser's XHR gives a bare event.
+  const detailed = error as tus.DetailedError;
+  const cause = detailed.causingError as unknown;
+  if (!body && cause && detailed.originalResponse == null) {
+    const code = (cause as { code?: unknown }).code;
+    return `cannot reach the server (${typeof code === 'string' ? code : 'network error'})`;
+  }
   if (body) {
     try {
       const parsed = JSON.parse(body) as { error?: { message?: string } };

@@ -50,6 +50,7 @@ export function cliDelivery(
         sentBefore.set(rel, sent);
         output.draw();
       },
+      retrying: (_rel, reason) => output.uploadRetrying(reason),
       confirmed: () => failpoint('cli:upload-confirmed'),
       fatal: (result) =>
         result.status === 401

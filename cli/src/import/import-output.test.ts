@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JobStatusResponse } from '../../../shared/schemas/index.js';
 import { excludedEventSchema, jobStatusResponseSchema } from '../../../shared/schemas/index.js';
-import { ImportOutput } from './import-output.js';
+import { ImportOutput, pace } from './import-output.js';
 
 // What `sm-import import` tells: JSON events for scripts, a summary for people.
 
@@ -34,6 +34,35 @@ describe('ImportOutput', () => {
       },
     ]);
     expect(o.counts).toMatchObject({ uploaded: 2, similar: 1 });
+  });
+
+  it('tells uploads retrying once, not once per upload, and again after a while', () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const { output: o, text } = output(true);
+      for (let i = 0; i < 4; i++) o.uploadRetrying('cannot reach the server (ECONNREFUSED)');
+      vi.setSystemTime(11_000);
+      o.uploadRetrying('the server is restarting');
+      expect(
+        text()
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as unknown),
+      ).toEqual([
+        {
+          type: 'note',
+          message:
+            'uploads: cannot reach the server (ECONNREFUSED); retrying, each upload resumes where it stopped',
+        },
+        {
+          type: 'note',
+          message:
+            'uploads: the server is restarting; retrying, each upload resumes where it stopped',
+        },
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says in the summary how many were kept beside a similar sound, when any were', () => {
@@ -101,5 +130,28 @@ describe('ImportOutput', () => {
     const none = output(false);
     none.output.finishJob({ ...bucketJob(), bucket: undefined }, 'Job: completed');
     expect(none.text()).not.toContain('excluded');
+  });
+});
+
+describe('pace', () => {
+  const MB = 1024 * 1024;
+  const none = { bytesSent: 0, bytesToSend: 0 };
+  it("times the analysis by the analysis's own pace while it runs, not by files uploaded", () => {
+    expect(pace(none, 20_000, { done: 100, filesPerS: 5, etaS: 140 }, null)).toBe(
+      'analysing 5.0 files/s, ETA 2 min 20 s',
+    );
+    expect(pace(none, 1_000, null, null)).toBe('');
+    expect(pace(none, 30_000, { done: 800, filesPerS: 5, etaS: 0 }, null)).toBe(
+      'checking with the server',
+    );
+  });
+
+  it('times the uploads by bytes sent since the first bytes were queued', () => {
+    const from = { at: 60_000, bytesSent: 0 };
+    const counts = { bytesSent: 20 * MB, bytesToSend: 100 * MB };
+    // 20 MB in 10 s: 2 MB a second, 80 MB left
+    expect(pace(counts, 70_000, null, from)).toBe('uploading 2.0 MB/s, ETA 40.0 s');
+    expect(pace({ ...counts, bytesSent: 0 }, 61_000, null, from)).toBe('uploading');
+    expect(pace({ ...counts, bytesSent: 100 * MB }, 90_000, null, from)).toBe('all sent');
   });
 });

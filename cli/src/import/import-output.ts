@@ -1,5 +1,6 @@
 import type { ExcludedEvent, JobStatusResponse } from '../../../shared/schemas/index.js';
 import type { ExcludedFile } from '../../../shared/files/index.js';
+import type { AnalysisPace } from '../../../shared/import/index.js';
 
 export interface ImportCounts {
   found: number;
@@ -21,6 +22,34 @@ export interface ImportCounts {
 export interface Failure {
   path: string;
   reason: string;
+}
+
+/** At most one note of uploads retrying this often. */
+const RETRY_NOTE_MS = 10_000;
+
+/**
+ * The pace of the stage the import is in, and the time it still needs: the analysis's own pace
+ * while it runs, then bytes sent a second since the first bytes were queued (`uploadsFrom`).
+ * Files are uploaded once the server has answered their part of the manifest, which is sent
+ * when every file is analysed. Pure.
+ */
+export function pace(
+  c: Pick<ImportCounts, 'bytesSent' | 'bytesToSend'>,
+  now: number,
+  analysis: AnalysisPace | null,
+  uploadsFrom: { at: number; bytesSent: number } | null,
+): string {
+  if (uploadsFrom === null) {
+    if (analysis === null) return '';
+    if (analysis.etaS === null || analysis.etaS <= 0) return 'checking with the server';
+    return `analysing ${analysis.filesPerS.toFixed(1)} files/s, ETA ${formatSeconds(analysis.etaS)}`;
+  }
+  const sent = c.bytesSent - uploadsFrom.bytesSent;
+  const left = c.bytesToSend - c.bytesSent;
+  if (left <= 0) return 'all sent';
+  if (sent <= 0) return 'uploading';
+  const rate = sent / Math.max((now - uploadsFrom.at) / 1000, 1e-3);
+  return `uploading ${formatBytes(rate)}/s, ETA ${formatSeconds(left / rate)}`;
 }
 
 /**
@@ -45,7 +74,12 @@ export class ImportOutput {
   /** The job's counters as the server last reported them (`bulk_import.update`). */
   serverTotals: { queued: number; processing: number; completed: number } | null = null;
   private readonly started = Date.now();
+  /** The analysis's pace, as its last file reported it (null before the first, or with none to analyse). */
+  analysisPace: AnalysisPace | null = null;
+  /** When the first bytes were queued, and how many were sent by then: the uploads' pace counts from there. */
+  private uploadsFrom: { at: number; bytesSent: number } | null = null;
   private lastDraw = 0;
+  private lastRetryNote = -Infinity;
   private shown = false;
 
   constructor(
@@ -91,6 +125,17 @@ export class ImportOutput {
     this.draw(true);
   }
 
+  /**
+   * An upload failed and is tried again (the server restarting, the network away): a note, at
+   * most one every RETRY_NOTE_MS however many uploads meet it, so a stall is never silent.
+   */
+  uploadRetrying(reason: string): void {
+    const now = Date.now();
+    if (now - this.lastRetryNote < RETRY_NOTE_MS) return;
+    this.lastRetryNote = now;
+    this.note(`uploads: ${reason}; retrying, each upload resumes where it stopped`);
+  }
+
   /** Redraws the progress line (at most 10 times a second) on a TTY. */
   draw(force = false): void {
     if (this.json || !this.err.isTTY) return;
@@ -98,14 +143,12 @@ export class ImportOutput {
     if (!force && now - this.lastDraw < 100) return;
     this.lastDraw = now;
     const c = this.counts;
-    const seconds = (now - this.started) / 1000;
-    const finished = c.uploaded + c.duplicates + c.skipped + c.failed + c.earlier;
-    const rate = seconds > 0 ? finished / seconds : 0;
-    const eta =
-      rate > 0 && c.found > finished ? `ETA ${formatSeconds((c.found - finished) / rate)}` : '';
+    if (this.uploadsFrom === null && c.bytesToSend > 0)
+      this.uploadsFrom = { at: now, bytesSent: c.bytesSent };
     const text =
       `found ${c.found} · analysed ${c.analysed} · duplicates ${c.duplicates} · uploaded ${c.uploaded} · ` +
-      `failed ${c.failed} · ${formatBytes(c.bytesSent)}/${formatBytes(c.bytesToSend)} · ${rate.toFixed(1)} files/s ${eta}` +
+      `failed ${c.failed} · ${formatBytes(c.bytesSent)}/${formatBytes(c.bytesToSend)} · ` +
+      pace(c, now, this.analysisPace, this.uploadsFrom) +
       (this.serverTotals
         ? ` · server: ${this.serverTotals.queued} waiting, ${this.serverTotals.processing} receiving, ${this.serverTotals.completed} stored`
         : '');

@@ -151,7 +151,10 @@ function cliRunPorts(run: RunContext, options: ImportOptions, files: FoundFile[]
     before: (rel) => state.files.get(rel),
     assign: (rel, jobId) =>
       void state.update(rel, { jobId, entryId: null, uploadUrl: null, stage: 'analysed' }),
-    analysed: (rel, record) => recordAnalysis(state, byRel.get(rel)!, record, output),
+    analysed: (rel, record, pace) => {
+      output.analysisPace = pace;
+      recordAnalysis(state, byRel.get(rel)!, record, output);
+    },
     copyFacts: (rel) => state.copyFacts(rel),
   };
   return {

@@ -205,6 +205,8 @@ export class UploadStage {
     choices: ReadonlyMap<string, OnDuplicate | null>,
   ): JobDelivery {
     const store = this.store;
+    /** An upload said it retries and none has sent a byte since: the notice says why. */
+    let retried = false;
     const delivery = new JobDelivery({
       ...journal,
       entries: async (paths) => {
@@ -229,9 +231,20 @@ export class UploadStage {
       progress: (path, sent) => {
         const now = store.get(path);
         if (now) store.set({ ...now, uploadedBytes: sent });
+        if (retried) store.setNotice(null); // bytes go through again
+        retried = false;
+      },
+      retrying: (_path, reason) => {
+        retried = true;
+        store.setNotice(`Uploads: ${reason}; trying again, each goes on where it stopped…`);
       },
       offline: () => !navigator.onLine,
-      activeChanged: (active) => store.setUpload({ active }),
+      activeChanged: (active) => {
+        store.setUpload({ active });
+        if (active > 0 || !retried) return;
+        retried = false; // no upload left to retry: each file's row says how it ended
+        store.setNotice(null);
+      },
     });
     if (store.upload.paused) delivery.hold('paused');
     if (!navigator.onLine) delivery.hold('offline');
