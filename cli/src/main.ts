@@ -4,6 +4,7 @@ import { importCommand } from './commands/import.js';
 import { loginCommand, retryCommand, statusCommand } from './commands/job-commands.js';
 import { resolveConnection } from './import/settings.js';
 import { UsageError } from './errors.js';
+import { ApiError } from './import/api-client.js';
 import { parseS3Url } from '../../shared/s3/s3-url.js';
 import { compilePatterns, ExclusionPatternError } from '../../shared/files/exclusions.js';
 
@@ -212,6 +213,12 @@ main(process.argv.slice(2)).then(
     ) {
       process.stderr.write(`sm-import: ${(error as Error).message}\n`);
       process.exitCode = 2;
+      return;
+    }
+    if (error instanceof ApiError) {
+      // The server refused what was asked (an unknown job, a bad id): its answer says why.
+      process.stderr.write(`sm-import: the server answered ${error.status}: ${error.message}\n`);
+      process.exitCode = 1;
       return;
     }
     process.stderr.write(

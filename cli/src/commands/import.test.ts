@@ -546,6 +546,11 @@ describe.each(databaseKinds())('sm-import import on %s', (kind) => {
       status: 'completed',
       totals: { completed: 1, duplicates: 0, failed: 0 },
     });
+    const unknown = await runCli(['status', 'not-a-job'], env);
+    expect(unknown.code, shown(unknown)).toBe(1);
+    expect(unknown.stderr).toBe(
+      'sm-import: the server answered 400: job id "not-a-job" is not a UUID\n',
+    );
 
     const mixed = await makeFolder(work, 'mixed', MIXED);
     const jobsBefore = await jobList(token);

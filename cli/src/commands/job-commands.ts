@@ -87,10 +87,22 @@ export async function retryCommand(
     output.finish(
       final,
       [...failures].map(([path, reason]) => ({ path, reason })),
-      `retried ${retried.length} files\n${describe(final)}`,
+      `${retriedLine(retried.length, final.totals.failed)}\n${describe(final)}`,
     );
     return failures.size > 0 || final.totals.failed > 0 ? 1 : 0;
   });
+}
+
+/** What `retry` did: how many files it sent again, or why there was nothing to send. Pure. */
+export function retriedLine(retried: number, failed: number): string {
+  if (retried > 0) return `retried ${retried} ${retried === 1 ? 'file' : 'files'}`;
+  if (failed === 0) return 'nothing to retry: no file of this job failed';
+  const files =
+    failed === 1 ? 'file cannot be sent again as it is' : 'files cannot be sent again as they are';
+  return (
+    `nothing to retry: the job's ${failed} failed ${files} (reasons below); ` +
+    'fix them, or run `sm-import import` on the same folders again'
+  );
 }
 
 /** `sm-import login`: checks the server and token, then saves them for later commands. */
