@@ -152,10 +152,9 @@ function upload(uploadUrl: string | null, urls: string[] = []): UploadHandle {
 }
 
 describe('uploadFile, retried', () => {
-  it('tells each retry and its reason, and goes on to the end', async () => {
-    tus.failPatches = 1;
-    const retries: string[] = [];
-    const result = await uploadFile({
+  /** Uploads SIZE bytes to the fake server, each retry told to `retries` with its delay. */
+  function retried(retries: string[]): UploadHandle {
+    return uploadFile({
       endpoint: tus.endpoint,
       // a byte stream, as a file's: an object-mode stream cannot be read again from a chunk's start
       input: Readable.from([new Uint8Array(SIZE).fill(7)], { objectMode: false }),
@@ -167,32 +166,25 @@ describe('uploadFile, retried', () => {
       onUrl: () => undefined,
       onProgress: () => undefined,
       onRetry: (reason, delayMs) => retries.push(`${reason}, again in ${delayMs} ms`),
-    }).promise;
-    expect(result).toMatchObject({ ok: true, state: 'done' });
+    });
+  }
+
+  it('tells each retry and its reason, and goes on to the end', async () => {
+    tus.failPatches = 1;
+    const retries: string[] = [];
+    expect(await retried(retries).promise).toMatchObject({ ok: true, state: 'done' });
     expect(retries).toEqual(['the server is restarting, again in 0 ms']);
   });
 
   it('names a server it cannot reach as such', async () => {
     await tus.close();
     const retries: string[] = [];
-    const handle = uploadFile({
-      endpoint: tus.endpoint,
-      // a byte stream, as a file's: an object-mode stream cannot be read again from a chunk's start
-      input: Readable.from([new Uint8Array(SIZE).fill(7)], { objectMode: false }),
-      headers: {},
-      size: SIZE,
-      entryId: 'entry-1',
-      uploadUrl: null,
-      chunkBytes: CHUNK,
-      onUrl: () => undefined,
-      onProgress: () => undefined,
-      onRetry: (reason) => retries.push(reason),
-    });
+    const handle = retried(retries);
     await vi.waitFor(() => expect(retries.length).toBeGreaterThan(0));
     await handle.abort();
-    tus = new FakeTus();
+    tus = new FakeTus(); // afterEach closes one
     await tus.listen();
-    expect(retries[0]).toBe('cannot reach the server (ECONNREFUSED)');
+    expect(retries[0]).toBe('cannot reach the server (ECONNREFUSED), again in 0 ms');
   });
 });
 
