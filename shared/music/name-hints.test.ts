@@ -23,6 +23,11 @@ describe('hintsFromFileName', () => {
     ['Synth_Bb_174.aiff', 174, 'Bb major'],
     ['pad 8A.wav', null, 'A minor'],
     ["Don't Stop 100 BPM.wav", 100, null],
+    ['OS_Keys_Loop_Fsharp_Minor_100.wav', 100, 'F# minor'],
+    ['Pad F Sharp Major.wav', null, 'F# major'],
+    ['bass_bflatmin_128.wav', 128, 'Bb minor'],
+    ['Flat Snare 03.wav', null, null],
+    ['Sharp Kick.wav', null, null],
   ])('%s → %s BPM, %s', (name, bpm, key) => {
     expect(read(name)).toEqual({ bpm, key });
   });

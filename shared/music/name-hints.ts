@@ -28,15 +28,42 @@ function keyFromToken(token: string): MusicalKey | null {
   return parseKey(token);
 }
 
+const ACCIDENTAL_WORD: Record<string, string> = { sharp: '#', flat: 'b' };
+
+/**
+ * Accidentals spelled out, as some packs write them (`Fsharp`, `F_Sharp`, `Bflat_Minor`), turned
+ * into the signs the key tokens read (`F#`, `Bb`). Pure.
+ */
+function spellAccidentals(tokens: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const token of tokens) {
+    const previous = out.at(-1);
+    const after = /^(sharp|flat)(.*)$/i.exec(token);
+    if (after && previous && /^[A-Ga-g]$/.test(previous)) {
+      out[out.length - 1] =
+        previous.toUpperCase() + ACCIDENTAL_WORD[after[1]!.toLowerCase()]! + after[2]!;
+      continue;
+    }
+    const within = /^([A-Ga-g])(sharp|flat)(.*)$/i.exec(token);
+    out.push(
+      within
+        ? within[1]!.toUpperCase() + ACCIDENTAL_WORD[within[2]!.toLowerCase()]! + within[3]!
+        : token,
+    );
+  }
+  return out;
+}
+
 /**
  * Reads tempo and key hints from a file name (without folders), as producers write them:
- * `Loop_128bpm_F#min.wav`, `DarkPad Am 90 BPM.wav`, `Bass 140 Gmaj.flac`, `ドラム_120.wav`.
+ * `Loop_128bpm_F#min.wav`, `DarkPad Am 90 BPM.wav`, `Bass 140 Gmaj.flac`, `Keys_Fsharp_Minor.wav`,
+ * `ドラム_120.wav`.
  * A bare number counts as a tempo only between 60 and 200 and when it is its own token.
  */
 export function hintsFromFileName(fileName: string): NameHints {
   const stem = fileName.replace(/\.[A-Za-z0-9]{1,5}$/, '');
   let bpm = toBpm(BPM_MARKED.exec(stem)?.[1]) ?? toBpm(BPM_PREFIXED.exec(stem)?.[1]);
-  const tokens = stem.split(SEPARATORS).filter((t) => t.length > 0);
+  const tokens = spellAccidentals(stem.split(SEPARATORS).filter((t) => t.length > 0));
   if (bpm === null) {
     for (const token of tokens) {
       if (/^\d{2,3}$/.test(token)) {
