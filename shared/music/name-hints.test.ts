@@ -28,6 +28,10 @@ describe('hintsFromFileName', () => {
     ['bass_bflatmin_128.wav', 128, 'Bb minor'],
     ['Flat Snare 03.wav', null, null],
     ['Sharp Kick.wav', null, null],
+    ['Chord_Am7_120.wav', 120, 'A minor'],
+    ['Keys Cmaj7 90bpm.wav', 90, 'C major'],
+    ['Pad_F#m9.wav', null, 'F# minor'],
+    ['G7 Stab.wav', null, null],
   ])('%s → %s BPM, %s', (name, bpm, key) => {
     expect(read(name)).toEqual({ bpm, key });
   });

@@ -18,9 +18,11 @@ function toBpm(text: string | undefined): number | null {
   return value >= MIN_NAME_BPM && value <= MAX_NAME_BPM ? value : null;
 }
 
-/** Tokens that name a key in file names: `F#min`, `Am`, `Gmaj`, `C#m`, `Ebm`, `Bb`, `8A`. */
-function keyFromToken(token: string): MusicalKey | null {
-  if (/^(1[0-2]|[1-9])[AB]$/.test(token)) return parseKey(token);
+/** Tokens that name a key in file names: `F#min`, `Am`, `Gmaj`, `C#m`, `Ebm`, `Bb`, `8A`, `Am7`. */
+function keyFromToken(written: string): MusicalKey | null {
+  if (/^(1[0-2]|[1-9])[AB]$/.test(written)) return parseKey(written);
+  // A chord with an extension names its mode (`Am7`, `Cmaj7`, `F#m9`); `G7` alone does not.
+  const token = /^([A-Ga-g][#b♯♭]?(?:maj|min|m))(?:6|7|9|11|13)$/.exec(written)?.[1] ?? written;
   if (!/^[A-Ga-g][#b♯♭]?(m|min|minor|maj|major|moll|dur)?$/.test(token)) return null;
   // A lone letter is a word ("A", "E"), not a key; a letter with a mode or accidental is.
   if (/^[A-Ga-g]$/.test(token)) return null;
