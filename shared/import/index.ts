@@ -1,4 +1,5 @@
 export * from './analyse-files.js';
+export * from './upload-pace.js';
 export * from './backoff.js';
 export * from './continue-job.js';
 export * from './copy-check.js';

@@ -147,7 +147,7 @@ describe('pace', () => {
   });
 
   it('times the uploads by bytes sent since the first bytes were queued', () => {
-    const from = { at: 60_000, bytesSent: 0 };
+    const from = { at: 60_000, sent: 0 };
     const counts = { bytesSent: 20 * MB, bytesToSend: 100 * MB };
     // 20 MB in 10 s: 2 MB a second, 80 MB left
     expect(pace(counts, 70_000, null, from)).toBe('uploading 2.0 MB/s, ETA 40.0 s');

@@ -1,6 +1,6 @@
 import type { ExcludedEvent, JobStatusResponse } from '../../../shared/schemas/index.js';
 import type { ExcludedFile } from '../../../shared/files/index.js';
-import type { AnalysisPace } from '../../../shared/import/index.js';
+import { uploadPace, type AnalysisPace, type PaceStart } from '../../../shared/import/index.js';
 
 export interface ImportCounts {
   found: number;
@@ -37,19 +37,17 @@ export function pace(
   c: Pick<ImportCounts, 'bytesSent' | 'bytesToSend'>,
   now: number,
   analysis: AnalysisPace | null,
-  uploadsFrom: { at: number; bytesSent: number } | null,
+  uploadsFrom: PaceStart | null,
 ): string {
   if (uploadsFrom === null) {
     if (analysis === null) return '';
     if (analysis.etaS === null || analysis.etaS <= 0) return 'checking with the server';
     return `analysing ${analysis.filesPerS.toFixed(1)} files/s, ETA ${formatSeconds(analysis.etaS)}`;
   }
-  const sent = c.bytesSent - uploadsFrom.bytesSent;
-  const left = c.bytesToSend - c.bytesSent;
-  if (left <= 0) return 'all sent';
-  if (sent <= 0) return 'uploading';
-  const rate = sent / Math.max((now - uploadsFrom.at) / 1000, 1e-3);
-  return `uploading ${formatBytes(rate)}/s, ETA ${formatSeconds(left / rate)}`;
+  if (c.bytesSent >= c.bytesToSend) return 'all sent';
+  const uploads = uploadPace(uploadsFrom, now, c.bytesSent, c.bytesToSend);
+  if (!uploads) return 'uploading';
+  return `uploading ${formatBytes(uploads.bytesPerS)}/s, ETA ${formatSeconds(uploads.etaS)}`;
 }
 
 /**
@@ -77,7 +75,7 @@ export class ImportOutput {
   /** The analysis's pace, as its last file reported it (null before the first, or with none to analyse). */
   analysisPace: AnalysisPace | null = null;
   /** When the first bytes were queued, and how many were sent by then: the uploads' pace counts from there. */
-  private uploadsFrom: { at: number; bytesSent: number } | null = null;
+  private uploadsFrom: PaceStart | null = null;
   private lastDraw = 0;
   private lastRetryNote = -Infinity;
   private shown = false;
@@ -144,7 +142,7 @@ export class ImportOutput {
     this.lastDraw = now;
     const c = this.counts;
     if (this.uploadsFrom === null && c.bytesToSend > 0)
-      this.uploadsFrom = { at: now, bytesSent: c.bytesSent };
+      this.uploadsFrom = { at: now, sent: c.bytesSent };
     const text =
       `found ${c.found} · analysed ${c.analysed} · duplicates ${c.duplicates} · uploaded ${c.uploaded} · ` +
       `failed ${c.failed} · ${formatBytes(c.bytesSent)}/${formatBytes(c.bytesToSend)} · ` +
