@@ -11,20 +11,24 @@ function output(json: boolean) {
   const err = Object.assign(new PassThrough(), { isTTY: false }) as unknown as NodeJS.WriteStream;
   let text = '';
   out.setEncoding('utf8').on('data', (s: string) => (text += s));
-  return { output: new ImportOutput(json, out, err), text: () => text };
+  return {
+    output: new ImportOutput(json, out, err),
+    text: () => text,
+    /** The JSON lines written so far, parsed. */
+    events: () =>
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as unknown),
+  };
 }
 
 describe('ImportOutput', () => {
   it('reports a stored file with the sounds it is similar to, and counts it', () => {
-    const { output: o, text } = output(true);
+    const { output: o, events } = output(true);
     o.stored('drums/Kick.wav', []);
     o.stored('drums/Kick (take 2).wav', ['drums/Kick.wav']);
-    expect(
-      text()
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as unknown),
-    ).toEqual([
+    expect(events()).toEqual([
       { type: 'file', path: 'drums/Kick.wav', state: 'done', similar_to: [] },
       {
         type: 'file',
@@ -39,16 +43,11 @@ describe('ImportOutput', () => {
   it('tells uploads retrying once, not once per upload, and again after a while', () => {
     vi.useFakeTimers({ now: 0 });
     try {
-      const { output: o, text } = output(true);
+      const { output: o, events } = output(true);
       for (let i = 0; i < 4; i++) o.uploadRetrying('cannot reach the server (ECONNREFUSED)');
       vi.setSystemTime(11_000);
       o.uploadRetrying('the server is restarting');
-      expect(
-        text()
-          .trim()
-          .split('\n')
-          .map((l) => JSON.parse(l) as unknown),
-      ).toEqual([
+      expect(events()).toEqual([
         {
           type: 'note',
           message:
@@ -106,12 +105,9 @@ describe('ImportOutput', () => {
   }
 
   it("names a bucket job's excluded objects as events before its final line, with --json", () => {
-    const { output: o, text } = output(true);
+    const { output: o, events } = output(true);
     o.finishJob(bucketJob(), 'Job: completed');
-    const lines = text()
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = events();
     expect(lines.slice(0, 2).map((l) => excludedEventSchema.parse(l))).toEqual([
       { type: 'excluded', path: 'Old/pad.wav', pattern: 'Old/', source: '.smignore', line: 2 },
       { type: 'excluded', path: 'mix.mp3', pattern: '*.mp3', source: 'exclude', line: null },

@@ -13,8 +13,9 @@ export function memberFate(file: Pick<QueueFile, 'state'>, kept: boolean): strin
       return 'uploading';
     case 'failed':
       return 'failed';
-    case 'duplicate':
     case 'skipped':
+      return 'skipped';
+    case 'duplicate':
       return kept ? 'already in your library' : 'skipped';
     case 'discovered':
     case 'analysed':
