@@ -59,6 +59,8 @@ export const COPY_VARIANTS: CopyVariant[] = [
   { name: 'wav-24', ext: 'wav', make: sox(['-b', '24']) },
   { name: 'wav-float', ext: 'wav', make: sox(['-e', 'floating-point', '-b', '32']) },
   { name: 'aiff-16', ext: 'aiff', make: sox(['-b', '16']) },
+  // Through ffmpeg, which truncates without dither (sox would dither): the harder 8-bit copy.
+  { name: 'wav-8', ext: 'wav', make: ffmpeg(null, ['-c:a', 'pcm_u8']) },
   { name: 'rate-48k', ext: 'wav', make: sox(['-b', '24'], ['rate', '-v', '48k']) },
   { name: 'rate-96k', ext: 'flac', make: sox(['-b', '24'], ['rate', '-v', '96k']) },
   // Float through ffmpeg, so that +6 dB never clips (sox works in 32-bit integers): a clipped

@@ -53,6 +53,11 @@ export interface AnalyseOptions {
   essentia: EssentiaKeyApi;
   /** When given, receives how long the fingerprint took (ms), to report time by stage. */
   timings?: { fingerprintMs: number };
+  /**
+   * The RMS of the source's quantisation noise in the canonical PCM, for a source stored at
+   * under 16 bits (sourceNoiseRms); null or absent otherwise.
+   */
+  noiseRms?: number | null;
 }
 
 /**
@@ -82,7 +87,12 @@ export function analyseSound(
   const key = keyEstimate.key;
   const hintKey = options.hints.key;
   const fingerprintStart = performance.now();
-  const fingerprint = computeFingerprint(samples, sampleRate, canonical.detail);
+  const fingerprint = computeFingerprint(
+    samples,
+    sampleRate,
+    canonical.detail,
+    options.noiseRms ?? null,
+  );
   if (options.timings) options.timings.fingerprintMs = performance.now() - fingerprintStart;
   return {
     kind,

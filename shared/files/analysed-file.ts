@@ -18,7 +18,12 @@ export function analysedFile(
 ): FileAnalysis {
   const timings = { fingerprintMs: 0 };
   const analysis = clock.time('analyse', () =>
-    analyseSound(decoded.stats, decoded.canonical, { hints, essentia, timings }),
+    analyseSound(decoded.stats, decoded.canonical, {
+      hints,
+      essentia,
+      timings,
+      noiseRms: sourceNoiseRms(decoded),
+    }),
   );
   clock.move('analyse', 'fingerprint', timings.fingerprintMs);
   if (analysis.fingerprint) {
@@ -35,6 +40,25 @@ export function analysedFile(
     analysis,
     stageMs: clock.ms,
   };
+}
+
+/**
+ * The RMS of the quantisation error of a file of integer samples under 16 bits (8-bit PCM,
+ * FLAC or WavPack), as it may reach the canonical PCM: step/√3, the error of a converter that
+ * truncates (ffmpeg's 8-bit output does: a decay under one step reads 0 and -1 step, a DC
+ * offset of half a step), taken whole (the same error in every channel survives the
+ * down-mix, and its DC the resampling). Null for deeper, float or lossy files, whose noise
+ * lies under what the fingerprint reads.
+ */
+export function sourceNoiseRms(decoded: Pick<Decoded, 'codec' | 'bitDepth'>): number | null {
+  const pcm = /^pcm_[su](\d+)/.exec(decoded.codec);
+  const bits = pcm
+    ? Number(pcm[1])
+    : ['flac', 'alac', 'wavpack'].includes(decoded.codec)
+      ? decoded.bitDepth
+      : null;
+  if (bits === null || bits >= 16 || bits < 1) return null;
+  return 2 / 2 ** bits / Math.sqrt(3);
 }
 
 /**

@@ -26,7 +26,7 @@ export function appleLoopHints(bytes: Uint8Array): AppleLoopHints | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let seconds: number | null = null;
   let basc: number | null = null;
-  for (let at = 12; at + 8 <= bytes.length; ) {
+  for (let at = 12; at + 8 <= bytes.length;) {
     const size = view.getUint32(at + 4, false);
     if (tag(at) === 'COMM' && size >= 18 && at + 8 + 18 <= bytes.length) {
       const frames = view.getUint32(at + 10, false);
@@ -41,7 +41,8 @@ export function appleLoopHints(bytes: Uint8Array): AppleLoopHints | null {
   const beats = view.getUint32(basc + 4, false);
   const root = view.getUint16(basc + 8, false);
   const scale = view.getUint16(basc + 10, false);
-  const oneShot = bytes.length >= basc + 18 && view.getUint16(basc + 16, false) === LOOP_TYPE_ONE_SHOT;
+  const oneShot =
+    bytes.length >= basc + 18 && view.getUint16(basc + 16, false) === LOOP_TYPE_ONE_SHOT;
   const tempo = seconds && beats > 0 && !oneShot ? (beats * 60) / seconds : null;
   const mode = scale === SCALE_MINOR ? 'minor' : scale === SCALE_MAJOR ? 'major' : null;
   return {

@@ -256,6 +256,22 @@ function losslessCopy(
   );
 }
 
+/**
+ * How far above a coarse file's quantisation noise (Fingerprint.noiseFloorDb) its matrix is
+ * read: noise 6 dB under a band's level moves it by 1 dB.
+ */
+const NOISE_FLOOR_MARGIN_DB = 6;
+
+/**
+ * The level under which two matrices or profiles are not compared: `floorDb`, or higher where
+ * either file holds only its quantisation noise (an 8-bit copy of a 16-bit hit: its decay
+ * rounds to silence or noise there, where the hit's goes on). Never above -20 dB.
+ */
+function noiseAwareFloorDb(floorDb: number, ...noiseDb: (number | undefined)[]): number {
+  const noise = Math.max(...noiseDb.map((db) => db ?? -Infinity));
+  return Math.min(Math.max(-20, floorDb), Math.max(floorDb, noise + NOISE_FLOOR_MARGIN_DB));
+}
+
 /** The measures behind a comparison, for diagnostics and tuning. */
 export interface FingerprintComparison {
   /**
@@ -311,7 +327,7 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
     bands: MATRIX_BANDS,
     maxLag,
     window,
-    floorDb: MATRIX_FLOOR_DB,
+    floorDb: noiseAwareFloorDb(MATRIX_FLOOR_DB, a.noiseFloorDb, b.noiseFloorDb),
     smearFrames: frameMs < SMEAR_MS ? 1 : 0,
     maskDb: MASK_DB,
     skipLastFrame: true,
@@ -362,17 +378,18 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
  * fit shifted by up to MAX_PITCH_LAG_BINS quarter tones (a pitch change).
  */
 function spectrumMeasures(
-  a: Pick<Fingerprint, 'profile'>,
-  b: Pick<Fingerprint, 'profile'>,
+  a: Pick<Fingerprint, 'profile' | 'profileNoiseFloorDb'>,
+  b: Pick<Fingerprint, 'profile' | 'profileNoiseFloorDb'>,
   /** Above this profile difference the pitch test (7× the cost) is not needed: pitchShift 0. */
   enoughDb = Infinity,
 ): { profileDb: number; pitchShift: number } {
   const pa = profileLevels(a);
   const pb = profileLevels(b);
+  const floorDb = noiseAwareFloorDb(PROFILE_FLOOR_DB, a.profileNoiseFloorDb, b.profileNoiseFloorDb);
   // The profile is compared as PROFILE_BINS one-band frames so that lags shift it in frequency.
-  const profile = spectrumFit(pa, pb, PROFILE_FLOOR_DB, 0);
+  const profile = spectrumFit(pa, pb, floorDb, 0);
   if (profile.global > enoughDb) return { profileDb: profile.global, pitchShift: 0 };
-  const shifted = spectrumFit(pa, pb, PROFILE_FLOOR_DB, MAX_PITCH_LAG_BINS);
+  const shifted = spectrumFit(pa, pb, floorDb, MAX_PITCH_LAG_BINS);
   const pitchShift = shifted.lag === 0 ? 0 : profile.global / Math.max(0.1, shifted.global);
   return { profileDb: profile.global, pitchShift };
 }
@@ -466,7 +483,10 @@ export function compareFingerprints(
 }
 
 /** What {@link quickSimilarity} reads of a fingerprint: its duration and long-term spectrum. */
-export type FingerprintSummary = Pick<Fingerprint, 'durationMs' | 'edgeMs' | 'profile'>;
+export type FingerprintSummary = Pick<
+  Fingerprint,
+  'durationMs' | 'edgeMs' | 'profile' | 'profileNoiseFloorDb'
+>;
 
 /**
  * An upper bound of the similarity from the duration and the long-term spectrum alone (no band

@@ -66,6 +66,15 @@ export interface Fingerprint {
    */
   dcRemoved?: true;
   /**
+   * From 7 December 2026, for a file stored at under 16 bits (8-bit PCM): the level its
+   * quantisation noise reaches in `matrix`, in dB under the loudest cell. Under it the file
+   * holds noise, or nothing (a quiet decay rounds to silence), where its source held the
+   * sound; the comparison reads both matrices only above it. Absent for every other file.
+   */
+  noiseFloorDb?: number;
+  /** The same level in `profile`, in dB under its loudest bin (with `noiseFloorDb`). */
+  profileNoiseFloorDb?: number;
+  /**
    * From 6 December 2026: the sound's energy above the matrix's 4.8 kHz ceiling, in four bands
    * up to 19 kHz, and how long it lasts (computeHighBands), from its start at its own rate (at
    * 44.1 kHz when native ffmpeg decoded it).

@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import xxhash from 'xxhash-wasm';
+import { compareFingerprints, type Fingerprint } from '../analysis/index.js';
+import { analyseFile } from '../node/analyse-file.js';
+import { loadEssentiaOnMainThread } from '../node/essentia.js';
+import { sourceNoiseRms } from './analysed-file.js';
+
+const ONESHOTS = join(import.meta.dirname, '../../fixtures/audio/oneshots');
+
+/** Each one-shot fixture's fingerprint, and that of its 8-bit copy written by ffmpeg. */
+const pairs: { name: string; source: Fingerprint; coarse: Fingerprint }[] = [];
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sm-coarse-'));
+  const deps = { hasher: await xxhash(), essentia: loadEssentiaOnMainThread(), ffmpeg: false };
+  const names = (await readdir(ONESHOTS)).filter((n) => !n.includes('8bit'));
+  for (const [i, name] of names.entries()) {
+    const copy = join(dir, `copy ${i}.wav`);
+    // ffmpeg truncates to 8 bits: a decay under one step reads 0 and -1 step.
+    execFileSync('ffmpeg', ['-v', 'error', '-i', join(ONESHOTS, name), '-c:a', 'pcm_u8', copy]);
+    const [source, coarse] = await Promise.all([
+      analyseFile(join(ONESHOTS, name), deps),
+      analyseFile(copy, deps),
+    ]);
+    const a = source.analysis?.fingerprint;
+    const b = coarse.analysis?.fingerprint;
+    if (!a || !b) throw new Error(`${name} or its 8-bit copy has no fingerprint`);
+    pairs.push({ name, source: a, coarse: b });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('an 8-bit copy', () => {
+  it('carries the level of its quantisation noise, and only it does', () => {
+    expect(sourceNoiseRms({ codec: 'pcm_u8', bitDepth: 8 })).toBeCloseTo(2 / 256 / Math.sqrt(3));
+    expect(sourceNoiseRms({ codec: 'pcm_s16le', bitDepth: 16 })).toBeNull();
+    expect(sourceNoiseRms({ codec: 'flac', bitDepth: 24 })).toBeNull();
+    expect(sourceNoiseRms({ codec: 'mp3', bitDepth: null })).toBeNull();
+    for (const { source, coarse } of pairs) {
+      expect(coarse.noiseFloorDb).toBeLessThan(0);
+      expect(coarse.profileNoiseFloorDb).toBeLessThan(0);
+      expect(source.noiseFloorDb).toBeUndefined();
+    }
+  });
+
+  it('is the same sound as its source for most one-shots (9 of 14 before it carried its noise)', () => {
+    const verdicts = pairs.map(({ source, coarse }) => compareFingerprints(source, coarse).verdict);
+    expect(pairs.length).toBeGreaterThanOrEqual(12);
+    expect(verdicts.filter((v) => v === 'same').length).toBeGreaterThanOrEqual(
+      Math.ceil(pairs.length * 0.85),
+    );
+  });
+
+  it('is never taken for another one-shot', () => {
+    for (const { name, coarse } of pairs) {
+      for (const other of pairs) {
+        if (other.name === name) continue;
+        expect(
+          compareFingerprints(other.source, coarse).verdict,
+          `${name} ~ ${other.name}`,
+        ).not.toBe('same');
+      }
+    }
+  });
+});
