@@ -27,6 +27,7 @@ export {
   compareFingerprintsDetailed,
   computeFingerprint,
   durationsMayBeSimilar,
+  lengthsComparable,
   quickSimilarity,
   fingerprintIndexKeys,
   MAX_SOUND_CANDIDATES,

@@ -94,8 +94,13 @@ export const fingerprintSchema = z.strictObject({
   lossless: z.boolean().optional(),
   lossy: z.enum(LOSSY_CODECS).optional(),
   dcRemoved: z.literal(true).optional(),
-  noiseFloorDb: z.number().min(-130).max(0).optional(),
-  profileNoiseFloorDb: z.number().min(-130).max(0).optional(),
+  noise: z
+    .strictObject({
+      matrixDb: z.number().min(-130).max(30),
+      profileDb: z.number().min(-130).max(30),
+      levelDb: z.number().min(-130).max(30),
+    })
+    .optional(),
   high: z
     .strictObject({
       bandsDb: z.array(z.number().min(HIGH_FLOOR_DB).max(HIGH_CEILING_DB)).length(HIGH_BANDS),

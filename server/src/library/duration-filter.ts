@@ -1,6 +1,7 @@
 import { desc, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import {
+  lengthsComparable,
   SAME_SOUND_THRESHOLDS,
   SIMILAR_DURATION_ALLOWANCES,
 } from '../../../shared/analysis/index.js';
@@ -16,6 +17,8 @@ export function durationMayMatch(
   edgeMs: PgColumn,
   fp: FingerprintInput,
 ): SQL {
+  // A coarse file's length may be its noise's: its matrix, not its length, decides.
+  if (!lengthsComparable(fp)) return sql`true`;
   const t = SAME_SOUND_THRESHOLDS;
   return sql`abs(${durationMs} - ${fp.durationMs}) <= ${SIMILAR_DURATION_ALLOWANCES} * (${t.durationMs} + ${t.durationRelative} * least(${durationMs}, ${fp.durationMs}) + ${t.durationEdge} * greatest(${edgeMs}, ${fp.edgeMs}))`;
 }

@@ -7,6 +7,7 @@ import { highBandsDifferenceDb } from './high-bands.js';
 import { levelDistance, spectrumFit } from './level-distance.js';
 import { bytesToDb } from './quantise.js';
 import { rebinLevels } from './rebin.js';
+import { TRIM_RELATIVE_DB } from './trim.js';
 
 /**
  * Thresholds of the same-sound decision; each measure is mapped to 1 / (1 + (d / t)²), so a
@@ -202,7 +203,9 @@ function worstTail(
   measure: (ta: TailEnd, tb: TailEnd) => number,
 ): number | null {
   let worst: number | null = null;
+  const floor = levelFloorDb(a, b);
   for (const ta of a.tail ?? []) {
+    if (ta.db <= floor) continue; // a coarse file's noise, not its decay
     const tb = b.tail?.find((t) => t.db === ta.db);
     if (tb) worst = Math.max(worst ?? -Infinity, measure(ta, tb));
   }
@@ -234,7 +237,7 @@ function sameRecording(
   });
   // One recording at another length or envelope (trimmed, faded) is an edit, not a copy.
   const edited =
-    durationExcessMs(a, b) > COPY_DURATION_MS ||
+    (lengthsComparable(a, b) && durationExcessMs(a, b) > COPY_DURATION_MS) ||
     (within
       ? (detail?.envelopeDb ?? Infinity) > DETAIL_ENVELOPE_DB_MAX ||
         (detail?.sustainedDb ?? Infinity) > DETAIL_SUSTAINED_DB_MAX
@@ -257,10 +260,38 @@ function losslessCopy(
 }
 
 /**
- * How far above a coarse file's quantisation noise (Fingerprint.noiseFloorDb) its matrix is
- * read: noise 6 dB under a band's level moves it by 1 dB.
+ * How far above a coarse file's quantisation noise (Fingerprint.noise) its matrix and profile
+ * are read: noise 6 dB under a band's level moves it by 1 dB.
  */
 const NOISE_FLOOR_MARGIN_DB = 6;
+/**
+ * How far above that noise its level envelope is read (the trim and the decay's ends): 12 dB,
+ * as 16-bit noise lies under TAIL_FLOOR_DBFS (trim.ts).
+ */
+const LEVEL_NOISE_MARGIN_DB = 12;
+
+/**
+ * The level (dB under the loudest block) above which both envelopes hold the sound rather
+ * than a coarse file's noise; -Infinity when neither file is coarse.
+ */
+function levelFloorDb(a: Pick<Fingerprint, 'noise'>, b: Pick<Fingerprint, 'noise'>): number {
+  return (
+    Math.max(a.noise?.levelDb ?? -Infinity, b.noise?.levelDb ?? -Infinity) + LEVEL_NOISE_MARGIN_DB
+  );
+}
+
+/**
+ * Whether both trimmed lengths are of the sound: false when a coarse file's noise lies within
+ * LEVEL_NOISE_MARGIN_DB of the trim's level (TRIM_RELATIVE_DB), where it holds the envelope up
+ * (an 8-bit copy of a quiet hit reads as long as its file). Their matrices still compare the
+ * two over time, above the noise.
+ */
+export function lengthsComparable(
+  a: Pick<Fingerprint, 'noise'>,
+  b: Pick<Fingerprint, 'noise'> = {},
+): boolean {
+  return levelFloorDb(a, b) < TRIM_RELATIVE_DB;
+}
 
 /**
  * The level under which two matrices or profiles are not compared: `floorDb`, or higher where
@@ -327,7 +358,7 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
     bands: MATRIX_BANDS,
     maxLag,
     window,
-    floorDb: noiseAwareFloorDb(MATRIX_FLOOR_DB, a.noiseFloorDb, b.noiseFloorDb),
+    floorDb: noiseAwareFloorDb(MATRIX_FLOOR_DB, a.noise?.matrixDb, b.noise?.matrixDb),
     smearFrames: frameMs < SMEAR_MS ? 1 : 0,
     maskDb: MASK_DB,
     skipLastFrame: true,
@@ -378,14 +409,14 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
  * fit shifted by up to MAX_PITCH_LAG_BINS quarter tones (a pitch change).
  */
 function spectrumMeasures(
-  a: Pick<Fingerprint, 'profile' | 'profileNoiseFloorDb'>,
-  b: Pick<Fingerprint, 'profile' | 'profileNoiseFloorDb'>,
+  a: Pick<Fingerprint, 'profile' | 'noise'>,
+  b: Pick<Fingerprint, 'profile' | 'noise'>,
   /** Above this profile difference the pitch test (7× the cost) is not needed: pitchShift 0. */
   enoughDb = Infinity,
 ): { profileDb: number; pitchShift: number } {
   const pa = profileLevels(a);
   const pb = profileLevels(b);
-  const floorDb = noiseAwareFloorDb(PROFILE_FLOOR_DB, a.profileNoiseFloorDb, b.profileNoiseFloorDb);
+  const floorDb = noiseAwareFloorDb(PROFILE_FLOOR_DB, a.noise?.profileDb, b.noise?.profileDb);
   // The profile is compared as PROFILE_BINS one-band frames so that lags shift it in frequency.
   const profile = spectrumFit(pa, pb, floorDb, 0);
   if (profile.global > enoughDb) return { profileDb: profile.global, pitchShift: 0 };
@@ -418,9 +449,10 @@ function score(ratio: number): number {
 
 /** |Δ trimmed duration| over the allowance for it: above 1, the two cannot be the same sound. */
 function durationScoreOf(
-  a: Pick<Fingerprint, 'durationMs' | 'edgeMs'>,
-  b: Pick<Fingerprint, 'durationMs' | 'edgeMs'>,
+  a: Pick<Fingerprint, 'durationMs' | 'edgeMs' | 'noise'>,
+  b: Pick<Fingerprint, 'durationMs' | 'edgeMs' | 'noise'>,
 ): number {
+  if (!lengthsComparable(a, b)) return 0;
   const t = SAME_SOUND_THRESHOLDS;
   const allowance =
     t.durationMs +
@@ -456,8 +488,8 @@ export const SIMILAR_DURATION_ALLOWANCES = Math.sqrt(1 / SIMILAR_MIN_SIMILARITY 
  * {@link compareFingerprints} would answer `distinct` when it fails.
  */
 export function durationsMayBeSimilar(
-  a: Pick<Fingerprint, 'durationMs' | 'edgeMs'>,
-  b: Pick<Fingerprint, 'durationMs' | 'edgeMs'>,
+  a: Pick<Fingerprint, 'durationMs' | 'edgeMs' | 'noise'>,
+  b: Pick<Fingerprint, 'durationMs' | 'edgeMs' | 'noise'>,
 ): boolean {
   return durationScoreOf(a, b) <= SIMILAR_DURATION_ALLOWANCES;
 }
@@ -483,10 +515,7 @@ export function compareFingerprints(
 }
 
 /** What {@link quickSimilarity} reads of a fingerprint: its duration and long-term spectrum. */
-export type FingerprintSummary = Pick<
-  Fingerprint,
-  'durationMs' | 'edgeMs' | 'profile' | 'profileNoiseFloorDb'
->;
+export type FingerprintSummary = Pick<Fingerprint, 'durationMs' | 'edgeMs' | 'profile' | 'noise'>;
 
 /**
  * An upper bound of the similarity from the duration and the long-term spectrum alone (no band

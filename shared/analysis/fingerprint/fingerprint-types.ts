@@ -66,14 +66,12 @@ export interface Fingerprint {
    */
   dcRemoved?: true;
   /**
-   * From 7 December 2026, for a file stored at under 16 bits (8-bit PCM): the level its
-   * quantisation noise reaches in `matrix`, in dB under the loudest cell. Under it the file
-   * holds noise, or nothing (a quiet decay rounds to silence), where its source held the
-   * sound; the comparison reads both matrices only above it. Absent for every other file.
+   * From 7 December 2026, for a file stored at under 16 bits (8-bit PCM): the levels its
+   * quantisation noise reaches. Under them the file holds noise, or nothing (a quiet decay
+   * rounds to silence), where its source held the sound; the comparison reads both files only
+   * above them (compare.ts). Absent for every other file.
    */
-  noiseFloorDb?: number;
-  /** The same level in `profile`, in dB under its loudest bin (with `noiseFloorDb`). */
-  profileNoiseFloorDb?: number;
+  noise?: SourceNoise;
   /**
    * From 6 December 2026: the sound's energy above the matrix's 4.8 kHz ceiling, in four bands
    * up to 19 kHz, and how long it lasts (computeHighBands), from its start at its own rate (at
@@ -95,6 +93,16 @@ export type LossyCodec = (typeof LOSSY_CODECS)[number];
  * would mean fetching every M4A again.
  */
 export const LOSSLESS_FORMATS: readonly string[] = ['wav', 'aiff', 'flac'];
+
+/** The levels of a coarse file's quantisation noise (Fingerprint.noise), in dB. */
+export interface SourceNoise {
+  /** In `matrix`, under its loudest cell. */
+  matrixDb: number;
+  /** In `profile`, under its loudest bin. */
+  profileDb: number;
+  /** In the level envelope, under its loudest block: the scale of `tail` and of the trim. */
+  levelDb: number;
+}
 
 /** Where a sound's decay crosses `db` under its loudest block (Fingerprint.tail). */
 export interface TailEnd {

@@ -51,6 +51,7 @@ export {
   compareFingerprintsDetailed,
   durationExcessMs,
   durationsMayBeSimilar,
+  lengthsComparable,
   highBandsCopyLimitDb,
   quickSimilarity,
   SAME_SOUND_THRESHOLDS,

@@ -17,6 +17,8 @@ export interface TrimmedRegion {
    * it leaves the sound above -30 dB alone; a codec copy does not.
    */
   tail: { db: number; endS: number; edgeS: number }[];
+  /** Energy of the loudest smoothed block, in dB full scale: the scale of `tail`'s levels. */
+  peakDbfs: number;
 }
 
 /** The levels (dB under the loudest block) at which the decay's end is measured. */
@@ -27,11 +29,6 @@ export const TAIL_THRESHOLDS_DB = [-40, -50] as const;
  * original's does.
  */
 const TAIL_FLOOR_DBFS = -95;
-/**
- * A coarser source (8-bit PCM) is trimmed, and its decay's end read, this far above its
- * quantisation noise at the least: under it the noise, not the sound, holds the level up.
- */
-const NOISE_MARGIN_DB = 12;
 /**
  * The decay ends where the envelope stays under the level for this long (or the file ends): a
  * later blip (a click, a note bleeding in one channel) is not part of it.
@@ -49,15 +46,9 @@ export const SILENCE_FLOOR_DBFS = -80;
  * Finds the sound inside `samples`: from the first to the last ~3 ms block whose smoothed
  * energy is within 30 dB of the loudest block. The threshold is relative to the sound's own
  * level, so gain changes do not move the edges, and sits well above codec noise and dither.
- * Returns null when no block reaches {@link SILENCE_FLOOR_DBFS}. `noiseRms`: the RMS of the
- * source's quantisation noise in `samples` when it was stored at under 16 bits; the sound's
- * edges and the decay's end are not read within {@link NOISE_MARGIN_DB} of it.
+ * Returns null when no block reaches {@link SILENCE_FLOOR_DBFS}.
  */
-export function findTrimmedRegion(
-  samples: Float32Array,
-  sampleRate: number,
-  noiseRms: number | null = null,
-): TrimmedRegion | null {
+export function findTrimmedRegion(samples: Float32Array, sampleRate: number): TrimmedRegion | null {
   const block = Math.max(1, Math.round(BLOCK_S * sampleRate));
   const blocks = Math.ceil(samples.length / block);
   if (blocks === 0) return null;
@@ -77,22 +68,16 @@ export function findTrimmedRegion(
     if (smooth[b]! > max) max = smooth[b]!;
   }
   if (max <= 10 ** (SILENCE_FLOOR_DBFS / 10)) return null;
-  const noiseFloor = noiseRms === null ? 0 : noiseRms * noiseRms * 10 ** (NOISE_MARGIN_DB / 10);
-  const relative = max * 10 ** (TRIM_RELATIVE_DB / 10);
-  const threshold = Math.min(max / 2, Math.max(relative, noiseFloor));
+  const threshold = max * 10 ** (TRIM_RELATIVE_DB / 10);
   let first = 0;
   while (smooth[first]! < threshold) first++;
   let last = blocks - 1;
   while (smooth[last]! < threshold) last--;
-  // Over a coarse source's noise, the decay is followed down to it and carried on at its own
-  // slope to where the sound's end lies: durations stay comparable with the source's.
-  const beyond = threshold > relative ? extrapolatedBlocks(smooth, last, threshold, relative) : 0;
   const edgeBlocks =
     firstAbove(smooth, threshold * EDGE_RATIO) -
     firstAbove(smooth, threshold / EDGE_RATIO) +
     lastAbove(smooth, threshold / EDGE_RATIO) -
-    lastAbove(smooth, threshold * EDGE_RATIO) +
-    beyond;
+    lastAbove(smooth, threshold * EDGE_RATIO);
   // Refine both edges to the sample, with windows that lie inside the sound (ending at the
   // start, starting at the end), so that a sound beginning at the file's first sample and the
   // same sound after added silence get the same edges; matrix frames are anchored at the start.
@@ -106,7 +91,7 @@ export function findTrimmedRegion(
     energyThreshold,
     1,
   );
-  const crossed = crossing(
+  const end = crossing(
     samples,
     (last + 2) * block,
     (last - 3) * block,
@@ -114,8 +99,7 @@ export function findTrimmedRegion(
     energyThreshold,
     -1,
   );
-  const end = beyond > 0 ? Math.min(samples.length, crossed + Math.round(beyond * block)) : crossed;
-  const floor = Math.max(10 ** (TAIL_FLOOR_DBFS / 10), noiseFloor);
+  const floor = 10 ** (TAIL_FLOOR_DBFS / 10);
   const hold = Math.round((TAIL_HOLD_S * sampleRate) / block);
   const tail = TAIL_THRESHOLDS_DB.filter((db) => max * 10 ** (db / 10) >= floor).map((db) => {
     const level = max * 10 ** (db / 10);
@@ -131,29 +115,12 @@ export function findTrimmedRegion(
     endSample: Math.max(start + 1, end),
     edgeS: (edgeBlocks * block) / sampleRate,
     tail,
+    peakDbfs: 10 * Math.log10(max),
   };
 }
 
 /** 3 dB in energy. */
 const EDGE_RATIO = 10 ** 0.3;
-/** The decay's slope is read over its last this many dB above the noise. */
-const SLOPE_SPAN_DB = 10;
-
-/**
- * How many blocks after `last` (the last block at `from`) a decay at the slope of its last
- * SLOPE_SPAN_DB takes to fall from `from` to `to` (energies, `to` < `from`); the slope is read
- * from the loudest block when the decay starts closer to `from` than that.
- */
-function extrapolatedBlocks(e: Float64Array, last: number, from: number, to: number): number {
-  let peak = 0;
-  for (let b = 0; b <= last; b++) if (e[b]! > e[peak]!) peak = b;
-  const upper = Math.min(e[peak]!, from * 10 ** (SLOPE_SPAN_DB / 10));
-  let top = last;
-  while (top > peak && e[top]! < upper) top--;
-  const spanDb = 10 * Math.log10(upper / from);
-  if (top >= last || spanDb <= 0) return 0;
-  return (10 * Math.log10(from / to) * (last - top)) / spanDb;
-}
 
 /**
  * The first block after `from` from which the envelope stays under `level` for `hold` blocks
