@@ -73,6 +73,48 @@ describe('an 8-bit copy', () => {
     }
   });
 
+  it('of a quiet hit, whose noise hides where it ends, is never the same as a cut of it, and a drum copy is linked to it', async () => {
+    const deps = { hasher: await xxhash(), essentia: loadEssentiaOnMainThread(), ffmpeg: false };
+    for (const name of ['Snare Tight.aif', 'Kick_03.wav', 'Stab F#.wav']) {
+      const quiet = join(dir, `quiet ${name}.wav`);
+      const coarse = join(dir, `quiet 8-bit ${name}.wav`);
+      const cut = join(dir, `quiet cut ${name}.wav`);
+      const source = join(ONESHOTS, name);
+      const ffmpeg = (args: string[]) => execFileSync('ffmpeg', ['-v', 'error', ...args]);
+      ffmpeg(['-i', source, '-af', 'volume=-24dB', '-c:a', 'pcm_s16le', quiet]);
+      ffmpeg(['-i', quiet, '-c:a', 'pcm_u8', coarse]);
+      const length = Number(
+        execFileSync('ffprobe', [
+          '-v',
+          'error',
+          '-show_entries',
+          'format=duration',
+          '-of',
+          'csv=p=0',
+          quiet,
+        ]),
+      );
+      ffmpeg([
+        '-i',
+        quiet,
+        '-af',
+        `atrim=0:${(length * 0.75).toFixed(3)}`,
+        '-c:a',
+        'pcm_s16le',
+        cut,
+      ]);
+      const [q, c, t] = await Promise.all(
+        [quiet, coarse, cut].map(
+          async (path) => (await analyseFile(path, deps)).analysis!.fingerprint!,
+        ),
+      );
+      expect(c!.noise!.levelDb, name).toBeGreaterThan(-42); // the noise reaches the trim's level
+      // A stab at -24 dB in 8 bits is mostly noise: only the drums' copies are linked.
+      if (name !== 'Stab F#.wav') expect(compareFingerprints(q!, c!).verdict, name).toBe('similar');
+      expect(compareFingerprints(t!, c!).verdict, name).not.toBe('same');
+    }
+  });
+
   it('is never taken for another one-shot', () => {
     for (const { name, coarse } of pairs) {
       for (const other of pairs) {

@@ -237,7 +237,7 @@ function sameRecording(
   });
   // One recording at another length or envelope (trimmed, faded) is an edit, not a copy.
   const edited =
-    (lengthsComparable(a, b) && durationExcessMs(a, b) > COPY_DURATION_MS) ||
+    durationExcessMs(a, b) > COPY_DURATION_MS ||
     (within
       ? (detail?.envelopeDb ?? Infinity) > DETAIL_ENVELOPE_DB_MAX ||
         (detail?.sustainedDb ?? Infinity) > DETAIL_SUSTAINED_DB_MAX
@@ -283,8 +283,11 @@ function levelFloorDb(a: Pick<Fingerprint, 'noise'>, b: Pick<Fingerprint, 'noise
 /**
  * Whether both trimmed lengths are of the sound: false when a coarse file's noise lies within
  * LEVEL_NOISE_MARGIN_DB of the trim's level (TRIM_RELATIVE_DB), where it holds the envelope up
- * (an 8-bit copy of a quiet hit reads as long as its file). Their matrices still compare the
- * two over time, above the noise.
+ * (an 8-bit copy of a quiet hit reads as long as its file). Such a pair's similarity (and the
+ * screens before a comparison) leave length out, so that it is found and linked; a certain copy
+ * still needs the two lengths to agree (sameRecording): they do between an 8-bit file and its
+ * conversions, which hold its noise, and not between it and a cut of its sound under the noise
+ * (an 8-bit copy of a snare is as close to the snare cut at 75 % as to the snare itself).
  */
 export function lengthsComparable(
   a: Pick<Fingerprint, 'noise'>,
@@ -354,11 +357,12 @@ export function compareFingerprintsDetailed(a: Fingerprint, b: Fingerprint): Fin
   const frames = Math.max(ma.length, mb.length) / MATRIX_BANDS;
   const maxLag = Math.max(1, Math.round(MAX_LAG_MS / frameMs));
   const window = Math.max(4, Math.round(frames / 16));
+  const matrixFloor = noiseAwareFloorDb(MATRIX_FLOOR_DB, a.noise?.matrixDb, b.noise?.matrixDb);
   const matrix = levelDistance(ma, mb, {
     bands: MATRIX_BANDS,
     maxLag,
     window,
-    floorDb: noiseAwareFloorDb(MATRIX_FLOOR_DB, a.noise?.matrixDb, b.noise?.matrixDb),
+    floorDb: matrixFloor,
     smearFrames: frameMs < SMEAR_MS ? 1 : 0,
     maskDb: MASK_DB,
     skipLastFrame: true,
