@@ -36,7 +36,6 @@ export function computeFingerprint(
   const region = findTrimmedRegion(samples, sampleRate);
   if (!region) return null;
   const matrix = computeBandMatrix(samples, sampleRate, region);
-
   const profile = computeSpectrumProfile(samples, sampleRate, region);
   const noise =
     noiseRms === null ? null : noiseFloors(matrix.powers, profile, region, noiseRms, sampleRate);
