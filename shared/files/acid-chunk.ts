@@ -1,3 +1,5 @@
+import { fileChunks, fourCc } from './iff-chunks.js';
+
 /** ACID chunk flag: the file is a one-shot, not a loop (its tempo means nothing). */
 const ACID_ONE_SHOT = 0x01;
 const ACID_BYTES = 24;
@@ -9,18 +11,14 @@ const ACID_BYTES = 24;
  * throws. Pure.
  */
 export function acidTempo(bytes: Uint8Array): number | null {
-  const tag = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
-  if (bytes.length < 12 || tag(0) !== 'RIFF' || tag(8) !== 'WAVE') return null;
+  if (bytes.length < 12 || fourCc(bytes, 0) !== 'RIFF' || fourCc(bytes, 8) !== 'WAVE') return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 12; at + 8 <= bytes.length;) {
-    const size = view.getUint32(at + 4, true);
-    if (tag(at) === 'acid') {
-      if (size < ACID_BYTES || at + 8 + ACID_BYTES > bytes.length) return null;
-      if (view.getUint32(at + 8, true) & ACID_ONE_SHOT) return null;
-      const bpm = view.getFloat32(at + 8 + 20, true);
-      return bpm >= 30 && bpm <= 300 ? Math.round(bpm * 100) / 100 : null;
-    }
-    at += 8 + size + (size & 1);
+  for (const { id, at, size } of fileChunks(bytes, true)) {
+    if (id !== 'acid') continue;
+    if (size < ACID_BYTES || at + ACID_BYTES > bytes.length) return null;
+    if (view.getUint32(at, true) & ACID_ONE_SHOT) return null;
+    const bpm = view.getFloat32(at + 20, true);
+    return bpm >= 30 && bpm <= 300 ? Math.round(bpm * 100) / 100 : null;
   }
   return null;
 }

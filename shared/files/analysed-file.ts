@@ -51,14 +51,20 @@ export function analysedFile(
  * lies under what the fingerprint reads.
  */
 export function sourceNoiseRms(decoded: Pick<Decoded, 'codec' | 'bitDepth'>): number | null {
-  const pcm = /^pcm_[su](\d+)/.exec(decoded.codec);
-  const bits = pcm
-    ? Number(pcm[1])
-    : ['flac', 'alac', 'wavpack'].includes(decoded.codec)
-      ? decoded.bitDepth
-      : null;
-  if (bits === null || bits >= 16 || bits < 1) return null;
-  return 2 / 2 ** bits / Math.sqrt(3);
+  const bits = integerDepth(decoded.codec, decoded.bitDepth);
+  return typeof bits !== 'number' || bits >= 16 || bits < 1 ? null : 2 / 2 ** bits / Math.sqrt(3);
+}
+
+/**
+ * The bits of a lossless codec's integer samples (PCM, FLAC, ALAC, WavPack; 16 when a FLAC-like
+ * decoder does not say); 'float' for float PCM; null for a lossy codec, or ffmpeg's output (the
+ * second decoder, which says nothing of the source).
+ */
+function integerDepth(codec: string, bitDepth: number | null): number | 'float' | null {
+  if (codec === 'flac' || codec === 'alac' || codec === 'wavpack') return bitDepth ?? 16;
+  const pcm = /^pcm_([suf])(\d+)/.exec(codec);
+  if (!pcm) return null;
+  return pcm[1] === 'f' ? 'float' : Number(pcm[2]);
 }
 
 /**
@@ -67,7 +73,6 @@ export function sourceNoiseRms(decoded: Pick<Decoded, 'codec' | 'bitDepth'>): nu
  * decoder's `ffmpeg` says nothing of the source, so it is not.
  */
 function isLosslessCodec(codec: string, bitDepth: number | null): boolean {
-  if (codec === 'flac' || codec === 'alac' || codec === 'wavpack') return (bitDepth ?? 16) >= 16;
-  const pcm = /^pcm_([suf])(\d+)/.exec(codec);
-  return pcm !== null && Number(pcm[2]) >= 16;
+  const depth = integerDepth(codec, bitDepth);
+  return depth === 'float' || (depth !== null && depth >= 16);
 }

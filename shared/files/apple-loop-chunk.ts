@@ -1,5 +1,6 @@
 import { readExtended } from '../decode/aiff-comm.js';
 import type { MusicalKey } from '../music/key-names.js';
+import { fileChunks, fourCc } from './iff-chunks.js';
 
 /** The `basc` chunk of an Apple Loop: version, beats, root note, scale, meter, loop type. */
 const BASC_BYTES = 14;
@@ -21,21 +22,20 @@ export interface AppleLoopHints {
  * within `bytes` (the whole file, or its head); never throws. Pure.
  */
 export function appleLoopHints(bytes: Uint8Array): AppleLoopHints | null {
-  const tag = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
-  if (bytes.length < 12 || tag(0) !== 'FORM' || !['AIFF', 'AIFC'].includes(tag(8))) return null;
+  const form = fourCc(bytes, 8);
+  if (bytes.length < 12 || fourCc(bytes, 0) !== 'FORM' || (form !== 'AIFF' && form !== 'AIFC'))
+    return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let seconds: number | null = null;
   let basc: number | null = null;
-  for (let at = 12; at + 8 <= bytes.length;) {
-    const size = view.getUint32(at + 4, false);
-    if (tag(at) === 'COMM' && size >= 18 && at + 8 + 18 <= bytes.length) {
-      const frames = view.getUint32(at + 10, false);
-      const rate = readExtended(bytes.subarray(at + 16, at + 26));
+  for (const { id, at, size } of fileChunks(bytes, false)) {
+    if (id === 'COMM' && size >= 18 && at + 18 <= bytes.length) {
+      const frames = view.getUint32(at + 2, false);
+      const rate = readExtended(bytes.subarray(at + 8, at + 18));
       if (frames > 0 && rate > 0 && Number.isFinite(rate)) seconds = frames / rate;
-    } else if (tag(at) === 'basc' && size >= BASC_BYTES && at + 8 + BASC_BYTES <= bytes.length) {
-      basc = at + 8;
+    } else if (id === 'basc' && size >= BASC_BYTES && at + BASC_BYTES <= bytes.length) {
+      basc = at;
     }
-    at += 8 + size + (size & 1);
   }
   if (basc === null) return null;
   const beats = view.getUint32(basc + 4, false);

@@ -109,9 +109,9 @@ describe('an 8-bit copy', () => {
         ),
       );
       expect(c!.noise!.levelDb, name).toBeGreaterThan(-42); // the noise reaches the trim's level
+      expect(compareFingerprints(t!, c!).verdict, name).not.toBe('same');
       // A stab at -24 dB in 8 bits is mostly noise: only the drums' copies are linked.
       if (name !== 'Stab F#.wav') expect(compareFingerprints(q!, c!).verdict, name).toBe('similar');
-      expect(compareFingerprints(t!, c!).verdict, name).not.toBe('same');
     }
   });
 

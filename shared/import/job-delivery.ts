@@ -64,8 +64,8 @@ export interface DeliveryPorts extends DeliveryJournal {
   queued?(key: string): void;
   /** Bytes of a file the server has taken so far. */
   progress?(key: string, sentBytes: number): void;
-  /** A request of a file's upload failed and is tried again in `delayMs` (a server restart). */
-  retrying?(key: string, reason: string, delayMs: number): void;
+  /** A request of a file's upload failed and is tried again (a server restart), and why. */
+  retrying?(key: string, reason: string): void;
   /** The server confirmed a file's bytes, before it is recorded. */
   confirmed?(key: string): void;
   /** An upload's failure that must stop every upload (a refused token); null when it is the file's. */
@@ -238,7 +238,7 @@ export class JobDelivery {
       chunkBytes: this.options.chunkBytes ?? IMPORT_POLICY.chunkBytes,
       onUrl: (url) => this.ports.record(key, { uploadUrl: url }),
       onProgress: (sent) => this.ports.progress?.(key, sent),
-      onRetry: (reason, delayMs) => this.ports.retrying?.(key, reason, delayMs),
+      onRetry: (reason) => this.ports.retrying?.(key, reason),
     });
   }
 

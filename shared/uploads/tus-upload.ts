@@ -49,8 +49,8 @@ export function uploadFile(options: {
   chunkBytes: number;
   onUrl: (url: string) => void;
   onProgress: (sentBytes: number) => void;
-  /** A request failed and is tried again in `delayMs` (the server or network away, a 5xx). */
-  onRetry?: (reason: string, delayMs: number) => void;
+  /** A request failed and is tried again (the server or network away, a 5xx), and why. */
+  onRetry?: (reason: string) => void;
 }): UploadHandle {
   let upload!: tus.Upload;
   // Whether the creation POST is in flight: the server may have made the upload already, and
@@ -97,16 +97,15 @@ export function uploadFile(options: {
         }
         creating = req.getMethod() === 'POST';
       },
-      onShouldRetry: (error, attempt, tusOptions) => {
+      onShouldRetry: (error) => {
         creationSettled();
         if (stop) return false;
         const res = error.originalResponse;
         const status = res?.getStatus() ?? 0;
         const again = status === 0 || status >= 500 || status === 423;
         if (again) {
-          const delay = tusOptions.retryDelays?.[attempt] ?? 0;
           try {
-            options.onRetry?.(describeUploadError(error, res?.getBody()), delay);
+            options.onRetry?.(describeUploadError(error, res?.getBody()));
           } catch {
             // telling a retry must never stop it
           }

@@ -17,7 +17,7 @@ export function durationMayMatch(
   edgeMs: PgColumn,
   fp: FingerprintInput,
 ): SQL {
-  // A coarse file's length may be its noise's: its matrix, not its length, decides.
+  // A coarse file's length may be its noise's: no length screens its similar sounds out.
   if (!lengthsComparable(fp)) return sql`true`;
   const t = SAME_SOUND_THRESHOLDS;
   return sql`abs(${durationMs} - ${fp.durationMs}) <= ${SIMILAR_DURATION_ALLOWANCES} * (${t.durationMs} + ${t.durationRelative} * least(${durationMs}, ${fp.durationMs}) + ${t.durationEdge} * greatest(${edgeMs}, ${fp.edgeMs}))`;

@@ -303,7 +303,7 @@ export function lengthsComparable(
  */
 function noiseAwareFloorDb(floorDb: number, ...noiseDb: (number | undefined)[]): number {
   const noise = Math.max(...noiseDb.map((db) => db ?? -Infinity));
-  return Math.min(Math.max(-20, floorDb), Math.max(floorDb, noise + NOISE_FLOOR_MARGIN_DB));
+  return Math.max(floorDb, Math.min(-20, noise + NOISE_FLOOR_MARGIN_DB));
 }
 
 /** The measures behind a comparison, for diagnostics and tuning. */
