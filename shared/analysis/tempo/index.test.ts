@@ -47,6 +47,23 @@ describe('estimateTempo: octave a producer writes', () => {
   });
 });
 
+describe('estimateTempo: a half-time groove not cut to its bars', () => {
+  // No clip length to lean on, and no steady pulse at its own beat: the octave model's sure
+  // choice of the faster octave stands on the slower octave's pulse.
+  it.each([140, 145, 152])('half-time trap with soft hats at %d BPM', (bpm) => {
+    const clip = drumPattern({
+      bpm,
+      beats: 15.3,
+      sampleRate: SR,
+      pattern: GROOVES.halfTimeTrapSoftHats,
+      jitterS: 0.004,
+    });
+    const result = estimateTempo(clip, SR);
+    expect(Math.abs((result.bpm ?? 0) - bpm)).toBeLessThan(1);
+    expect(result.confidence).toBeGreaterThanOrEqual(MIN_TEMPO_CONFIDENCE);
+  });
+});
+
 describe('estimateTempo: exact loops', () => {
   it.each([
     [124, 4],

@@ -250,6 +250,15 @@ export const GROOVES = {
     snare: '........x...............x.......',
     hat: 'xxxxxxxxxxxxxxxx',
   },
+  /**
+   * Half-time trap with soft 16th hats and a busier kick: its beats differ from one another, so
+   * it repeats at half its beat (one snare a bar), not at its beat.
+   */
+  halfTimeTrapSoftHats: {
+    kick: 'x.....x....x..x.',
+    snare: '........x.......',
+    hat: 'oooooooooooooooo',
+  },
   drumAndBass: {
     kick: 'x.........x.....x.x.......x.....',
     snare: '....x..o.o..x.......x..o....x.o.',
