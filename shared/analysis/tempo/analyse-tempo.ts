@@ -135,13 +135,27 @@ export function analyseTempo(samples: Float32Array, sampleRate: number): TempoAn
   const onsets = strongOnsets(envelope.novelty, envelope.frameRate).map(
     (i) => i / envelope.frameRate,
   );
+  const block = Math.round(EDGE_BLOCK_S * sampleRate);
   let shape: LevelShape | null | undefined;
-  const levels = () => (shape ??= levelShape(samples, Math.round(EDGE_BLOCK_S * sampleRate)));
+  const levels = () => (shape ??= levelShape(samples, block));
   const density = onsetDensity(envelope.novelty);
+  const lastOnsetS = onsets[onsets.length - 1];
+  // A clip not cut to whole beats, up to one beat after its last strong onset: a loop exported
+  // with its last hits left to ring dies away only after that.
+  const untilRingOut = (tempo: TempoAnalysis): LevelShape | null => {
+    if (tempo.loopBeats !== null || tempo.bpm === null || lastOnsetS === undefined) return null;
+    const end = Math.round((lastOnsetS + 60 / tempo.bpm) * sampleRate);
+    return end >= samples.length ? levels() : levelShape(samples.subarray(0, end), block);
+  };
   const couldLoop = (tempo: TempoAnalysis) =>
     clipAllowsLoop(
       tempo,
-      { shape: levels(), onsets: onsets.length, onsetDensity: density },
+      {
+        shape: levels(),
+        shapeUntilRingOut: untilRingOut(tempo),
+        onsets: onsets.length,
+        onsetDensity: density,
+      },
       durationS,
     );
   if (pulse.confidence >= MIN_TEMPO_CONFIDENCE && couldLoop(pulse)) return pulse;

@@ -5,6 +5,7 @@ import {
   chordChanges,
   drumPattern,
   GROOVES,
+  mixInto,
   padWithSilence,
   pianoNote,
   renderVoice,
@@ -58,6 +59,29 @@ describe('estimateTempo: a half-time groove not cut to its bars', () => {
       pattern: GROOVES.halfTimeTrapSoftHats,
       jitterS: 0.004,
     });
+    const result = estimateTempo(clip, SR);
+    expect(Math.abs((result.bpm ?? 0) - bpm)).toBeLessThan(1);
+    expect(result.confidence).toBeGreaterThanOrEqual(MIN_TEMPO_CONFIDENCE);
+  });
+});
+
+describe('estimateTempo: a loop exported with its last hits left to ring', () => {
+  // Not cut to whole beats, and dying away by far more than a loop over the whole clip: weighed
+  // up to one beat after its last hit, it holds its level like the loop it is.
+  it.each([
+    [120, 8, 2.5],
+    [140, 16, 3],
+  ])('%d BPM, %d beats, then %s s of ringing crash and snare', (bpm, beats, ringS) => {
+    const groove = drumPattern({
+      bpm,
+      beats,
+      sampleRate: SR,
+      pattern: { ...GROOVES.rock, crash: 'x...............' },
+    });
+    const clip = new Float32Array(groove.length + Math.round(ringS * SR));
+    clip.set(groove);
+    mixInto(clip, renderVoice('crash', SR, 3), (beats - 4) * (60 / bpm) * SR, 0.9);
+    mixInto(clip, renderVoice('snare', SR, 4), (beats - 1) * (60 / bpm) * SR, 0.9);
     const result = estimateTempo(clip, SR);
     expect(Math.abs((result.bpm ?? 0) - bpm)).toBeLessThan(1);
     expect(result.confidence).toBeGreaterThanOrEqual(MIN_TEMPO_CONFIDENCE);

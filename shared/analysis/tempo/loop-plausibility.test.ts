@@ -49,4 +49,16 @@ describe('clipAllowsLoop', () => {
       clipAllowsLoop({ ...strong, loopBeats: null }, clip({ ...flat, trendDb: -25 }, 8), 2.5),
     ).toBe(false);
   });
+
+  it('weighs a strong pulse not cut to whole beats up to where its last hits ring out', () => {
+    const uncut = { ...strong, loopBeats: null };
+    const ringing = { ...clip({ ...flat, trendDb: -40 }, 12), shapeUntilRingOut: flat };
+    // A loop left to ring: level held up to a beat after its last hit, dying away after it.
+    expect(clipAllowsLoop(uncut, ringing, 6)).toBe(true);
+    // Attacks that die away themselves are refused as before.
+    const fading = { ...ringing, shapeUntilRingOut: { ...flat, trendDb: -22 } };
+    expect(clipAllowsLoop(uncut, fading, 6)).toBe(false);
+    // A weak tempo is held to the whole clip.
+    expect(clipAllowsLoop({ ...weak, loopBeats: null }, ringing, 6)).toBe(false);
+  });
 });

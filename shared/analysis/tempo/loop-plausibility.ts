@@ -7,6 +7,12 @@ import { MAX_LOOP_S } from './loop-length.js';
 export interface ClipEvidence {
   /** How its level moves (null for a clip too short to measure, or silence). */
   shape: LevelShape | null;
+  /**
+   * For a clip not cut to whole beats, how its level moves up to one beat after its last strong
+   * onset (null otherwise, or when too short to measure): a loop exported with the tail of its
+   * last hits dies away only after that, while a sound whose attacks die away does before.
+   */
+  shapeUntilRingOut?: LevelShape | null;
   /** Its strong onsets (strongOnsets). */
   onsets: number;
   /** The share of its onset envelope's frames that reach the strong-onset threshold (onsetDensity). */
@@ -54,7 +60,13 @@ const MAX_LOOP_ONSET_DENSITY = 0.15;
  * The level tests were chosen on the one-shots and loops of the rendered libraries of seeds 61,
  * 68 and 71 (a throwaway study): 12 of the 14 one-shots of a second or more that had a tempo
  * lose it, and none of the 782 loops read right loses its tempo; right loops swell or decay by
- * 11.5 dB at most, those one-shots by 20 dB or more. BENCHMARKS.md gives held-out figures. Pure.
+ * 11.5 dB at most, those one-shots by 20 dB or more. A strong pulse not cut to whole beats is
+ * weighed only up to one beat after its last strong onset (shapeUntilRingOut): drum loops
+ * played from recorded kits and exported with their last hits left to ring died away by 17-63
+ * dB over the whole clip but by 12 dB at most up to there, and none of the one-shots of a
+ * second or more of seeds 61, 62 and 68 and of the held one-shots' development half that lose
+ * their tempo here would keep it (all weak, or too dense). BENCHMARKS.md gives held-out
+ * figures. Pure.
  */
 export function clipAllowsLoop(
   tempo: Pick<TempoAnalysis, 'confidence' | 'loopBeats'>,
@@ -67,6 +79,8 @@ export function clipAllowsLoop(
   if (durationS > MAX_LOOP_S || !(weak || uncut)) return true;
   if (onsetDensity > MAX_LOOP_ONSET_DENSITY) return false;
   if (shape === null) return true;
-  if (Math.abs(shape.trendDb) > MAX_LOOP_TREND_DB) return false;
+  // A strong pulse is weighed up to where its last hits ring out: a loop left to ring.
+  const trend = (!weak && clip.shapeUntilRingOut) || shape;
+  if (Math.abs(trend.trendDb) > MAX_LOOP_TREND_DB) return false;
   return !(weak && onsets < MIN_PULSE_ONSETS && shape.endDb < CUT_END_DB);
 }
