@@ -21,7 +21,7 @@ import { mulberry32 } from '../shared/analysis/prng.js';
 import { formatKey } from '../shared/music/key-names.js';
 import { readHydrogenKits } from './duplicates/hydrogen-kits.js';
 import { availableSoundSets, renderPieces, type RenderPiece } from './duplicates/synth.js';
-import type { FixtureLabel } from './labels.js';
+import { originalLabel, type FixtureLabel } from './labels.js';
 import { timidityPrograms } from './similar/labelled-set.js';
 
 /** Sustaining programs of each split: pianos, organs, guitars, strings, choirs, brass, leads, pads. */
@@ -60,20 +60,14 @@ function triad(root: number, minor: boolean, voicing: number): number[] {
 const random = mulberry32(split === 'development' ? 7 : 8);
 const labels: FixtureLabel[] = [];
 /** Every sound is its own group: no two are copies (a kit's velocity layers are other takes). */
-const label = (path: string, key: string | null): FixtureLabel => ({
-  path,
-  kind: 'oneshot',
-  bpm: null,
-  key,
-  group: path,
-  relation: 'original',
-  variant_of: null,
-  transform: null,
-  hint_bpm: null,
-  hint_key: null,
-  expect_status: 'ok',
-  format: extname(path).slice(1).toLowerCase(),
-});
+const label = (path: string, key: string | null): FixtureLabel =>
+  originalLabel({
+    path,
+    kind: 'oneshot',
+    bpm: null,
+    key,
+    format: extname(path).slice(1).toLowerCase(),
+  });
 
 for (const set of await availableSoundSets()) {
   const present = set.engine === 'timidity' ? await timidityPrograms(set.file) : null;

@@ -29,7 +29,7 @@ import {
   type DrumKit,
   type KitLayer,
 } from './duplicates/hydrogen-kits.js';
-import type { FixtureLabel } from './labels.js';
+import { originalLabel, type FixtureLabel } from './labels.js';
 
 const SAMPLE_RATE = 44100;
 
@@ -68,8 +68,11 @@ function sixteenthHats(random: () => number, rolls = false): Hit[] {
   return out;
 }
 
+/** The eighth notes of a 16-step bar. */
+const EIGHTHS = [0, 2, 4, 6, 8, 10, 12, 14];
+
 const eighthHats = (accent = 0.8, off = 0.55): Hit[] =>
-  [0, 2, 4, 6, 8, 10, 12, 14].map((step) => ({
+  EIGHTHS.map((step) => ({
     step,
     role: 'hat' as const,
     velocity: step % 4 === 0 ? accent : off,
@@ -108,7 +111,7 @@ const STYLES: Style[] = [
     bar: (bar, bars, random) => [
       ...hits('kick', random() < 0.5 ? [0, 8] : [0, 8, 10], 0.95),
       ...hits('snare', [4, 12], 0.95),
-      ...(random() < 0.4 ? hits('ride', [0, 2, 4, 6, 8, 10, 12, 14], 0.7) : eighthHats(0.85, 0.6)),
+      ...(random() < 0.4 ? hits('ride', EIGHTHS, 0.7) : eighthHats(0.85, 0.6)),
       ...dressing(bar, bars, random),
     ],
   },
@@ -160,7 +163,7 @@ const STYLES: Style[] = [
       ...hits('kick', random() < 0.5 ? [0, 10] : [0, 6, 10], 1),
       ...hits('snare', [4, 12], 1),
       ...(random() < 0.5 ? hits('snare', [7, 15], 0.35) : []),
-      ...(random() < 0.5 ? eighthHats(0.75, 0.6) : hits('ride', [0, 2, 4, 6, 8, 10, 12, 14], 0.65)),
+      ...(random() < 0.5 ? eighthHats(0.75, 0.6) : hits('ride', EIGHTHS, 0.65)),
       ...dressing(bar, bars, random),
     ],
   },
@@ -464,22 +467,17 @@ for (let n = 0; n < loops; n++) {
   const audio = renderLoop({ style, bpm, bars, ending }, parts, random);
   const path = `loop-${String(n + 1).padStart(4, '0')}.wav`;
   await writeFile(join(out, path), encodeWav(audio, { bits: 16 }));
-  labels.push({
-    path,
-    kind: 'loop',
-    bpm,
-    key: null,
-    group: `kit-loop-${n + 1}`,
-    relation: 'original',
-    variant_of: null,
-    transform: null,
-    hint_bpm: null,
-    hint_key: null,
-    expect_status: 'ok',
-    format: 'wav',
-    drums: true,
-    note: `${style.name}, ${bars} bar${bars > 1 ? 's' : ''}, ${ending}, ${kit.name}`,
-  });
+  labels.push(
+    originalLabel({
+      path,
+      kind: 'loop',
+      bpm,
+      key: null,
+      format: 'wav',
+      drums: true,
+      note: `${style.name}, ${bars} bar${bars > 1 ? 's' : ''}, ${ending}, ${kit.name}`,
+    }),
+  );
 }
 await writeFile(join(out, 'labels.json'), JSON.stringify({ files: labels }, null, 1));
 console.log(`${labels.length} loops from ${playable.length} kits in ${out}/labels.json`);

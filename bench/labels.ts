@@ -21,6 +21,26 @@ export const fixtureLabelSchema = z.object({
 
 export type FixtureLabel = z.infer<typeof fixtureLabelSchema>;
 
+/**
+ * The label of an original sound of a generated set: its own group (no copies), no hints,
+ * expected to read, with its kind, truth and format.
+ */
+export function originalLabel(
+  fields: Pick<FixtureLabel, 'path' | 'kind' | 'bpm' | 'key' | 'format'> &
+    Pick<Partial<FixtureLabel>, 'drums' | 'note'>,
+): FixtureLabel {
+  return {
+    group: fields.path,
+    relation: 'original',
+    variant_of: null,
+    transform: null,
+    hint_bpm: null,
+    hint_key: null,
+    expect_status: 'ok',
+    ...fields,
+  };
+}
+
 /** Reads and validates a labels file; throws with the zod issue when it does not match. */
 export async function readLabels(path: string): Promise<FixtureLabel[]> {
   const json: unknown = JSON.parse(await readFile(path, 'utf8'));
